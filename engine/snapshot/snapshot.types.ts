@@ -1,0 +1,100 @@
+/**
+ * The snapshot: the whole data-plane configuration the console compiles and the engine applies
+ * atomically. Plain data only (it crosses a process boundary as JSON), versioned and content-hashed.
+ * The engine imports nothing from app/, server/ or db/; the console's compiler produces exactly this.
+ */
+
+/** Frontend protocol of a listener (HTTPS arrives with the certificates issue). */
+export type ListenerProtocol = "TCP" | "UDP" | "HTTP" | "HTTPS";
+
+/** Backend protocol of a backend server group. */
+export type PoolProtocol = "TCP" | "UDP" | "HTTP";
+
+/** Load balancing algorithm: weighted round robin, weighted least connections, source IP hash. */
+export type Algorithm = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+
+/** Sticky session type: source IP address (L4), load balancer cookie, application cookie (L7). */
+export type StickySessionType = "SOURCE_IP" | "HTTP_COOKIE" | "APP_COOKIE";
+
+/** Health check protocol; UDP listeners probe with UDP. */
+export type HealthCheckProtocol = "TCP" | "HTTP" | "UDP";
+
+/** One complete configuration, applied as a unit. */
+export interface Snapshot {
+  /** Monotonically increasing; the engine ignores a snapshot whose version is not newer than its own. */
+  version: number;
+  /** sha256 (hex) of the canonical JSON of `listeners` and `pools`; equal hash = nothing to change. */
+  hash: string;
+  /** ISO time the console compiled it. */
+  createdAt: string;
+  listeners: SnapshotListener[];
+  pools: SnapshotPool[];
+}
+
+/** A listener bound on every address of its load balancer (private IP, and EIP when bound). */
+export interface SnapshotListener {
+  id: string;
+  name: string;
+  loadBalancerId: string;
+  protocol: ListenerProtocol;
+  port: number;
+  /** Addresses to bind, e.g. ["127.10.0.5", "127.20.0.9"]. */
+  bindAddresses: string[];
+  /** Backend server group receiving the traffic; null = no group yet (HTTP answers 503, TCP/UDP close). */
+  defaultPoolId: string | null;
+  /** Idle timeout in seconds; default 300 for TCP (guide), 60 for HTTP keep-alive, 300 for UDP sessions. */
+  idleTimeoutSeconds: number;
+}
+
+/** A backend server group with its members, balancing algorithm, stickiness and health check. */
+export interface SnapshotPool {
+  id: string;
+  name: string;
+  loadBalancerId: string;
+  protocol: PoolProtocol;
+  algorithm: Algorithm;
+  /** null = sticky sessions disabled. */
+  stickySession: SnapshotStickySession | null;
+  members: SnapshotMember[];
+  /** null = no health check configured, or disabled: every member counts as healthy. */
+  healthMonitor: SnapshotHealthMonitor | null;
+}
+
+/** Sticky session settings of a pool. */
+export interface SnapshotStickySession {
+  type: StickySessionType;
+  /** Application cookie name (APP_COOKIE only). */
+  cookieName: string | null;
+  /** Stickiness duration in minutes: L4 1–60, L7 1–1440; default 20. */
+  durationMinutes: number;
+}
+
+/** A backend server: an IP:port target with a weight 0–100 (0 receives no traffic). */
+export interface SnapshotMember {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  weight: number;
+}
+
+/** Health check settings (guide table 5-1). */
+export interface SnapshotHealthMonitor {
+  protocol: HealthCheckProtocol;
+  /** Host header for HTTP checks; null = the member's address. */
+  domainName: string | null;
+  /** null = each member's own port. */
+  port: number | null;
+  intervalSeconds: number;
+  /** Already clamped to ≤ intervalSeconds by the console. */
+  timeoutSeconds: number;
+  /** HTTP check path, starts with "/". */
+  path: string;
+  /** Consecutive results needed to flip a member's state (1–10). */
+  maxRetries: number;
+  /** HTTP status codes that mean healthy; default [200, 202, 401]. */
+  expectedCodes: number[];
+}
+
+/** Member health as the engine reports it to the console. */
+export type MemberHealth = "HEALTHY" | "UNHEALTHY" | "NO_MONITOR";
