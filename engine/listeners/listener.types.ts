@@ -1,0 +1,23 @@
+import type net from "node:net";
+import type { SnapshotListener } from "../snapshot/snapshot.types";
+import type { PoolRuntime } from "../pools/pool-runtime.types";
+
+/** What a listener forwards to: its config and its default backend server group (null = none yet). */
+export interface ListenerRoute {
+  readonly listener: SnapshotListener;
+  readonly pool: PoolRuntime | null;
+}
+
+/**
+ * Handles accepted connections of a TCP-based listener (TCP, HTTP; HTTPS later wraps it).
+ * One handler per listener, shared by all its bound addresses. The runtime calls `update` when a new
+ * snapshot changes the route: new connections and new requests use it, established ones keep going.
+ */
+export interface ConnectionHandler {
+  /** Takes ownership of one accepted client socket. */
+  handle(socket: net.Socket): void;
+  /** Swaps the route for new connections/requests. */
+  update(route: ListenerRoute): void;
+  /** Stop taking requests: close idle connections now, let in-flight ones finish, resolve when all are closed (or after `graceMs`). */
+  drain(graceMs: number): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import type { SnapshotMember, SnapshotPool } from "../snapshot/snapshot.types";
+
+/**
+ * Live view of one backend server: its snapshot config plus engine-side state.
+ * Objects are created per snapshot; `activeConnections` and `healthy` are mutated in place by the
+ * engine (connection accounting, health checker) and carried over when an unchanged member survives a snapshot.
+ */
+export interface MemberRuntime {
+  readonly config: SnapshotMember;
+  /** Connections (L4) or in-flight requests (L7) currently assigned; used by weighted least connections. */
+  activeConnections: number;
+  /** Current health; true when the pool has no health check. */
+  healthy: boolean;
+}
+
+/**
+ * A backend server group as listeners use it. Built once per snapshot from the pool config
+ * (the balancer inside is immutable and rebuilt on change, never mutated per request).
+ */
+export interface PoolRuntime {
+  readonly config: SnapshotPool;
+  readonly members: readonly MemberRuntime[];
+  /**
+   * Picks a member for a new connection or request: healthy, weight > 0, not in `exclude`.
+   * `clientIp` feeds source IP hash and source-IP sticky sessions. null = no member available (→ 503 / close).
+   */
+  pick(clientIp: string, exclude?: ReadonlySet<MemberRuntime>): MemberRuntime | null;
+  /** Member by id (L7 cookie stickiness resolves its cookie to a member this way). */
+  byId(memberId: string): MemberRuntime | undefined;
+  /** True when a member may receive traffic now: healthy and weight > 0. */
+  isAvailable(member: MemberRuntime): boolean;
+  /** Counts a connection/request against a member (weighted least connections); pair with release(). */
+  acquire(member: MemberRuntime): void;
+  /** Releases what acquire() counted. */
+  release(member: MemberRuntime): void;
+}
