@@ -1,0 +1,19 @@
+import type { MemberRuntime } from "../pool-runtime.types";
+
+/**
+ * Says whether a member may take traffic right now (healthy and weight > 0).
+ * Built once per pool runtime and shared by every pick, so picks allocate nothing.
+ */
+export type MemberFilter = (member: MemberRuntime) => boolean;
+
+/**
+ * A picker built once from a pool's member list and never mutated from outside (Pingora's selector seam).
+ * Members that are unavailable or in `exclude` are skipped at pick time, without a rebuild.
+ */
+export interface Balancer {
+  /** The chosen member, or null when no member is available. `clientIp` only matters to source IP hash. */
+  pick(clientIp: string, exclude: ReadonlySet<MemberRuntime> | undefined): MemberRuntime | null;
+}
+
+/** Builds a balancer over a fixed member list. */
+export type BalancerFactory = (members: readonly MemberRuntime[], isAvailable: MemberFilter) => Balancer;
