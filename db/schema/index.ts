@@ -1,0 +1,14 @@
+/** The whole database schema, one table per file. */
+export * from "./users";
+export * from "./sessions";
+export * from "./regions";
+export * from "./projects";
+export * from "./networks";
+export * from "./eips";
+export * from "./load-balancers";
+export * from "./listeners";
+export * from "./pools";
+export * from "./members";
+export * from "./health-monitors";
+export * from "./traces";
+export * from "./settings";

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { eips, listeners, loadBalancers, loadBalancerTags, projects } from "@/db/schema";
+import { AppError } from "../../errors";
+import { createServiceTestBed, type ServiceTestBed } from "../test-support";
+import { allocateEip } from "../eip/allocate-eip";
+import { createLoadBalancer } from "./create-load-balancer";
+import { listLoadBalancers } from "./list-load-balancers";
+import { modifyBandwidth } from "./modify-bandwidth";
+import { bindEip } from "./bind-eip";
+import { unbindEip } from "./unbind-eip";
+import { deleteLoadBalancer } from "./delete-load-balancer";
+import { updateLoadBalancer } from "./update-load-balancer";
+import { exportLoadBalancers } from "./export-load-balancers";
+
+let bed: ServiceTestBed;
+beforeAll(async () => {
+  bed = await createServiceTestBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const base = () => ({ networkType: "private" as const, vpcId: bed.vpcId, subnetId: bed.subnetId, name: "elb-test" });
+const lbCount = async () => (await bed.ctx.db.select({ n: count() }).from(loadBalancers))[0]!.n;
+
+/** Expects an AppError naming `field` (when given) and nothing written. */
+async function expectRejected(promise: Promise<unknown>, match: { code?: string; field?: string; message: RegExp }) {
+  const before = await lbCount();
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  const appError = error as AppError;
+  if (match.code) expect(appError.code).toBe(match.code);
+  if (match.field) expect(appError.field).toBe(match.field);
+  expect(appError.message).toMatch(match.message);
+  expect(await lbCount()).toBe(before);
+}
+
+describe("create load balancer", () => {
+  it("allocates the first free private IP automatically and derives the network type", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "auto-ip", tags: [{ key: "elb_key1", value: "elb-01" }] });
+    expect(lb.privateIp).toBe("127.10.0.2");
+    expect(lb.networkType).toBe("private");
+    expect(lb.eip).toBeNull();
+    expect(lb.tags).toEqual([{ key: "elb_key1", value: "elb-01" }]);
+    const second = await createLoadBalancer(bed.ctx, { ...base(), name: "auto-ip-2" });
+    expect(second.privateIp).toBe("127.10.0.3");
+  });
+
+  it("accepts a manual private IP in the subnet and rejects one outside it or in use", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "manual", privateIp: "127.10.5.7" });
+    expect(lb.privateIp).toBe("127.10.5.7");
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.5.7" }), { code: "CONFLICT", field: "privateIp", message: /already used/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.11.0.5" }), { field: "privateIp", message: /not a usable address of subnet/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.0.1" }), { field: "privateIp", message: /not a usable address/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "nope" }), { field: "privateIp", message: /not a valid IPv4/ });
+  });
+
+  it("creates a public load balancer with a new Dynamic BGP EIP and its bandwidth", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), networkType: "public", name: "public-1", eip: { mode: "new", bandwidthMbit: 10 } });
+    expect(lb.networkType).toBe("public");
+    expect(lb.eip).toMatchObject({ bandwidthMbit: 10, type: "dynamic_bgp" });
+    expect(lb.eip!.address).toMatch(/^127\.20\./);
+  });
+
+  it("rejects bandwidth outside 1–2000 Mbit/s and public without EIP", async () => {
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 0 } }), { field: "eip.bandwidthMbit", message: /Bandwidth: must be between 1 and 2000/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 2001 } }), { field: "eip.bandwidthMbit", message: /between 1 and 2000/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public" }), { field: "eip", message: /needs a new or existing EIP/ });
+  });
+
+  it("validates the name", async () => {
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "" }), { field: "name", message: /Name: enter 1 to 64/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "x".repeat(65) }), { field: "name", message: /at most 64/ });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "bad name!" }), { field: "name", message: /only letters, digits/ });
+  });
+
+  it("enforces table 2-2 tag rules", async () => {
+    const tagged = (tags: { key: string; value?: string }[]) => createLoadBalancer(bed.ctx, { ...base(), tags });
+    await expectRejected(tagged([{ key: "" }]), { field: "tags.0.key", message: /Tag key: cannot be empty/ });
+    await expectRejected(tagged([{ key: "k".repeat(37) }]), { field: "tags.0.key", message: /maximum of 36/ });
+    await expectRejected(tagged([{ key: "a*b" }]), { field: "tags.0.key", message: /asterisks/ });
+    await expectRejected(tagged([{ key: "a/b" }]), { field: "tags.0.key", message: /slashes/ });
+    await expectRejected(tagged([{ key: "a.b" }]), { field: "tags.0.key", message: /only letters, digits, underscores \(_\), hyphens/ });
+    await expectRejected(tagged([{ key: "ok", value: "v".repeat(44) }]), { field: "tags.0.value", message: /maximum of 43/ });
+    await expectRejected(tagged([{ key: "ok", value: "a=b" }]), { field: "tags.0.value", message: /equal signs/ });
+    await expectRejected(tagged([{ key: "dup" }, { key: "dup" }]), { field: "tags.1.key", message: /unique/ });
+    await expectRejected(tagged(Array.from({ length: 11 }, (_, i) => ({ key: `k${i}` }))), { field: "tags", message: /at most 10 tags/ });
+    const ok = await tagged([{ key: "中文_key-1", value: "v.1_中-x" }]);
+    expect(ok.tags[0]).toEqual({ key: "中文_key-1", value: "v.1_中-x" });
+  });
+
+  it("refuses the load balancer beyond the project quota", async () => {
+    await bed.ctx.db.update(projects).set({ loadBalancerQuota: await lbCount() + 1 }).where(eq(projects.id, bed.ctx.scope.projectId));
+    await createLoadBalancer(bed.ctx, { ...base(), name: "last-one" });
+    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "one-too-many" }), { code: "QUOTA_EXCEEDED", message: /at most \d+ load balancers/ });
+    await bed.ctx.db.update(projects).set({ loadBalancerQuota: 50 }).where(eq(projects.id, bed.ctx.scope.projectId));
+  });
+});
+
+describe("EIP binding, bandwidth, delete", () => {
+  it("binds an existing EIP to one load balancer only, unbinds it, and keeps it on delete", async () => {
+    const a = await createLoadBalancer(bed.ctx, { ...base(), name: "bind-a" });
+    const b = await createLoadBalancer(bed.ctx, { ...base(), name: "bind-b" });
+    const eip = await allocateEip(bed.ctx.db, { ...bed.ctx.scope, bandwidthMbit: 5 });
+    const bound = await bindEip(bed.ctx, { id: a.id, eipId: eip.id });
+    expect(bound.eip?.address).toBe(eip.address);
+    expect(bound.networkType).toBe("public");
+    await expect(bindEip(bed.ctx, { id: b.id, eipId: eip.id })).rejects.toMatchObject({ code: "CONFLICT", field: "eipId" });
+    const modified = await modifyBandwidth(bed.ctx, { id: a.id, bandwidthMbit: 20 });
+    expect(modified.eip?.bandwidthMbit).toBe(20);
+    await expect(modifyBandwidth(bed.ctx, { id: b.id, bandwidthMbit: 20 })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(modifyBandwidth(bed.ctx, { id: a.id, bandwidthMbit: 0 })).rejects.toMatchObject({ field: "bandwidthMbit" });
+    const unbound = await unbindEip(bed.ctx, { id: a.id });
+    expect(unbound.eip).toBeNull();
+    await bindEip(bed.ctx, { id: b.id, eipId: eip.id });
+    await deleteLoadBalancer(bed.ctx, { id: b.id, confirmName: "bind-b" });
+    const [kept] = await bed.ctx.db.select().from(eips).where(eq(eips.id, eip.id));
+    expect(kept).toMatchObject({ address: eip.address, loadBalancerId: null });
+  });
+
+  it("refuses delete while listeners remain and without the typed name", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "has-listener" });
+    await expect(deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "wrong" })).rejects.toMatchObject({ field: "confirmName" });
+    await bed.ctx.db.insert(listeners).values({ loadBalancerId: lb.id, name: "l1", protocol: "TCP", port: 8080, portClass: "STREAM" });
+    await expect(deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "has-listener" })).rejects.toThrow(/1 listener\(s\)/);
+    await bed.ctx.db.delete(listeners).where(eq(listeners.loadBalancerId, lb.id));
+    await deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "has-listener" });
+    expect(await bed.ctx.db.select().from(loadBalancerTags).where(eq(loadBalancerTags.loadBalancerId, lb.id))).toEqual([]);
+  });
+
+  it("updates tags atomically: a bad tag list changes nothing", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "retag", tags: [{ key: "a", value: "1" }] });
+    await expect(updateLoadBalancer(bed.ctx, { id: lb.id, name: "retag-2", tags: [{ key: "a" }, { key: "a" }] })).rejects.toBeInstanceOf(AppError);
+    const after = await updateLoadBalancer(bed.ctx, { id: lb.id, tags: [{ key: "b", value: "2" }] });
+    expect(after.name).toBe("retag");
+    expect(after.tags).toEqual([{ key: "b", value: "2" }]);
+  });
+});
+
+describe("list and export", () => {
+  it("filters by name, IP and tag, pages and sorts", async () => {
+    await createLoadBalancer(bed.ctx, { ...base(), name: "filter-me", privateIp: "127.10.9.9", tags: [{ key: "env", value: "prod" }] });
+    expect((await listLoadBalancers(bed.ctx, { name: "filter-m" })).items.map((l) => l.name)).toEqual(["filter-me"]);
+    expect((await listLoadBalancers(bed.ctx, { ip: "127.10.9.9" })).items.map((l) => l.name)).toEqual(["filter-me"]);
+    expect((await listLoadBalancers(bed.ctx, { tag: "env=prod" })).items.map((l) => l.name)).toEqual(["filter-me"]);
+    expect((await listLoadBalancers(bed.ctx, { tag: "env=dev" })).items).toEqual([]);
+    const page = await listLoadBalancers(bed.ctx, { pageSize: 2, page: 1, sortBy: "name", sortDirection: "asc" });
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBeGreaterThan(2);
+  });
+
+  it("exports the filtered list as a real xlsx and csv", async () => {
+    const readXlsxFile = (await import("read-excel-file/node")).default;
+    const file = await exportLoadBalancers(bed.ctx, { name: "filter-me" }, "xlsx", new Date("2026-11-21T10:00:00Z"));
+    expect(file.fileName).toBe("load-balancers-2026-11-21.xlsx");
+    const [sheet] = (await readXlsxFile(file.body)) as unknown as { sheet: string; data: unknown[][] }[];
+    expect(sheet!.sheet).toBe("Load Balancers");
+    const rows = sheet!.data;
+    expect(rows[0]).toContain("Private IP Address");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain("filter-me");
+    expect(rows[1]).toContain("127.10.9.9");
+    const csv = await exportLoadBalancers(bed.ctx, {}, "csv");
+    expect(csv.body.toString("utf8")).toMatch(/filter-me,/);
+  });
+});
