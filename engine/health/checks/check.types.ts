@@ -1,0 +1,13 @@
+import type { SnapshotHealthMonitor } from "../../snapshot/snapshot.types";
+
+/** Where a health check goes: the member's address and the check port (monitor port or member port). */
+export interface CheckTarget {
+  address: string;
+  port: number;
+}
+
+/**
+ * One health check attempt. Resolves true (healthy) or false, never rejects; gives up after the
+ * monitor's timeout; an aborted signal ends it early with false and releases its socket.
+ */
+export type HealthCheck = (target: CheckTarget, monitor: SnapshotHealthMonitor, signal: AbortSignal) => Promise<boolean>;

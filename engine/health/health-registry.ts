@@ -1,0 +1,58 @@
+import type { MemberHealthReport } from "../snapshot/ipc.types";
+import type { HealthCheckProtocol } from "../snapshot/snapshot.types";
+import type { PoolRuntime } from "../pools/pool-runtime.types";
+import type { HealthCheck } from "./checks/check.types";
+import { DEFAULT_CHECKS, PoolHealthChecker, type HealthListener } from "./health-checker";
+
+/**
+ * Health checking for every pool of the applied snapshot: one PoolHealthChecker per pool with a
+ * health monitor, kept across snapshots by pool id so unchanged members keep their state.
+ */
+export class HealthRegistry {
+  private readonly checkers = new Map<string, PoolHealthChecker>();
+  private pools: readonly PoolRuntime[] = [];
+
+  constructor(
+    /** Called on every member health transition. */
+    private readonly listener: HealthListener,
+    private readonly checks: Readonly<Record<HealthCheckProtocol, HealthCheck>> = DEFAULT_CHECKS,
+  ) {}
+
+  /** Applies the pool runtimes of a new snapshot. */
+  update(pools: Iterable<PoolRuntime>): void {
+    this.pools = [...pools];
+    const seen = new Set<string>();
+    for (const pool of this.pools) {
+      if (pool.config.healthMonitor === null) continue;
+      seen.add(pool.config.id);
+      let checker = this.checkers.get(pool.config.id);
+      if (checker === undefined) {
+        checker = new PoolHealthChecker(pool.config.id, this.listener, this.checks);
+        this.checkers.set(pool.config.id, checker);
+      }
+      checker.update(pool);
+    }
+    for (const [poolId, checker] of this.checkers) {
+      if (seen.has(poolId)) continue;
+      checker.stop();
+      this.checkers.delete(poolId);
+    }
+  }
+
+  /** Every member of every pool: checked members with their status, the rest NO_MONITOR. */
+  report(): MemberHealthReport[] {
+    const out: MemberHealthReport[] = [];
+    for (const pool of this.pools) {
+      const checker = this.checkers.get(pool.config.id);
+      if (checker !== undefined) out.push(...checker.report());
+      else for (const m of pool.members) out.push({ poolId: pool.config.id, memberId: m.config.id, status: "NO_MONITOR" });
+    }
+    return out;
+  }
+
+  /** Stops all checks. */
+  stop(): void {
+    for (const checker of this.checkers.values()) checker.stop();
+    this.checkers.clear();
+  }
+}
