@@ -64,11 +64,14 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      // Input rejected by a zod schema: say the first rule in words, naming the field.
+      const firstIssue = cause instanceof ZodError ? cause.issues[0] : undefined;
       return {
         ...shape,
+        message: firstIssue ? firstIssue.message : shape.message,
         data: {
           ...shape.data,
-          field: cause instanceof AppError ? (cause.field ?? null) : null,
+          field: cause instanceof AppError ? (cause.field ?? null) : firstIssue ? firstIssue.path.join(".") : null,
           appCode: cause instanceof AppError ? cause.code : null,
           zodError: cause instanceof ZodError ? cause.flatten() : null,
         },
@@ -113,6 +116,7 @@ function resultCode(error: unknown): number {
 function errorBody(error: TRPCError) {
   const cause = error.cause;
   if (cause instanceof AppError) return { code: cause.code, message: cause.message, field: cause.field ?? null };
+  if (cause instanceof ZodError) return { code: "BAD_REQUEST", message: cause.issues[0]?.message, field: cause.issues[0]?.path.join(".") };
   return { code: error.code, message: error.message };
 }
 
