@@ -1,0 +1,73 @@
+import type net from "node:net";
+import type { ConnectionHandler, ListenerRoute } from "./listener.types";
+import { TcpSession, type TcpSessionOptions } from "./tcp-session";
+
+/** Options of the TCP handler; defaults suit production. */
+export interface TcpHandlerOptions {
+  /** Backend connect timeout before the next member is tried; default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** Idle timeout when a listener does not set one (guide: 300 s for TCP). */
+const DEFAULT_IDLE_SECONDS = 300;
+
+/**
+ * The Layer-4 TCP handler of one listener: every accepted connection becomes a TcpSession piped to
+ * a member picked from the listener's default pool. No pool or no available member → the client
+ * socket is destroyed. Route updates apply to new connections; established sessions keep theirs.
+ */
+export function createTcpHandler(route: ListenerRoute, options: TcpHandlerOptions = {}): ConnectionHandler {
+  return new TcpHandler(route, options.connectTimeoutMs ?? 5000);
+}
+
+class TcpHandler implements ConnectionHandler {
+  private readonly sessions = new Set<TcpSession>();
+  private route!: ListenerRoute;
+  private sessionOptions!: TcpSessionOptions;
+  private draining = false;
+  private onEmpty: (() => void) | null = null;
+
+  constructor(
+    route: ListenerRoute,
+    private readonly connectTimeoutMs: number,
+  ) {
+    this.update(route);
+  }
+
+  handle(socket: net.Socket): void {
+    const pool = this.route.pool;
+    if (pool === null || this.draining) {
+      socket.destroy();
+      return;
+    }
+    this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone));
+  }
+
+  update(route: ListenerRoute): void {
+    this.route = route;
+    const idleSeconds = route.listener.idleTimeoutSeconds > 0 ? route.listener.idleTimeoutSeconds : DEFAULT_IDLE_SECONDS;
+    this.sessionOptions = { idleMs: idleSeconds * 1000, connectTimeoutMs: this.connectTimeoutMs };
+  }
+
+  drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    if (this.sessions.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        for (const session of this.sessions) session.abort();
+      }, graceMs);
+      this.onEmpty = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private readonly onSessionDone = (session: TcpSession): void => {
+    this.sessions.delete(session);
+    if (this.sessions.size === 0 && this.onEmpty !== null) {
+      this.onEmpty();
+      this.onEmpty = null;
+    }
+  };
+}
