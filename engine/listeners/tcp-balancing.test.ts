@@ -34,7 +34,7 @@ describe("L4 balancing with real clients", () => {
   it("weighted least connections spreads long-held connections by weight", async () => {
     const [a, b] = await backends(["a", "b"]);
     const { port, runtime } = await proxy(pool("p", [member("a", a!.port, 2), member("b", b!.port, 1)], { algorithm: "LEAST_CONNECTIONS" }));
-    const held = [];
+    const held: Awaited<ReturnType<typeof holdConnection>>[] = [];
     for (let i = 0; i < 12; i++) held.push(await holdConnection(port));
     cleanups.push(() => held.forEach((h) => h.socket.destroy()));
     const counts = { a: 0, b: 0 } as Record<string, number>;
