@@ -1,0 +1,77 @@
+import dgram from "node:dgram";
+import net from "node:net";
+import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+
+/** Datagrams queued per session while its upstream socket connects; more are dropped. */
+const MAX_PENDING = 64;
+
+/** Where a session's replies go: the listener socket the client wrote to, and what to do on close. */
+export interface UdpSessionOwner {
+  /** The listener's socket for this bind address: replies leave from it, so their source is the listener address. */
+  readonly socket: dgram.Socket;
+  /** Called once when the session closes (idle, upstream error, eviction, listener close). */
+  sessionClosed(session: UdpSession): void;
+}
+
+/**
+ * One UDP "connection": a client ip:port mapped to one member through its own connected dgram socket.
+ * Client datagrams go out on it; datagrams from the member come back and are sent to the client from
+ * the listener socket. A connected socket also filters out datagrams from anyone but the member and
+ * surfaces ICMP port unreachable as an error, which ends the session.
+ */
+export class UdpSession {
+  /** Date.now() of the last datagram either way; the listener's sweep closes idle sessions. */
+  lastActive = Date.now();
+  private readonly upstream: dgram.Socket;
+  private pending: Buffer[] | null = [];
+  private closed = false;
+
+  constructor(
+    private readonly owner: UdpSessionOwner,
+    readonly clientAddress: string,
+    readonly clientPort: number,
+    readonly pool: PoolRuntime,
+    readonly member: MemberRuntime,
+  ) {
+    pool.acquire(member);
+    const { address, port } = member.config;
+    this.upstream = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+    this.upstream.on("message", this.onReply);
+    this.upstream.on("error", this.close);
+    this.upstream.connect(port, address, this.onConnect);
+  }
+
+  /** Sends a client datagram to the member (queued while connecting). */
+  forward(datagram: Buffer): void {
+    this.lastActive = Date.now();
+    const pending = this.pending;
+    if (pending === null) this.upstream.send(datagram);
+    else if (pending.length < MAX_PENDING) pending.push(datagram);
+  }
+
+  /** Closes the upstream socket and releases the member; idempotent. */
+  readonly close = (): void => {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = null;
+    this.pool.release(this.member);
+    try {
+      this.upstream.close();
+    } catch {
+      // already closed by an error
+    }
+    this.owner.sessionClosed(this);
+  };
+
+  private readonly onConnect = (): void => {
+    const pending = this.pending;
+    if (this.closed || pending === null) return;
+    this.pending = null;
+    for (const datagram of pending) this.upstream.send(datagram);
+  };
+
+  private readonly onReply = (datagram: Buffer): void => {
+    this.lastActive = Date.now();
+    this.owner.socket.send(datagram, this.clientPort, this.clientAddress);
+  };
+}

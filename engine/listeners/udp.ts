@@ -1,0 +1,152 @@
+import dgram from "node:dgram";
+import net from "node:net";
+import type { ListenerRoute } from "./listener.types";
+import { UdpSession, type UdpSessionOwner } from "./udp-session";
+
+/** Options of a UDP listener; defaults suit production. */
+export interface UdpListenerOptions {
+  /** Most concurrent client sessions per listener; the oldest session is evicted beyond it. Default 10 000. */
+  maxSessions?: number;
+}
+
+/** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
+export interface UdpListener {
+  /** Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). */
+  bind(address: string, port: number): Promise<void>;
+  /** Stops receiving on one address and closes its sessions. */
+  unbind(address: string): Promise<void>;
+  /** Addresses currently bound. */
+  readonly addresses: readonly string[];
+  /** Swaps the route for new sessions; established sessions keep their member. */
+  update(route: ListenerRoute): void;
+  /** The local port bound on an address (useful when bound to port 0). */
+  portOf(address: string): number | undefined;
+  /** Live sessions. */
+  readonly sessionCount: number;
+  /** Unbinds everything and closes every session. */
+  close(): Promise<void>;
+}
+
+/** Creates a UDP listener (not yet bound). */
+export function createUdpListener(route: ListenerRoute, options: UdpListenerOptions = {}): UdpListener {
+  return new DatagramListener(route, options.maxSessions ?? 10_000);
+}
+
+/** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
+class Frontend implements UdpSessionOwner {
+  readonly sessions = new Map<string, Map<number, UdpSession>>();
+
+  constructor(
+    readonly socket: dgram.Socket,
+    private readonly listener: DatagramListener,
+  ) {}
+
+  sessionClosed(session: UdpSession): void {
+    const byPort = this.sessions.get(session.clientAddress);
+    if (byPort?.get(session.clientPort) === session) {
+      byPort.delete(session.clientPort);
+      if (byPort.size === 0) this.sessions.delete(session.clientAddress);
+    }
+    this.listener.forget(session);
+  }
+}
+
+class DatagramListener implements UdpListener {
+  private readonly frontends = new Map<string, Frontend>();
+  /** Every live session in creation order: the first is the one evicted when full. */
+  private readonly all = new Set<UdpSession>();
+  private route!: ListenerRoute;
+  private idleMs = 300_000;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    route: ListenerRoute,
+    private readonly maxSessions: number,
+  ) {
+    this.update(route);
+  }
+
+  get addresses(): readonly string[] {
+    return [...this.frontends.keys()];
+  }
+
+  portOf(address: string): number | undefined {
+    return this.frontends.get(address)?.socket.address().port;
+  }
+
+  get sessionCount(): number {
+    return this.all.size;
+  }
+
+  update(route: ListenerRoute): void {
+    this.route = route;
+    const idleSeconds = route.listener.idleTimeoutSeconds > 0 ? route.listener.idleTimeoutSeconds : 300;
+    this.idleMs = idleSeconds * 1000;
+    clearInterval(this.sweeper);
+    this.sweeper = setInterval(this.sweep, Math.min(5000, Math.max(250, this.idleMs / 4)));
+    this.sweeper.unref();
+  }
+
+  async bind(address: string, port: number): Promise<void> {
+    if (this.frontends.has(address)) return;
+    const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.bind({ address, port, exclusive: true }, () => {
+        socket.off("error", reject);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      socket.close();
+      throw err;
+    });
+    const frontend = new Frontend(socket, this);
+    socket.on("error", () => {}); // send errors to vanished clients are not the listener's problem
+    socket.on("message", (datagram, rinfo) => this.receive(frontend, datagram, rinfo.address, rinfo.port));
+    this.frontends.set(address, frontend);
+  }
+
+  async unbind(address: string): Promise<void> {
+    const frontend = this.frontends.get(address);
+    if (frontend === undefined) return;
+    this.frontends.delete(address);
+    for (const byPort of frontend.sessions.values()) for (const session of byPort.values()) session.close();
+    await new Promise<void>((resolve) => frontend.socket.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all(this.addresses.map((address) => this.unbind(address)));
+  }
+
+  /** Called by a closing session's frontend. */
+  forget(session: UdpSession): void {
+    this.all.delete(session);
+  }
+
+  private receive(frontend: Frontend, datagram: Buffer, address: string, port: number): void {
+    let byPort = frontend.sessions.get(address);
+    let session = byPort?.get(port);
+    if (session !== undefined && !session.pool.isAvailable(session.member)) {
+      session.close(); // its member went unhealthy: re-pick
+      session = undefined;
+    }
+    if (session === undefined) {
+      const pool = this.route.pool;
+      const member = pool?.pick(address) ?? null;
+      if (pool === null || member === null) return; // no group / no healthy member: drop
+      if (this.all.size >= this.maxSessions) this.all.values().next().value?.close();
+      session = new UdpSession(frontend, address, port, pool, member);
+      this.all.add(session);
+      byPort = frontend.sessions.get(address); // re-read: a close above may have dropped the map
+      if (byPort === undefined) frontend.sessions.set(address, (byPort = new Map()));
+      byPort.set(port, session);
+    }
+    session.forward(datagram);
+  }
+
+  private readonly sweep = (): void => {
+    const deadline = Date.now() - this.idleMs;
+    for (const session of this.all) if (session.lastActive <= deadline) session.close();
+  };
+}
