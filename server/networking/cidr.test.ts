@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockContains, firstFreeHost, isIpv4Cidr, isUsableHost, parseIpv4Cidr } from "./cidr";
+import { blockContains, blockContainsBlock, blocksOverlap, firstFreeHost, isIpv4Cidr, isUsableHost, parseIpv4Cidr, prefixLength, usableHostCount } from "./cidr";
 
 describe("cidr", () => {
   it("normalises host bits and computes the range", () => {
@@ -26,5 +26,31 @@ describe("cidr", () => {
     expect(isIpv4Cidr("127.10.0.0/33")).toBe(false);
     expect(isIpv4Cidr("::1/128")).toBe(false);
     expect(isIpv4Cidr("10.0.0.0/8")).toBe(true);
+  });
+  it("accepts only dotted quads, not ipaddr.js shorthands", () => {
+    expect(isIpv4Cidr("10/8")).toBe(false);
+    expect(isIpv4Cidr("0x7f.0.0.1/8")).toBe(false);
+    expect(isIpv4Cidr("127.10.0.0")).toBe(false);
+  });
+  it("tells overlapping and nested blocks apart", () => {
+    const vpc = parseIpv4Cidr("192.168.0.0/16");
+    const a = parseIpv4Cidr("192.168.0.0/24");
+    const b = parseIpv4Cidr("192.168.1.0/24");
+    const wide = parseIpv4Cidr("192.168.0.0/23");
+    expect(blocksOverlap(a, b)).toBe(false);
+    expect(blocksOverlap(a, wide)).toBe(true);
+    expect(blocksOverlap(wide, b)).toBe(true);
+    expect(blocksOverlap(vpc, parseIpv4Cidr("192.169.0.0/16"))).toBe(false);
+    expect(blockContainsBlock(vpc, a)).toBe(true);
+    expect(blockContainsBlock(vpc, vpc)).toBe(true);
+    expect(blockContainsBlock(a, vpc)).toBe(false);
+    expect(blockContainsBlock(vpc, parseIpv4Cidr("192.0.0.0/8"))).toBe(false);
+  });
+  it("counts prefix length and usable hosts", () => {
+    expect(prefixLength(parseIpv4Cidr("10.0.0.0/8"))).toBe(8);
+    expect(prefixLength(parseIpv4Cidr("10.0.0.0/32"))).toBe(32);
+    expect(usableHostCount(parseIpv4Cidr("127.10.0.0/24"))).toBe(253);
+    expect(usableHostCount(parseIpv4Cidr("127.10.0.0/30"))).toBe(3);
+    expect(usableHostCount(parseIpv4Cidr("127.10.0.0/32"))).toBe(0);
   });
 });

@@ -21,8 +21,10 @@ export function isIpv4(value: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(value);
 }
 
-/** Parses "a.b.c.d/n" (IPv4 only); throws on anything else. Host bits are normalised away. */
+/** Parses "a.b.c.d/n" (IPv4 dotted quad only); throws on anything else. Host bits are normalised away. */
 export function parseIpv4Cidr(cidr: string): Ipv4Block {
+  // ipaddr.js also takes "10/8" or "0x7f.1/8"; a CIDR block here is always written as a dotted quad.
+  if (!isIpv4(cidr.split("/")[0] ?? "")) throw new Error(`not an IPv4 CIDR block: ${cidr}`);
   const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
   const size = 2 ** (32 - prefix);
   const first = Math.floor(toNumber(address) / size) * size;
@@ -37,6 +39,27 @@ export function isIpv4Cidr(cidr: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Prefix length of a block ("/16" → 16). */
+export function prefixLength(block: Ipv4Block): number {
+  return 32 - Math.log2(block.last - block.first + 1);
+}
+
+/** True when the two blocks share at least one address. */
+export function blocksOverlap(a: Ipv4Block, b: Ipv4Block): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/** True when every address of `inner` lies inside `outer` (a block contains itself). */
+export function blockContainsBlock(outer: Ipv4Block, inner: Ipv4Block): boolean {
+  return inner.first >= outer.first && inner.last <= outer.last;
+}
+
+/** Number of usable host addresses (see `isUsableHost`). */
+export function usableHostCount(block: Ipv4Block): number {
+  const size = block.last - block.first + 1;
+  return size <= 4 ? size - 1 : size - 3;
 }
 
 /** True when the IPv4 address lies inside the block. */

@@ -16,7 +16,8 @@ import { getLoadBalancerView, type LoadBalancerView } from "./load-balancer-view
  */
 export async function createLoadBalancer(ctx: ServiceContext, rawInput: unknown): Promise<LoadBalancerView> {
   const input = parseInput(createLoadBalancerSchema, rawInput);
-  const { regionId, projectId } = ctx.scope;
+  const { regionId } = ctx.scope;
+  const projectId = input.projectId || ctx.scope.projectId;
   const id = await ctx.db.transaction(async (tx) => {
     // Lock the project row so concurrent creations cannot both slip under the quota.
     const [project] = await tx.select().from(projects).where(eq(projects.id, projectId)).for("update");
@@ -46,5 +47,5 @@ export async function createLoadBalancer(ctx: ServiceContext, rawInput: unknown)
     return lb!.id;
   });
   notifyConfigChanged();
-  return (await getLoadBalancerView(ctx.db, ctx.scope, id))!;
+  return (await getLoadBalancerView(ctx.db, { regionId, projectId }, id))!;
 }

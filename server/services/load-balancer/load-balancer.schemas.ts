@@ -85,6 +85,8 @@ export const createLoadBalancerSchema = z
     privateIp: z.string().trim().optional(),
     eip: eipChoiceSchema.optional(),
     name: loadBalancerNameSchema,
+    /** Enterprise project; default the one selected in the upper left. */
+    projectId: z.string().optional(),
     description: descriptionSchema,
     tags: tagsSchema,
   })

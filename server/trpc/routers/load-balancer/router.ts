@@ -16,12 +16,14 @@ import { modifyBandwidth } from "../../../services/load-balancer/modify-bandwidt
 import { bindEip } from "../../../services/load-balancer/bind-eip";
 import { unbindEip } from "../../../services/load-balancer/unbind-eip";
 import { deleteLoadBalancer } from "../../../services/load-balancer/delete-load-balancer";
+import { listNetworkOptions } from "../../../services/network/list-network-options";
 
 const trace = (name: string) => ({ trace: { name, resourceType: "loadbalancer" } });
 
 /** Load balancers (guide chapter 2): thin procedures over the services. */
 export const loadBalancerRouter = createTRPCRouter({
   list: protectedProcedure.input(listLoadBalancersSchema).query(({ ctx, input }) => listLoadBalancers(ctx.service, input)),
+  networkOptions: protectedProcedure.query(({ ctx }) => listNetworkOptions(ctx.service)),
   get: protectedProcedure.input(loadBalancerIdSchema).query(({ ctx, input }) => getLoadBalancer(ctx.service, input)),
   create: mutationProcedure
     .meta(trace("create loadbalancer"))
