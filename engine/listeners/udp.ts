@@ -92,7 +92,7 @@ class DatagramListener implements UdpListener {
     const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
-      socket.bind({ address, port, exclusive: true }, () => {
+      socket.bind({ address, port }, () => {
         socket.off("error", reject);
         resolve();
       });

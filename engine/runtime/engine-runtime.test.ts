@@ -1,0 +1,142 @@
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
+import { listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
+import { holdConnection } from "../test-support/proxy";
+import type { MemberHealthReport } from "../snapshot/ipc.types";
+import { EngineRuntime } from "./engine-runtime";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function backends(names: string[]): Promise<TcpBackend[]> {
+  const list = await Promise.all(names.map((n) => startTcpBackend(n)));
+  for (const b of list) cleanups.push(() => b.close());
+  return list;
+}
+
+function engine(onHealthChange?: (r: MemberHealthReport) => void): EngineRuntime {
+  const runtime = new EngineRuntime({ drainGraceMs: 500, onHealthChange });
+  cleanups.push(() => runtime.stop(100));
+  return runtime;
+}
+
+/** Writes a line on a held connection and reads the echo back. */
+function echo(socket: net.Socket, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    const onData = (chunk: Buffer | string) => {
+      data += chunk.toString();
+      if (!data.includes("\n")) return;
+      socket.off("data", onData);
+      resolve(data.trim());
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(`${text}\n`);
+  });
+}
+
+describe("engine runtime: applying snapshots", () => {
+  it("keeps an established connection across a config change; new connections see the new config", async () => {
+    const [a, b] = await backends(["a", "b"]);
+    const port = await freePort();
+    const rt = engine();
+    const v1 = await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
+    expect(v1).toEqual({ applied: true, version: 1, hash: "hash-1", errors: [] });
+    const held = await holdConnection(port);
+    cleanups.push(() => held.socket.destroy());
+    expect(held.name).toBe("a");
+
+    await rt.apply(snapshot(2, [listener("l1", port, "p", { name: "renamed" })], [pool("p", [member("b", b!.port)])]));
+    expect(await echo(held.socket, "still here")).toBe("still here");
+    expect(await tcpHello(port)).toBe("b");
+    expect(a!.accepted).toBe(1);
+  });
+
+  it("ignores snapshots that are not newer", async () => {
+    const [a] = await backends(["a"]);
+    const rt = engine();
+    const port = await freePort();
+    await rt.apply(snapshot(5, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
+    const stale = await rt.apply(snapshot(4, [], []));
+    expect(stale).toMatchObject({ applied: false, version: 5, hash: "hash-5" });
+    expect(await tcpHello(port)).toBe("a");
+  });
+
+  it("a removed listener stops accepting and drains its connections", async () => {
+    const [a] = await backends(["a"]);
+    const rt = engine();
+    const [port1, port2] = [await freePort(), await freePort()];
+    const pools = [pool("p", [member("a", a!.port)])];
+    await rt.apply(snapshot(1, [listener("l1", port1, "p"), listener("l2", port2, "p")], pools));
+    const held = await holdConnection(port1);
+    const closed = new Promise((r) => held.socket.once("close", r));
+    await rt.apply(snapshot(2, [listener("l2", port2, "p")], pools));
+    await expect(tcpHello(port1)).rejects.toThrow(/ECONNREFUSED/);
+    expect(await echo(held.socket, "draining")).toBe("draining"); // still served during the grace period
+    await closed; // cut at the 500 ms grace
+    expect(await tcpHello(port2)).toBe("a");
+  });
+
+  it("reports per-listener errors without stopping the others", async () => {
+    const [a] = await backends(["a"]);
+    const rt = engine();
+    const [good, bad, tls] = [await freePort(), await freePort(), await freePort()];
+    const result = await rt.apply(
+      snapshot(
+        1,
+        [
+          listener("bad", bad, "p", { bindAddresses: ["192.0.2.10"] }), // not a local address
+          listener("tls", tls, "p", { protocol: "HTTPS" }),
+          listener("good", good, "p"),
+          listener("orphan", await freePort(), "missing"),
+        ],
+        [pool("p", [member("a", a!.port)])],
+      ),
+    );
+    expect(result.errors).toEqual([
+      { listenerId: "bad", message: expect.stringContaining("EADDRNOTAVAIL") },
+      { listenerId: "tls", message: "HTTPS not supported yet" },
+      { listenerId: "orphan", message: "backend server group missing not in snapshot" },
+    ]);
+    expect(await tcpHello(good)).toBe("a");
+  });
+
+  it("binds added addresses and a UDP listener on the same port, keeping existing connections", async () => {
+    const [a] = await backends(["a"]);
+    const u = await startUdpBackend("u");
+    cleanups.push(() => u.close());
+    const rt = engine();
+    const port = await freePort();
+    const pools = [pool("p", [member("a", a!.port)]), pool("q", [member("u", u.port)], { protocol: "UDP" })];
+    await rt.apply(snapshot(1, [listener("l1", port, "p")], pools));
+    const held = await holdConnection(port);
+    cleanups.push(() => held.socket.destroy());
+    const udp = listener("u1", port, "q", { protocol: "UDP", bindAddresses: ["127.0.0.1", "127.0.0.2"] });
+    const result = await rt.apply(snapshot(2, [listener("l1", port, "p", { bindAddresses: ["127.0.0.1", "127.0.0.2"] }), udp], pools));
+    expect(result.errors).toEqual([]);
+    expect(await tcpHello(port, "127.0.0.2")).toBe("a");
+    expect((await udpAsk(port, "hi", undefined, "127.0.0.2")).text).toBe("u:hi");
+    expect(await echo(held.socket, "same socket")).toBe("same socket");
+    await rt.apply(snapshot(3, [listener("l1", port, "p", { bindAddresses: ["127.0.0.2"] })], pools));
+    await expect(tcpHello(port, "127.0.0.1")).rejects.toThrow(/ECONNREFUSED/);
+    expect(await echo(held.socket, "after unbind")).toBe("after unbind");
+  });
+
+  it("runs health checks for the held snapshot and reports transitions", async () => {
+    const [a] = await backends(["a"]);
+    const events: MemberHealthReport[] = [];
+    const rt = engine((r) => events.push(r));
+    const port = await freePort();
+    await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a!.port), member("gone", await freePort())], { healthMonitor: monitor({ maxRetries: 1 }) })]));
+    await waitFor(() => events.length === 2, 3000, "both members checked");
+    expect(rt.healthReport()).toEqual([
+      { poolId: "p", memberId: "a", status: "HEALTHY" },
+      { poolId: "p", memberId: "gone", status: "UNHEALTHY" },
+    ]);
+    for (let i = 0; i < 3; i++) expect(await tcpHello(port)).toBe("a");
+  });
+});

@@ -1,0 +1,117 @@
+import { HealthRegistry } from "../health/health-registry";
+import type { ListenerRoute } from "../listeners/listener.types";
+import type { PoolRuntime } from "../pools/pool-runtime.types";
+import type { ListenerError, MemberHealthReport } from "../snapshot/ipc.types";
+import type { Snapshot } from "../snapshot/snapshot.types";
+import { ListenerSet, type HandlerFactory } from "./listener-set";
+import { buildPools } from "./pool-set";
+
+/** Outcome of EngineRuntime.apply. */
+export interface ApplyResult {
+  /** False when the snapshot was not newer than the one held (nothing changed). */
+  applied: boolean;
+  /** Version and hash the engine holds afterwards. */
+  version: number;
+  hash: string;
+  /** Per-listener problems of the snapshot now held (bind failures, unsupported protocols). */
+  errors: ListenerError[];
+}
+
+/** Options of the engine runtime; defaults suit production. */
+export interface EngineRuntimeOptions {
+  /** Called on every member health transition. */
+  onHealthChange?: (report: MemberHealthReport) => void;
+  /** Grace period for connections of removed listeners; default 30 000 ms. */
+  drainGraceMs?: number;
+  /** Handler factories per stream protocol (tests); default TCP and HTTP. */
+  handlerFactories?: Readonly<Partial<Record<"TCP" | "HTTP" | "HTTPS", HandlerFactory>>>;
+}
+
+/**
+ * The engine's data plane: applies snapshots atomically and in order (one at a time), keeps the
+ * pool runtimes, the health checks and the live listeners in step with the snapshot held.
+ * A snapshot whose version is not newer than the held one is ignored; one with the held hash only
+ * bumps the version (unless the last apply left listener errors, then it is re-applied to retry binds).
+ */
+export class EngineRuntime {
+  private current: Snapshot | null = null;
+  private pools: ReadonlyMap<string, PoolRuntime> = new Map();
+  private errors: ListenerError[] = [];
+  private readonly listeners: ListenerSet;
+  private readonly health: HealthRegistry;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(options: EngineRuntimeOptions = {}) {
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories);
+    this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
+  }
+
+  /** Version of the snapshot held (0 = none). */
+  get version(): number {
+    return this.current?.version ?? 0;
+  }
+
+  /** Hash of the snapshot held ("" = none). */
+  get hash(): string {
+    return this.current?.hash ?? "";
+  }
+
+  /** The snapshot held, as applied (for persistence). */
+  get snapshot(): Snapshot | null {
+    return this.current;
+  }
+
+  /** Applies a snapshot after any apply already running. */
+  apply(snapshot: Snapshot): Promise<ApplyResult> {
+    const run = this.queue.then(() => this.applyNow(snapshot));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Health of every member of every pool (NO_MONITOR for pools without a health check). */
+  healthReport(): MemberHealthReport[] {
+    return this.health.report();
+  }
+
+  /** Pool runtime by id (tests, diagnostics). */
+  pool(poolId: string): PoolRuntime | undefined {
+    return this.pools.get(poolId);
+  }
+
+  /** Stops health checks and listeners; established connections get `graceMs` to finish. */
+  async stop(graceMs?: number): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+    this.health.stop();
+    await this.listeners.stop(graceMs);
+  }
+
+  private async applyNow(snapshot: Snapshot): Promise<ApplyResult> {
+    if (this.stopped || snapshot.version <= this.version) return this.result(false);
+    if (snapshot.hash === this.hash && this.errors.length === 0) {
+      this.current = snapshot;
+      return this.result(true);
+    }
+    const pools = buildPools(snapshot.pools, this.pools);
+    this.health.update(pools.values());
+    const routes: ListenerRoute[] = snapshot.listeners.map((listener) => ({
+      listener,
+      pool: listener.defaultPoolId === null ? null : (pools.get(listener.defaultPoolId) ?? null),
+    }));
+    const errors = await this.listeners.apply(routes);
+    for (const listener of snapshot.listeners) {
+      if (listener.defaultPoolId !== null && !pools.has(listener.defaultPoolId)) {
+        errors.push({ listenerId: listener.id, message: `backend server group ${listener.defaultPoolId} not in snapshot` });
+      }
+    }
+    this.pools = pools;
+    this.current = snapshot;
+    this.errors = errors;
+    return this.result(true);
+  }
+
+  private result(applied: boolean): ApplyResult {
+    return { applied, version: this.version, hash: this.hash, errors: this.errors };
+  }
+}
