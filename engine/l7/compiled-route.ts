@@ -1,0 +1,66 @@
+import type { ListenerRoute } from "../listeners/listener.types";
+import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import { AppCookiePolicy, AppCookieTable } from "./sticky/app-cookie";
+import { LbCookiePolicy } from "./sticky/lb-cookie";
+import type { StickyPolicy } from "./sticky/sticky-policy";
+import type { UpstreamPool } from "./upstream-pool";
+import type { UpstreamRegistry } from "./upstream-registry";
+
+/** Client keep-alive idle timeout when the listener gives none; default 60 s. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Everything per-route the proxy needs per request, computed once in `update(route)`: header text
+ * that does not depend on the client, member → connection pool, the sticky policy.
+ */
+export interface CompiledRoute {
+  readonly route: ListenerRoute;
+  readonly pool: PoolRuntime | null;
+  /** `X-Forwarded-Proto: http\r\nX-Forwarded-Port: <listener port>\r\n`. */
+  readonly forwardedFields: string;
+  /** Client keep-alive idle timeout (listener idle timeout). */
+  readonly idleTimeoutMs: number;
+  /** Connection pool of each member of `pool`. */
+  readonly targets: ReadonlyMap<MemberRuntime, UpstreamPool>;
+  /** L7 stickiness (load balancer or application cookie); null = none. */
+  readonly sticky: StickyPolicy | null;
+}
+
+/**
+ * Compiles a route. `appTables` holds application-cookie tables by pool id across snapshots
+ * (tables of pools no longer routed are dropped).
+ */
+export function compileRoute(
+  route: ListenerRoute,
+  registry: UpstreamRegistry,
+  appTables: Map<string, AppCookieTable>,
+): CompiledRoute {
+  const { listener, pool } = route;
+  const targets = registry.resolve(pool);
+  registry.retain(targets.values());
+  const sticky = pool === null ? null : stickyPolicy(pool, appTables);
+  for (const id of appTables.keys()) if (id !== pool?.config.id) appTables.delete(id);
+  const idle = listener.idleTimeoutSeconds > 0 ? listener.idleTimeoutSeconds * 1000 : DEFAULT_IDLE_TIMEOUT_MS;
+  return {
+    route,
+    pool,
+    forwardedFields: `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listener.port}\r\n`,
+    idleTimeoutMs: idle,
+    targets,
+    sticky,
+  };
+}
+
+function stickyPolicy(pool: PoolRuntime, appTables: Map<string, AppCookieTable>): StickyPolicy | null {
+  const sticky = pool.config.stickySession;
+  if (sticky === null) return null;
+  const durationMs = sticky.durationMinutes * 60_000;
+  if (sticky.type === "HTTP_COOKIE") return new LbCookiePolicy(pool, sticky.durationMinutes);
+  if (sticky.type === "APP_COOKIE" && sticky.cookieName) {
+    let table = appTables.get(pool.config.id);
+    if (table === undefined) appTables.set(pool.config.id, (table = new AppCookieTable(durationMs)));
+    else table.setDuration(durationMs);
+    return new AppCookiePolicy(sticky.cookieName, table);
+  }
+  return null; // SOURCE_IP stickiness lives in pool.pick()
+}

@@ -1,0 +1,359 @@
+import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import type { ClientConnection } from "./client-connection";
+import type { CompiledRoute } from "./compiled-route";
+import { ProxyError, closesClient, statusOf, type ProxyErrorKind } from "./errors";
+import { generatedResponse } from "./generated-response";
+import { BodyFramer, BodyMode } from "./http1/body-framer";
+import { latin1 } from "./http1/bytes";
+import { INVALID, NEED_MORE } from "./http1/head-reader";
+import { S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL } from "./proxy-context";
+import { buildRequestHead } from "./request-head-writer";
+import { buildResponseHead } from "./response-head-writer";
+import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
+import type { UpstreamPool } from "./upstream-pool";
+
+const P_IDLE = 0;
+const P_HEAD = 1; // waiting for the response head
+const P_BODY = 2; // relaying the response body
+const P_TUNNEL = 3;
+const P_DONE = 4;
+
+/** Response body bytes merged into the head's single write when they arrive with it. */
+const MERGE_BODY_BYTES = 16 * 1024;
+
+/**
+ * One request/response exchange of a client connection (the object is reused for every request
+ * of that connection): member choice (sticky cookie, else the balancer), acquire/release around
+ * the request, the request head to a keep-alive backend connection, the response relayed as it
+ * streams with backpressure both ways, 1xx forwarded, 101 turned into a tunnel. Failures before
+ * any response byte are retried when safe (connect failure → another member; a reused keep-alive
+ * connection that died → a fresh one, idempotent bodyless requests only), else answered through
+ * errors.ts (502/503/504).
+ */
+export class Exchange implements UpstreamOwner {
+  private phase = P_IDLE;
+  private route: CompiledRoute | null = null;
+  private pool: PoolRuntime | null = null;
+  private member: MemberRuntime | null = null;
+  private target: UpstreamPool | null = null;
+  private upstream: UpstreamConnection | null = null;
+  private head = "";
+  private stuck = false;
+  private excluded: Set<MemberRuntime> | null = null;
+  private tries = 0;
+  private bodyBytesSent = 0;
+  private requestDone = false;
+  private responseSeen = false;
+  private closeClient = false;
+  private reusable = false;
+  private clientMinor = 1;
+  private isHead = false;
+  private upgrade = false;
+  private idempotent = false;
+  private readonly framer = new BodyFramer();
+
+  constructor(private readonly conn: ClientConnection) {}
+
+  /** Starts forwarding the request the connection's parser just completed. */
+  start(): void {
+    const conn = this.conn;
+    const req = conn.parser;
+    const route = conn.ctx.route;
+    this.route = route;
+    this.pool = route.pool;
+    this.member = this.target = this.upstream = this.excluded = null;
+    this.tries = this.bodyBytesSent = 0;
+    this.stuck = this.responseSeen = this.closeClient = this.reusable = false;
+    this.requestDone = conn.state !== S_BODY;
+    this.clientMinor = req.versionMinor;
+    this.isHead = req.method === "HEAD";
+    this.upgrade = req.upgrade;
+    this.idempotent = req.idempotent;
+    this.phase = P_HEAD;
+    const pool = route.pool;
+    if (pool === null) return this.fail("no_pool");
+    let member: MemberRuntime | null = null;
+    if (route.sticky !== null) {
+      member = route.sticky.stuckMember(req, pool);
+      this.stuck = member !== null;
+    }
+    if (member === null) member = pool.pick(conn.clientIp);
+    if (member === null) return this.fail("no_member");
+    this.head = buildRequestHead(req, conn.clientIp, route.forwardedFields);
+    if (!this.assign(member)) return this.fail("internal");
+    this.send(true);
+  }
+
+  /** Request body bytes from the client. */
+  sendBody(chunk: Buffer): void {
+    const up = this.upstream;
+    if (up === null || this.phase === P_DONE) return;
+    this.bodyBytesSent += chunk.length;
+    if (!up.socket.write(chunk)) this.conn.socket.pause();
+  }
+
+  /** The client finished sending the request. */
+  requestSent(): void {
+    this.requestDone = true;
+    if (this.phase === P_HEAD) this.armTimer();
+  }
+
+  /** Client bytes while tunnelling. */
+  tunnelToBackend(chunk: Buffer): void {
+    const up = this.upstream;
+    if (up !== null && !up.socket.write(chunk)) this.conn.socket.pause();
+  }
+
+  /** The client half-closed a tunnel: pass the FIN on. */
+  tunnelClientEnded(): void {
+    this.upstream?.socket.end();
+  }
+
+  /** The client socket drained: resume the backend if it was paused for it. */
+  onClientDrain(): void {
+    const up = this.upstream;
+    if (up !== null && up.socket.isPaused()) up.socket.resume();
+  }
+
+  /** A timer of the connection fired while this exchange owned it. */
+  onTimeout(kind: number): void {
+    if (this.phase !== P_HEAD) return this.abort("response_timeout");
+    if (kind === T_BODY) return this.fail("request_timeout");
+    this.fail(kind === T_CONNECT ? "connect_timeout" : "response_timeout");
+  }
+
+  /** The client broke the request body framing. */
+  clientFailed(kind: ProxyErrorKind): void {
+    if (this.phase === P_HEAD) this.fail(kind);
+    else this.abort(kind);
+  }
+
+  /** Releases everything (client gone, or abort). */
+  cancel(): void {
+    if (this.phase === P_IDLE || this.phase === P_DONE) return;
+    this.phase = P_DONE;
+    const up = this.upstream;
+    this.upstream = null;
+    if (up !== null) up.destroy();
+    this.releaseMember();
+  }
+
+  onUpstreamConnect(): void {
+    if (this.phase === P_HEAD) this.armTimer();
+  }
+
+  onUpstreamData(chunk: Buffer): void {
+    this.conn.progress++;
+    this.responseSeen = true;
+    switch (this.phase) {
+      case P_HEAD:
+        this.readHead(chunk);
+        break;
+      case P_BODY:
+        this.relay(chunk, 0);
+        break;
+      case P_TUNNEL:
+        if (!this.conn.write(chunk)) this.upstream?.socket.pause();
+        break;
+    }
+  }
+
+  onUpstreamDrain(): void {
+    this.conn.progress++;
+    const socket = this.conn.socket;
+    if ((this.conn.state === S_BODY || this.conn.state === S_TUNNEL) && socket.isPaused()) socket.resume();
+  }
+
+  onUpstreamEnd(): void {
+    if (this.phase === P_BODY && this.framer.mode === BodyMode.UNTIL_CLOSE) {
+      this.framer.finishOnClose();
+      this.reusable = false;
+      this.finish();
+    } else if (this.phase === P_TUNNEL) {
+      this.conn.socket.end();
+    } else {
+      this.onUpstreamError(null);
+    }
+  }
+
+  onUpstreamError(err: Error | null): void {
+    const up = this.upstream;
+    if (up === null) return;
+    if (this.phase === P_TUNNEL && err === null) {
+      this.conn.socket.end();
+      return;
+    }
+    this.upstream = null;
+    up.destroy();
+    if (this.phase !== P_HEAD) return this.abort("backend_reset", err);
+    if (!this.responseSeen && this.retry(up)) return;
+    this.fail(this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed", err);
+  }
+
+  private readHead(chunk: Buffer): void {
+    const res = this.upstream!.response;
+    let i = 0;
+    for (;;) {
+      const r = res.execute(chunk, i);
+      if (r === NEED_MORE) return;
+      if (r === INVALID) return this.backendFailed("bad_response");
+      if (res.status >= 200) return this.startResponse(chunk, r);
+      if (res.status === 101) return this.upgrade ? this.startTunnel(chunk, r) : this.backendFailed("bad_response");
+      if (this.clientMinor === 1) this.conn.write(buildResponseHead(res, false, 1, ""));
+      res.reset();
+      i = r;
+      if (i >= chunk.length) return;
+    }
+  }
+
+  private startResponse(chunk: Buffer, start: number): void {
+    const conn = this.conn;
+    const res = this.upstream!.response;
+    const status = res.status;
+    const framer = this.framer;
+    if (this.isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
+    else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
+    else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
+    else framer.start(BodyMode.UNTIL_CLOSE);
+    const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
+    this.reusable = res.keepAlive && !untilClose;
+    this.closeClient = !conn.keepAlive || untilClose || !this.requestDone || conn.ctx.draining || conn.clientEnded;
+    const sticky = this.route!.sticky;
+    const extra = sticky === null ? "" : sticky.onResponse(res, this.member!, this.stuck);
+    const head = buildResponseHead(res, this.closeClient, this.clientMinor, extra);
+    this.phase = P_BODY;
+    this.armTimer();
+    const stop = framer.consume(chunk, start, chunk.length);
+    let ok: boolean;
+    if (stop === start) ok = conn.write(head);
+    else if (stop - start <= MERGE_BODY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
+    else {
+      conn.socket.cork();
+      conn.write(head);
+      ok = conn.write(chunk.subarray(start, stop));
+      conn.socket.uncork();
+    }
+    this.afterWrite(ok, stop, chunk.length);
+  }
+
+  private relay(chunk: Buffer, start: number): void {
+    const stop = this.framer.consume(chunk, start, chunk.length);
+    const ok = stop > start ? this.conn.write(stop === chunk.length && start === 0 ? chunk : chunk.subarray(start, stop)) : true;
+    this.afterWrite(ok, stop, chunk.length);
+  }
+
+  private afterWrite(ok: boolean, stop: number, end: number): void {
+    const framer = this.framer;
+    if (framer.error !== 0) return this.abort("bad_response");
+    if (!ok) this.upstream?.socket.pause();
+    if (!framer.done) return;
+    if (stop < end) this.reusable = false; // bytes after the response: the backend is out of step
+    this.finish();
+  }
+
+  private startTunnel(chunk: Buffer, start: number): void {
+    const conn = this.conn;
+    conn.write(buildResponseHead(this.upstream!.response, false, this.clientMinor, ""));
+    if (start < chunk.length) conn.write(chunk.subarray(start));
+    this.phase = P_TUNNEL;
+    this.armTimer();
+    conn.startTunnel();
+  }
+
+  private finish(): void {
+    this.phase = P_DONE;
+    const up = this.upstream;
+    this.upstream = null;
+    if (up !== null) this.target!.release(up, this.reusable && this.requestDone);
+    this.releaseMember();
+    this.conn.exchangeDone(!this.closeClient);
+  }
+
+  /** Safe retry before any response byte; true when a new attempt is under way. */
+  private retry(failed: UpstreamConnection): boolean {
+    if (this.bodyBytesSent > 0 || this.tries >= this.conn.ctx.options.maxTries) return false;
+    if (!failed.connected) {
+      // Never reached the server: any request may go to another member.
+      const excluded = (this.excluded ??= new Set());
+      excluded.add(this.member!);
+      const next = this.pool!.pick(this.conn.clientIp, excluded);
+      if (next === null || !this.assign(next)) return false;
+      this.stuck = false;
+      this.send(true);
+      return true;
+    }
+    if (!failed.reused || !this.idempotent) return false;
+    this.send(false); // the keep-alive connection went stale under us: same member, fresh connection
+    return true;
+  }
+
+  private assign(member: MemberRuntime): boolean {
+    const target = this.route!.targets.get(member);
+    if (target === undefined) return false;
+    this.releaseMember();
+    this.pool!.acquire(member);
+    this.member = member;
+    this.target = target;
+    return true;
+  }
+
+  private send(reuse: boolean): void {
+    const up = this.target!.acquire(this, reuse);
+    this.upstream = up;
+    this.tries++;
+    up.socket.write(this.head, "latin1");
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    const conn = this.conn;
+    const o = conn.ctx.options;
+    if (this.phase === P_HEAD) {
+      if (this.upstream !== null && !this.upstream.connected) conn.setTimer(T_CONNECT, o.connectTimeoutMs);
+      else if (conn.state === S_BODY) conn.setTimer(T_BODY, o.bodyTimeoutMs);
+      else conn.setTimer(T_RESPONSE, o.responseTimeoutMs);
+    } else if (this.phase === P_BODY) conn.setTimer(T_STREAM, o.responseTimeoutMs);
+    else if (this.phase === P_TUNNEL) conn.setTimer(T_TUNNEL, this.route!.idleTimeoutMs);
+  }
+
+  private backendFailed(kind: ProxyErrorKind): void {
+    const up = this.upstream;
+    this.upstream = null;
+    up?.destroy();
+    this.fail(kind);
+  }
+
+  /** Answers with a generated error response (nothing was sent to the client yet). */
+  private fail(kind: ProxyErrorKind, cause?: unknown): void {
+    const up = this.upstream;
+    this.upstream = null;
+    up?.destroy();
+    this.releaseMember();
+    this.phase = P_DONE;
+    this.report(kind, cause);
+    const conn = this.conn;
+    const close = closesClient(kind) || !this.requestDone || !conn.keepAlive || conn.ctx.draining || conn.clientEnded;
+    conn.write(generatedResponse(statusOf(kind), close, this.clientMinor, this.isHead));
+    conn.exchangeDone(!close);
+  }
+
+  /** The response already started (or the client is gone): all we can do is close. */
+  private abort(kind: ProxyErrorKind, cause?: unknown): void {
+    this.report(kind, cause);
+    this.cancel();
+    this.conn.destroy();
+  }
+
+  private report(kind: ProxyErrorKind, cause: unknown): void {
+    const onError = this.conn.ctx.options.onError;
+    if (onError !== null) onError(new ProxyError(kind, `${kind} (${statusOf(kind)})`, { cause: cause ?? undefined }));
+  }
+
+  private releaseMember(): void {
+    const member = this.member;
+    if (member !== null) {
+      this.member = null;
+      this.pool!.release(member);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { HTAB, SP, TARGET_CHAR, TCHAR, equalsLower, latin1, skipOws, trimOwsEnd } from "./bytes";
+import { HeadReader, type HeadLimits } from "./head-reader";
+import { H, type HeaderKind } from "./header-kind";
+import { ParseError, type ParseErrorCode } from "./parse-error";
+
+/** Request head limits; defaults follow common servers (32 KiB head, 100 fields). */
+export const DEFAULT_REQUEST_LIMITS: HeadLimits = { maxHeadBytes: 32 * 1024, maxFields: 100, allowBareLf: false };
+
+/** Largest Content-Length accepted: 15 decimal digits stays an exact double. */
+const MAX_LENGTH_DIGITS = 15;
+
+/**
+ * Strict incremental HTTP/1.1 request-head parser (RFC 9112). Request-smuggling defences:
+ * exactly one Host in 1.1; Content-Length a single plain decimal; Transfer-Encoding only as a
+ * single `chunked`, never with Content-Length, never in HTTP/1.0; no obs-fold, no bare LF, no
+ * whitespace before a colon, no control characters. Results are flags and field indexes; strings
+ * are only made on demand.
+ */
+export class RequestParser extends HeadReader {
+  /** Method as sent (common methods are interned constants). */
+  method = "";
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  versionMinor = 1;
+  /** Offset of the request-target from `startLine`, and its length. */
+  targetOffset = 0;
+  targetLength = 0;
+  /** Body framing: Content-Length value (-1 = absent) and chunked flag. */
+  contentLength = -1;
+  chunked = false;
+  /** Field index of Host (-1 = none). */
+  hostField = -1;
+  /** Connection tokens seen. */
+  connectionClose = false;
+  connectionKeepAlive = false;
+  connectionUpgrade = false;
+  /** Connection names other headers (they are hop-by-hop and get removed). */
+  connectionOther = false;
+  /** Field index of Upgrade (-1 = none). */
+  upgradeField = -1;
+  /** Counts of fields the rewriter cares about (0 = it can skip the walk). */
+  forwardedCount = 0;
+  cookieCount = 0;
+  hopCount = 0;
+  private hostCount = 0;
+  private lengthCount = 0;
+  private encodingCount = 0;
+
+  constructor(limits: HeadLimits = DEFAULT_REQUEST_LIMITS) {
+    super(limits);
+  }
+
+  /** True for GET, HEAD, OPTIONS, TRACE, PUT, DELETE (RFC 9110 §9.2.2): safe to resend. */
+  get idempotent(): boolean {
+    const m = this.method;
+    return m === "GET" || m === "HEAD" || m === "OPTIONS" || m === "PUT" || m === "DELETE" || m === "TRACE";
+  }
+
+  /** The request-target as a string (allocates). */
+  target(): string {
+    const s = this.startLine + this.targetOffset;
+    return latin1(this.headBuf, s, s + this.targetLength);
+  }
+
+  /** True when the client asked for a protocol switch (Connection: upgrade + Upgrade). */
+  get upgrade(): boolean {
+    return this.connectionUpgrade && this.upgradeField >= 0;
+  }
+
+  /** True when the client wants the connection kept after this exchange. */
+  get keepAlive(): boolean {
+    return this.versionMinor === 1 ? !this.connectionClose : this.connectionKeepAlive && !this.connectionClose;
+  }
+
+  protected resetMessage(): void {
+    this.method = "";
+    this.versionMinor = 1;
+    this.contentLength = -1;
+    this.chunked = false;
+    this.hostField = -1;
+    this.connectionClose = this.connectionKeepAlive = this.connectionUpgrade = this.connectionOther = false;
+    this.upgradeField = -1;
+    this.forwardedCount = this.cookieCount = this.hopCount = 0;
+    this.hostCount = this.lengthCount = this.encodingCount = 0;
+  }
+
+  protected tooLongStartLine(): ParseErrorCode {
+    return ParseError.URI_TOO_LONG;
+  }
+
+  protected onStartLine(buf: Buffer, start: number, end: number): ParseErrorCode {
+    let i = start;
+    while (i < end && TCHAR[buf[i]!] === 1) i++;
+    if (i === start || i >= end || buf[i] !== SP) return ParseError.BAD_START_LINE;
+    this.method = methodName(buf, start, i);
+    const t = i + 1;
+    let j = t;
+    while (j < end && TARGET_CHAR[buf[j]!] === 1) j++;
+    if (j === t || j >= end || buf[j] !== SP) return ParseError.BAD_START_LINE;
+    this.targetOffset = t - start;
+    this.targetLength = j - t;
+    const v = j + 1;
+    const version = httpVersion(buf, v, end);
+    if (version < 0) return ParseError.BAD_START_LINE;
+    if (version !== 10 && version !== 11) return ParseError.VERSION_NOT_SUPPORTED;
+    this.versionMinor = version - 10;
+    if (this.method === "CONNECT") return ParseError.METHOD_NOT_ALLOWED;
+    return ParseError.NONE;
+  }
+
+  protected onField(kind: HeaderKind, buf: Buffer, vs: number, ve: number): ParseErrorCode {
+    switch (kind) {
+      case H.OTHER:
+        return ParseError.NONE;
+      case H.HOST:
+        this.hostCount++;
+        this.hostField = this.fieldCount - 1;
+        for (let i = vs; i < ve; i++) if (buf[i] === SP || buf[i] === HTAB) return ParseError.BAD_HOST;
+        return ParseError.NONE;
+      case H.CONTENT_LENGTH:
+        if (++this.lengthCount > 1) return ParseError.BAD_CONTENT_LENGTH;
+        this.contentLength = parseDecimal(buf, vs, ve);
+        return this.contentLength < 0 ? ParseError.BAD_CONTENT_LENGTH : ParseError.NONE;
+      case H.TRANSFER_ENCODING:
+        if (++this.encodingCount > 1) return ParseError.BAD_TRANSFER_ENCODING;
+        return this.transferEncoding(buf, vs, ve);
+      case H.CONNECTION:
+        this.hopCount++;
+        this.connectionTokens(buf, vs, ve);
+        return ParseError.NONE;
+      case H.UPGRADE:
+        this.upgradeField = this.fieldCount - 1;
+        this.hopCount++;
+        return ParseError.NONE;
+      case H.KEEP_ALIVE:
+      case H.PROXY_CONNECTION:
+      case H.TE:
+        this.hopCount++;
+        return ParseError.NONE;
+      case H.X_FORWARDED_FOR:
+      case H.X_FORWARDED_PROTO:
+      case H.X_FORWARDED_PORT:
+      case H.X_FORWARDED_HOST:
+        this.forwardedCount++;
+        return ParseError.NONE;
+      case H.COOKIE:
+        this.cookieCount++;
+        return ParseError.NONE;
+      default:
+        return ParseError.NONE;
+    }
+  }
+
+  protected onComplete(): ParseErrorCode {
+    if (this.hostCount > 1 || (this.versionMinor === 1 && this.hostCount === 0)) return ParseError.BAD_HOST;
+    if (this.encodingCount > 0) {
+      if (this.lengthCount > 0) return ParseError.CONTENT_LENGTH_AND_TRANSFER_ENCODING;
+      if (this.versionMinor === 0) return ParseError.BAD_TRANSFER_ENCODING;
+    }
+    return ParseError.NONE;
+  }
+
+  /** Accepts exactly `chunked` (any case, OWS around); other well-formed codings are 501, the rest 400. */
+  private transferEncoding(buf: Buffer, vs: number, ve: number): ParseErrorCode {
+    if (ve - vs === 7 && equalsLower(buf, vs, "chunked")) {
+      this.chunked = true;
+      return ParseError.NONE;
+    }
+    let last = "";
+    let i = vs;
+    while (i <= ve) {
+      let j = i;
+      while (j < ve && buf[j] !== 0x2c) j++;
+      const s = skipOws(buf, i, j);
+      const e = trimOwsEnd(buf, s, j);
+      if (s === e) return ParseError.BAD_TRANSFER_ENCODING;
+      for (let k = s; k < e; k++) if (TCHAR[buf[k]!] !== 1) return ParseError.BAD_TRANSFER_ENCODING;
+      if (last === "chunked") return ParseError.BAD_TRANSFER_ENCODING;
+      last = e - s === 7 && equalsLower(buf, s, "chunked") ? "chunked" : "other";
+      i = j + 1;
+    }
+    return last === "chunked" ? ParseError.UNSUPPORTED_TRANSFER_ENCODING : ParseError.BAD_TRANSFER_ENCODING;
+  }
+
+  private connectionTokens(buf: Buffer, vs: number, ve: number): void {
+    let i = vs;
+    while (i < ve) {
+      let j = i;
+      while (j < ve && buf[j] !== 0x2c) j++;
+      const s = skipOws(buf, i, j);
+      const len = trimOwsEnd(buf, s, j) - s;
+      if (len === 5 && equalsLower(buf, s, "close")) this.connectionClose = true;
+      else if (len === 10 && equalsLower(buf, s, "keep-alive")) this.connectionKeepAlive = true;
+      else if (len === 7 && equalsLower(buf, s, "upgrade")) this.connectionUpgrade = true;
+      else if (len > 0) this.connectionOther = true;
+      i = j + 1;
+    }
+  }
+}
+
+/** A plain decimal of 1–15 digits, or -1. */
+export function parseDecimal(buf: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (n < 1 || n > MAX_LENGTH_DIGITS) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** "HTTP/d.d" exactly (case-sensitive) at buf[v, end) → major*10+minor, or -1. */
+export function httpVersion(buf: Buffer, v: number, end: number): number {
+  if (end - v !== 8) return -1;
+  if (buf[v] !== 0x48 || buf[v + 1] !== 0x54 || buf[v + 2] !== 0x54 || buf[v + 3] !== 0x50 || buf[v + 4] !== 0x2f) return -1;
+  const major = buf[v + 5]! - 0x30;
+  const minor = buf[v + 7]! - 0x30;
+  if (buf[v + 6] !== 0x2e || major < 0 || major > 9 || minor < 0 || minor > 9) return -1;
+  return major * 10 + minor;
+}
+
+function methodName(buf: Buffer, start: number, end: number): string {
+  const c = buf[start];
+  switch (end - start) {
+    case 3:
+      if (c === 0x47 && buf[start + 1] === 0x45 && buf[start + 2] === 0x54) return "GET";
+      if (c === 0x50 && buf[start + 1] === 0x55 && buf[start + 2] === 0x54) return "PUT";
+      break;
+    case 4:
+      if (c === 0x50 && buf[start + 1] === 0x4f && buf[start + 2] === 0x53 && buf[start + 3] === 0x54) return "POST";
+      if (c === 0x48 && buf[start + 1] === 0x45 && buf[start + 2] === 0x41 && buf[start + 3] === 0x44) return "HEAD";
+      break;
+  }
+  return latin1(buf, start, end);
+}

@@ -1,0 +1,65 @@
+import { latin1 } from "./http1/bytes";
+import { connectionListed, isListed } from "./http1/connection-listed";
+import { FIELD_STRIDE, F_KIND, F_LINE, F_LINE_END } from "./http1/head-reader";
+import { H } from "./http1/header-kind";
+import type { RequestParser } from "./http1/request-parser";
+
+/**
+ * Builds the head sent to the backend, as one latin1 string (one write, no Buffer juggling):
+ * the client's request line and fields byte for byte, minus hop-by-hop fields (Connection and what
+ * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading) and client-sent
+ * X-Forwarded-*; plus `X-Forwarded-For` (client IP appended to any existing chain),
+ * `X-Forwarded-Proto`, `X-Forwarded-Port` (precompiled `forwardedFields`) and `X-Forwarded-Host`
+ * (the original Host). When nothing is dropped the kept part is a single slice.
+ */
+export function buildRequestHead(req: RequestParser, clientIp: string, forwardedFields: string): string {
+  const buf = req.headBuf;
+  const upgrade = req.upgrade;
+  const last = req.headEnd - 2; // keep the last field's CRLF, drop the empty line
+  let head: string;
+  let chain = "";
+  if (req.forwardedCount === 0 && req.hopCount === 0) {
+    head = latin1(buf, req.startLine, last);
+  } else {
+    const listed = req.connectionOther ? connectionListed(req) : null;
+    head = "";
+    let run = req.startLine;
+    const f = req.fields;
+    for (let i = 0; i < req.fieldCount; i++) {
+      const o = i * FIELD_STRIDE;
+      const kind = f[o + F_KIND]!;
+      let drop: boolean;
+      switch (kind) {
+        case H.X_FORWARDED_FOR:
+          chain = chain === "" ? req.value(i) : `${chain}, ${req.value(i)}`;
+          drop = true;
+          break;
+        case H.CONNECTION:
+        case H.KEEP_ALIVE:
+        case H.PROXY_CONNECTION:
+        case H.TE:
+        case H.X_FORWARDED_PROTO:
+        case H.X_FORWARDED_PORT:
+        case H.X_FORWARDED_HOST:
+          drop = true;
+          break;
+        case H.UPGRADE:
+          drop = !upgrade;
+          break;
+        default:
+          drop = listed !== null && isListed(req, i, listed);
+      }
+      if (drop) {
+        head += latin1(buf, run, f[o + F_LINE]!);
+        run = f[o + F_LINE_END]!;
+      }
+    }
+    head += latin1(buf, run, last);
+  }
+  head += chain === "" ? `X-Forwarded-For: ${clientIp}\r\n` : `X-Forwarded-For: ${chain}, ${clientIp}\r\n`;
+  head += forwardedFields;
+  if (req.hostField >= 0) head += `X-Forwarded-Host: ${req.value(req.hostField)}\r\n`;
+  if (upgrade) head += "Connection: upgrade\r\n";
+  else if (req.versionMinor === 0) head += "Connection: keep-alive\r\n";
+  return head + "\r\n";
+}

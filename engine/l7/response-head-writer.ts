@@ -1,0 +1,62 @@
+import { latin1 } from "./http1/bytes";
+import { connectionListed, isListed } from "./http1/connection-listed";
+import { FIELD_STRIDE, F_KIND, F_LINE, F_LINE_END } from "./http1/head-reader";
+import { H } from "./http1/header-kind";
+import type { ResponseParser } from "./http1/response-parser";
+
+/**
+ * Builds the response head sent to the client from the backend's: status line and fields byte
+ * for byte (lines re-terminated with CRLF), minus hop-by-hop fields (Connection and what it lists,
+ * Keep-Alive, Proxy-Connection, TE, Upgrade except on 101) and minus Content-Length when
+ * Transfer-Encoding is present; plus `extra` lines (sticky Set-Cookie) and the proxy's own
+ * Connection field: `close` when the client connection ends after it, `keep-alive` for a
+ * keep-alive HTTP/1.0 client, `upgrade` on 101.
+ */
+export function buildResponseHead(res: ResponseParser, close: boolean, clientMinor: number, extra: string): string {
+  const buf = res.headBuf;
+  const switching = res.status === 101;
+  const dropLength = res.hasEncoding && res.contentLength >= 0;
+  let head: string;
+  if (res.hopCount === 0 && !dropLength && !res.bareLf) {
+    head = latin1(buf, res.startLine, res.headEnd - 2);
+  } else {
+    const listed = res.connectionOther ? connectionListed(res) : null;
+    head = latin1(buf, res.startLine, res.startLineEnd) + "\r\n";
+    const f = res.fields;
+    for (let i = 0; i < res.fieldCount; i++) {
+      const o = i * FIELD_STRIDE;
+      let keep: boolean;
+      switch (f[o + F_KIND]!) {
+        case H.CONNECTION:
+        case H.KEEP_ALIVE:
+        case H.PROXY_CONNECTION:
+        case H.TE:
+          keep = false;
+          break;
+        case H.UPGRADE:
+          keep = switching;
+          break;
+        case H.CONTENT_LENGTH:
+          keep = !dropLength;
+          break;
+        default:
+          keep = listed === null || !isListed(res, i, listed);
+      }
+      if (keep) head += fieldLine(res, i);
+    }
+  }
+  head += extra;
+  if (switching) head += "Connection: upgrade\r\n";
+  else if (close) head += "Connection: close\r\n";
+  else if (clientMinor === 0) head += "Connection: keep-alive\r\n";
+  return head + "\r\n";
+}
+
+/** One field line with a CRLF ending (the backend may have used a lone LF). */
+function fieldLine(res: ResponseParser, i: number): string {
+  const o = i * FIELD_STRIDE;
+  const start = res.fields[o + F_LINE]!;
+  let end = res.fields[o + F_LINE_END]! - 1;
+  if (res.headBuf[end - 1] === 13) end--;
+  return latin1(res.headBuf, start, end) + "\r\n";
+}

@@ -1,0 +1,100 @@
+import net from "node:net";
+import { ResponseParser } from "./http1/response-parser";
+
+/** Who receives a backend connection's events while it carries a request. */
+export interface UpstreamOwner {
+  onUpstreamConnect(): void;
+  onUpstreamData(chunk: Buffer): void;
+  onUpstreamDrain(): void;
+  /** The backend sent FIN. */
+  onUpstreamEnd(): void;
+  /** Socket error, or closed without FIN; `err` null for a plain close. */
+  onUpstreamError(err: Error | null): void;
+}
+
+/** What a connection needs from the pool that made it. */
+export interface UpstreamHome {
+  /** The connection died; forget it if it sits idle. */
+  discard(conn: UpstreamConnection): void;
+}
+
+/**
+ * One keep-alive TCP connection to a backend server. Socket events go to the current owner (one
+ * request at a time); while idle in its pool, any data or close makes it unusable and it is dropped.
+ * Handlers are bound once per socket, never per request.
+ */
+export class UpstreamConnection {
+  readonly socket: net.Socket;
+  /** Request currently using the connection; null while idle. */
+  owner: UpstreamOwner | null = null;
+  /** TCP connect completed. */
+  connected = false;
+  /** Still usable: no error, close or FIN seen. */
+  alive = true;
+  /** Handed out from the idle list (it carried a request before): failure may be a stale keep-alive race. */
+  reused = false;
+  /** When it went idle (ms). */
+  idleSince = 0;
+  /** Response parser, reused for every response on this connection. */
+  readonly response = new ResponseParser();
+
+  constructor(
+    private readonly home: UpstreamHome,
+    host: string,
+    port: number,
+  ) {
+    const socket = net.connect({ host, port, noDelay: true });
+    this.socket = socket;
+    socket.on("connect", this.onConnect);
+    socket.on("data", this.onData);
+    socket.on("drain", this.onDrain);
+    socket.on("end", this.onEnd);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  /** Ends the connection now. */
+  destroy(): void {
+    this.alive = false;
+    this.owner = null;
+    this.socket.destroy();
+  }
+
+  private onConnect = (): void => {
+    this.connected = true;
+    this.owner?.onUpstreamConnect();
+  };
+
+  private onData = (chunk: Buffer): void => {
+    const owner = this.owner;
+    if (owner !== null) owner.onUpstreamData(chunk);
+    else this.destroy(); // unsolicited bytes on an idle connection: it can no longer be trusted
+  };
+
+  private onDrain = (): void => {
+    this.owner?.onUpstreamDrain();
+  };
+
+  private onEnd = (): void => {
+    this.alive = false;
+    const owner = this.owner;
+    if (owner !== null) owner.onUpstreamEnd();
+    else this.home.discard(this);
+  };
+
+  private onError = (err: Error): void => {
+    this.alive = false;
+    const owner = this.owner;
+    this.owner = null;
+    if (owner !== null) owner.onUpstreamError(err);
+    this.home.discard(this);
+  };
+
+  private onClose = (): void => {
+    this.alive = false;
+    const owner = this.owner;
+    this.owner = null;
+    this.home.discard(this);
+    if (owner !== null) owner.onUpstreamError(null);
+  };
+}
