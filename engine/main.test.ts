@@ -1,0 +1,124 @@
+import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EngineToConsole } from "./snapshot/ipc.types";
+import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
+import { listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
+
+/** Black-box: the bundled engine process, driven over IPC the way the console's supervisor does. */
+const root = path.resolve(import.meta.dirname, "..");
+let dir = "";
+let entry = "";
+let backend: TcpBackend;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "elb-engine-"));
+  entry = path.join(dir, "main.js");
+  await promisify(execFile)(process.execPath, [path.join(root, "scripts", "build-engine.mjs"), entry]);
+  backend = await startTcpBackend("backend-a");
+});
+afterAll(async () => {
+  await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Forks the engine with an IPC channel and collects its messages. */
+function startEngine(env: Record<string, string>) {
+  const child = fork(entry, [], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json" });
+  children.push(child);
+  const messages: EngineToConsole[] = [];
+  child.on("message", (m: EngineToConsole) => messages.push(m));
+  const next = async <T extends EngineToConsole["type"]>(type: T, match: (m: Extract<EngineToConsole, { type: T }>) => boolean = () => true) => {
+    let found: Extract<EngineToConsole, { type: T }> | undefined;
+    await waitFor(() => (found = messages.find((m): m is Extract<EngineToConsole, { type: T }> => m.type === type && match(m as never))) !== undefined, 5000, type);
+    return found!;
+  };
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, messages, next, exited };
+}
+
+describe("engine process", () => {
+  it("applies a snapshot over IPC, serves, answers pings, reports health, persists, and drains on SIGTERM", async () => {
+    const state = path.join(dir, "state-1");
+    const port = await freePort();
+    const engine = startEngine({ ELB_ENGINE_STATE_DIR: state });
+    expect(await engine.next("ready")).toMatchObject({ version: 0, hash: "" });
+
+    const v1 = snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)], { healthMonitor: monitor() })]);
+    engine.child.send({ type: "snapshot", snapshot: v1 });
+    expect(await engine.next("applied")).toEqual({ type: "applied", version: 1, hash: "hash-1", errors: [] });
+    const health = await engine.next("health", (m) => m.members.some((r) => r.status === "HEALTHY"));
+    expect(health.members).toEqual([{ poolId: "p", memberId: "a", status: "HEALTHY" }]);
+    expect(await tcpHello(port)).toBe("backend-a");
+
+    engine.child.send({ type: "ping", nonce: 42 });
+    expect(await engine.next("pong")).toMatchObject({ nonce: 42, pid: engine.child.pid, version: 1, hash: "hash-1" });
+
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [], []) }); // not newer: ignored, still answered
+    await waitFor(() => engine.messages.filter((m) => m.type === "applied").length === 2, 3000, "second applied");
+    expect(await tcpHello(port)).toBe("backend-a");
+
+    const persisted = JSON.parse(await readFile(path.join(state, "snapshot.json"), "utf8"));
+    expect(persisted.version).toBe(1);
+
+    engine.child.kill("SIGTERM");
+    expect(await engine.exited).toBe(0);
+  });
+
+  it("serves the persisted snapshot on restart before any console message", async () => {
+    const state = path.join(dir, "state-2");
+    const port = await freePort();
+    const first = startEngine({ ELB_ENGINE_STATE_DIR: state });
+    await first.next("ready");
+    first.child.send({ type: "snapshot", snapshot: snapshot(7, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])]) });
+    await first.next("applied");
+    first.child.kill("SIGTERM");
+    await first.exited;
+
+    const second = startEngine({ ELB_ENGINE_STATE_DIR: state });
+    expect(await second.next("ready")).toMatchObject({ version: 7, hash: "hash-7" });
+    expect(await tcpHello(port)).toBe("backend-a");
+  });
+
+  it("keeps serving when the console disconnects, unless ELB_ENGINE_EXIT_WITH_PARENT=1", async () => {
+    const port = await freePort();
+    const v1 = snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])]);
+    const stays = startEngine({});
+    await stays.next("ready");
+    stays.child.send({ type: "snapshot", snapshot: v1 });
+    await stays.next("applied");
+    stays.child.disconnect();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stays.child.exitCode).toBeNull();
+    expect(await tcpHello(port)).toBe("backend-a");
+    stays.child.kill("SIGTERM");
+    await stays.exited;
+
+    const leaves = startEngine({ ELB_ENGINE_EXIT_WITH_PARENT: "1" });
+    await leaves.next("ready");
+    leaves.child.disconnect();
+    expect(await leaves.exited).toBe(0);
+  });
+
+  it("runs standalone from ELB_ENGINE_SNAPSHOT_FILE without IPC", async () => {
+    const port = await freePort();
+    const file = path.join(dir, "standalone.json");
+    await writeFile(file, JSON.stringify(snapshot(3, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])])));
+    const child = spawn(process.execPath, [entry], { env: { ...process.env, ELB_ENGINE_SNAPSHOT_FILE: file }, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    await waitFor(() => stderr.includes("ready, snapshot version 3"), 5000, "standalone ready");
+    expect(await tcpHello(port)).toBe("backend-a");
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
