@@ -54,7 +54,12 @@ function persist(snapshot: Snapshot): void {
 }
 
 async function applySnapshot(snapshot: Snapshot): Promise<void> {
-  const result = await runtime.apply(snapshot);
+  let result;
+  try {
+    result = await runtime.apply(snapshot);
+  } catch (err) {
+    return log(`applying snapshot ${snapshot.version} failed: ${(err as Error).stack ?? String(err)}`);
+  }
   if (result.applied && runtime.snapshot !== null) persist(runtime.snapshot);
   for (const error of result.errors) log(`listener ${error.listenerId}: ${error.message}`);
   send({ type: "applied", version: result.version, hash: result.hash, errors: result.errors });

@@ -81,6 +81,25 @@ describe("engine runtime: applying snapshots", () => {
     expect(await tcpHello(port2)).toBe("a");
   });
 
+  it("rebinds a listener whose port or protocol changed", async () => {
+    const [a] = await backends(["a"]);
+    const rt = engine();
+    const [port1, port2] = [await freePort(), await freePort()];
+    const pools = [pool("p", [member("a", a!.port)])];
+    await rt.apply(snapshot(1, [listener("l1", port1, "p")], pools));
+    expect((await rt.apply(snapshot(2, [listener("l1", port2, "p")], pools))).errors).toEqual([]);
+    await expect(tcpHello(port1)).rejects.toThrow(/ECONNREFUSED/);
+    expect(await tcpHello(port2)).toBe("a");
+    // TCP → HTTP on the same port: the old socket is released and the new one binds in the same apply
+    expect((await rt.apply(snapshot(3, [listener("l1", port2, "p", { protocol: "HTTP" })], pools))).errors).toEqual([]);
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port2, "127.0.0.1", () => socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      socket.once("data", (c) => (socket.destroy(), resolve(c.toString().split("\r\n")[0]!)));
+      socket.once("error", reject);
+    });
+    expect(status).toMatch(/^HTTP\/1\.1 \d{3}/);
+  });
+
   it("reports per-listener errors without stopping the others", async () => {
     const [a] = await backends(["a"]);
     const rt = engine();
