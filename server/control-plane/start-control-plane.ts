@@ -27,7 +27,7 @@ export function getControlPlane(): ControlPlane | undefined {
 export async function startControlPlane(): Promise<ControlPlane> {
   if (globalForControlPlane.__elbControlPlane) return globalForControlPlane.__elbControlPlane;
   const { db } = await getConnection();
-  const entry = path.resolve(process.env.ELB_ENGINE_ENTRY ?? path.join("dist", "engine", "main.js"));
+  const entry = path.resolve(/*turbopackIgnore: true*/ process.env.ELB_ENGINE_ENTRY ?? path.join("dist", "engine", "main.js"));
   if (!existsSync(entry)) console.error(`[elb] engine entry ${entry} is missing: run "npm run build"`);
   const supervisor = new EngineSupervisor({ entry, stateDir: path.join(dataDirectory(), "engine"), env: { ELB_ENGINE_EXIT_WITH_PARENT: "1" } });
   let pending: Promise<number> | null = null;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm test`: every test — unit/service/engine (vitest, PGlite), the service tests again on PostgreSQL,
+# and the Playwright browser tests against the built console and engine. Installs what the tests need
+# from Debian when it is missing (chromium, nginx, haproxy, curl, openssl, postgresql).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export NEXT_TELEMETRY_DISABLED=1
+RESULTS=$(mktemp -d)
+PG_PID=""
+cleanup() {
+  if [ -n "$PG_PID" ] && kill -0 "$PG_PID" 2>/dev/null; then kill "$PG_PID"; wait "$PG_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+# 1. System packages -------------------------------------------------------------------------------
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[test] installing from Debian: ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then APT=(apt-get); else APT=(sudo apt-get); fi
+  "${APT[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. Node dependencies and build -------------------------------------------------------------------
+[ -d node_modules ] || npm install --no-audit --no-fund
+npm run --silent lint
+npm run --silent typecheck
+npm run build
+
+# 3. Unit, service and engine tests on the embedded database --------------------------------------
+echo "[test] vitest (PGlite)"
+npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
+
+# 4. Service tests again on a real PostgreSQL on loopback ------------------------------------------
+PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+PG_DIR=$(mktemp -d)
+PG_PORT=${ELB_TEST_PG_PORT:-55432}
+chmod 755 "$PG_DIR"
+if [ "$(id -u)" = 0 ]; then RUN_PG=(runuser -u postgres --); chown postgres "$PG_DIR"; else RUN_PG=(); fi
+"${RUN_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U elb --auth=trust >/dev/null
+"${RUN_PG[@]}" "$PG_BIN/postgres" -D "$PG_DIR/data" -h 127.0.0.1 -p "$PG_PORT" -k "$PG_DIR" >"$PG_DIR/log" 2>&1 &
+PG_PID=$!
+for _ in $(seq 1 50); do "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q && break; sleep 0.2; done
+echo "[test] vitest (PostgreSQL) — service and database tests"
+DATABASE_URL="postgres://elb@127.0.0.1:$PG_PORT/postgres" npx vitest run server db --reporter=default --reporter=json --outputFile="$RESULTS/vitest-pg.json"
+cleanup
+PG_PID=""
+
+# 5. Browser tests ---------------------------------------------------------------------------------
+echo "[test] playwright (Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/playwright.json" npx playwright test --reporter=list,json
+
+# 6. One closing line for all runners --------------------------------------------------------------
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of ["vitest.json", "vitest-pg.json"]) {
+  const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+}
+const p = JSON.parse(fs.readFileSync(process.argv[1] + "/playwright.json", "utf8")).stats;
+passed += p.expected; failed += p.unexpected; skipped += p.skipped; passed += p.flaky;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed ? 1 : 0);
+' "$RESULTS"
