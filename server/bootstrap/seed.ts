@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { eipPools, projects, regions, subnets, users, vpcs } from "@/db/schema";
+import { eipPools, projects, regions, settings, subnets, users, vpcs } from "@/db/schema";
 import { hashPassword } from "../auth/password";
 
 /** Names and ranges of what a fresh install starts with. */
@@ -18,6 +18,9 @@ export const DEFAULTS = {
   adminUsername: "admin",
 } as const;
 
+/** Settings key recording that the defaults were created once: what an administrator deletes later stays deleted. */
+export const SEEDED_KEY = "bootstrap.seeded";
+
 /** What seeding created, for the start-up log. */
 export interface SeedResult {
   /** Set only when the admin was created with a generated password (print it once). */
@@ -27,10 +30,13 @@ export interface SeedResult {
 /**
  * Idempotently creates the default region, enterprise project, VPC with a loopback subnet, EIP pool
  * on another loopback range, and the first administrator (`ELB_ADMIN_PASSWORD`, or a random password).
+ * Runs once per database: after that, a default the administrator deleted in Settings is not recreated.
  */
 export async function seedDefaults(db: Database, env: { adminPassword?: string } = {}): Promise<SeedResult> {
   const result: SeedResult = {};
   await db.transaction(async (tx) => {
+    const [seeded] = await tx.select().from(settings).where(eq(settings.key, SEEDED_KEY)).for("update");
+    if (seeded) return;
     let [region] = await tx.select().from(regions).where(eq(regions.code, DEFAULTS.regionCode));
     if (!region) [region] = await tx.insert(regions).values({ code: DEFAULTS.regionCode, name: DEFAULTS.regionName }).returning();
     const [project] = await tx.select().from(projects).where(eq(projects.name, DEFAULTS.projectName));
@@ -48,6 +54,7 @@ export async function seedDefaults(db: Database, env: { adminPassword?: string }
       if (!env.adminPassword) result.generatedAdminPassword = password;
       await tx.insert(users).values({ username: DEFAULTS.adminUsername, passwordHash: await hashPassword(password), role: "admin" });
     }
+    await tx.insert(settings).values({ key: SEEDED_KEY, value: new Date().toISOString() }).onConflictDoNothing();
   });
   return result;
 }

@@ -1,11 +1,29 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { loadBalancerRouter } from "./routers/load-balancer/router";
 import { scopeRouter } from "./routers/scope/router";
+import { vpcRouter } from "./routers/vpc/router";
+import { subnetRouter } from "./routers/subnet/router";
+import { eipPoolRouter } from "./routers/eip-pool/router";
+import { eipRouter } from "./routers/eip/router";
+import { regionRouter } from "./routers/region/router";
+import { projectRouter } from "./routers/project/router";
+import { userRouter } from "./routers/user/router";
+import { traceRouter } from "./routers/trace/router";
+import { engineRouter } from "./routers/engine/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
   scope: scopeRouter,
   loadBalancer: loadBalancerRouter,
+  vpc: vpcRouter,
+  subnet: subnetRouter,
+  eipPool: eipPoolRouter,
+  eip: eipRouter,
+  region: regionRouter,
+  project: projectRouter,
+  user: userRouter,
+  trace: traceRouter,
+  engine: engineRouter,
 });
 
 /** Type of the API, imported by the client. */

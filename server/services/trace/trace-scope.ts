@@ -1,0 +1,18 @@
+import { and, eq, gte, isNull, or, type SQL } from "drizzle-orm";
+import { traces } from "@/db/schema";
+import type { Scope } from "../context";
+import { TRACE_RETENTION_DAYS } from "./trace.schemas";
+
+/** Earliest time the Trace List shows: seven days before `now`. */
+export function retentionStart(now: Date): Date {
+  return new Date(now.getTime() - TRACE_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+}
+
+/** Traces of the selected region and enterprise project (guide 9.2 step 2), within the last seven days. */
+export function traceScopeClause(scope: Scope, now: Date): SQL {
+  return and(
+    or(eq(traces.regionId, scope.regionId), isNull(traces.regionId)),
+    or(eq(traces.projectId, scope.projectId), isNull(traces.projectId)),
+    gte(traces.time, retentionStart(now)),
+  )!;
+}
