@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAtColumn, idColumn, updatedAtColumn } from "./ids";
 import { loadBalancers } from "./load-balancers";
 import { pools } from "./pools";
@@ -10,6 +10,8 @@ export type ListenerProtocol = "TCP" | "UDP" | "HTTP" | "HTTPS";
  * A listener: frontend protocol/port on a load balancer, forwarding to its default backend server group.
  * `portClass` is "UDP" for UDP and "STREAM" for TCP/HTTP/HTTPS: the unique index on (LB, portClass, port)
  * enforces guide 3.2 (ports unique across TCP/HTTP/HTTPS, UDP may share a port with them).
+ * A backend server group is the default group of at most one listener (unique `defaultPoolId`): deleting
+ * a listener deletes its group with it (guide 3.7), so no other listener may depend on that group.
  */
 export const listeners = pgTable(
   "listeners",
@@ -30,6 +32,6 @@ export const listeners = pgTable(
   },
   (t) => [
     uniqueIndex("listeners_lb_port_uq").on(t.loadBalancerId, t.portClass, t.port),
-    index("listeners_pool_idx").on(t.defaultPoolId),
+    uniqueIndex("listeners_default_pool_uq").on(t.defaultPoolId),
   ],
 );
