@@ -10,6 +10,10 @@ import { projectRouter } from "./routers/project/router";
 import { userRouter } from "./routers/user/router";
 import { traceRouter } from "./routers/trace/router";
 import { engineRouter } from "./routers/engine/router";
+import { listenerRouter } from "./routers/listener/router";
+import { poolRouter } from "./routers/pool/router";
+import { memberRouter } from "./routers/member/router";
+import { healthMonitorRouter } from "./routers/health-monitor/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -24,6 +28,10 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   trace: traceRouter,
   engine: engineRouter,
+  listener: listenerRouter,
+  pool: poolRouter,
+  member: memberRouter,
+  healthMonitor: healthMonitorRouter,
 });
 
 /** Type of the API, imported by the client. */

@@ -1,0 +1,37 @@
+import { count, eq } from "drizzle-orm";
+import { healthMonitors, listeners, members, pools } from "@/db/schema";
+import { AppError } from "../../errors";
+import { parseInput } from "../../validation";
+import { notifyConfigChanged } from "../../control-plane/config-changed";
+import type { ServiceContext } from "../context";
+import { listenerIdSchema } from "./listener.schemas";
+import { requireListener } from "./require-listener";
+
+/**
+ * Delete a listener (guide 3.7): refused while its backend server group still has backend servers;
+ * otherwise the listener, its backend server group and the group's health check go in one transaction.
+ */
+export async function deleteListener(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string; deletedPoolId: string | null }> {
+  const input = parseInput(listenerIdSchema, rawInput);
+  const deleted = await ctx.db.transaction(async (tx) => {
+    const { listener } = await requireListener(tx, ctx.scope, input.id);
+    const poolId = listener.defaultPoolId;
+    if (poolId) {
+      const [pool] = await tx.select({ name: pools.name }).from(pools).where(eq(pools.id, poolId));
+      const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(members).where(eq(members.poolId, poolId));
+      if (n > 0)
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          `Listener ${listener.name} cannot be deleted: its backend server group ${pool?.name ?? ""} still has ${n} backend server(s); remove the backend servers first.`,
+        );
+    }
+    await tx.delete(listeners).where(eq(listeners.id, listener.id));
+    if (poolId) {
+      await tx.delete(healthMonitors).where(eq(healthMonitors.poolId, poolId));
+      await tx.delete(pools).where(eq(pools.id, poolId));
+    }
+    return { id: listener.id, name: listener.name, deletedPoolId: poolId };
+  });
+  notifyConfigChanged();
+  return deleted;
+}

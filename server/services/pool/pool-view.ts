@@ -1,0 +1,70 @@
+import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";
+import type { ListenerProtocol } from "@/db/schema/listeners";
+import type { Scope } from "../context";
+import { toHealthMonitorView, type HealthMonitorView } from "../health-monitor/health-monitor-view";
+
+/** A backend server group as the Backend Server Groups tab shows it. */
+export interface PoolView {
+  id: string;
+  loadBalancerId: string;
+  name: string;
+  description: string;
+  protocol: PoolProtocol;
+  algorithm: Algorithm;
+  /** null = Sticky Session off. */
+  stickySession: { type: StickySessionType; cookieName: string | null; durationMinutes: number } | null;
+  /** The listener using this group as its default, or null (unassociated). */
+  listener: { id: string; name: string; protocol: ListenerProtocol; port: number } | null;
+  memberCount: number;
+  /** null = no health check configured. */
+  healthMonitor: HealthMonitorView | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Loads pool views of the current project, filtered by load balancer and/or id, oldest first. */
+export async function queryPoolViews(db: Database, scope: Scope, filter: { loadBalancerId?: string; id?: string }): Promise<PoolView[]> {
+  const clauses: SQL[] = [eq(loadBalancers.projectId, scope.projectId)];
+  if (filter.loadBalancerId) clauses.push(eq(pools.loadBalancerId, filter.loadBalancerId));
+  if (filter.id) clauses.push(eq(pools.id, filter.id));
+  const rows = await db
+    .select({ pool: pools })
+    .from(pools)
+    .innerJoin(loadBalancers, eq(loadBalancers.id, pools.loadBalancerId))
+    .where(and(...clauses))
+    .orderBy(asc(pools.createdAt), asc(pools.id));
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.pool.id);
+  const [listenerRows, memberCounts, monitorRows] = await Promise.all([
+    db.select().from(listeners).where(inArray(listeners.defaultPoolId, ids)),
+    db.select({ poolId: members.poolId, n: count() }).from(members).where(inArray(members.poolId, ids)).groupBy(members.poolId),
+    db.select().from(healthMonitors).where(inArray(healthMonitors.poolId, ids)),
+  ]);
+  return rows.map(({ pool }) => {
+    const listener = listenerRows.find((l) => l.defaultPoolId === pool.id);
+    const monitor = monitorRows.find((h) => h.poolId === pool.id);
+    return {
+      id: pool.id,
+      loadBalancerId: pool.loadBalancerId,
+      name: pool.name,
+      description: pool.description,
+      protocol: pool.protocol,
+      algorithm: pool.algorithm,
+      stickySession: pool.stickySessionType
+        ? { type: pool.stickySessionType, cookieName: pool.cookieName, durationMinutes: pool.stickinessDurationMinutes ?? 20 }
+        : null,
+      listener: listener ? { id: listener.id, name: listener.name, protocol: listener.protocol, port: listener.port } : null,
+      memberCount: memberCounts.find((m) => m.poolId === pool.id)?.n ?? 0,
+      healthMonitor: monitor ? toHealthMonitorView(monitor) : null,
+      createdAt: pool.createdAt,
+      updatedAt: pool.updatedAt,
+    };
+  });
+}
+
+/** One pool view by id within the scope, or null. */
+export async function getPoolView(db: Database, scope: Scope, id: string): Promise<PoolView | null> {
+  return (await queryPoolViews(db, scope, { id }))[0] ?? null;
+}

@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import { pools } from "@/db/schema";
+import { AppError } from "../../errors";
+import { parseInput } from "../../validation";
+import { notifyConfigChanged } from "../../control-plane/config-changed";
+import type { ServiceContext } from "../context";
+import { stickySessionColumns, stickySessionIssues, updatePoolSchema, type StickySessionInput } from "./pool.schemas";
+import { requirePool } from "./require-pool";
+import { getPoolView, type PoolView } from "./pool-view";
+
+/**
+ * Modify a backend server group (guide 4.3): name, description, algorithm, sticky session. The backend
+ * protocol cannot change. The sticky session rules of table 10-1 are checked against the result, so
+ * switching to Weighted least connections while Sticky Session is on is refused until it is turned off.
+ */
+export async function updatePool(ctx: ServiceContext, rawInput: unknown): Promise<PoolView> {
+  const input = parseInput(updatePoolSchema, rawInput);
+  await ctx.db.transaction(async (tx) => {
+    const { pool } = await requirePool(tx, ctx.scope, input.id);
+    const algorithm = input.algorithm ?? pool.algorithm;
+    const current: StickySessionInput | null = pool.stickySessionType
+      ? { type: pool.stickySessionType, cookieName: pool.cookieName, durationMinutes: pool.stickinessDurationMinutes ?? undefined }
+      : null;
+    const sticky = input.stickySession === undefined ? current : input.stickySession;
+    const issue = stickySessionIssues(pool.protocol, algorithm, sticky)[0];
+    if (issue) throw new AppError("BAD_REQUEST", issue.message, issue.path.join("."));
+    await tx
+      .update(pools)
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.description !== undefined && { description: input.description }),
+        algorithm,
+        ...stickySessionColumns(sticky),
+        updatedAt: new Date(),
+      })
+      .where(eq(pools.id, pool.id));
+  });
+  notifyConfigChanged();
+  return (await getPoolView(ctx.db, ctx.scope, input.id))!;
+}
