@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { DEFAULT_LISTENER_QUOTA, DEFAULT_LOAD_BALANCER_QUOTA } from "@/db/schema/projects";
 
 /** Input rules of enterprise projects (Settings > Regions and Enterprise Projects). */
+
+// The forms import this file, so it must not pull in the database schema; project.test.ts checks these
+// equal the column defaults in db/schema/projects.ts.
+/** Default load balancer quota of a new enterprise project (guide 10.2.2.3). */
+export const DEFAULT_LOAD_BALANCER_QUOTA = 50;
+/** Default listener quota of a new enterprise project (guide 10.2.2.3). */
+export const DEFAULT_LISTENER_QUOTA = 100;
 
 /** Smallest and largest quota an administrator may set. */
 export const QUOTA_MIN = 1;

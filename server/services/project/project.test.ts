@@ -7,6 +7,8 @@ import { listScopes } from "../scope/list-scopes";
 import { createProject } from "./create-project";
 import { deleteProject } from "./delete-project";
 import { listProjects } from "./list-projects";
+import * as projectColumns from "@/db/schema/projects";
+import { DEFAULT_LISTENER_QUOTA, DEFAULT_LOAD_BALANCER_QUOTA } from "./project.schemas";
 import { updateProject } from "./update-project";
 
 let bed: ServiceTestBed;
@@ -20,6 +22,11 @@ afterAll(async () => {
 const allProjects = () => bed.ctx.db.select().from(projects).orderBy(projects.name);
 
 describe("enterprise projects", () => {
+  it("uses the same default quotas as the database columns", () => {
+    expect(DEFAULT_LOAD_BALANCER_QUOTA).toBe(projectColumns.DEFAULT_LOAD_BALANCER_QUOTA);
+    expect(DEFAULT_LISTENER_QUOTA).toBe(projectColumns.DEFAULT_LISTENER_QUOTA);
+  });
+
   it("creates a project with the default quotas (50 load balancers, 100 listeners) that the selector offers", async () => {
     const project = await createProject(bed.ctx, { name: "team-a", description: "Team A" });
     expect(project).toMatchObject({ name: "team-a", description: "Team A", loadBalancerQuota: 50, listenerQuota: 100, loadBalancerCount: 0 });

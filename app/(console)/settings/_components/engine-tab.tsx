@@ -1,0 +1,99 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { Card, StatusDot } from "@/app/_components/ui/status";
+import { formatDateTime } from "@/app/_lib/format";
+import { useTRPC } from "@/app/_lib/trpc/react";
+import type { EngineStatus } from "@/server/control-plane/engine-supervisor";
+
+const stateLabels: Record<EngineStatus["state"], { tone: "green" | "amber" | "red"; label: string }> = {
+  running: { tone: "green", label: "Running" },
+  starting: { tone: "amber", label: "Starting" },
+  restarting: { tone: "amber", label: "Restarting" },
+  stopped: { tone: "red", label: "Stopped" },
+};
+
+/** "3 d 4 h", "5 min 2 s": an uptime for people. */
+function formatUptime(seconds: number | null): string {
+  if (seconds === null) return "—";
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min ${s % 60} s`;
+  return `${s} s`;
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[12rem_1fr] gap-3 border-b border-slate-100 py-2 last:border-0">
+      <dt className="text-slate-500">{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** The engine process as the console supervises it; refreshed every 2 s. Read-only. */
+export function EngineTab() {
+  const trpc = useTRPC();
+  const status = useQuery({ ...trpc.engine.status.queryOptions(), refetchInterval: 2000, staleTime: 0 });
+  if (status.isLoading) return <Card title="Engine">Loading…</Card>;
+  if (status.error)
+    return (
+      <Card title="Engine">
+        <p role="alert" className="text-red-600">
+          Could not load the engine status: {status.error.message}
+        </p>
+      </Card>
+    );
+  const engine = status.data;
+  if (!engine)
+    return (
+      <Card title="Engine">
+        <p className="text-slate-600">The engine is not started by this console process, so there is no status to show. It starts with the console server (npm start).</p>
+      </Card>
+    );
+  const state = stateLabels[engine.state];
+  return (
+    <div className="space-y-4">
+      <Card title="Engine">
+        <p className="mb-3 text-xs text-slate-500">
+          The engine is the data plane: a separate process that the console starts, restarts with backoff when it exits, and sends configuration snapshots to.
+        </p>
+        <dl aria-label="Engine status">
+          <Row label="Status">
+            <StatusDot tone={state.tone}>{state.label}</StatusDot>
+          </Row>
+          <Row label="PID">{engine.pid ?? "—"}</Row>
+          <Row label="Snapshot version">{engine.version}</Row>
+          <Row label="Snapshot hash">
+            <code className="text-xs">{engine.hash || "—"}</code>
+          </Row>
+          <Row label="Uptime">{formatUptime(engine.uptimeSeconds)}</Row>
+          <Row label="Restarts">{engine.restarts}</Row>
+          <Row label="Last exit">
+            {engine.lastExit
+              ? `${formatDateTime(engine.lastExit.at)}: ${engine.lastExit.signal ? `signal ${engine.lastExit.signal}` : `exit code ${engine.lastExit.code}`}`
+              : "—"}
+          </Row>
+          <Row label="Last heartbeat">{formatDateTime(engine.lastPongAt)}</Row>
+        </dl>
+      </Card>
+      <Card title="Listener errors">
+        {engine.listenerErrors.length === 0 ? (
+          <p className="text-slate-500">Every listener of the current snapshot is applied.</p>
+        ) : (
+          <ul aria-label="Listener errors" className="space-y-1">
+            {engine.listenerErrors.map((e) => (
+              <li key={e.listenerId} className="text-red-700">
+                <code className="text-xs">{e.listenerId}</code>: {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}
