@@ -7,7 +7,11 @@ export function Field({ label, htmlFor, hint, error, children, required }: { lab
   return (
     <div className="grid grid-cols-[11rem_1fr] items-start gap-3 py-2">
       <label htmlFor={htmlFor} className="pt-1.5 text-right text-slate-600">
-        {required && <span className="mr-0.5 text-red-600">*</span>}
+        {required && (
+          <span aria-hidden className="mr-0.5 text-red-600">
+            *
+          </span>
+        )}
         {label}
       </label>
       <div className="max-w-xl">
