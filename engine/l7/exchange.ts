@@ -153,7 +153,7 @@ export class Exchange implements UpstreamOwner {
         this.relay(chunk, 0);
         break;
       case P_TUNNEL:
-        if (!this.conn.write(chunk)) this.upstream?.socket.pause();
+        if (!this.conn.write(copyOf(chunk, 0, chunk.length))) this.upstream?.socket.pause();
         break;
     }
   }
@@ -230,7 +230,7 @@ export class Exchange implements UpstreamOwner {
     else {
       conn.socket.cork();
       conn.write(head);
-      ok = conn.write(chunk.subarray(start, stop));
+      ok = conn.write(copyOf(chunk, start, stop));
       conn.socket.uncork();
     }
     this.afterWrite(ok, stop, chunk.length);
@@ -238,7 +238,7 @@ export class Exchange implements UpstreamOwner {
 
   private relay(chunk: Buffer, start: number): void {
     const stop = this.framer.consume(chunk, start, chunk.length);
-    const ok = stop > start ? this.conn.write(stop === chunk.length && start === 0 ? chunk : chunk.subarray(start, stop)) : true;
+    const ok = stop > start ? this.conn.write(stop - start <= MERGE_BODY_BYTES ? latin1(chunk, start, stop) : copyOf(chunk, start, stop)) : true;
     this.afterWrite(ok, stop, chunk.length);
   }
 
@@ -254,7 +254,7 @@ export class Exchange implements UpstreamOwner {
   private startTunnel(chunk: Buffer, start: number): void {
     const conn = this.conn;
     conn.write(buildResponseHead(this.upstream!.response, false, this.clientMinor, ""));
-    if (start < chunk.length) conn.write(chunk.subarray(start));
+    if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
     this.phase = P_TUNNEL;
     this.armTimer();
     conn.startTunnel();
@@ -356,4 +356,11 @@ export class Exchange implements UpstreamOwner {
       this.pool!.release(member);
     }
   }
+}
+
+/** A private copy of buf[start, end): backend reads live in a shared buffer that the next read overwrites. */
+function copyOf(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  buf.copy(out, 0, start, end);
+  return out;
 }

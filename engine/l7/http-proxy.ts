@@ -37,7 +37,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
   }
 
   handle(socket: net.Socket): void {
-    if (this.draining) {
+    if (this.draining || socket.destroyed) {
       socket.destroy();
       return;
     }

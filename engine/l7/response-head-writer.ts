@@ -21,8 +21,11 @@ export function buildResponseHead(res: ResponseParser, close: boolean, clientMin
     head = latin1(buf, res.startLine, res.headEnd - 2);
   } else {
     const listed = res.connectionOther ? connectionListed(res) : null;
-    head = latin1(buf, res.startLine, res.startLineEnd) + "\r\n";
     const f = res.fields;
+    // Kept fields go out as contiguous runs of the original bytes; a lone-LF head goes line by line.
+    const perLine = res.bareLf;
+    head = perLine ? latin1(buf, res.startLine, res.startLineEnd) + "\r\n" : "";
+    let run = res.startLine;
     for (let i = 0; i < res.fieldCount; i++) {
       const o = i * FIELD_STRIDE;
       let keep: boolean;
@@ -42,8 +45,14 @@ export function buildResponseHead(res: ResponseParser, close: boolean, clientMin
         default:
           keep = listed === null || !isListed(res, i, listed);
       }
-      if (keep) head += fieldLine(res, i);
+      if (perLine) {
+        if (keep) head += fieldLine(res, i);
+      } else if (!keep) {
+        head += latin1(buf, run, f[o + F_LINE]!);
+        run = f[o + F_LINE_END]!;
+      }
     }
+    if (!perLine) head += latin1(buf, run, res.headEnd - 2);
   }
   head += extra;
   if (switching) head += "Connection: upgrade\r\n";

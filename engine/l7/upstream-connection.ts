@@ -4,6 +4,7 @@ import { ResponseParser } from "./http1/response-parser";
 /** Who receives a backend connection's events while it carries a request. */
 export interface UpstreamOwner {
   onUpstreamConnect(): void;
+  /** Backend bytes in a shared read buffer: valid only during the call, copy what must outlive it. */
   onUpstreamData(chunk: Buffer): void;
   onUpstreamDrain(): void;
   /** The backend sent FIN. */
@@ -17,6 +18,13 @@ export interface UpstreamHome {
   /** The connection died; forget it if it sits idle. */
   discard(conn: UpstreamConnection): void;
 }
+
+/**
+ * One read buffer shared by every backend socket (Node's `onread`): it skips the Readable stream
+ * machinery and a buffer allocation per read. Safe because reads are handled synchronously and
+ * nothing keeps a reference past the callback: the proxy copies whatever it forwards.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * One keep-alive TCP connection to a backend server. Socket events go to the current owner (one
@@ -43,10 +51,9 @@ export class UpstreamConnection {
     host: string,
     port: number,
   ) {
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = net.connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: this.onRead } });
     this.socket = socket;
     socket.on("connect", this.onConnect);
-    socket.on("data", this.onData);
     socket.on("drain", this.onDrain);
     socket.on("end", this.onEnd);
     socket.on("error", this.onError);
@@ -65,10 +72,12 @@ export class UpstreamConnection {
     this.owner?.onUpstreamConnect();
   };
 
-  private onData = (chunk: Buffer): void => {
+  /** Bytes in the shared READ_BUFFER, valid only during this call. */
+  private onRead = (nread: number, buf: Uint8Array): boolean => {
     const owner = this.owner;
-    if (owner !== null) owner.onUpstreamData(chunk);
+    if (owner !== null) owner.onUpstreamData((buf as Buffer).subarray(0, nread));
     else this.destroy(); // unsolicited bytes on an idle connection: it can no longer be trusted
+    return true;
   };
 
   private onDrain = (): void => {

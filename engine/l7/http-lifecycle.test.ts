@@ -1,0 +1,102 @@
+import { execFile } from "node:child_process";
+import net from "node:net";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPoolRuntime } from "../pools/pool-runtime";
+import { httpListener, httpPool, rawExchange, request, startBackend, startProxy } from "./test-support/http-fixture";
+
+const run = promisify(execFile);
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+describe("HTTP proxy: lifecycle", () => {
+  it("counts in-flight requests against the member (WLC) and releases them", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const a = await startBackend("a", (req, res) => {
+      req.resume();
+      void gate.then(() => res.end("done"));
+    });
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }], { algorithm: "LEAST_CONNECTIONS" }));
+    cleanup.push(() => proxy.close());
+    const member = proxy.pool!.byId("a")!;
+    const pending = [request(proxy.port), request(proxy.port), request(proxy.port)];
+    while (a.seen.length < 3) await new Promise((r) => setTimeout(r, 10));
+    expect(member.activeConnections).toBe(3);
+    release();
+    await Promise.all(pending);
+    expect(member.activeConnections).toBe(0);
+  });
+
+  it("update(): new requests follow the new route, even on an open keep-alive connection", async () => {
+    const a = await startBackend("a");
+    const b = await startBackend("b");
+    cleanup.push(() => a.close(), () => b.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    cleanup.push(() => proxy.close());
+    const socket = net.connect(proxy.port, "127.0.0.1");
+    cleanup.push(async () => void socket.destroy());
+    const ask = () =>
+      new Promise<string>((resolve) => {
+        socket.once("data", (d) => resolve(d.toString()));
+        socket.write("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+      });
+    expect(await ask()).toMatch(/a$/);
+    proxy.handler.update({ listener: httpListener(proxy.port), pool: createPoolRuntime(httpPool([{ id: "b", port: b.port }])) });
+    expect(await ask()).toMatch(/b$/);
+  });
+
+  it("drain(): idle connections close now, an in-flight request finishes with Connection: close", async () => {
+    const a = await startBackend("a", (req, res) => {
+      req.resume();
+      setTimeout(() => res.end("slow"), 150);
+    });
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    const idle = net.connect(proxy.port, "127.0.0.1");
+    await new Promise((r) => idle.once("connect", r));
+    const idleClosed = new Promise<void>((r) => idle.once("close", () => r()));
+    idle.on("error", () => {});
+    const busy = rawExchange(proxy.port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 3000);
+    while (a.seen.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const drained = proxy.handler.drain(2000);
+    await idleClosed;
+    const { text, closed } = await busy;
+    await drained;
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*Connection: close\r\n[\s\S]*slow$/);
+    expect(closed).toBe(true);
+    expect(proxy.handler.connectionCount).toBe(0);
+  });
+
+  it("a stalled request body is cut off with 408 at the body timeout", async () => {
+    const a = await startBackend("a");
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]), { bodyTimeoutMs: 300 });
+    cleanup.push(() => proxy.close());
+    const { text, closed } = await rawExchange(proxy.port, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc", 3000);
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(closed).toBe(true);
+  });
+
+  it("interoperates with curl: GET, chunked upload, HTTP/1.0", async () => {
+    const a = await startBackend("a", (req, res) => {
+      let n = 0;
+      req.on("data", (c: Buffer) => (n += c.length));
+      req.on("end", () => res.end(`${req.method} ${n} ${req.headers["transfer-encoding"] ?? "-"} ${req.headers["x-forwarded-for"]}`));
+    });
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    cleanup.push(() => proxy.close());
+    const url = `http://127.0.0.1:${proxy.port}/`;
+    const get = await run("curl", ["-sS", "--max-time", "5", url]);
+    expect(get.stdout).toBe("GET 0 - 127.0.0.1");
+    const upload = await run("sh", ["-c", `head -c 300000 /dev/zero | curl -sS --max-time 5 -H 'Transfer-Encoding: chunked' --data-binary @- ${url}`]);
+    expect(upload.stdout).toBe("POST 300000 chunked 127.0.0.1");
+    const old = await run("curl", ["-sS", "--max-time", "5", "-0", "-i", url]);
+    expect(old.stdout).toMatch(/^HTTP\/1\.1 200/);
+    expect(old.stdout).toMatch(/GET 0 - 127\.0\.0\.1$/);
+  });
+});

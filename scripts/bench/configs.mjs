@@ -1,0 +1,138 @@
+// Config writers for the benchmark's processes: backend nginx, nginx and haproxy as reverse proxies,
+// and the engine's standalone snapshot. Each proxy gets an HTTP listener (keep-alive to the backend,
+// X-Forwarded-For/Proto added) and a TCP pass-through listener, so they do equivalent work.
+import path from "node:path";
+
+/** nginx common preamble: everything (pid, logs, temp files) inside `dir`, one worker, no access log. */
+function nginxMain(dir, events = "worker_connections 4096;") {
+  return `
+worker_processes 1;
+pid ${path.join(dir, "nginx.pid")};
+error_log ${path.join(dir, "error.log")} warn;
+events { ${events} }
+`;
+}
+
+function nginxHttpPaths(dir) {
+  return `
+  access_log off;
+  client_body_temp_path ${path.join(dir, "body")};
+  proxy_temp_path ${path.join(dir, "proxy")};
+  fastcgi_temp_path ${path.join(dir, "fastcgi")};
+  uwsgi_temp_path ${path.join(dir, "uwsgi")};
+  scgi_temp_path ${path.join(dir, "scgi")};
+  keepalive_requests 1000000;
+`;
+}
+
+/** The backend: nginx answering 200 "ok" from a return location (it must never be the bottleneck). */
+export function backendNginx(dir, port) {
+  return `${nginxMain(dir)}
+http {
+${nginxHttpPaths(dir)}
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    location / { return 200 "ok"; }
+  }
+}
+`;
+}
+
+/** Debian's dynamic stream module (package libnginx-mod-stream). */
+export const NGINX_STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
+
+/** nginx as reverse proxy: upstream keep-alive pool, X-Forwarded-*; stream block for TCP. */
+export function proxyNginx(dir, httpPort, tcpPort, backendPort) {
+  return `load_module ${NGINX_STREAM_MODULE};
+${nginxMain(dir)}
+http {
+${nginxHttpPaths(dir)}
+  upstream backend {
+    server 127.0.0.1:${backendPort};
+    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:${httpPort} backlog=4096;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Port $server_port;
+    }
+  }
+}
+stream {
+  server {
+    listen 127.0.0.1:${tcpPort} backlog=4096;
+    proxy_pass 127.0.0.1:${backendPort};
+  }
+}
+`;
+}
+
+/** haproxy as reverse proxy: one thread, connection reuse, forwardfor; a TCP frontend. */
+export function proxyHaproxy(dir, httpPort, tcpPort, backendPort) {
+  return `
+global
+  nbthread 1
+  maxconn 8000
+  pidfile ${path.join(dir, "haproxy.pid")}
+defaults
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 60s
+frontend http_in
+  mode http
+  bind 127.0.0.1:${httpPort}
+  option forwardfor
+  http-request set-header X-Forwarded-Proto http
+  default_backend http_out
+backend http_out
+  mode http
+  http-reuse always
+  server b1 127.0.0.1:${backendPort}
+frontend tcp_in
+  mode tcp
+  bind 127.0.0.1:${tcpPort}
+  default_backend tcp_out
+backend tcp_out
+  mode tcp
+  server b1 127.0.0.1:${backendPort}
+`;
+}
+
+/** The engine's standalone snapshot: one HTTP and one TCP listener in front of the backend. */
+export function engineSnapshot(httpPort, tcpPort, backendPort) {
+  const member = { id: "m1", name: "backend", address: "127.0.0.1", port: backendPort, weight: 1 };
+  const pool = (id, protocol) => ({
+    id,
+    name: id,
+    loadBalancerId: "lb-bench",
+    protocol,
+    algorithm: "ROUND_ROBIN",
+    stickySession: null,
+    members: [member],
+    healthMonitor: null,
+  });
+  const listener = (id, protocol, port, poolId, idle) => ({
+    id,
+    name: id,
+    loadBalancerId: "lb-bench",
+    protocol,
+    port,
+    bindAddresses: ["127.0.0.1"],
+    defaultPoolId: poolId,
+    idleTimeoutSeconds: idle,
+  });
+  return {
+    version: 1,
+    hash: "bench",
+    createdAt: new Date().toISOString(),
+    listeners: [listener("l-http", "HTTP", httpPort, "p-http", 60), listener("l-tcp", "TCP", tcpPort, "p-tcp", 300)],
+    pools: [pool("p-http", "HTTP"), pool("p-tcp", "TCP")],
+  };
+}
