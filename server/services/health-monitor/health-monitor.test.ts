@@ -118,7 +118,7 @@ describe("Configure an existing health check", () => {
     await createHealthMonitor(bed.ctx, { poolId: group.id, protocol: "TCP" });
     await deleteHealthMonitor(bed.ctx, { poolId: group.id });
     expect(await monitorOf(group.id)).toBeUndefined();
-    await expectAppError(() => deleteHealthMonitor(bed.ctx, { poolId: group.id }), { code: "NOT_FOUND" }, counts);
+    await expectAppError(() => deleteHealthMonitor(bed.ctx, { poolId: group.id }), { code: "NOT_FOUND", message: /has no health check/ }, counts);
     expect((await createHealthMonitor(bed.ctx, { poolId: group.id, protocol: "HTTP" })).protocol).toBe("HTTP");
   });
 });

@@ -174,7 +174,7 @@ describe("Modify and Delete (guide 3.7)", () => {
     const [project] = await bed.ctx.db.insert(projects).values({ name: "elsewhere" }).returning();
     const outsider = { ...bed.ctx, scope: { ...bed.ctx.scope, projectId: project!.id } };
     expect(await listListeners(outsider, { loadBalancerId: lb })).toEqual([]);
-    await expectAppError(() => deleteListener(outsider, { id: listed[0]!.id }), { code: "NOT_FOUND" }, counts);
-    await expectAppError(() => updateListener(outsider, { id: listed[0]!.id, name: "stolen" }), { code: "NOT_FOUND" }, counts);
+    await expectAppError(() => deleteListener(outsider, { id: listed[0]!.id }), { code: "NOT_FOUND", message: /Listener: not found/ }, counts);
+    await expectAppError(() => updateListener(outsider, { id: listed[0]!.id, name: "stolen" }), { code: "NOT_FOUND", message: /Listener: not found/ }, counts);
   });
 });

@@ -60,7 +60,7 @@ describe("Add backend servers (guide 4.3)", () => {
       await expectAppError(() => one({ weight }), { field: "members.0.weight", message: /Weight: must be a whole number between 0 and 100/ }, counts);
     await expectAppError(() => one({ name: "bad name" }), { field: "members.0.name", message: /Name: can contain only letters/ }, counts);
     await expectAppError(() => addMembers(bed.ctx, { poolId: group.id, members: [] }), { field: "members", message: /add at least one backend server/ }, counts);
-    await expectAppError(() => addMembers(bed.ctx, { poolId: "missing", members: [{ address: "10.0.0.1", port: 80 }] }), { code: "NOT_FOUND", field: "poolId" }, counts);
+    await expectAppError(() => addMembers(bed.ctx, { poolId: "missing", members: [{ address: "10.0.0.1", port: 80 }] }), { code: "NOT_FOUND", field: "poolId", message: /Backend Server Group: not found/ }, counts);
     expect((await one({ port: 65535, weight: 100 })).members).toHaveLength(1);
   });
 
@@ -93,7 +93,7 @@ describe("Weight and remove", () => {
     const snapshot = () => listMembers(bed.ctx, { poolId: group.id });
     await expectAppError(() => updateMember(bed.ctx, { id: member!.id, weight: 101 }), { field: "weight", message: /Weight: must be a whole number between 0 and 100/ }, snapshot);
     await expectAppError(() => updateMember(bed.ctx, { id: member!.id, weight: "5" }), { field: "weight", message: /Weight: enter a number between 0 and 100/ }, snapshot);
-    await expectAppError(() => updateMember(bed.ctx, { id: "missing", weight: 5 }), { code: "NOT_FOUND", field: "id" }, snapshot);
+    await expectAppError(() => updateMember(bed.ctx, { id: "missing", weight: 5 }), { code: "NOT_FOUND", field: "id", message: /Backend Server: not found/ }, snapshot);
   });
 
   it("removes one or many; an id outside the group refuses the whole request", async () => {

@@ -106,7 +106,7 @@ describe("Add Backend Server Group (table 4-1)", () => {
     await expectAppError(() => createPool(bed.ctx, group({ protocol: "HTTPS" })), { field: "protocol", message: /Backend Protocol: choose TCP, UDP or HTTP/ }, counts);
     await expectAppError(() => createPool(bed.ctx, group({ algorithm: "RANDOM" })), { field: "algorithm", message: /Load Balancing Algorithm: choose Weighted round robin, Weighted least connections or Source IP hash/ }, counts);
     await expectAppError(() => createPool(bed.ctx, group({ description: "x".repeat(256) })), { field: "description", message: /Description: can contain at most 255/ }, counts);
-    await expectAppError(() => createPool(bed.ctx, group({ loadBalancerId: "nope" })), { code: "NOT_FOUND" }, counts);
+    await expectAppError(() => createPool(bed.ctx, group({ loadBalancerId: "nope" })), { code: "NOT_FOUND", message: /Load balancer not found/ }, counts);
   });
 
   it("creates the group and its health check together, or neither", async () => {
