@@ -46,7 +46,9 @@ export function FormDialog({
         </>
       }
     >
+      {/* noValidate: the server's message ("Bandwidth: must be between 1 and 2000 Mbit/s") shows under the field, not a browser tooltip. */}
       <form
+        noValidate
         id={formId}
         onSubmit={(event) => {
           event.preventDefault();

@@ -107,18 +107,20 @@ export function TraceFilterBar({ value, onChange, options }: { value: TraceFilte
           <option value="incident">Incident</option>
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs text-slate-500">
-        From
-        <input aria-label="From" type="datetime-local" className={control} min={earliest} max={latest} value={value.from} onChange={(e) => set({ from: e.target.value })} />
-      </label>
-      <label className="flex flex-col gap-1 text-xs text-slate-500">
-        To
-        <input aria-label="To" type="datetime-local" className={control} min={earliest} max={latest} value={value.to} onChange={(e) => set({ to: e.target.value })} />
-      </label>
-      <Button variant="secondary" onClick={() => onChange(noTraceFilters)}>
-        Reset
-      </Button>
-      <p className="basis-full text-xs text-slate-500">Traces of the last 7 days in the selected region and enterprise project. Leave From and To empty for all of them.</p>
+      <div className="flex basis-full flex-wrap items-end gap-3">
+        <div className="flex flex-col gap-1 text-xs text-slate-500">
+          <span>Time Range</span>
+          <div className="flex items-center gap-2">
+            <input aria-label="From" type="datetime-local" className={control} min={earliest} max={latest} value={value.from} onChange={(e) => set({ from: e.target.value })} />
+            <span className="text-slate-400">–</span>
+            <input aria-label="To" type="datetime-local" className={control} min={earliest} max={latest} value={value.to} onChange={(e) => set({ to: e.target.value })} />
+          </div>
+        </div>
+        <Button variant="secondary" onClick={() => onChange(noTraceFilters)}>
+          Reset
+        </Button>
+        <p className="pb-2 text-xs text-slate-500">Traces of the last 7 days in the selected region and enterprise project; leave the time range empty to see all of them.</p>
+      </div>
     </div>
   );
 }

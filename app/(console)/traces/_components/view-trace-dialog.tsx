@@ -18,7 +18,7 @@ export function ViewTraceDialog({ traceId, onClose }: { traceId: string; onClose
           {errorMessage(trace.error)}
         </p>
       ) : (
-        <pre aria-label="Trace JSON" className="max-h-[60vh] overflow-auto rounded bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+        <pre aria-label="Trace JSON" className="max-h-[60vh] overflow-auto whitespace-pre-wrap break-words rounded bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
           {`"context": ${JSON.stringify(trace.data, null, 2)}`}
         </pre>
       )}
