@@ -2,6 +2,8 @@
 import type { ComponentType } from "react";
 import { Card } from "@/app/_components/ui/status";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
+import { ListenersTab } from "./listeners/listeners-tab";
+import { BackendServerGroupsTab } from "./backend-server-groups/backend-server-groups-tab";
 
 /** Tabs of the load balancer details page. */
 export type DetailTab = "listeners" | "backend-server-groups" | "monitoring" | "access-logs" | "tags";
@@ -16,8 +18,8 @@ function NotYetAvailable({ what }: { what: string }) {
 
 /** Each tab and what it renders; later features replace their tab's component here. */
 export const detailTabs: { value: DetailTab; label: string; render?: ComponentType<{ lb: LoadBalancerView }> }[] = [
-  { value: "listeners", label: "Listeners", render: () => <NotYetAvailable what="No listeners. Listeners are not available in this version yet." /> },
-  { value: "backend-server-groups", label: "Backend Server Groups", render: () => <NotYetAvailable what="No backend server groups. Backend server groups are not available in this version yet." /> },
+  { value: "listeners", label: "Listeners", render: ListenersTab },
+  { value: "backend-server-groups", label: "Backend Server Groups", render: BackendServerGroupsTab },
   { value: "monitoring", label: "Monitoring", render: () => <NotYetAvailable what="Monitoring metrics are not available in this version yet." /> },
   { value: "access-logs", label: "Access Logs", render: () => <NotYetAvailable what="Access logging is not available in this version yet." /> },
   { value: "tags", label: "Tags" },

@@ -1,0 +1,75 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/app/_components/ui/button";
+import { Dialog } from "@/app/_components/ui/dialog";
+import { useTRPC } from "@/app/_lib/trpc/react";
+import { createHealthMonitorSchema, updateHealthMonitorSchema } from "@/server/services/health-monitor/health-monitor.schemas";
+import type { PoolView } from "@/server/services/pool/pool-view";
+import { HealthCheckFields } from "./health-check-fields";
+import { healthCheckDraftFromView, healthCheckFieldsOf, newHealthCheckDraft } from "./health-check-draft";
+import { serverError, zodFieldErrors, type FieldErrors } from "./form-errors";
+import { useRefreshBackends } from "./use-refresh-backends";
+
+/**
+ * Configure Health Check (guide 5.1, 5.2): enable or disable the check and set table 5-1. A group without
+ * a check gets a new one (its protocol is then fixed); disabling keeps the settings for later.
+ */
+export function ConfigureHealthCheckDialog({ pool, onClose }: { pool: PoolView; onClose: () => void }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshBackends();
+  const existing = pool.healthMonitor;
+  const [draft, setDraft] = useState(() => (existing ? healthCheckDraftFromView(existing) : newHealthCheckDraft(pool.protocol)));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const onSettled = {
+    onSuccess: async () => {
+      await refresh();
+      onClose();
+    },
+    onError: (error: unknown) => {
+      const { field, message } = serverError(error);
+      setErrors({ [field ?? "form"]: message });
+    },
+  };
+  const create = useMutation(trpc.healthMonitor.create.mutationOptions(onSettled));
+  const update = useMutation(trpc.healthMonitor.update.mutationOptions(onSettled));
+  const submit = () => {
+    // Disabled: only the switch matters; the stored settings stay as they are.
+    const fields = draft.enabled ? healthCheckFieldsOf(draft) : { enabled: false };
+    if (!existing && !draft.enabled) return onClose();
+    const input = { poolId: pool.id, ...fields };
+    const result = (existing ? updateHealthMonitorSchema : createHealthMonitorSchema).safeParse(input);
+    if (!result.success) return setErrors(zodFieldErrors(result.error));
+    setErrors({});
+    if (existing) update.mutate(input);
+    else create.mutate(input);
+  };
+  return (
+    <Dialog
+      open
+      wide
+      title="Configure Health Check"
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button disabled={create.isPending || update.isPending} onClick={submit}>
+            OK
+          </Button>
+        </>
+      }
+    >
+      <p className="mb-2 text-slate-600">
+        Backend server group <strong>{pool.name}</strong> ({pool.protocol})
+      </p>
+      <HealthCheckFields draft={draft} onChange={setDraft} errors={errors} poolProtocol={pool.protocol} protocolLocked={!!existing} />
+      {errors.form && (
+        <p role="alert" className="mt-2 text-red-600">
+          {errors.form}
+        </p>
+      )}
+    </Dialog>
+  );
+}

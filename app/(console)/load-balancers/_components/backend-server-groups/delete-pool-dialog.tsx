@@ -1,0 +1,55 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { Button } from "@/app/_components/ui/button";
+import { Dialog } from "@/app/_components/ui/dialog";
+import { errorMessage } from "@/app/_lib/format";
+import { useTRPC } from "@/app/_lib/trpc/react";
+import type { PoolView } from "@/server/services/pool/pool-view";
+import { useRefreshBackends } from "./use-refresh-backends";
+
+/** Delete a backend server group (guide 4.3); the server refuses while a listener uses it or it has servers. */
+export function DeletePoolDialog({ pool, onClose, onDeleted }: { pool: PoolView; onClose: () => void; onDeleted: () => void }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshBackends();
+  const mutation = useMutation(
+    trpc.pool.delete.mutationOptions({
+      onSuccess: async () => {
+        onDeleted();
+        onClose();
+        await refresh();
+      },
+    }),
+  );
+  return (
+    <Dialog
+      open
+      title="Delete Backend Server Group"
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            No
+          </Button>
+          <Button variant="danger" disabled={mutation.isPending} onClick={() => mutation.mutate({ id: pool.id })}>
+            Yes
+          </Button>
+        </>
+      }
+    >
+      <p>
+        Are you sure you want to delete backend server group <strong>{pool.name}</strong>?
+      </p>
+      {(pool.listener || pool.memberCount > 0) && (
+        <p className="mt-2 text-slate-600">
+          {pool.listener ? `Listener ${pool.listener.name} uses it. ` : ""}
+          {pool.memberCount > 0 ? `It has ${pool.memberCount} backend server(s); remove them first.` : ""}
+        </p>
+      )}
+      {mutation.error && (
+        <p role="alert" className="mt-2 text-red-600">
+          {errorMessage(mutation.error)}
+        </p>
+      )}
+    </Dialog>
+  );
+}

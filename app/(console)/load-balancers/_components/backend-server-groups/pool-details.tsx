@@ -1,0 +1,55 @@
+"use client";
+import { useState, type ReactNode } from "react";
+import { Button } from "@/app/_components/ui/button";
+import { Card } from "@/app/_components/ui/status";
+import { formatDateTime } from "@/app/_lib/format";
+import type { PoolView } from "@/server/services/pool/pool-view";
+import { BackendServers } from "./backend-servers";
+import { ConfigureHealthCheckDialog } from "./configure-health-check-dialog";
+import { describeAlgorithm, describeHealthCheck, describeStickySession } from "./describe-pool";
+
+/** A group's Basic Information (Configure beside Health Check, guide 5.1) and its server list. */
+export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () => void }) {
+  const [configuring, setConfiguring] = useState(false);
+  const rows: [string, ReactNode][] = [
+    ["Name", pool.name],
+    ["ID", <span key="id" className="font-mono text-xs">{pool.id}</span>],
+    ["Backend Protocol", pool.protocol],
+    ["Load Balancing Algorithm", describeAlgorithm(pool)],
+    ["Sticky Session", describeStickySession(pool)],
+    ["Listener", pool.listener ? `${pool.listener.name} (${pool.listener.protocol}/${pool.listener.port})` : "—"],
+    [
+      "Health Check",
+      <span key="hc" className="flex flex-wrap items-center gap-3">
+        <span>{describeHealthCheck(pool.healthMonitor)}</span>
+        <Button variant="link" onClick={() => setConfiguring(true)}>
+          Configure
+        </Button>
+      </span>,
+    ],
+    ["Description", pool.description || "—"],
+    ["Created", formatDateTime(pool.createdAt)],
+  ];
+  return (
+    <Card
+      title={`Backend Server Group ${pool.name}`}
+      actions={
+        <Button variant="secondary" onClick={onModify}>
+          Modify
+        </Button>
+      }
+    >
+      <h3 className="mb-2 font-medium">Basic Information</h3>
+      <dl className="grid grid-cols-2 gap-x-8 gap-y-2" aria-label="Backend Server Group Basic Information">
+        {rows.map(([label, value]) => (
+          <div key={label} className="grid grid-cols-[11rem_1fr]">
+            <dt className="text-slate-500">{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <BackendServers pool={pool} />
+      {configuring && <ConfigureHealthCheckDialog pool={pool} onClose={() => setConfiguring(false)} />}
+    </Card>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/app/_components/ui/button";
+import { StatusDot } from "@/app/_components/ui/status";
+import { DataTable, type Column } from "@/app/_components/data-table/data-table";
+import { Toolbar } from "@/app/_components/data-table/toolbar";
+import { useTRPC } from "@/app/_lib/trpc/react";
+import type { ListenerView } from "@/server/services/listener/listener-view";
+import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
+import { AddListenerDialog } from "./add-listener-dialog";
+import { ModifyListenerDialog } from "./modify-listener-dialog";
+import { DeleteListenerDialog } from "./delete-listener-dialog";
+
+type ListenerDialog = { kind: "add" } | { kind: "modify" | "delete"; listener: ListenerView } | null;
+
+/** The Listeners tab (guide 3.3, 3.7): the list, Add Listener, and Modify/Delete in the Operation column. */
+export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = useQuery(trpc.listener.list.queryOptions({ loadBalancerId: lb.id }));
+  const [dialog, setDialog] = useState<ListenerDialog>(null);
+  const openGroup = (poolId: string) => router.replace(`${pathname}?tab=backend-server-groups&pool=${poolId}`);
+  const columns: Column<ListenerView>[] = [
+    { id: "name", header: "Name", cell: (l) => <span className="font-medium">{l.name}</span> },
+    { id: "frontend", header: "Frontend Protocol/Port", cell: (l) => `${l.protocol}/${l.port}` },
+    {
+      id: "pool",
+      header: "Backend Server Group",
+      cell: (l) =>
+        l.pool ? (
+          <Button variant="link" onClick={() => openGroup(l.pool!.id)}>
+            {l.pool.name}
+          </Button>
+        ) : (
+          "—"
+        ),
+    },
+    {
+      id: "health",
+      header: "Health Check",
+      cell: (l) => (l.healthCheck?.enabled ? <StatusDot tone="green">Enabled ({l.healthCheck.protocol})</StatusDot> : <StatusDot tone="gray">Disabled</StatusDot>),
+    },
+    { id: "description", header: "Description", cell: (l) => l.description || "—", className: "max-w-64 truncate" },
+    {
+      id: "operation",
+      header: "Operation",
+      cell: (l) => (
+        <span className="flex gap-3">
+          <Button variant="link" onClick={() => setDialog({ kind: "modify", listener: l })}>
+            Modify
+          </Button>
+          <Button variant="link" onClick={() => setDialog({ kind: "delete", listener: l })}>
+            Delete
+          </Button>
+        </span>
+      ),
+    },
+  ];
+  return (
+    <>
+      <Toolbar left={<Button onClick={() => setDialog({ kind: "add" })}>Add Listener</Button>} />
+      <DataTable
+        label="Listeners"
+        columns={columns}
+        rows={query.data}
+        getRowId={(l) => l.id}
+        isLoading={query.isLoading}
+        error={query.error}
+        empty="No listeners. A load balancer needs at least one listener: click Add Listener."
+      />
+      {dialog?.kind === "add" && <AddListenerDialog lb={lb} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "modify" && <ModifyListenerDialog listener={dialog.listener} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "delete" && <DeleteListenerDialog listener={dialog.listener} onClose={() => setDialog(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/app/_components/ui/button";
+import { Dialog } from "@/app/_components/ui/dialog";
+import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
+import { useTRPC } from "@/app/_lib/trpc/react";
+import { backendProtocolFor, updateListenerSchema } from "@/server/services/listener/listener.schemas";
+import type { ListenerView } from "@/server/services/listener/listener-view";
+import { serverError, zodFieldErrors, type FieldErrors } from "../backend-server-groups/form-errors";
+import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
+
+/** Modify a listener (guide 3.7): Name, Backend Server Group (its own or an unassociated matching one), Description. */
+export function ModifyListenerDialog({ listener, onClose }: { listener: ListenerView; onClose: () => void }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshBackends();
+  const pools = useQuery(trpc.pool.list.queryOptions({ loadBalancerId: listener.loadBalancerId }));
+  const [name, setName] = useState(listener.name);
+  const [description, setDescription] = useState(listener.description);
+  const [poolId, setPoolId] = useState(listener.pool?.id ?? "");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const mutation = useMutation(
+    trpc.listener.update.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+      onError: (error) => {
+        const { field, message } = serverError(error);
+        setErrors({ [field ?? "form"]: message });
+      },
+    }),
+  );
+  const backend = backendProtocolFor(listener.protocol);
+  const choices = pools.data?.filter((p) => p.protocol === backend && (!p.listener || p.listener.id === listener.id)) ?? [];
+  const submit = () => {
+    const input = { id: listener.id, name, description, ...(poolId && { defaultPoolId: poolId }) };
+    const result = updateListenerSchema.safeParse(input);
+    if (!result.success) return setErrors(zodFieldErrors(result.error));
+    setErrors({});
+    mutation.mutate(input);
+  };
+  return (
+    <Dialog
+      open
+      wide
+      title="Modify Listener"
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button disabled={mutation.isPending} onClick={submit}>
+            OK
+          </Button>
+        </>
+      }
+    >
+      <Field label="Name" htmlFor="listener-name" required error={errors.name}>
+        <Input id="listener-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field label="Frontend Protocol/Port" htmlFor="listener-frontend" hint="The protocol and port cannot be changed.">
+        <Input id="listener-frontend" value={`${listener.protocol}/${listener.port}`} disabled />
+      </Field>
+      <Field label="Backend Server Group" htmlFor="listener-pool" error={errors.defaultPoolId} hint={`This listener's group or an unassociated ${backend} group of the load balancer.`}>
+        <Select id="listener-pool" value={poolId} onChange={(e) => setPoolId(e.target.value)}>
+          {!listener.pool && <option value="">None</option>}
+          {choices.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Description" htmlFor="listener-description" error={errors.description}>
+        <Textarea id="listener-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+      </Field>
+      {errors.form && (
+        <p role="alert" className="mt-2 text-red-600">
+          {errors.form}
+        </p>
+      )}
+    </Dialog>
+  );
+}
