@@ -3,12 +3,22 @@ import { ProxyError, requestParseErrorKind, statusOf, type ProxyErrorKind } from
 import { Exchange } from "./exchange";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
+import { copyOf } from "./http1/bytes";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
 import { RequestParser } from "./http1/request-parser";
+import { coarseClock } from "./coarse-clock";
+import type { CompiledRoute } from "./compiled-route";
+import { readInto } from "./socket-reader";
 import {
   PROGRESS_TIMER, S_BODY, S_CLOSED, S_CLOSING, S_HEAD, S_TUNNEL, S_WAIT, T_BODY, T_CONNECT, T_HEAD, T_IDLE,
   T_LINGER, T_NONE, T_RESPONSE, T_STREAM, type ProxyContext,
 } from "./proxy-context";
+
+/**
+ * One read buffer shared by every client socket: reads are handled synchronously and whatever
+ * must outlive a read (pipelined bytes, body bytes, partial heads) is copied.
+ */
+const CLIENT_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** Pipelined bytes buffered while a request is in flight before the socket stops reading. */
 const MAX_PIPELINED_BYTES = 64 * 1024;
@@ -41,6 +51,8 @@ export class ClientConnection {
   private timerMs = 0;
   private deadline = 0;
   private seenProgress = 0;
+  private fieldsRoute: CompiledRoute | null = null;
+  private fields = "";
 
   constructor(
     readonly ctx: ProxyContext,
@@ -52,12 +64,21 @@ export class ClientConnection {
     this.clientIp = normalizeIp(socket.remoteAddress);
     this.parser = new RequestParser(ctx.options.requestLimits);
     this.exchange = new Exchange(this);
-    socket.on("data", this.onData);
+    readInto(socket, CLIENT_READ_BUFFER, this.onRead);
     socket.on("drain", this.onDrain);
     socket.on("end", this.onEnd);
     socket.on("error", this.onError);
     socket.on("close", this.onClose);
     this.setTimer(T_HEAD, ctx.options.headTimeoutMs);
+  }
+
+  /** `X-Forwarded-For: <client ip>\r\n` + the route's fixed X-Forwarded-* lines, cached per route. */
+  clientFields(route: CompiledRoute): string {
+    if (this.fieldsRoute !== route) {
+      this.fieldsRoute = route;
+      this.fields = `X-Forwarded-For: ${this.clientIp}\r\n${route.forwardedFields}`;
+    }
+    return this.fields;
   }
 
   /** Writes to the client (strings as latin1); false = buffer full, wait for drain. */
@@ -66,11 +87,14 @@ export class ClientConnection {
     return typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
   }
 
-  /** Arms the connection's single timer. */
+  /**
+   * Arms the connection's single timer. The coarse clock may lag by one sweep period, so one period
+   * is added: a deadline never fires early, and at most two periods (≤ half the timeout) late.
+   */
   setTimer(kind: number, ms: number): void {
     this.timer = kind;
     this.timerMs = ms;
-    this.deadline = Date.now() + ms;
+    this.deadline = coarseClock.now + this.ctx.sweepMs + ms;
     this.seenProgress = this.progress;
   }
 
@@ -133,7 +157,7 @@ export class ClientConnection {
     this.state = S_TUNNEL;
     const pending = this.pending;
     this.pending = null;
-    if (pending !== null) this.exchange.tunnelToBackend(pending);
+    if (pending !== null) this.exchange.tunnelToBackend(pending, true);
     if (this.socket.isPaused()) this.socket.resume();
   }
 
@@ -207,7 +231,7 @@ export class ClientConnection {
       this.exchange.clientFailed("bad_request");
       return buf.length;
     }
-    if (stop > start) this.exchange.sendBody(start === 0 && stop === buf.length ? buf : buf.subarray(start, stop));
+    if (stop > start) this.exchange.sendBody(buf, start, stop);
     if (body.done && this.state === S_BODY) {
       this.state = S_WAIT;
       this.exchange.requestSent();
@@ -217,12 +241,13 @@ export class ClientConnection {
 
   private stash(buf: Buffer, start: number): void {
     if (this.state >= S_CLOSING) return;
-    const part = start === 0 ? buf : buf.subarray(start);
+    const part = copyOf(buf, start, buf.length);
     this.pending = this.pending === null ? part : Buffer.concat([this.pending, part]);
     if (this.pending.length > MAX_PIPELINED_BYTES) this.socket.pause();
   }
 
-  private onData = (chunk: Buffer): void => {
+  private onRead = (nread: number, buf: Buffer): void => {
+    const chunk = buf.subarray(0, nread);
     this.progress++;
     switch (this.state) {
       case S_HEAD:
@@ -237,7 +262,7 @@ export class ClientConnection {
         this.stash(chunk, 0);
         break;
       case S_TUNNEL:
-        this.exchange.tunnelToBackend(chunk);
+        this.exchange.tunnelToBackend(chunk, false);
         break;
     }
   };

@@ -4,7 +4,7 @@ import type { CompiledRoute } from "./compiled-route";
 import { ProxyError, closesClient, statusOf, type ProxyErrorKind } from "./errors";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
-import { latin1 } from "./http1/bytes";
+import { copyOf, latin1 } from "./http1/bytes";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
 import { S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL } from "./proxy-context";
 import { buildRequestHead } from "./request-head-writer";
@@ -79,17 +79,18 @@ export class Exchange implements UpstreamOwner {
     }
     if (member === null) member = pool.pick(conn.clientIp);
     if (member === null) return this.fail("no_member");
-    this.head = buildRequestHead(req, conn.clientIp, route.forwardedFields);
+    this.head = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route));
     if (!this.assign(member)) return this.fail("internal");
     this.send(true);
   }
 
-  /** Request body bytes from the client. */
-  sendBody(chunk: Buffer): void {
+  /** Request body bytes buf[start, end) from the client (a shared read buffer: copied here). */
+  sendBody(buf: Buffer, start: number, end: number): void {
     const up = this.upstream;
     if (up === null || this.phase === P_DONE) return;
-    this.bodyBytesSent += chunk.length;
-    if (!up.socket.write(chunk)) this.conn.socket.pause();
+    this.bodyBytesSent += end - start;
+    const ok = end - start <= MERGE_BODY_BYTES ? up.socket.write(latin1(buf, start, end), "latin1") : up.socket.write(copyOf(buf, start, end));
+    if (!ok) this.conn.socket.pause();
   }
 
   /** The client finished sending the request. */
@@ -98,10 +99,10 @@ export class Exchange implements UpstreamOwner {
     if (this.phase === P_HEAD) this.armTimer();
   }
 
-  /** Client bytes while tunnelling. */
-  tunnelToBackend(chunk: Buffer): void {
+  /** Client bytes while tunnelling (`owned`: already a private copy). */
+  tunnelToBackend(chunk: Buffer, owned: boolean): void {
     const up = this.upstream;
-    if (up !== null && !up.socket.write(chunk)) this.conn.socket.pause();
+    if (up !== null && !up.socket.write(owned ? chunk : copyOf(chunk, 0, chunk.length))) this.conn.socket.pause();
   }
 
   /** The client half-closed a tunnel: pass the FIN on. */
@@ -358,9 +359,3 @@ export class Exchange implements UpstreamOwner {
   }
 }
 
-/** A private copy of buf[start, end): backend reads live in a shared buffer that the next read overwrites. */
-function copyOf(buf: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
-  buf.copy(out, 0, start, end);
-  return out;
-}

@@ -1,6 +1,7 @@
 import type net from "node:net";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { ClientConnection } from "./client-connection";
+import { tickClock } from "./coarse-clock";
 import { compileRoute, type CompiledRoute } from "./compiled-route";
 import { resolveOptions, type HttpProxyOptions, type ProxyContext, type ResolvedOptions } from "./proxy-context";
 import type { AppCookieTable } from "./sticky/app-cookie";
@@ -19,7 +20,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
   private readonly registry: UpstreamRegistry;
   private readonly appTables = new Map<string, AppCookieTable>();
   private sweepTimer: NodeJS.Timeout | null = null;
-  private sweepMs = 1000;
+  sweepMs = 1000;
   private drained: (() => void) | null = null;
 
   constructor(route: ListenerRoute, options?: HttpProxyOptions) {
@@ -41,8 +42,9 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
       socket.destroy();
       return;
     }
-    this.connections.add(new ClientConnection(this, socket));
+    tickClock();
     if (this.sweepTimer === null) this.startSweep();
+    this.connections.add(new ClientConnection(this, socket));
   }
 
   update(route: ListenerRoute): void {
@@ -84,7 +86,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
   }
 
   private sweep = (): void => {
-    const now = Date.now();
+    const now = tickClock();
     for (const conn of this.connections) conn.onTick(now);
     this.registry.sweep(now);
   };

@@ -59,6 +59,8 @@ export interface ProxyContext {
   /** Route for new requests (swapped by update). */
   readonly route: CompiledRoute;
   readonly options: ResolvedOptions;
+  /** Period of the deadline sweep in ms. */
+  readonly sweepMs: number;
   /** Draining: finish in-flight requests, keep no connection alive. */
   readonly draining: boolean;
   /** A client connection closed. */

@@ -10,9 +10,11 @@ import type { RequestParser } from "./http1/request-parser";
  * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading) and client-sent
  * X-Forwarded-*; plus `X-Forwarded-For` (client IP appended to any existing chain),
  * `X-Forwarded-Proto`, `X-Forwarded-Port` (precompiled `forwardedFields`) and `X-Forwarded-Host`
- * (the original Host). When nothing is dropped the kept part is a single slice.
+ * (the original Host). `clientFields` is `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached
+ * per connection for the common case without an incoming chain. When nothing is dropped the kept
+ * part is a single slice.
  */
-export function buildRequestHead(req: RequestParser, clientIp: string, forwardedFields: string): string {
+export function buildRequestHead(req: RequestParser, clientIp: string, forwardedFields: string, clientFields: string): string {
   const buf = req.headBuf;
   const upgrade = req.upgrade;
   const last = req.headEnd - 2; // keep the last field's CRLF, drop the empty line
@@ -56,8 +58,7 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
     }
     head += latin1(buf, run, last);
   }
-  head += chain === "" ? `X-Forwarded-For: ${clientIp}\r\n` : `X-Forwarded-For: ${chain}, ${clientIp}\r\n`;
-  head += forwardedFields;
+  head += chain === "" ? clientFields : `X-Forwarded-For: ${chain}, ${clientIp}\r\n${forwardedFields}`;
   if (req.hostField >= 0) head += `X-Forwarded-Host: ${req.value(req.hostField)}\r\n`;
   if (upgrade) head += "Connection: upgrade\r\n";
   else if (req.versionMinor === 0) head += "Connection: keep-alive\r\n";

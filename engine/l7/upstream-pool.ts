@@ -1,3 +1,4 @@
+import { coarseClock } from "./coarse-clock";
 import { UpstreamConnection, type UpstreamHome, type UpstreamOwner } from "./upstream-connection";
 
 /** Keep-alive settings for backend connections. */
@@ -61,7 +62,7 @@ export class UpstreamPool implements UpstreamHome {
       return;
     }
     conn.response.reset();
-    conn.idleSince = Date.now();
+    conn.idleSince = coarseClock.now;
     if (conn.socket.isPaused()) conn.socket.resume(); // idle sockets must read, to see the backend's FIN
     this.idle.push(conn);
   }

@@ -66,3 +66,10 @@ export function trimOwsEnd(buf: Buffer, start: number, end: number): number {
   while (end > start && (buf[end - 1] === SP || buf[end - 1] === HTAB)) end--;
   return end;
 }
+
+/** A private copy of buf[start, end) (reads land in shared buffers that the next read overwrites). */
+export function copyOf(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  buf.copy(out, 0, start, end);
+  return out;
+}

@@ -1,0 +1,46 @@
+import net from "node:net";
+
+/** Receives `nread` bytes at the start of the shared buffer; valid only during the call. */
+export type ReadCallback = (nread: number, buf: Buffer) => void;
+
+/** Node's private symbols behind net.connect's `onread` option, found on a probe socket. */
+const symbols = ((): { buffer: symbol; callback: symbol; generator: symbol } | null => {
+  // `onread` is accepted by the Socket constructor (that is how net.connect passes it), untyped there.
+  const options = { onread: { buffer: Buffer.alloc(1), callback: () => true } } as net.SocketConstructorOpts;
+  const probe = new net.Socket(options);
+  const find = (name: string) => Object.getOwnPropertySymbols(probe).find((s) => s.description === name);
+  const [buffer, callback, generator] = [find("kBuffer"), find("kBufferCb"), find("kBufferGen")];
+  const ok = buffer !== undefined && callback !== undefined && generator !== undefined && (probe as Internal)[buffer] !== null;
+  probe.destroy();
+  return ok ? { buffer, callback, generator } : null;
+})();
+
+/** True when this Node version lets readInto use the shared buffer (else it falls back to 'data' events). */
+export const sharedBufferReads = symbols !== null;
+
+type Internal = net.Socket & Record<symbol, unknown> & { _handle?: { useUserBuffer?: (buf: Buffer) => void } | null };
+
+/**
+ * Makes an accepted socket read into `buffer` and call `callback` directly, as net.connect's
+ * `onread` option does for client sockets: no Readable stream bookkeeping and no buffer
+ * allocation per read. Accepted sockets have no public way to ask for this, so it sets the same
+ * internal fields Node's own option sets, after checking they exist; when they don't (another
+ * Node version) or data is already buffered, it falls back to a plain 'data' listener. Either
+ * way the callback gets (nread, buf) and must copy what outlives the call. Pause/resume, 'end'
+ * and 'close' keep working as usual.
+ */
+export function readInto(socket: net.Socket, buffer: Buffer, callback: ReadCallback): void {
+  const s = socket as Internal;
+  const handle = s._handle;
+  if (symbols !== null && handle && typeof handle.useUserBuffer === "function" && socket.readableLength === 0) {
+    s[symbols.buffer] = buffer;
+    s[symbols.generator] = null;
+    s[symbols.callback] = (nread: number, buf: Buffer): boolean => {
+      callback(nread, buf);
+      return true;
+    };
+    handle.useUserBuffer(buffer);
+    return;
+  }
+  socket.on("data", (chunk: Buffer) => callback(chunk.length, chunk));
+}
