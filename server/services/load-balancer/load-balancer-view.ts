@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { eips, listeners, loadBalancers, loadBalancerTags, subnets, vpcs, type NetworkType } from "@/db/schema";
 import type { Scope } from "../context";
 import type { ListLoadBalancersInput } from "./load-balancer.schemas";
+import { qualified } from "../qualified-column";
 
 /** A load balancer as the list, the details page and the export show it. */
 export interface LoadBalancerView {
@@ -31,15 +32,16 @@ function filterClause(scope: Scope, filters: ListLoadBalancersInput): SQL | unde
     clauses.push(
       or(
         ilike(loadBalancers.privateIp, `%${filters.ip}%`),
-        sql`exists (select 1 from ${eips} where ${eips.loadBalancerId} = ${loadBalancers.id} and ${eips.address} ilike ${`%${filters.ip}%`})`,
+        sql`exists (select 1 from ${eips} where ${qualified(eips.loadBalancerId)} = ${qualified(loadBalancers.id)} and ${qualified(eips.address)} ilike ${`%${filters.ip}%`})`,
       ),
     );
   if (filters.tag) {
     const [key, value] = filters.tag.split("=", 2).map((s) => s.trim());
+    const sameLoadBalancer = sql`${qualified(loadBalancerTags.loadBalancerId)} = ${qualified(loadBalancers.id)} and ${qualified(loadBalancerTags.key)} = ${key}`;
     clauses.push(
       value === undefined
-        ? sql`exists (select 1 from ${loadBalancerTags} where ${loadBalancerTags.loadBalancerId} = ${loadBalancers.id} and ${loadBalancerTags.key} = ${key})`
-        : sql`exists (select 1 from ${loadBalancerTags} where ${loadBalancerTags.loadBalancerId} = ${loadBalancers.id} and ${loadBalancerTags.key} = ${key} and ${loadBalancerTags.value} = ${value})`,
+        ? sql`exists (select 1 from ${loadBalancerTags} where ${sameLoadBalancer})`
+        : sql`exists (select 1 from ${loadBalancerTags} where ${sameLoadBalancer} and ${qualified(loadBalancerTags.value)} = ${value})`,
     );
   }
   return and(...clauses);

@@ -148,6 +148,12 @@ describe("list and export", () => {
     expect((await listLoadBalancers(bed.ctx, { ip: "127.10.9.9" })).items.map((l) => l.name)).toEqual(["filter-me"]);
     expect((await listLoadBalancers(bed.ctx, { tag: "env=prod" })).items.map((l) => l.name)).toEqual(["filter-me"]);
     expect((await listLoadBalancers(bed.ctx, { tag: "env=dev" })).items).toEqual([]);
+    expect((await listLoadBalancers(bed.ctx, { tag: "env" })).total).toBe(1);
+    // Search by EIP address: both the page and the total count only the LB holding it.
+    const withEip = await createLoadBalancer(bed.ctx, { ...base(), networkType: "public", name: "eip-search", eip: { mode: "new", bandwidthMbit: 3 } });
+    const byEip = await listLoadBalancers(bed.ctx, { ip: withEip.eip!.address });
+    expect(byEip.items.map((l) => l.name)).toEqual(["eip-search"]);
+    expect(byEip.total).toBe(1);
     const page = await listLoadBalancers(bed.ctx, { pageSize: 2, page: 1, sortBy: "name", sortDirection: "asc" });
     expect(page.items).toHaveLength(2);
     expect(page.total).toBeGreaterThan(2);
