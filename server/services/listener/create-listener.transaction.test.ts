@@ -39,7 +39,7 @@ describe("Add Listener transaction", () => {
     await expect(createListener(bed.ctx, newListenerInput(lbId, "TCP", 80))).rejects.toThrow(/connection reset/);
     expect(await backendRowCounts(bed.ctx.db)).toEqual({ listeners: 0, pools: 0, members: 0, healthMonitors: 0 });
     const listener = await createListener(bed.ctx, newListenerInput(lbId, "TCP", 80));
-    expect(await listListeners(bed.ctx, { loadBalancerId: lbId })).toEqual([listener]);
+    expect(await listListeners(bed.ctx, { loadBalancerId: lbId })).toEqual([{ ...listener, engineError: null }]);
     expect(await backendRowCounts(bed.ctx.db)).toEqual({ listeners: 1, pools: 1, members: 0, healthMonitors: 1 });
   });
 });

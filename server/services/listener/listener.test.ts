@@ -171,6 +171,10 @@ describe("Modify and Delete (guide 3.7)", () => {
     await add(newListenerInput(lb, "UDP", 53));
     const listed = await listListeners(bed.ctx, { loadBalancerId: lb });
     expect(listed.map((l) => `${l.protocol}/${l.port}`)).toEqual(["UDP/53", "TCP/9000"]);
+    expect(listed.map((l) => l.engineError)).toEqual([null, null]);
+    // A listener the engine could not start (e.g. bind refused) carries the engine's message.
+    const withError = await listListeners(bed.ctx, { loadBalancerId: lb }, new Map([[listed[1]!.id, "listen EACCES 127.10.0.9:9000"]]));
+    expect(withError.map((l) => l.engineError)).toEqual([null, "listen EACCES 127.10.0.9:9000"]);
     const [project] = await bed.ctx.db.insert(projects).values({ name: "elsewhere" }).returning();
     const outsider = { ...bed.ctx, scope: { ...bed.ctx.scope, projectId: project!.id } };
     expect(await listListeners(outsider, { loadBalancerId: lb })).toEqual([]);

@@ -37,7 +37,7 @@ export function BackendServerGroupsTab({ lb }: { lb: LoadBalancerView }) {
       id: "name",
       header: "Name",
       cell: (p) => (
-        <Button variant="link" className={p.id === selected?.id ? "font-semibold" : ""} aria-current={p.id === selected?.id ? "true" : undefined} onClick={() => select(p.id)}>
+        <Button variant="link" className={`text-left ${p.id === selected?.id ? "font-semibold" : ""}`} aria-current={p.id === selected?.id ? "true" : undefined} onClick={() => select(p.id)}>
           {p.name}
         </Button>
       ),

@@ -19,5 +19,5 @@ export function describeHealthCheck(monitor: HealthMonitorView | null): string {
   if (!monitor.enabled) return `Disabled (${monitor.protocol})`;
   const target = monitor.protocol === "HTTP" ? ` · ${monitor.domainName ?? ""}${monitor.path}` : "";
   const port = monitor.port ? ` · port ${monitor.port}` : "";
-  return `Enabled · ${monitor.protocol}${target}${port} · every ${monitor.intervalSeconds} s, timeout ${monitor.timeoutSeconds} s, ${monitor.maxRetries} retries`;
+  return `Enabled · ${monitor.protocol}${target}${port} · every ${monitor.intervalSeconds} s, timeout ${monitor.timeoutSeconds} s, ${monitor.maxRetries} ${monitor.maxRetries === 1 ? "retry" : "retries"}`;
 }

@@ -55,29 +55,29 @@ export function HealthCheckFields({
           </Field>
           {http && (
             <Field label="Domain Name" htmlFor="hc-domain" error={error("domainName")} hint="Optional. Digits, letters, hyphens (-) and periods (.), starting with a digit or letter.">
-              <Input id="hc-domain" value={draft.domainName} placeholder="www.elb.com" onChange={(e) => set({ domainName: e.target.value })} autoComplete="off" />
+              <Input id="hc-domain" aria-label="Domain Name" value={draft.domainName} placeholder="www.elb.com" onChange={(e) => set({ domainName: e.target.value })} autoComplete="off" />
             </Field>
           )}
           <Field label="Port" htmlFor="hc-port" error={error("port")} hint="Optional, 1 to 65535. Blank: the port of each backend server.">
-            <Input id="hc-port" type="number" min={1} max={65535} value={draft.port} onChange={(e) => set({ port: e.target.value })} className="w-32" />
+            <Input id="hc-port" aria-label="Port" type="number" min={1} max={65535} value={draft.port} onChange={(e) => set({ port: e.target.value })} className="w-32" />
           </Field>
           <Field label="Interval (s)" htmlFor="hc-interval" required error={error("intervalSeconds")} hint="1 to 50">
-            <Input id="hc-interval" type="number" min={1} max={50} value={draft.interval} onChange={(e) => set({ interval: e.target.value })} className="w-32" />
+            <Input id="hc-interval" aria-label="Interval (s)" type="number" min={1} max={50} value={draft.interval} onChange={(e) => set({ interval: e.target.value })} className="w-32" />
           </Field>
           <Field label="Timeout (s)" htmlFor="hc-timeout" required error={error("timeoutSeconds")} hint="1 to 50; a timeout above the interval is stored as the interval.">
-            <Input id="hc-timeout" type="number" min={1} max={50} value={draft.timeout} onChange={(e) => set({ timeout: e.target.value })} className="w-32" />
+            <Input id="hc-timeout" aria-label="Timeout (s)" type="number" min={1} max={50} value={draft.timeout} onChange={(e) => set({ timeout: e.target.value })} className="w-32" />
           </Field>
           {http && (
             <Field label="Check Path" htmlFor="hc-path" required error={error("path")} hint="1 to 80 characters, starting with a slash (/).">
-              <Input id="hc-path" value={draft.path} onChange={(e) => set({ path: e.target.value })} autoComplete="off" />
+              <Input id="hc-path" aria-label="Check Path" value={draft.path} onChange={(e) => set({ path: e.target.value })} autoComplete="off" />
             </Field>
           )}
           <Field label="Maximum Retries" htmlFor="hc-retries" required error={error("maxRetries")} hint="1 to 10">
-            <Input id="hc-retries" type="number" min={1} max={10} value={draft.maxRetries} onChange={(e) => set({ maxRetries: e.target.value })} className="w-32" />
+            <Input id="hc-retries" aria-label="Maximum Retries" type="number" min={1} max={10} value={draft.maxRetries} onChange={(e) => set({ maxRetries: e.target.value })} className="w-32" />
           </Field>
           {http && (
             <Field label="Expected Codes" htmlFor="hc-codes" error={error("expectedCodes") ?? firstIndexed(errors, prefix + "expectedCodes.")} hint="HTTP status codes that mean healthy, comma-separated.">
-              <Input id="hc-codes" value={draft.expectedCodes} onChange={(e) => set({ expectedCodes: e.target.value })} autoComplete="off" />
+              <Input id="hc-codes" aria-label="Expected Codes" value={draft.expectedCodes} onChange={(e) => set({ expectedCodes: e.target.value })} autoComplete="off" />
             </Field>
           )}
         </>

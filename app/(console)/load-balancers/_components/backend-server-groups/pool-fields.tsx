@@ -22,10 +22,10 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
   return (
     <>
       <Field label="Name" htmlFor="pool-name" required error={error("name")}>
-        <Input id="pool-name" value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" />
+        <Input id="pool-name" aria-label="Name" value={draft.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" />
       </Field>
       <Field label="Backend Protocol" htmlFor="pool-protocol" required error={error("protocol")} hint={protocolEditable ? undefined : "The backend protocol matches the frontend protocol and cannot be changed."}>
-        <Select id="pool-protocol" value={draft.protocol} disabled={!protocolEditable} onChange={(e) => set({ protocol: e.target.value as PoolProtocol })}>
+        <Select id="pool-protocol" aria-label="Backend Protocol" value={draft.protocol} disabled={!protocolEditable} onChange={(e) => set({ protocol: e.target.value as PoolProtocol })}>
           {PROTOCOLS.map((p) => (
             <option key={p} value={p}>
               {p}
@@ -34,7 +34,7 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
         </Select>
       </Field>
       <Field label="Load Balancing Algorithm" htmlFor="pool-algorithm" required error={error("algorithm")}>
-        <Select id="pool-algorithm" value={draft.algorithm} onChange={(e) => set({ algorithm: e.target.value as Algorithm })}>
+        <Select id="pool-algorithm" aria-label="Load Balancing Algorithm" value={draft.algorithm} onChange={(e) => set({ algorithm: e.target.value as Algorithm })}>
           {ALGORITHMS.map((a) => (
             <option key={a} value={a}>
               {algorithmLabels[a]}
@@ -59,7 +59,7 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
       {draft.sticky && (
         <>
           <Field label="Sticky Session Type" htmlFor="pool-sticky-type" required error={error("stickySession.type")}>
-            <Select id="pool-sticky-type" value={draft.stickyType} onChange={(e) => set({ stickyType: e.target.value as StickySessionType })}>
+            <Select id="pool-sticky-type" aria-label="Sticky Session Type" value={draft.stickyType} onChange={(e) => set({ stickyType: e.target.value as StickySessionType })}>
               {stickySessionTypesFor(draft.protocol).map((t) => (
                 <option key={t} value={t}>
                   {stickySessionTypeLabels[t]}
@@ -69,16 +69,16 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
           </Field>
           {draft.stickyType === "APP_COOKIE" && (
             <Field label="Cookie Name" htmlFor="pool-cookie-name" required error={error("stickySession.cookieName")} hint="1 to 64 characters: letters, digits, underscores (_), hyphens (-) and periods (.)">
-              <Input id="pool-cookie-name" value={draft.cookieName} onChange={(e) => set({ cookieName: e.target.value })} autoComplete="off" />
+              <Input id="pool-cookie-name" aria-label="Cookie Name" value={draft.cookieName} onChange={(e) => set({ cookieName: e.target.value })} autoComplete="off" />
             </Field>
           )}
           <Field label="Stickiness Duration (min)" htmlFor="pool-sticky-duration" required error={error("stickySession.durationMinutes")} hint={`1 to ${maxMinutes} minutes`}>
-            <Input id="pool-sticky-duration" type="number" min={1} max={maxMinutes} value={draft.duration} onChange={(e) => set({ duration: e.target.value })} className="w-32" />
+            <Input id="pool-sticky-duration" aria-label="Stickiness Duration (min)" type="number" min={1} max={maxMinutes} value={draft.duration} onChange={(e) => set({ duration: e.target.value })} className="w-32" />
           </Field>
         </>
       )}
       <Field label="Description" htmlFor="pool-description" error={error("description")}>
-        <Textarea id="pool-description" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
+        <Textarea id="pool-description" aria-label="Description" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
       </Field>
     </>
   );

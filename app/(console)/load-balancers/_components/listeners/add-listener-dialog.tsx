@@ -150,7 +150,7 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
           {step === "listener" && (
             <>
               <Field label="Name" htmlFor="listener-name" required error={errors.name}>
-                <Input id="listener-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+                <Input id="listener-name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
               </Field>
               <Field label="Frontend Protocol/Port" htmlFor="listener-protocol" required error={errors.protocol ?? errors.port} hint="Port 1 to 65535. TCP, HTTP and HTTPS listeners of one load balancer use different ports; UDP may share a port with them.">
                 <div className="flex gap-2">
@@ -165,7 +165,7 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
                 </div>
               </Field>
               <Field label="Description" htmlFor="listener-description" error={errors.description}>
-                <Textarea id="listener-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+                <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
               </Field>
             </>
           )}

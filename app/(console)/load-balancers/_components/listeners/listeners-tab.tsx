@@ -7,13 +7,13 @@ import { StatusDot } from "@/app/_components/ui/status";
 import { DataTable, type Column } from "@/app/_components/data-table/data-table";
 import { Toolbar } from "@/app/_components/data-table/toolbar";
 import { useTRPC } from "@/app/_lib/trpc/react";
-import type { ListenerView } from "@/server/services/listener/listener-view";
+import type { ListedListener } from "@/server/services/listener/list-listeners";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
 import { AddListenerDialog } from "./add-listener-dialog";
 import { ModifyListenerDialog } from "./modify-listener-dialog";
 import { DeleteListenerDialog } from "./delete-listener-dialog";
 
-type ListenerDialog = { kind: "add" } | { kind: "modify" | "delete"; listener: ListenerView } | null;
+type ListenerDialog = { kind: "add" } | { kind: "modify" | "delete"; listener: ListedListener } | null;
 
 /** The Listeners tab (guide 3.3, 3.7): the list, Add Listener, and Modify/Delete in the Operation column. */
 export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
@@ -23,8 +23,21 @@ export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
   const query = useQuery(trpc.listener.list.queryOptions({ loadBalancerId: lb.id }));
   const [dialog, setDialog] = useState<ListenerDialog>(null);
   const openGroup = (poolId: string) => router.replace(`${pathname}?tab=backend-server-groups&pool=${poolId}`);
-  const columns: Column<ListenerView>[] = [
-    { id: "name", header: "Name", cell: (l) => <span className="font-medium">{l.name}</span> },
+  const columns: Column<ListedListener>[] = [
+    {
+      id: "name",
+      header: "Name",
+      cell: (l) => (
+        <>
+          <span className="font-medium">{l.name}</span>
+          {l.engineError && (
+            <p role="alert" className="mt-1 max-w-72 text-xs text-red-600">
+              Not started by the engine: {l.engineError}
+            </p>
+          )}
+        </>
+      ),
+    },
     { id: "frontend", header: "Frontend Protocol/Port", cell: (l) => `${l.protocol}/${l.port}` },
     {
       id: "pool",

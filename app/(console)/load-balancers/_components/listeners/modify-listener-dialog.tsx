@@ -58,13 +58,13 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
       }
     >
       <Field label="Name" htmlFor="listener-name" required error={errors.name}>
-        <Input id="listener-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        <Input id="listener-name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
       </Field>
       <Field label="Frontend Protocol/Port" htmlFor="listener-frontend" hint="The protocol and port cannot be changed.">
         <Input id="listener-frontend" value={`${listener.protocol}/${listener.port}`} disabled />
       </Field>
       <Field label="Backend Server Group" htmlFor="listener-pool" error={errors.defaultPoolId} hint={`This listener's group or an unassociated ${backend} group of the load balancer.`}>
-        <Select id="listener-pool" value={poolId} onChange={(e) => setPoolId(e.target.value)}>
+        <Select id="listener-pool" aria-label="Backend Server Group" value={poolId} onChange={(e) => setPoolId(e.target.value)}>
           {!listener.pool && <option value="">None</option>}
           {choices.map((p) => (
             <option key={p.id} value={p.id}>
@@ -74,7 +74,7 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
         </Select>
       </Field>
       <Field label="Description" htmlFor="listener-description" error={errors.description}>
-        <Textarea id="listener-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+        <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
       {errors.form && (
         <p role="alert" className="mt-2 text-red-600">
