@@ -129,7 +129,8 @@ export class ClientConnection {
   exchangeDone(reuse: boolean): void {
     if (this.state >= S_CLOSING) return;
     if (!reuse || !this.keepAlive || this.ctx.draining || this.clientEnded || this.state === S_BODY) {
-      this.closeGracefully();
+      // Linger only when the client may still be sending (unread body or pipelined requests).
+      this.closeGracefully(this.state === S_BODY || this.pending !== null);
       return;
     }
     this.state = S_HEAD;
@@ -171,11 +172,20 @@ export class ClientConnection {
     this.socket.destroy();
   }
 
-  /** Sends FIN, then waits (reading and discarding) for the client's FIN so it sees our last response, not a reset. */
-  closeGracefully(): void {
+  /**
+   * Closes after the last response. With `linger` (the client may still be sending): FIN, then
+   * read and discard until the client's FIN, so unread input cannot turn into a reset that
+   * destroys our last response. Without it, and with everything already handed to the kernel,
+   * the socket closes at once, as nginx does: the kernel still delivers the data, then FIN.
+   */
+  closeGracefully(linger = true): void {
     if (this.state >= S_CLOSING) return;
     this.state = S_CLOSING;
     this.pending = null;
+    if ((!linger || this.clientEnded) && this.socket.writableLength === 0) {
+      this.socket.destroy();
+      return;
+    }
     this.socket.end();
     if (this.socket.isPaused()) this.socket.resume();
     this.setTimer(T_LINGER, LINGER_MS);

@@ -7,7 +7,7 @@ export const NEED_MORE = -1;
 /** `execute` result: the head is invalid; see `error`. */
 export const INVALID = -2;
 
-/** Layout of one field record in `fields` (Int32Array, stride FIELD_STRIDE). */
+/** Layout of one field record in `fields` (stride FIELD_STRIDE). */
 export const F_LINE = 0;
 export const F_NAME_END = 1;
 export const F_VALUE = 2;
@@ -43,8 +43,12 @@ export abstract class HeadReader {
   headEnd = 0;
   /** Number of fields recorded in `fields`. */
   fieldCount = 0;
-  /** Field records, FIELD_STRIDE int32 each, offsets into headBuf. */
-  readonly fields: Int32Array;
+  /**
+   * Field records, FIELD_STRIDE numbers each, offsets into headBuf. A plain array of small
+   * integers (on the V8 heap, grown once): a typed array would cost an off-heap allocation per
+   * connection.
+   */
+  readonly fields: number[] = [];
   /** A line ended with a lone LF (only possible with `allowBareLf`). */
   bareLf = false;
   /** Why the head was rejected (after INVALID). */
@@ -56,9 +60,7 @@ export abstract class HeadReader {
   private scanPos = 0;
   private sawStartLine = false;
 
-  constructor(protected readonly limits: HeadLimits) {
-    this.fields = new Int32Array((limits.maxFields + 1) * FIELD_STRIDE);
-  }
+  constructor(protected readonly limits: HeadLimits) {}
 
   /** Ready for the next message. */
   reset(): void {
