@@ -1,16 +1,15 @@
 import type net from "node:net";
-import { ProxyError, requestParseErrorKind, statusOf, type ProxyErrorKind } from "./errors";
+import { reportError, statusOf, type ProxyErrorKind } from "./errors";
 import { Exchange } from "./exchange";
 import { generatedResponse } from "./generated-response";
-import { BodyFramer, BodyMode } from "./http1/body-framer";
-import { copyOf } from "./http1/bytes";
-import { INVALID, NEED_MORE } from "./http1/head-reader";
+import { BodyFramer } from "./http1/body-framer";
 import { RequestParser } from "./http1/request-parser";
-import { coarseClock } from "./coarse-clock";
+import { feedRequests, forwardRequestBody, stashPipelined } from "./request-reader";
+import { ConnectionTimer } from "./connection-timer";
 import type { CompiledRoute } from "./compiled-route";
 import { readInto } from "./socket-reader";
 import {
-  PROGRESS_TIMER, S_BODY, S_CLOSED, S_CLOSING, S_HEAD, S_TUNNEL, S_WAIT, T_BODY, T_CONNECT, T_HEAD, T_IDLE,
+  S_BODY, S_CLOSED, S_CLOSING, S_HEAD, S_TUNNEL, S_WAIT, T_BODY, T_CONNECT, T_HEAD, T_IDLE,
   T_LINGER, T_NONE, T_RESPONSE, T_STREAM, type ProxyContext,
 } from "./proxy-context";
 
@@ -20,16 +19,14 @@ import {
  */
 const CLIENT_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** Pipelined bytes buffered while a request is in flight before the socket stops reading. */
-const MAX_PIPELINED_BYTES = 64 * 1024;
 /** How long a closing connection waits for the client's FIN before it is destroyed (lingering close). */
 const LINGER_MS = 5_000;
 
 /**
- * One client connection of an HTTP listener: reads request heads (strict parser), streams request
- * bodies to the current Exchange, processes pipelined requests strictly one after another, keeps
- * the connection alive per HTTP/1.1 (or 1.0 keep-alive), and enforces its timeouts through one
- * deadline checked by the handler's sweep. All handlers are bound once per connection.
+ * One client connection of an HTTP listener: socket events, keep-alive per HTTP/1.1 (or 1.0
+ * keep-alive) between exchanges, closing (lingering only when needed) and its timeouts through
+ * one deadline checked by the handler's sweep. Reading requests is request-reader.ts; forwarding
+ * one is the Exchange. All handlers are bound once per connection.
  */
 export class ClientConnection {
   readonly clientIp: string;
@@ -43,14 +40,15 @@ export class ClientConnection {
   clientEnded = false;
   /** Bumped by every read/drain; progress-based timers watch it. */
   progress = 0;
-  private readonly exchange: Exchange;
-  private pending: Buffer | null = null;
-  private feeding = false;
-  private headStarted = false;
-  private timer = T_NONE;
-  private timerMs = 0;
-  private deadline = 0;
-  private seenProgress = 0;
+  // State shared with request-reader.ts (the request half); not for use outside engine/l7.
+  readonly exchange: Exchange;
+  /** Bytes received while a request was in flight (pipelining), a private copy. */
+  pending: Buffer | null = null;
+  /** Inside feedRequests (completions must not re-enter it). */
+  feeding = false;
+  /** Some byte of the current request head arrived. */
+  headStarted = false;
+  readonly timer = new ConnectionTimer();
   private fieldsRoute: CompiledRoute | null = null;
   private fields = "";
 
@@ -87,29 +85,17 @@ export class ClientConnection {
     return typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
   }
 
-  /**
-   * Arms the connection's single timer. The coarse clock may lag by one sweep period, so one period
-   * is added: a deadline never fires early, and at most two periods (≤ half the timeout) late.
-   */
+  /** Arms the connection's single timer (connection-timer.ts). */
   setTimer(kind: number, ms: number): void {
-    this.timer = kind;
-    this.timerMs = ms;
-    this.deadline = coarseClock.now + this.ctx.sweepMs + ms;
-    this.seenProgress = this.progress;
+    this.timer.arm(kind, ms, this.ctx.sweepMs, this.progress);
   }
 
   /** Called by the handler's sweep. */
   onTick(now: number): void {
-    const kind = this.timer;
-    if (kind === T_NONE) return;
-    if (PROGRESS_TIMER[kind] && this.progress !== this.seenProgress) {
-      this.seenProgress = this.progress;
-      this.deadline = now + this.timerMs;
-      return;
-    }
-    if (now < this.deadline) return;
-    this.timer = T_NONE;
+    const kind = this.timer.expired(now, this.progress);
     switch (kind) {
+      case T_NONE:
+        return;
       case T_HEAD:
         if (this.headStarted) this.reject("request_timeout");
         else this.destroy();
@@ -141,14 +127,13 @@ export class ClientConnection {
     const pending = this.pending;
     if (pending !== null && !this.feeding) {
       this.pending = null;
-      this.feed(pending, 0);
+      feedRequests(this, pending, 0);
     }
   }
 
   /** Answers a client error with a generated response and closes. */
   reject(kind: ProxyErrorKind): void {
-    const onError = this.ctx.options.onError;
-    if (onError !== null) onError(new ProxyError(kind));
+    reportError(this.ctx.options.onError, kind);
     this.write(generatedResponse(statusOf(kind), true, this.parser.versionMinor));
     this.closeGracefully();
   }
@@ -191,85 +176,20 @@ export class ClientConnection {
     this.setTimer(T_LINGER, LINGER_MS);
   }
 
-  private feed(buf: Buffer, start: number): void {
-    this.feeding = true;
-    for (;;) {
-      while (start < buf.length) {
-        if (this.state !== S_HEAD) {
-          this.stash(buf, start);
-          break;
-        }
-        if (!this.headStarted) {
-          this.headStarted = true;
-          if (this.timer !== T_HEAD) this.setTimer(T_HEAD, this.ctx.options.headTimeoutMs);
-        }
-        const r = this.parser.execute(buf, start);
-        if (r === NEED_MORE) break;
-        if (r === INVALID) {
-          this.reject(requestParseErrorKind(this.parser.error));
-          break;
-        }
-        start = r;
-        this.beginRequest();
-        if (this.state === S_BODY) start = this.forwardBody(buf, start);
-      }
-      const pending = this.pending;
-      if (this.state !== S_HEAD || pending === null) break;
-      this.pending = null;
-      buf = pending;
-      start = 0;
-    }
-    this.feeding = false;
-  }
-
-  private beginRequest(): void {
-    const p = this.parser;
-    this.keepAlive = p.keepAlive;
-    const body = this.body;
-    if (p.chunked) body.start(BodyMode.CHUNKED);
-    else if (p.contentLength > 0) body.start(BodyMode.LENGTH, p.contentLength);
-    else body.start(BodyMode.NONE);
-    this.state = body.done ? S_WAIT : S_BODY;
-    this.exchange.start();
-  }
-
-  /** Forwards body bytes of buf[start..]; returns where the body ended. */
-  private forwardBody(buf: Buffer, start: number): number {
-    const body = this.body;
-    const stop = body.consume(buf, start, buf.length);
-    if (body.error !== 0) {
-      this.exchange.clientFailed("bad_request");
-      return buf.length;
-    }
-    if (stop > start) this.exchange.sendBody(buf, start, stop);
-    if (body.done && this.state === S_BODY) {
-      this.state = S_WAIT;
-      this.exchange.requestSent();
-    }
-    return stop;
-  }
-
-  private stash(buf: Buffer, start: number): void {
-    if (this.state >= S_CLOSING) return;
-    const part = copyOf(buf, start, buf.length);
-    this.pending = this.pending === null ? part : Buffer.concat([this.pending, part]);
-    if (this.pending.length > MAX_PIPELINED_BYTES) this.socket.pause();
-  }
-
   private onRead = (nread: number, buf: Buffer): void => {
     const chunk = buf.subarray(0, nread);
     this.progress++;
     switch (this.state) {
       case S_HEAD:
-        this.feed(chunk, 0);
+        feedRequests(this, chunk, 0);
         break;
       case S_BODY: {
-        const stop = this.forwardBody(chunk, 0);
-        if (stop < chunk.length) this.stash(chunk, stop);
+        const stop = forwardRequestBody(this, chunk, 0);
+        if (stop < chunk.length) stashPipelined(this, chunk, stop);
         break;
       }
       case S_WAIT:
-        this.stash(chunk, 0);
+        stashPipelined(this, chunk, 0);
         break;
       case S_TUNNEL:
         this.exchange.tunnelToBackend(chunk, false);
@@ -304,7 +224,7 @@ export class ClientConnection {
 
   private onClose = (): void => {
     this.state = S_CLOSED;
-    this.timer = T_NONE;
+    this.timer.clear();
     this.pending = null;
     this.exchange.cancel();
     this.ctx.connectionClosed(this);

@@ -75,6 +75,11 @@ export class ProxyError extends Error {
   }
 }
 
+/** Hands an error to the observer, if any (the ProxyError, with its stack, is only built then). */
+export function reportError(onError: ((error: ProxyError) => void) | null, kind: ProxyErrorKind, cause?: unknown): void {
+  if (onError !== null) onError(new ProxyError(kind, `${kind} (${SPECS[kind].status})`, { cause: cause ?? undefined }));
+}
+
 /** Status code for an error kind. */
 export function statusOf(kind: ProxyErrorKind): number {
   return SPECS[kind].status;

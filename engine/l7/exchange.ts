@@ -1,25 +1,18 @@
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { ClientConnection } from "./client-connection";
 import type { CompiledRoute } from "./compiled-route";
-import { ProxyError, closesClient, statusOf, type ProxyErrorKind } from "./errors";
+import { closesClient, reportError, statusOf, type ProxyErrorKind } from "./errors";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
 import { copyOf, latin1 } from "./http1/bytes";
-import { INVALID, NEED_MORE } from "./http1/head-reader";
-import { S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL } from "./proxy-context";
+import {
+  MERGE_BODY_BYTES, P_BODY, P_DONE, P_HEAD, P_IDLE, P_TUNNEL, S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL,
+} from "./proxy-context";
 import { buildRequestHead } from "./request-head-writer";
-import { buildResponseHead } from "./response-head-writer";
+import { readResponseHead, relayResponseBody } from "./response-relay";
+import { Retry, retryDecision } from "./retry-policy";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
-
-const P_IDLE = 0;
-const P_HEAD = 1; // waiting for the response head
-const P_BODY = 2; // relaying the response body
-const P_TUNNEL = 3;
-const P_DONE = 4;
-
-/** Response body bytes merged into the head's single write when they arrive with it. */
-const MERGE_BODY_BYTES = 16 * 1024;
 
 /**
  * One request/response exchange of a client connection (the object is reused for every request
@@ -31,28 +24,34 @@ const MERGE_BODY_BYTES = 16 * 1024;
  * errors.ts (502/503/504).
  */
 export class Exchange implements UpstreamOwner {
-  private phase = P_IDLE;
-  private route: CompiledRoute | null = null;
+  // State shared with response-relay.ts (the response half); not for use outside engine/l7.
+  phase = P_IDLE;
+  route: CompiledRoute | null = null;
+  member: MemberRuntime | null = null;
+  upstream: UpstreamConnection | null = null;
+  /** The request was routed by its sticky cookie. */
+  stuck = false;
+  /** The client finished sending the request. */
+  requestDone = false;
+  /** The client connection closes after this response. */
+  closeClient = false;
+  /** The backend connection may be reused after this response. */
+  reusable = false;
+  clientMinor = 1;
+  isHead = false;
+  upgrade = false;
+  /** Response body framing. */
+  readonly framer = new BodyFramer();
   private pool: PoolRuntime | null = null;
-  private member: MemberRuntime | null = null;
   private target: UpstreamPool | null = null;
-  private upstream: UpstreamConnection | null = null;
   private head = "";
-  private stuck = false;
   private excluded: Set<MemberRuntime> | null = null;
   private tries = 0;
   private bodyBytesSent = 0;
-  private requestDone = false;
   private responseSeen = false;
-  private closeClient = false;
-  private reusable = false;
-  private clientMinor = 1;
-  private isHead = false;
-  private upgrade = false;
   private idempotent = false;
-  private readonly framer = new BodyFramer();
 
-  constructor(private readonly conn: ClientConnection) {}
+  constructor(readonly conn: ClientConnection) {}
 
   /** Starts forwarding the request the connection's parser just completed. */
   start(): void {
@@ -148,10 +147,10 @@ export class Exchange implements UpstreamOwner {
     this.responseSeen = true;
     switch (this.phase) {
       case P_HEAD:
-        this.readHead(chunk);
+        readResponseHead(this, chunk);
         break;
       case P_BODY:
-        this.relay(chunk, 0);
+        relayResponseBody(this, chunk);
         break;
       case P_TUNNEL:
         if (!this.conn.write(copyOf(chunk, 0, chunk.length))) this.upstream?.socket.pause();
@@ -191,77 +190,8 @@ export class Exchange implements UpstreamOwner {
     this.fail(this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed", err);
   }
 
-  private readHead(chunk: Buffer): void {
-    const res = this.upstream!.response;
-    let i = 0;
-    for (;;) {
-      const r = res.execute(chunk, i);
-      if (r === NEED_MORE) return;
-      if (r === INVALID) return this.backendFailed("bad_response");
-      if (res.status >= 200) return this.startResponse(chunk, r);
-      if (res.status === 101) return this.upgrade ? this.startTunnel(chunk, r) : this.backendFailed("bad_response");
-      if (this.clientMinor === 1) this.conn.write(buildResponseHead(res, false, 1, ""));
-      res.reset();
-      i = r;
-      if (i >= chunk.length) return;
-    }
-  }
-
-  private startResponse(chunk: Buffer, start: number): void {
-    const conn = this.conn;
-    const res = this.upstream!.response;
-    const status = res.status;
-    const framer = this.framer;
-    if (this.isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
-    else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
-    else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
-    else framer.start(BodyMode.UNTIL_CLOSE);
-    const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
-    this.reusable = res.keepAlive && !untilClose;
-    this.closeClient = !conn.keepAlive || untilClose || !this.requestDone || conn.ctx.draining || conn.clientEnded;
-    const sticky = this.route!.sticky;
-    const extra = sticky === null ? "" : sticky.onResponse(res, this.member!, this.stuck);
-    const head = buildResponseHead(res, this.closeClient, this.clientMinor, extra);
-    this.phase = P_BODY;
-    this.armTimer();
-    const stop = framer.consume(chunk, start, chunk.length);
-    let ok: boolean;
-    if (stop === start) ok = conn.write(head);
-    else if (stop - start <= MERGE_BODY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
-    else {
-      conn.socket.cork();
-      conn.write(head);
-      ok = conn.write(copyOf(chunk, start, stop));
-      conn.socket.uncork();
-    }
-    this.afterWrite(ok, stop, chunk.length);
-  }
-
-  private relay(chunk: Buffer, start: number): void {
-    const stop = this.framer.consume(chunk, start, chunk.length);
-    const ok = stop > start ? this.conn.write(stop - start <= MERGE_BODY_BYTES ? latin1(chunk, start, stop) : copyOf(chunk, start, stop)) : true;
-    this.afterWrite(ok, stop, chunk.length);
-  }
-
-  private afterWrite(ok: boolean, stop: number, end: number): void {
-    const framer = this.framer;
-    if (framer.error !== 0) return this.abort("bad_response");
-    if (!ok) this.upstream?.socket.pause();
-    if (!framer.done) return;
-    if (stop < end) this.reusable = false; // bytes after the response: the backend is out of step
-    this.finish();
-  }
-
-  private startTunnel(chunk: Buffer, start: number): void {
-    const conn = this.conn;
-    conn.write(buildResponseHead(this.upstream!.response, false, this.clientMinor, ""));
-    if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
-    this.phase = P_TUNNEL;
-    this.armTimer();
-    conn.startTunnel();
-  }
-
-  private finish(): void {
+  /** The response is complete: backend connection back to its pool (or closed), member released. */
+  finish(): void {
     this.phase = P_DONE;
     const up = this.upstream;
     this.upstream = null;
@@ -270,21 +200,27 @@ export class Exchange implements UpstreamOwner {
     this.conn.exchangeDone(!this.closeClient);
   }
 
-  /** Safe retry before any response byte; true when a new attempt is under way. */
+  /** Safe retry before any response byte (retry-policy.ts); true when a new attempt is under way. */
   private retry(failed: UpstreamConnection): boolean {
-    if (this.bodyBytesSent > 0 || this.tries >= this.conn.ctx.options.maxTries) return false;
-    if (!failed.connected) {
-      // Never reached the server: any request may go to another member.
-      const excluded = (this.excluded ??= new Set());
-      excluded.add(this.member!);
-      const next = this.pool!.pick(this.conn.clientIp, excluded);
-      if (next === null || !this.assign(next)) return false;
-      this.stuck = false;
-      this.send(true);
+    const decision = retryDecision({
+      connected: failed.connected,
+      reused: failed.reused,
+      idempotent: this.idempotent,
+      bodyBytesSent: this.bodyBytesSent,
+      tries: this.tries,
+      maxTries: this.conn.ctx.options.maxTries,
+    });
+    if (decision === Retry.FRESH_CONNECTION) {
+      this.send(false);
       return true;
     }
-    if (!failed.reused || !this.idempotent) return false;
-    this.send(false); // the keep-alive connection went stale under us: same member, fresh connection
+    if (decision !== Retry.OTHER_MEMBER) return false;
+    const excluded = (this.excluded ??= new Set());
+    excluded.add(this.member!);
+    const next = this.pool!.pick(this.conn.clientIp, excluded);
+    if (next === null || !this.assign(next)) return false;
+    this.stuck = false; // a new member: the response re-issues the load balancer cookie
+    this.send(true);
     return true;
   }
 
@@ -306,7 +242,8 @@ export class Exchange implements UpstreamOwner {
     this.armTimer();
   }
 
-  private armTimer(): void {
+  /** Arms the connection timer for the current phase. */
+  armTimer(): void {
     const conn = this.conn;
     const o = conn.ctx.options;
     if (this.phase === P_HEAD) {
@@ -317,21 +254,14 @@ export class Exchange implements UpstreamOwner {
     else if (this.phase === P_TUNNEL) conn.setTimer(T_TUNNEL, this.route!.idleTimeoutMs);
   }
 
-  private backendFailed(kind: ProxyErrorKind): void {
-    const up = this.upstream;
-    this.upstream = null;
-    up?.destroy();
-    this.fail(kind);
-  }
-
   /** Answers with a generated error response (nothing was sent to the client yet). */
-  private fail(kind: ProxyErrorKind, cause?: unknown): void {
+  fail(kind: ProxyErrorKind, cause?: unknown): void {
     const up = this.upstream;
     this.upstream = null;
     up?.destroy();
     this.releaseMember();
     this.phase = P_DONE;
-    this.report(kind, cause);
+    reportError(this.conn.ctx.options.onError, kind, cause);
     const conn = this.conn;
     const close = closesClient(kind) || !this.requestDone || !conn.keepAlive || conn.ctx.draining || conn.clientEnded;
     conn.write(generatedResponse(statusOf(kind), close, this.clientMinor, this.isHead));
@@ -339,15 +269,10 @@ export class Exchange implements UpstreamOwner {
   }
 
   /** The response already started (or the client is gone): all we can do is close. */
-  private abort(kind: ProxyErrorKind, cause?: unknown): void {
-    this.report(kind, cause);
+  abort(kind: ProxyErrorKind, cause?: unknown): void {
+    reportError(this.conn.ctx.options.onError, kind, cause);
     this.cancel();
     this.conn.destroy();
-  }
-
-  private report(kind: ProxyErrorKind, cause: unknown): void {
-    const onError = this.conn.ctx.options.onError;
-    if (onError !== null) onError(new ProxyError(kind, `${kind} (${statusOf(kind)})`, { cause: cause ?? undefined }));
   }
 
   private releaseMember(): void {

@@ -87,3 +87,16 @@ export const T_TUNNEL: number = 7;
 export const T_LINGER: number = 8;
 /** Kinds measured as silence (reset by any progress) rather than from a fixed start. */
 export const PROGRESS_TIMER = [false, false, false, true, false, false, true, true, false];
+
+/** Exchange phases. */
+export const P_IDLE: number = 0;
+/** Waiting for the backend's response head. */
+export const P_HEAD: number = 1;
+/** Relaying the response body. */
+export const P_BODY: number = 2;
+/** Upgraded (101): bytes flow both ways untouched. */
+export const P_TUNNEL: number = 3;
+export const P_DONE: number = 4;
+
+/** Body bytes up to this size are forwarded as a latin1 string (merged into the head's write when they come with it). */
+export const MERGE_BODY_BYTES = 16 * 1024;

@@ -32,7 +32,9 @@ type Internal = net.Socket & Record<symbol, unknown> & { _handle?: { useUserBuff
 export function readInto(socket: net.Socket, buffer: Buffer, callback: ReadCallback): void {
   const s = socket as Internal;
   const handle = s._handle;
-  if (symbols !== null && handle && typeof handle.useUserBuffer === "function" && socket.readableLength === 0) {
+  // Plain TCP only: a TLS socket's reads are decrypted by its own stream, not the raw handle.
+  const plain = !(socket as net.Socket & { encrypted?: boolean }).encrypted;
+  if (symbols !== null && plain && handle && typeof handle.useUserBuffer === "function" && socket.readableLength === 0) {
     s[symbols.buffer] = buffer;
     s[symbols.generator] = null;
     s[symbols.callback] = (nread: number, buf: Buffer): boolean => {

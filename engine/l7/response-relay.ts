@@ -1,0 +1,86 @@
+import type { Exchange } from "./exchange";
+import { BodyMode } from "./http1/body-framer";
+import { copyOf, latin1 } from "./http1/bytes";
+import { INVALID, NEED_MORE } from "./http1/head-reader";
+import { MERGE_BODY_BYTES, P_BODY, P_TUNNEL } from "./proxy-context";
+import { buildResponseHead } from "./response-head-writer";
+
+/**
+ * The response half of an exchange, as functions over its state: parse the backend's head
+ * (forwarding 1xx, turning an expected 101 into a tunnel), decide the body framing (HEAD, 204 and
+ * 304 have none; chunked or Content-Length; else until close), rewrite the head once, then relay
+ * body bytes as they arrive with backpressure, until the framer says the message ended.
+ */
+
+/** Backend bytes while the response head is incomplete. */
+export function readResponseHead(x: Exchange, chunk: Buffer): void {
+  const res = x.upstream!.response;
+  let i = 0;
+  for (;;) {
+    const r = res.execute(chunk, i);
+    if (r === NEED_MORE) return;
+    if (r === INVALID) return x.fail("bad_response");
+    if (res.status >= 200) return startResponse(x, chunk, r);
+    if (res.status === 101) return x.upgrade ? startTunnel(x, chunk, r) : x.fail("bad_response");
+    // 1xx (100 Continue, 103 Early Hints): forwarded to HTTP/1.1 clients, then the real head follows.
+    if (x.clientMinor === 1) x.conn.write(buildResponseHead(res, false, 1, ""));
+    res.reset();
+    i = r;
+    if (i >= chunk.length) return;
+  }
+}
+
+/** Backend bytes of the response body. */
+export function relayResponseBody(x: Exchange, chunk: Buffer): void {
+  const stop = x.framer.consume(chunk, 0, chunk.length);
+  const ok = stop > 0 ? x.conn.write(stop <= MERGE_BODY_BYTES ? latin1(chunk, 0, stop) : copyOf(chunk, 0, stop)) : true;
+  afterWrite(x, ok, stop, chunk.length);
+}
+
+function startResponse(x: Exchange, chunk: Buffer, start: number): void {
+  const conn = x.conn;
+  const res = x.upstream!.response;
+  const status = res.status;
+  const framer = x.framer;
+  if (x.isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
+  else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
+  else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
+  else framer.start(BodyMode.UNTIL_CLOSE);
+  const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
+  x.reusable = res.keepAlive && !untilClose;
+  x.closeClient = !conn.keepAlive || untilClose || !x.requestDone || conn.ctx.draining || conn.clientEnded;
+  const sticky = x.route!.sticky;
+  const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
+  const head = buildResponseHead(res, x.closeClient, x.clientMinor, extra);
+  x.phase = P_BODY;
+  x.armTimer();
+  const stop = framer.consume(chunk, start, chunk.length);
+  let ok: boolean;
+  if (stop === start) ok = conn.write(head);
+  else if (stop - start <= MERGE_BODY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
+  else {
+    conn.socket.cork();
+    conn.write(head);
+    ok = conn.write(copyOf(chunk, start, stop));
+    conn.socket.uncork();
+  }
+  afterWrite(x, ok, stop, chunk.length);
+}
+
+function afterWrite(x: Exchange, ok: boolean, stop: number, end: number): void {
+  const framer = x.framer;
+  if (framer.error !== 0) return x.abort("bad_response");
+  if (!ok) x.upstream?.socket.pause();
+  if (!framer.done) return;
+  if (stop < end) x.reusable = false; // bytes after the response: the backend is out of step
+  x.finish();
+}
+
+function startTunnel(x: Exchange, chunk: Buffer, start: number): void {
+  const conn = x.conn;
+  conn.write(buildResponseHead(x.upstream!.response, false, x.clientMinor, ""));
+  if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
+  x.phase = P_TUNNEL;
+  x.armTimer();
+  conn.startTunnel();
+}
