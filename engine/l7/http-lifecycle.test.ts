@@ -31,6 +31,55 @@ describe("HTTP proxy: lifecycle", () => {
     expect(member.activeConnections).toBe(0);
   });
 
+  it("a client that disconnects mid-response releases its member and the backend connection", async () => {
+    let backendSocketClosed = false;
+    const a = await startBackend("a", (req, res) => {
+      req.resume();
+      req.socket.once("close", () => (backendSocketClosed = true));
+      res.writeHead(200, { "Content-Type": "application/octet-stream" });
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (res.write(chunk));
+        res.once("drain", pump);
+      };
+      pump();
+    });
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    cleanup.push(() => proxy.close());
+    const member = proxy.pool!.byId("a")!;
+    const socket = net.connect(proxy.port, "127.0.0.1");
+    socket.write("GET /stream HTTP/1.1\r\nHost: h\r\n\r\n");
+    let received = 0;
+    await new Promise<void>((resolve) =>
+      socket.on("data", (d) => {
+        received += d.length;
+        if (received > 1024 * 1024) {
+          socket.destroy();
+          resolve();
+        }
+      }),
+    );
+    while (!backendSocketClosed || member.activeConnections !== 0) await new Promise((r) => setTimeout(r, 10));
+    expect(member.activeConnections).toBe(0);
+  });
+
+  it("a backend that dies mid-body makes the proxy close the client connection (no silent truncation)", async () => {
+    const a = await startBackend("a", (req, res) => {
+      req.resume();
+      res.writeHead(200, { "Content-Length": "1000" });
+      res.write("x".repeat(100));
+      setTimeout(() => req.socket.destroy(), 50);
+    });
+    cleanup.push(() => a.close());
+    const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    cleanup.push(() => proxy.close());
+    const { text, closed } = await rawExchange(proxy.port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 3000);
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text).toContain("Content-Length: 1000");
+    expect(closed).toBe(true);
+  });
+
   it("update(): new requests follow the new route, even on an open keep-alive connection", async () => {
     const a = await startBackend("a");
     const b = await startBackend("b");
