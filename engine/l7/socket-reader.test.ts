@@ -8,7 +8,7 @@ describe("readInto", () => {
     const buffer = Buffer.alloc(1024);
     const received: string[] = [];
     let serverSocket!: net.Socket;
-    const server = net.createServer((socket) => {
+    const server = net.createServer({ pauseOnConnect: true }, (socket) => {
       serverSocket = socket;
       readInto(socket, buffer, (nread, buf) => {
         expect(buf.buffer).toBe(buffer.buffer);

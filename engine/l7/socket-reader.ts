@@ -42,7 +42,9 @@ export function readInto(socket: net.Socket, buffer: Buffer, callback: ReadCallb
       return true;
     };
     handle.useUserBuffer(buffer);
-    return;
+  } else {
+    socket.on("data", (chunk: Buffer) => callback(chunk.length, chunk));
   }
-  socket.on("data", (chunk: Buffer) => callback(chunk.length, chunk));
+  // A server created with pauseOnConnect hands sockets over paused: start reading.
+  if (socket.isPaused()) socket.resume();
 }
