@@ -41,13 +41,14 @@ npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.
 # 4. Service tests again on a real PostgreSQL on loopback ------------------------------------------
 PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 PG_DIR=$(mktemp -d)
-PG_PORT=${ELB_TEST_PG_PORT:-55432}
+PG_PORT=${ELB_TEST_PG_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
 chmod 755 "$PG_DIR"
 if [ "$(id -u)" = 0 ]; then RUN_PG=(runuser -u postgres --); chown postgres "$PG_DIR"; else RUN_PG=(); fi
 "${RUN_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U elb --auth=trust >/dev/null
 "${RUN_PG[@]}" "$PG_BIN/postgres" -D "$PG_DIR/data" -h 127.0.0.1 -p "$PG_PORT" -k "$PG_DIR" >"$PG_DIR/log" 2>&1 &
 PG_PID=$!
 for _ in $(seq 1 50); do "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q && break; sleep 0.2; done
+"$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q || { echo "[test] PostgreSQL did not start:"; cat "$PG_DIR/log"; exit 1; }
 echo "[test] vitest (PostgreSQL) — service and database tests"
 DATABASE_URL="postgres://elb@127.0.0.1:$PG_PORT/postgres" npx vitest run server db --reporter=default --reporter=json --outputFile="$RESULTS/vitest-pg.json"
 cleanup

@@ -4,10 +4,14 @@ import { Button } from "@/app/_components/ui/button";
 import { Dialog } from "@/app/_components/ui/dialog";
 import { errorMessage } from "@/app/_lib/format";
 
-/** "Are you sure?" for a delete or release: the refusal message (e.g. "still used by…") shows in the dialog. */
+/**
+ * "Are you sure?" for a delete, remove, release or unbind: Yes/No as in the guide; the server's refusal
+ * message (e.g. "still used by…") shows in the dialog.
+ */
 export function ConfirmDialog({
   title,
-  confirmLabel,
+  confirmLabel = "Yes",
+  cancelLabel = "No",
   onConfirm,
   onClose,
   pending,
@@ -15,7 +19,8 @@ export function ConfirmDialog({
   children,
 }: {
   title: string;
-  confirmLabel: string;
+  confirmLabel?: string;
+  cancelLabel?: string;
   onConfirm: () => void;
   onClose: () => void;
   pending: boolean;
@@ -30,7 +35,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="secondary" onClick={onClose}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant="danger" disabled={pending} onClick={onConfirm}>
             {confirmLabel}

@@ -1,8 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
-import { errorMessage } from "@/app/_lib/format";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
 import { useRefreshLoadBalancers } from "./use-refresh-load-balancers";
@@ -20,30 +18,11 @@ export function UnbindEipDialog({ lb, onClose }: { lb: LoadBalancerView; onClose
     }),
   );
   return (
-    <Dialog
-      open
-      title="Unbind EIP"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            No
-          </Button>
-          <Button disabled={mutation.isPending} onClick={() => mutation.mutate({ id: lb.id })}>
-            Yes
-          </Button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Unbind EIP" onClose={onClose} onConfirm={() => mutation.mutate({ id: lb.id })} pending={mutation.isPending} error={mutation.error}>
       <p>
         Are you sure you want to unbind EIP <strong>{lb.eip?.address}</strong> from load balancer <strong>{lb.name}</strong>? After the EIP is unbound, the load
         balancer can no longer receive requests over the Internet.
       </p>
-      {mutation.error && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errorMessage(mutation.error)}
-        </p>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -7,7 +7,7 @@ import type { EipView } from "@/server/services/eip/eip-view";
 import type { EipPoolView } from "@/server/services/network/list-eip-pools";
 import { MAX_PREFIX, MIN_PREFIX } from "@/server/services/network/network.schemas";
 import { BANDWIDTH_MAX, BANDWIDTH_MIN } from "@/server/services/load-balancer/load-balancer.schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { FormDialog } from "./form-dialog";
 import { fieldError } from "./form-errors";
 import { useRefreshAll } from "./use-settings-access";

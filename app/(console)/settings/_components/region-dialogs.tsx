@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Field, Input } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { RegionView } from "@/server/services/region/list-regions";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { FormDialog } from "./form-dialog";
 import { fieldError } from "./form-errors";
 import { useRefreshAll } from "./use-settings-access";

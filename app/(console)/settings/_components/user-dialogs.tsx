@@ -5,7 +5,7 @@ import { Field, Input, Segmented } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { UserView } from "@/server/services/user/list-users";
 import { PASSWORD_MIN } from "@/server/services/user/user.schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { FormDialog } from "./form-dialog";
 import { fieldError } from "./form-errors";
 import { useRefreshAll } from "./use-settings-access";

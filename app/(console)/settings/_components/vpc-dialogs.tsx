@@ -6,7 +6,7 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import type { SubnetView } from "@/server/services/network/list-subnets";
 import type { VpcView } from "@/server/services/network/list-vpcs";
 import { MAX_PREFIX, MIN_PREFIX } from "@/server/services/network/network.schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { FormDialog } from "./form-dialog";
 import { fieldError } from "./form-errors";
 import { useRefreshAll } from "./use-settings-access";

@@ -1,8 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
-import { errorMessage } from "@/app/_lib/format";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { useRefreshBackends } from "./use-refresh-backends";
@@ -21,21 +19,7 @@ export function DeletePoolDialog({ pool, onClose, onDeleted }: { pool: PoolView;
     }),
   );
   return (
-    <Dialog
-      open
-      title="Delete Backend Server Group"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            No
-          </Button>
-          <Button variant="danger" disabled={mutation.isPending} onClick={() => mutation.mutate({ id: pool.id })}>
-            Yes
-          </Button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Delete Backend Server Group" onClose={onClose} onConfirm={() => mutation.mutate({ id: pool.id })} pending={mutation.isPending} error={mutation.error}>
       <p>
         Are you sure you want to delete backend server group <strong>{pool.name}</strong>?
       </p>
@@ -45,11 +29,6 @@ export function DeletePoolDialog({ pool, onClose, onDeleted }: { pool: PoolView;
           {pool.memberCount > 0 ? `It has ${pool.memberCount} backend server(s); remove them first.` : ""}
         </p>
       )}
-      {mutation.error && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errorMessage(mutation.error)}
-        </p>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

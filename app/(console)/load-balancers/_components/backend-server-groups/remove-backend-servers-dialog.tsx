@@ -1,8 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
-import { errorMessage } from "@/app/_lib/format";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { MemberView } from "@/server/services/member/list-members";
 import { useRefreshBackends } from "./use-refresh-backends";
@@ -21,21 +19,7 @@ export function RemoveBackendServersDialog({ poolId, members, onClose, onRemoved
     }),
   );
   return (
-    <Dialog
-      open
-      title="Remove Backend Servers"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            No
-          </Button>
-          <Button variant="danger" disabled={mutation.isPending} onClick={() => mutation.mutate({ poolId, ids: members.map((m) => m.id) })}>
-            Yes
-          </Button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Remove Backend Servers" onClose={onClose} onConfirm={() => mutation.mutate({ poolId, ids: members.map((m) => m.id) })} pending={mutation.isPending} error={mutation.error}>
       <p className="mb-2">
         Are you sure you want to remove {members.length === 1 ? "this backend server" : `these ${members.length} backend servers`}? They will no longer receive requests from the load balancer.
       </p>
@@ -46,11 +30,6 @@ export function RemoveBackendServersDialog({ poolId, members, onClose, onRemoved
           </li>
         ))}
       </ul>
-      {mutation.error && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errorMessage(mutation.error)}
-        </p>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,8 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
-import { errorMessage } from "@/app/_lib/format";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
@@ -20,21 +18,7 @@ export function DeleteListenerDialog({ listener, onClose }: { listener: Listener
     }),
   );
   return (
-    <Dialog
-      open
-      title="Delete Listener"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            No
-          </Button>
-          <Button variant="danger" disabled={mutation.isPending} onClick={() => mutation.mutate({ id: listener.id })}>
-            Yes
-          </Button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Delete Listener" onClose={onClose} onConfirm={() => mutation.mutate({ id: listener.id })} pending={mutation.isPending} error={mutation.error}>
       <p>
         Are you sure you want to delete listener <strong>{listener.name}</strong> ({listener.protocol}/{listener.port})?
       </p>
@@ -43,11 +27,6 @@ export function DeleteListenerDialog({ listener, onClose }: { listener: Listener
           Its backend server group <strong>{listener.pool.name}</strong> and the group&apos;s health check will be deleted too. Remove the group&apos;s backend servers first.
         </p>
       )}
-      {mutation.error && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errorMessage(mutation.error)}
-        </p>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
