@@ -25,9 +25,9 @@ const base = () => ({ networkType: "private" as const, vpcId: bed.vpcId, subnetI
 const lbCount = async () => (await bed.ctx.db.select({ n: count() }).from(loadBalancers))[0]!.n;
 
 /** Expects an AppError naming `field` (when given) and nothing written. */
-async function expectRejected(promise: Promise<unknown>, match: { code?: string; field?: string; message: RegExp }) {
+async function expectRejected(call: () => Promise<unknown>, match: { code?: string; field?: string; message: RegExp }) {
   const before = await lbCount();
-  const error = await promise.then(
+  const error = await call().then(
     () => null,
     (e: unknown) => e,
   );
@@ -53,10 +53,10 @@ describe("create load balancer", () => {
   it("accepts a manual private IP in the subnet and rejects one outside it or in use", async () => {
     const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "manual", privateIp: "127.10.5.7" });
     expect(lb.privateIp).toBe("127.10.5.7");
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.5.7" }), { code: "CONFLICT", field: "privateIp", message: /already used/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.11.0.5" }), { field: "privateIp", message: /not a usable address of subnet/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.0.1" }), { field: "privateIp", message: /not a usable address/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), privateIp: "nope" }), { field: "privateIp", message: /not a valid IPv4/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.5.7" }), { code: "CONFLICT", field: "privateIp", message: /already used/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.11.0.5" }), { field: "privateIp", message: /not a usable address of subnet/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), privateIp: "127.10.0.1" }), { field: "privateIp", message: /not a usable address/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), privateIp: "nope" }), { field: "privateIp", message: /not a valid IPv4/ });
   });
 
   it("creates a public load balancer with a new Dynamic BGP EIP and its bandwidth", async () => {
@@ -67,28 +67,28 @@ describe("create load balancer", () => {
   });
 
   it("rejects bandwidth outside 1–2000 Mbit/s and public without EIP", async () => {
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 0 } }), { field: "eip.bandwidthMbit", message: /Bandwidth: must be between 1 and 2000/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 2001 } }), { field: "eip.bandwidthMbit", message: /between 1 and 2000/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), networkType: "public" }), { field: "eip", message: /needs a new or existing EIP/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 0 } }), { field: "eip.bandwidthMbit", message: /Bandwidth: must be between 1 and 2000/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), networkType: "public", eip: { mode: "new", bandwidthMbit: 2001 } }), { field: "eip.bandwidthMbit", message: /between 1 and 2000/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), networkType: "public" }), { field: "eip", message: /needs a new or existing EIP/ });
   });
 
   it("validates the name", async () => {
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "" }), { field: "name", message: /Name: enter 1 to 64/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "x".repeat(65) }), { field: "name", message: /at most 64/ });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "bad name!" }), { field: "name", message: /only letters, digits/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "" }), { field: "name", message: /Name: enter 1 to 64/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "x".repeat(65) }), { field: "name", message: /at most 64/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "bad name!" }), { field: "name", message: /only letters, digits/ });
   });
 
   it("enforces table 2-2 tag rules", async () => {
     const tagged = (tags: { key: string; value?: string }[]) => createLoadBalancer(bed.ctx, { ...base(), tags });
-    await expectRejected(tagged([{ key: "" }]), { field: "tags.0.key", message: /Tag key: cannot be empty/ });
-    await expectRejected(tagged([{ key: "k".repeat(37) }]), { field: "tags.0.key", message: /maximum of 36/ });
-    await expectRejected(tagged([{ key: "a*b" }]), { field: "tags.0.key", message: /asterisks/ });
-    await expectRejected(tagged([{ key: "a/b" }]), { field: "tags.0.key", message: /slashes/ });
-    await expectRejected(tagged([{ key: "a.b" }]), { field: "tags.0.key", message: /only letters, digits, underscores \(_\), hyphens/ });
-    await expectRejected(tagged([{ key: "ok", value: "v".repeat(44) }]), { field: "tags.0.value", message: /maximum of 43/ });
-    await expectRejected(tagged([{ key: "ok", value: "a=b" }]), { field: "tags.0.value", message: /equal signs/ });
-    await expectRejected(tagged([{ key: "dup" }, { key: "dup" }]), { field: "tags.1.key", message: /unique/ });
-    await expectRejected(tagged(Array.from({ length: 11 }, (_, i) => ({ key: `k${i}` }))), { field: "tags", message: /at most 10 tags/ });
+    await expectRejected(() => tagged([{ key: "" }]), { field: "tags.0.key", message: /Tag key: cannot be empty/ });
+    await expectRejected(() => tagged([{ key: "k".repeat(37) }]), { field: "tags.0.key", message: /maximum of 36/ });
+    await expectRejected(() => tagged([{ key: "a*b" }]), { field: "tags.0.key", message: /asterisks/ });
+    await expectRejected(() => tagged([{ key: "a/b" }]), { field: "tags.0.key", message: /slashes/ });
+    await expectRejected(() => tagged([{ key: "a.b" }]), { field: "tags.0.key", message: /only letters, digits, underscores \(_\), hyphens/ });
+    await expectRejected(() => tagged([{ key: "ok", value: "v".repeat(44) }]), { field: "tags.0.value", message: /maximum of 43/ });
+    await expectRejected(() => tagged([{ key: "ok", value: "a=b" }]), { field: "tags.0.value", message: /equal signs/ });
+    await expectRejected(() => tagged([{ key: "dup" }, { key: "dup" }]), { field: "tags.1.key", message: /unique/ });
+    await expectRejected(() => tagged(Array.from({ length: 11 }, (_, i) => ({ key: `k${i}` }))), { field: "tags", message: /at most 10 tags/ });
     const ok = await tagged([{ key: "中文_key-1", value: "v.1_中-x" }]);
     expect(ok.tags[0]).toEqual({ key: "中文_key-1", value: "v.1_中-x" });
   });
@@ -96,7 +96,7 @@ describe("create load balancer", () => {
   it("refuses the load balancer beyond the project quota", async () => {
     await bed.ctx.db.update(projects).set({ loadBalancerQuota: await lbCount() + 1 }).where(eq(projects.id, bed.ctx.scope.projectId));
     await createLoadBalancer(bed.ctx, { ...base(), name: "last-one" });
-    await expectRejected(createLoadBalancer(bed.ctx, { ...base(), name: "one-too-many" }), { code: "QUOTA_EXCEEDED", message: /at most \d+ load balancers/ });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "one-too-many" }), { code: "QUOTA_EXCEEDED", message: /at most \d+ load balancers/ });
     await bed.ctx.db.update(projects).set({ loadBalancerQuota: 50 }).where(eq(projects.id, bed.ctx.scope.projectId));
   });
 });
