@@ -47,7 +47,7 @@ describe("audited mutations", () => {
   it("records a failed delete with the reason", async () => {
     const lb = (await bed.ctx.db.select().from(loadBalancers).where(eq(loadBalancers.name, "traced")))[0]!;
     await expect(callerAs("admin").loadBalancer.delete({ id: lb.id, confirmName: "nope" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect(await lastTrace()).toMatchObject({ traceName: "delete loadbalancer", resourceId: lb.id, code: "400", status: "warning" });
+    expect(await lastTrace()).toMatchObject({ traceName: "delete loadbalancer", resourceId: lb.id, resourceName: "traced", code: "400", status: "warning" });
     await callerAs("admin").loadBalancer.delete({ id: lb.id, confirmName: "traced" });
     expect(await lastTrace()).toMatchObject({ traceName: "delete loadbalancer", resourceId: lb.id, resourceName: "traced", code: "200", status: "normal" });
   });

@@ -8,6 +8,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { findSessionUser, SESSION_COOKIE, type SessionUser } from "../auth/sessions";
 import { recordTrace } from "../audit/record-trace";
+import { lookupResourceName } from "../audit/resource-names";
 import { AppError, appErrorHttpStatus, type AppErrorCode } from "../errors";
 import { getDb } from "../runtime";
 import { PROJECT_COOKIE, REGION_COOKIE, resolveScope } from "../services/scope/resolve-scope";
@@ -142,11 +143,14 @@ export const mutationProcedure = protectedProcedure.use(async ({ ctx, meta, next
   if (meta?.trace) {
     const fromResult = result.ok ? resourceOf(result.data) : {};
     const fromInput = resourceOf(input);
+    const resourceId = fromResult.id ?? fromInput.id;
+    const resourceName =
+      fromResult.name ?? fromInput.name ?? (resourceId ? await lookupResourceName(ctx.db, meta.trace.resourceType, resourceId) : null);
     await recordTrace(ctx.db, {
       traceName: meta.trace.name,
       resourceType: meta.trace.resourceType,
-      resourceId: fromResult.id ?? fromInput.id,
-      resourceName: fromResult.name ?? fromInput.name,
+      resourceId,
+      resourceName,
       userName: ctx.user.username,
       sourceIp: ctx.sourceIp,
       code: result.ok ? 200 : resultCode(result.error),
