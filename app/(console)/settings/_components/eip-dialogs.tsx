@@ -8,8 +8,8 @@ import type { EipPoolView } from "@/server/services/network/list-eip-pools";
 import { MAX_PREFIX, MIN_PREFIX } from "@/server/services/network/network.schemas";
 import { BANDWIDTH_MAX, BANDWIDTH_MIN } from "@/server/services/load-balancer/load-balancer.schemas";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
-import { FormDialog } from "./form-dialog";
-import { fieldError } from "./form-errors";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
+import { fieldError } from "@/app/_lib/form-errors";
 import { useRefreshAll } from "./use-settings-access";
 
 /** Create EIP Pool: Name and IPv4 CIDR Block of public addresses that exist on the engine hosts. */

@@ -6,8 +6,8 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ProjectView } from "@/server/services/project/list-projects";
 import { DEFAULT_LISTENER_QUOTA, DEFAULT_LOAD_BALANCER_QUOTA, QUOTA_MAX, QUOTA_MIN } from "@/server/services/project/project.schemas";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
-import { FormDialog } from "./form-dialog";
-import { fieldError } from "./form-errors";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
+import { fieldError } from "@/app/_lib/form-errors";
 import { useRefreshAll } from "./use-settings-access";
 
 const FIELDS = ["name", "description", "loadBalancerQuota", "listenerQuota"] as const;

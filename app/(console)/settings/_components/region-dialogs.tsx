@@ -5,8 +5,8 @@ import { Field, Input } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { RegionView } from "@/server/services/region/list-regions";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
-import { FormDialog } from "./form-dialog";
-import { fieldError } from "./form-errors";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
+import { fieldError } from "@/app/_lib/form-errors";
 import { useRefreshAll } from "./use-settings-access";
 
 /** Create Region (code + name) or, given `region`, rename it (the code stays). */

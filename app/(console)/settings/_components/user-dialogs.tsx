@@ -6,8 +6,8 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import type { UserView } from "@/server/services/user/list-users";
 import { PASSWORD_MIN } from "@/server/services/user/user.schemas";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
-import { FormDialog } from "./form-dialog";
-import { fieldError } from "./form-errors";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
+import { fieldError } from "@/app/_lib/form-errors";
 import { useRefreshAll } from "./use-settings-access";
 
 type Role = "admin" | "readonly";

@@ -7,8 +7,8 @@ import type { SubnetView } from "@/server/services/network/list-subnets";
 import type { VpcView } from "@/server/services/network/list-vpcs";
 import { MAX_PREFIX, MIN_PREFIX } from "@/server/services/network/network.schemas";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
-import { FormDialog } from "./form-dialog";
-import { fieldError } from "./form-errors";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
+import { fieldError } from "@/app/_lib/form-errors";
 import { useRefreshAll } from "./use-settings-access";
 
 const cidrHint = `An IPv4 CIDR block, mask length ${MIN_PREFIX}–${MAX_PREFIX}. On one host, a loopback range such as 127.11.0.0/16 works without network setup.`;

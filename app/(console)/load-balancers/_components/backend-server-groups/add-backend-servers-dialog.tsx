@@ -6,7 +6,7 @@ import { Dialog } from "@/app/_components/ui/dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { addMembersSchema, DEFAULT_WEIGHT, MAX_MEMBERS_PER_ADD } from "@/server/services/member/member.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
-import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "./form-errors";
+import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 interface ServerRow {

@@ -1,8 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { createPoolSchema, type CreatePoolInput } from "@/server/services/pool/pool.schemas";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
@@ -10,7 +9,7 @@ import { PoolFields } from "./pool-fields";
 import { HealthCheckFields } from "./health-check-fields";
 import { newPoolDraft, poolFieldsOf } from "./pool-draft";
 import { healthCheckFieldsOf, newHealthCheckDraft } from "./health-check-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "./form-errors";
+import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /** Add Backend Server Group (guide 4.3, tables 4-1 and 4-2): the group and its health check, one transaction. */
@@ -46,32 +45,12 @@ export function AddPoolDialog({ lb, onClose, onAdded }: { lb: LoadBalancerView; 
     mutation.mutate(input);
   };
   return (
-    <Dialog
-      open
-      wide
-      title="Add Backend Server Group"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button disabled={mutation.isPending} onClick={submit}>
-            OK
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Add Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
       <div className="max-h-[60vh] overflow-y-auto pr-2">
         <PoolFields draft={draft} onChange={changeDraft} errors={errors} protocolEditable />
         <h3 className="mt-3 border-t border-slate-100 pt-3 font-medium">Health Check</h3>
         <HealthCheckFields draft={health} onChange={setHealth} errors={errors} poolProtocol={draft.protocol} prefix="healthMonitor." />
       </div>
-      {errors.form && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errors.form}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,14 +1,13 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { createHealthMonitorSchema, updateHealthMonitorSchema } from "@/server/services/health-monitor/health-monitor.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { HealthCheckFields } from "./health-check-fields";
 import { healthCheckDraftFromView, healthCheckFieldsOf, newHealthCheckDraft } from "./health-check-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "./form-errors";
+import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /**
@@ -45,31 +44,11 @@ export function ConfigureHealthCheckDialog({ pool, onClose }: { pool: PoolView; 
     else create.mutate(input);
   };
   return (
-    <Dialog
-      open
-      wide
-      title="Configure Health Check"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button disabled={create.isPending || update.isPending} onClick={submit}>
-            OK
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Configure Health Check" onClose={onClose} onSubmit={submit} pending={create.isPending || update.isPending} message={errors.form ?? null}>
       <p className="mb-2 text-slate-600">
         Backend server group <strong>{pool.name}</strong> ({pool.protocol})
       </p>
       <HealthCheckFields draft={draft} onChange={setDraft} errors={errors} poolProtocol={pool.protocol} protocolLocked={!!existing} />
-      {errors.form && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errors.form}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

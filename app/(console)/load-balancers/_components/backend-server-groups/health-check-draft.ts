@@ -2,7 +2,7 @@ import type { HealthCheckProtocol } from "@/db/schema/health-monitors";
 import type { PoolProtocol } from "@/db/schema/pools";
 import { defaultHealthCheckProtocol, HEALTH_CHECK_DEFAULTS, type HealthMonitorFieldsInput } from "@/server/services/health-monitor/health-monitor.schemas";
 import type { HealthMonitorView } from "@/server/services/health-monitor/health-monitor-view";
-import { numberOf } from "./form-errors";
+import { numberOf } from "@/app/_lib/form-errors";
 
 /** What the health check form holds while the user types (numbers as text). */
 export interface HealthCheckDraft {

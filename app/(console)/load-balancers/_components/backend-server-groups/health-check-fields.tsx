@@ -4,7 +4,7 @@ import type { PoolProtocol } from "@/db/schema/pools";
 import { Field, Input, Select } from "@/app/_components/ui/field";
 import { healthCheckProtocolsFor } from "@/server/services/health-monitor/health-monitor.schemas";
 import type { HealthCheckDraft } from "./health-check-draft";
-import type { FieldErrors } from "./form-errors";
+import type { FieldErrors } from "@/app/_lib/form-errors";
 import { Switch } from "./switch";
 
 /**

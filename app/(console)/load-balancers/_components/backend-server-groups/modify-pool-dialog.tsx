@@ -1,14 +1,13 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { updatePoolSchema, type UpdatePoolInput } from "@/server/services/pool/pool.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { PoolFields } from "./pool-fields";
 import { poolDraftFromView, poolFieldsOf } from "./pool-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "./form-errors";
+import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /** Modify a backend server group (guide 3.5, 4.3): name, algorithm, sticky session, description; not the protocol. */
@@ -37,28 +36,8 @@ export function ModifyPoolDialog({ pool, onClose }: { pool: PoolView; onClose: (
     mutation.mutate(input);
   };
   return (
-    <Dialog
-      open
-      wide
-      title="Modify Backend Server Group"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button disabled={mutation.isPending} onClick={submit}>
-            OK
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Modify Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
       <PoolFields draft={draft} onChange={setDraft} errors={errors} />
-      {errors.form && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errors.form}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

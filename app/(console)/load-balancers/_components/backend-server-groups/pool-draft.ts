@@ -2,7 +2,7 @@ import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/poo
 import { randomNameSuffix } from "@/server/services/field-schemas";
 import { DEFAULT_STICKINESS_MINUTES, stickySessionAllowed, stickySessionTypesFor, type PoolFieldsInput } from "@/server/services/pool/pool.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
-import { numberOf } from "./form-errors";
+import { numberOf } from "@/app/_lib/form-errors";
 
 /** What the backend server group form holds while the user types (numbers as text). */
 export interface PoolDraft {

@@ -3,7 +3,7 @@ import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/poo
 import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
 import { algorithmLabels, maxStickinessMinutes, stickySessionAllowed, stickySessionTypeLabels, stickySessionTypesFor } from "@/server/services/pool/pool.schemas";
 import { changePoolDraft, type PoolDraft } from "./pool-draft";
-import type { FieldErrors } from "./form-errors";
+import type { FieldErrors } from "@/app/_lib/form-errors";
 import { Switch } from "./switch";
 
 const ALGORITHMS: Algorithm[] = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"];

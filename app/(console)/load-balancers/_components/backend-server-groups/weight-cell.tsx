@@ -5,7 +5,7 @@ import { Button } from "@/app/_components/ui/button";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { updateMemberSchema } from "@/server/services/member/member.schemas";
 import type { MemberView } from "@/server/services/member/list-members";
-import { numberOf, serverError } from "./form-errors";
+import { numberOf, serverError } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /** The Weight column (guide 3.4): click the number, set 0–100, click OK. */

@@ -13,7 +13,7 @@ import { PoolFields } from "../backend-server-groups/pool-fields";
 import { HealthCheckFields } from "../backend-server-groups/health-check-fields";
 import { changePoolDraft, newPoolDraft, poolFieldsOf } from "../backend-server-groups/pool-draft";
 import { healthCheckFieldsOf, newHealthCheckDraft } from "../backend-server-groups/health-check-draft";
-import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "../backend-server-groups/form-errors";
+import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
 
 type FrontendProtocol = (typeof FRONTEND_PROTOCOLS)[number];

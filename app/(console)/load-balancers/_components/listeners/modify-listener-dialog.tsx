@@ -1,13 +1,12 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "@/app/_components/ui/button";
-import { Dialog } from "@/app/_components/ui/dialog";
+import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { backendProtocolFor, updateListenerSchema } from "@/server/services/listener/listener.schemas";
 import type { ListenerView } from "@/server/services/listener/listener-view";
-import { serverError, zodFieldErrors, type FieldErrors } from "../backend-server-groups/form-errors";
+import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
 import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
 
 /** Modify a listener (guide 3.7): Name, Backend Server Group (its own or an unassociated matching one), Description. */
@@ -41,22 +40,7 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
     mutation.mutate(input);
   };
   return (
-    <Dialog
-      open
-      wide
-      title="Modify Listener"
-      onClose={onClose}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button disabled={mutation.isPending} onClick={submit}>
-            OK
-          </Button>
-        </>
-      }
-    >
+    <FormDialog title="Modify Listener" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
       <Field label="Name" htmlFor="listener-name" required error={errors.name}>
         <Input id="listener-name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
       </Field>
@@ -76,11 +60,6 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
       <Field label="Description" htmlFor="listener-description" error={errors.description}>
         <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
-      {errors.form && (
-        <p role="alert" className="mt-2 text-red-600">
-          {errors.form}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

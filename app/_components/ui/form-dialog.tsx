@@ -2,11 +2,11 @@
 import { useId, type ReactNode } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { Dialog } from "@/app/_components/ui/dialog";
-import { formError } from "./form-errors";
+import { formError } from "@/app/_lib/form-errors";
 
 /**
  * A dialog holding one form: Enter or the submit button submits, Cancel closes. Errors about the form's own
- * `fields` are shown by the fields themselves; any other error is shown above the buttons.
+ * `fields` are shown by the fields themselves; any other error (or `message`) is shown above the buttons.
  */
 export function FormDialog({
   title,
@@ -15,7 +15,8 @@ export function FormDialog({
   onClose,
   pending,
   error,
-  fields,
+  fields = [],
+  message: ownMessage,
   children,
 }: {
   title: string;
@@ -23,12 +24,14 @@ export function FormDialog({
   onSubmit: () => void;
   onClose: () => void;
   pending: boolean;
-  error: unknown;
-  fields: readonly string[];
+  error?: unknown;
+  fields?: readonly string[];
+  /** A message the form computed itself (e.g. a server error it mapped); shown instead of `error`. */
+  message?: string | null;
   children: ReactNode;
 }) {
   const formId = useId();
-  const message = formError(error, fields);
+  const message = ownMessage !== undefined ? ownMessage : formError(error, fields);
   return (
     <Dialog
       open
