@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Real sockets and timers on a shared 2-core box: one retry in CI absorbs scheduling hiccups, never a real bug twice.
+    retry: process.env.CI ? 1 : 0,
   },
 });
