@@ -21,7 +21,13 @@ export type HealthCheckProtocol = "TCP" | "HTTP" | "UDP";
 
 /** One complete configuration, applied as a unit. */
 export interface Snapshot {
-  /** Monotonically increasing; the engine ignores a snapshot whose version is not newer than its own. */
+  /**
+   * Identity of the configuration source (the console's database). Versions only compare within one
+   * epoch: a snapshot from another epoch (database switched or restored) replaces the held one whatever
+   * its version.
+   */
+  epoch: string;
+  /** Monotonically increasing within an epoch; the engine ignores a same-epoch snapshot that is not newer. */
   version: number;
   /** sha256 (hex) of the canonical JSON of `listeners` and `pools`; equal hash = nothing to change. */
   hash: string;
