@@ -9,7 +9,7 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
  * balancer's private IP and, when bound, its EIP. Health checks that are disabled compile to null
  * (every member healthy); timeout is clamped to the interval (guide table 5-1).
  */
-export function compileSnapshot(rows: ConfigRows, version: number, now = new Date()): Snapshot {
+export function compileSnapshot(rows: ConfigRows, version: number, epoch: string, now = new Date()): Snapshot {
   const lbById = new Map(rows.loadBalancers.map((lb) => [lb.id, lb]));
   const eipByLb = new Map(rows.eips.filter((e) => e.loadBalancerId).map((e) => [e.loadBalancerId!, e.address]));
   const listeners: SnapshotListener[] = rows.listeners
@@ -58,7 +58,7 @@ export function compileSnapshot(rows: ConfigRows, version: number, now = new Dat
         : null,
     };
   });
-  return { version, hash: snapshotHash(listeners, pools), createdAt: now.toISOString(), listeners, pools };
+  return { epoch, version, hash: snapshotHash(listeners, pools), createdAt: now.toISOString(), listeners, pools };
 }
 
 /** sha256 of the canonical JSON of the configuration (version and time excluded). */

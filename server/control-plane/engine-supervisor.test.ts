@@ -42,7 +42,7 @@ describe("engine supervisor", () => {
     expect(firstPid).toBeGreaterThan(0);
     expect(firstPid).not.toBe(process.pid);
 
-    const snapshot = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 7);
+    const snapshot = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 7, "supervisor-test");
     const applied = waitFor<number>(supervisor, "applied", (v) => v === 7);
     supervisor.publish(snapshot);
     await applied;

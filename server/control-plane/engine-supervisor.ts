@@ -120,7 +120,8 @@ export class EngineSupervisor extends EventEmitter {
         this.status.pid = message.pid;
         this.status.version = message.version;
         this.status.hash = message.hash;
-        if (this.latest && this.latest.version > message.version) this.send({ type: "snapshot", snapshot: this.latest });
+        // The console is authoritative: whatever the engine kept on disk, it must hold the latest snapshot.
+        if (this.latest && this.latest.hash !== message.hash) this.send({ type: "snapshot", snapshot: this.latest });
         this.emit("ready", message.pid);
         break;
       case "applied":

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { eips, healthMonitors, listeners, loadBalancers, members, pools } from "@/db/schema";
 
-/** Every row the snapshot compiler needs, read in one consistent transaction. */
+/** Every row the snapshot compiler needs. */
 export interface ConfigRows {
   loadBalancers: (typeof loadBalancers.$inferSelect)[];
   eips: (typeof eips.$inferSelect)[];
@@ -11,14 +11,17 @@ export interface ConfigRows {
   healthMonitors: (typeof healthMonitors.$inferSelect)[];
 }
 
-/** Reads the data-plane configuration of all load balancers. */
+/**
+ * Reads the data-plane configuration of all load balancers. Pass a repeatable-read transaction when the
+ * rows must come from one consistent view (the publisher does).
+ */
 export async function loadConfigRows(db: Database): Promise<ConfigRows> {
-  return db.transaction(async (tx) => ({
-    loadBalancers: await tx.select().from(loadBalancers),
-    eips: await tx.select().from(eips),
-    listeners: await tx.select().from(listeners),
-    pools: await tx.select().from(pools),
-    members: await tx.select().from(members),
-    healthMonitors: await tx.select().from(healthMonitors),
-  }));
+  return {
+    loadBalancers: await db.select().from(loadBalancers),
+    eips: await db.select().from(eips),
+    listeners: await db.select().from(listeners),
+    pools: await db.select().from(pools),
+    members: await db.select().from(members),
+    healthMonitors: await db.select().from(healthMonitors),
+  };
 }

@@ -31,7 +31,7 @@ afterAll(async () => {
   await bed?.close();
 });
 
-const snapshot = async () => compileSnapshot(await loadConfigRows(bed.ctx.db), 1);
+const snapshot = async () => compileSnapshot(await loadConfigRows(bed.ctx.db), 1, "test-epoch");
 
 describe("committed changes reach the compiled snapshot", () => {
   it("Add Listener, backend servers, weight, sticky session and health check changes, then delete", async () => {

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServiceTestBed, type ServiceTestBed } from "../services/test-support";
+import { createLoadBalancer } from "../services/load-balancer/create-load-balancer";
+import { listeners } from "@/db/schema";
+import { buildNextSnapshot } from "./publish-snapshot";
+import { getDatabaseEpoch } from "./database-epoch";
+
+let bed: ServiceTestBed;
+let other: ServiceTestBed;
+beforeAll(async () => {
+  [bed, other] = await Promise.all([createServiceTestBed(), createServiceTestBed()]);
+});
+afterAll(async () => {
+  await Promise.all([bed?.close(), other?.close()]);
+});
+
+describe("snapshot publishing", () => {
+  it("bumps the version only when the configuration changes, within one database epoch", async () => {
+    const first = await buildNextSnapshot(bed.ctx.db);
+    expect(first).toMatchObject({ changed: true, snapshot: { version: 1, listeners: [], pools: [] } });
+    expect(first.snapshot.epoch).toBe(await getDatabaseEpoch(bed.ctx.db));
+    const again = await buildNextSnapshot(bed.ctx.db);
+    expect(again.changed).toBe(false);
+    expect(again.snapshot.version).toBe(1);
+    expect(again.snapshot.hash).toBe(first.snapshot.hash);
+
+    const lb = await createLoadBalancer(bed.ctx, { networkType: "private", vpcId: bed.vpcId, subnetId: bed.subnetId, name: "published" });
+    await bed.ctx.db.insert(listeners).values({ loadBalancerId: lb.id, name: "l1", protocol: "TCP", port: 7000, portClass: "STREAM" });
+    const next = await buildNextSnapshot(bed.ctx.db);
+    expect(next).toMatchObject({ changed: true, snapshot: { version: 2, epoch: first.snapshot.epoch } });
+    expect(next.snapshot.listeners).toEqual([expect.objectContaining({ port: 7000, bindAddresses: [lb.privateIp], defaultPoolId: null })]);
+  });
+
+  it("gives every database its own epoch, so versions from another database are not compared", async () => {
+    const mine = await getDatabaseEpoch(bed.ctx.db);
+    expect(await getDatabaseEpoch(bed.ctx.db)).toBe(mine);
+    expect(await getDatabaseEpoch(other.ctx.db)).not.toBe(mine);
+  });
+});
