@@ -1,12 +1,12 @@
 import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { EngineToConsole } from "./snapshot/ipc.types";
 import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
-import { listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
+import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
 
 /** Black-box: the bundled engine process, driven over IPC the way the console's supervisor does. */
 const root = path.resolve(import.meta.dirname, "..");
@@ -49,17 +49,17 @@ describe("engine process", () => {
     const state = path.join(dir, "state-1");
     const port = await freePort();
     const engine = startEngine({ ELB_ENGINE_STATE_DIR: state });
-    expect(await engine.next("ready")).toMatchObject({ version: 0, hash: "" });
+    expect(await engine.next("ready")).toMatchObject({ epoch: "", version: 0, hash: "" });
 
     const v1 = snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)], { healthMonitor: monitor() })]);
     engine.child.send({ type: "snapshot", snapshot: v1 });
-    expect(await engine.next("applied")).toEqual({ type: "applied", version: 1, hash: "hash-1", errors: [] });
+    expect(await engine.next("applied")).toEqual({ type: "applied", epoch: TEST_EPOCH, version: 1, hash: "hash-1", errors: [] });
     const health = await engine.next("health", (m) => m.members.some((r) => r.status === "HEALTHY"));
     expect(health.members).toEqual([{ poolId: "p", memberId: "a", status: "HEALTHY" }]);
     expect(await tcpHello(port)).toBe("backend-a");
 
     engine.child.send({ type: "ping", nonce: 42 });
-    expect(await engine.next("pong")).toMatchObject({ nonce: 42, pid: engine.child.pid, version: 1, hash: "hash-1" });
+    expect(await engine.next("pong")).toMatchObject({ nonce: 42, pid: engine.child.pid, epoch: TEST_EPOCH, version: 1, hash: "hash-1" });
 
     engine.child.send({ type: "snapshot", snapshot: snapshot(1, [], []) }); // not newer: ignored, still answered
     await waitFor(() => engine.messages.filter((m) => m.type === "applied").length === 2, 3000, "second applied");
@@ -85,6 +85,54 @@ describe("engine process", () => {
     const second = startEngine({ ELB_ENGINE_STATE_DIR: state });
     expect(await second.next("ready")).toMatchObject({ version: 7, hash: "hash-7" });
     expect(await tcpHello(port)).toBe("backend-a");
+  });
+
+  it("after a database switch (new epoch, versions restart at 1) applies the console's snapshot over the persisted one", async () => {
+    const state = path.join(dir, "state-epoch");
+    const port = await freePort();
+    const other = await startTcpBackend("backend-b");
+    try {
+      const first = startEngine({ ELB_ENGINE_STATE_DIR: state });
+      await first.next("ready");
+      first.child.send({ type: "snapshot", snapshot: snapshot(12, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])], "pglite") });
+      await first.next("applied");
+      first.child.kill("SIGTERM");
+      await first.exited;
+
+      const second = startEngine({ ELB_ENGINE_STATE_DIR: state });
+      expect(await second.next("ready")).toMatchObject({ epoch: "pglite", version: 12 });
+      const mark = second.messages.length; // the start-up apply of the persisted snapshot also answers "applied"
+      second.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", [member("b", other.port)])], "postgres") });
+      expect(await second.next("applied", (m) => second.messages.indexOf(m) >= mark)).toMatchObject({ epoch: "postgres", version: 1, hash: "hash-1", errors: [] });
+      expect(await tcpHello(port)).toBe("backend-b");
+      second.child.send({ type: "ping", nonce: 1 });
+      expect(await second.next("pong")).toMatchObject({ epoch: "postgres", version: 1 });
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0); // shutdown waits for the snapshot write
+      expect(JSON.parse(await readFile(path.join(state, "snapshot.json"), "utf8"))).toMatchObject({ epoch: "postgres", version: 1 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("starts from a snapshot file persisted before epochs existed (epoch \"\") and takes the console's next one", async () => {
+    const state = path.join(dir, "state-legacy");
+    const port = await freePort();
+    const other = await startTcpBackend("backend-b");
+    try {
+      const { epoch: _epoch, ...legacy } = snapshot(30, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])]);
+      await mkdir(state, { recursive: true });
+      await writeFile(path.join(state, "snapshot.json"), JSON.stringify(legacy));
+      const engine = startEngine({ ELB_ENGINE_STATE_DIR: state });
+      expect(await engine.next("ready")).toMatchObject({ epoch: "", version: 30, hash: "hash-30" });
+      expect(await tcpHello(port)).toBe("backend-a");
+      const mark = engine.messages.length;
+      engine.child.send({ type: "snapshot", snapshot: snapshot(2, [listener("l1", port, "p")], [pool("p", [member("b", other.port)])]) });
+      expect(await engine.next("applied", (m) => engine.messages.indexOf(m) >= mark)).toMatchObject({ epoch: TEST_EPOCH, version: 2 });
+      expect(await tcpHello(port)).toBe("backend-b");
+    } finally {
+      await other.close();
+    }
   });
 
   it("keeps serving when the console disconnects, unless ELB_ENGINE_EXIT_WITH_PARENT=1", async () => {

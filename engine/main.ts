@@ -2,8 +2,10 @@
  * Engine process entry (bundled to dist/engine/main.js by scripts/build-engine.mjs).
  *
  * Forked by the console's supervisor: talks over the IPC channel (ConsoleToEngine in,
- * EngineToConsole out), persists the last applied snapshot to $ELB_ENGINE_STATE_DIR/snapshot.json
- * and applies it on start, before "ready", so it serves without the console.
+ * EngineToConsole out), persists the last applied snapshot (with its epoch) to
+ * $ELB_ENGINE_STATE_DIR/snapshot.json and applies it on start, before "ready", so it serves without
+ * the console. A snapshot from another epoch than the held one (the console switched database or
+ * restored a backup) is applied whatever its version.
  *
  * Environment (all optional):
  * - ELB_ENGINE_STATE_DIR: folder for snapshot.json; unset = no persistence.
@@ -62,16 +64,18 @@ async function applySnapshot(snapshot: Snapshot): Promise<void> {
   }
   if (result.applied && runtime.snapshot !== null) persist(runtime.snapshot);
   for (const error of result.errors) log(`listener ${error.listenerId}: ${error.message}`);
-  send({ type: "applied", version: result.version, hash: result.hash, errors: result.errors });
+  send({ type: "applied", epoch: result.epoch, version: result.version, hash: result.hash, errors: result.errors });
   if (result.applied) scheduleHealthReport();
 }
 
 // Registered before anything async: a snapshot sent right after fork must not be missed.
 process.on("message", (message: ConsoleToEngine) => {
-  if (message?.type === "snapshot" && isSnapshot(message.snapshot)) void applySnapshot(message.snapshot);
-  else if (message?.type === "ping") {
+  if (message?.type === "snapshot") {
+    if (isSnapshot(message.snapshot)) void applySnapshot(message.snapshot);
+    else log("ignored a malformed snapshot message (an epoch string, a version, a hash, listeners and pools are required)");
+  } else if (message?.type === "ping") {
     const uptimeSeconds = Math.floor((Date.now() - startedAt) / 1000);
-    send({ type: "pong", nonce: message.nonce, pid: process.pid, version: runtime.version, hash: runtime.hash, uptimeSeconds });
+    send({ type: "pong", nonce: message.nonce, pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash, uptimeSeconds });
   }
 });
 
@@ -105,8 +109,8 @@ async function start(): Promise<void> {
     }
   }
   if (process.send !== undefined) setInterval(() => send({ type: "health", members: runtime.healthReport() }), healthReportMs).unref();
-  send({ type: "ready", pid: process.pid, version: runtime.version, hash: runtime.hash });
-  log(`ready, snapshot version ${runtime.version}`);
+  send({ type: "ready", pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash });
+  log(`ready, snapshot version ${runtime.version}${runtime.epoch === "" ? "" : ` (epoch ${runtime.epoch})`}`);
 }
 
 void start();

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
-import { listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
+import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
 import { holdConnection } from "../test-support/proxy";
 import type { MemberHealthReport } from "../snapshot/ipc.types";
 import { EngineRuntime } from "./engine-runtime";
@@ -45,7 +45,7 @@ describe("engine runtime: applying snapshots", () => {
     const port = await freePort();
     const rt = engine();
     const v1 = await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
-    expect(v1).toEqual({ applied: true, version: 1, hash: "hash-1", errors: [] });
+    expect(v1).toEqual({ applied: true, epoch: TEST_EPOCH, version: 1, hash: "hash-1", errors: [] });
     const held = await holdConnection(port);
     cleanups.push(() => held.socket.destroy());
     expect(held.name).toBe("a");
@@ -63,6 +63,35 @@ describe("engine runtime: applying snapshots", () => {
     await rt.apply(snapshot(5, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
     const stale = await rt.apply(snapshot(4, [], []));
     expect(stale).toMatchObject({ applied: false, version: 5, hash: "hash-5" });
+    expect(await tcpHello(port)).toBe("a");
+  });
+
+  it("applies a snapshot of another epoch whatever its version (database switched or restored)", async () => {
+    const [a, b] = await backends(["a", "b"]);
+    const rt = engine();
+    const port = await freePort();
+    await rt.apply(snapshot(9, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])], "pglite-1"));
+    expect(await tcpHello(port)).toBe("a");
+
+    // The console now runs on PostgreSQL: its versions restart at 1.
+    const switched = await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("b", b!.port)])], "postgres-1"));
+    expect(switched).toEqual({ applied: true, epoch: "postgres-1", version: 1, hash: "hash-1", errors: [] });
+    expect(await tcpHello(port)).toBe("b");
+
+    // Within the new epoch the version rule holds again.
+    expect(await rt.apply(snapshot(1, [], [], "postgres-1"))).toMatchObject({ applied: false, epoch: "postgres-1", version: 1 });
+    expect(await tcpHello(port)).toBe("b");
+    const next = await rt.apply(snapshot(2, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])], "postgres-1"));
+    expect(next).toMatchObject({ applied: true, epoch: "postgres-1", version: 2 });
+    expect(await tcpHello(port)).toBe("a");
+
+    // Same content from another epoch (equal hash): nothing to rebuild, but the epoch and version are taken.
+    expect(await rt.apply(snapshot(2, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])], "restored"))).toMatchObject({
+      applied: true,
+      epoch: "restored",
+      version: 2,
+    });
+    expect(rt.snapshot?.epoch).toBe("restored");
     expect(await tcpHello(port)).toBe("a");
   });
 

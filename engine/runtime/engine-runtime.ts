@@ -8,9 +8,10 @@ import { buildPools } from "./pool-set";
 
 /** Outcome of EngineRuntime.apply. */
 export interface ApplyResult {
-  /** False when the snapshot was not newer than the one held (nothing changed). */
+  /** False when the snapshot was not newer than the one held in the same epoch (nothing changed). */
   applied: boolean;
-  /** Version and hash the engine holds afterwards. */
+  /** Epoch, version and hash the engine holds afterwards. */
+  epoch: string;
   version: number;
   hash: string;
   /** Per-listener problems of the snapshot now held (bind failures, unsupported protocols). */
@@ -30,8 +31,11 @@ export interface EngineRuntimeOptions {
 /**
  * The engine's data plane: applies snapshots atomically and in order (one at a time), keeps the
  * pool runtimes, the health checks and the live listeners in step with the snapshot held.
- * A snapshot whose version is not newer than the held one is ignored; one with the held hash only
- * bumps the version (unless the last apply left listener errors, then it is re-applied to retry binds).
+ * Versions compare only within one epoch (the identity of the console's database): a snapshot of the
+ * held epoch whose version is not newer is ignored; a snapshot of another epoch (database switched,
+ * backup restored: versions restart at 1) replaces the held one whatever its version. One with the
+ * held hash only takes its epoch and version (unless the last apply left listener errors, then it is
+ * re-applied to retry binds).
  */
 export class EngineRuntime {
   private current: Snapshot | null = null;
@@ -45,6 +49,11 @@ export class EngineRuntime {
   constructor(options: EngineRuntimeOptions = {}) {
     this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
+  }
+
+  /** Epoch of the snapshot held ("" = none, or a snapshot persisted before epochs existed). */
+  get epoch(): string {
+    return this.current?.epoch ?? "";
   }
 
   /** Version of the snapshot held (0 = none). */
@@ -88,7 +97,7 @@ export class EngineRuntime {
   }
 
   private async applyNow(snapshot: Snapshot): Promise<ApplyResult> {
-    if (this.stopped || snapshot.version <= this.version) return this.result(false);
+    if (this.stopped || !this.supersedes(snapshot)) return this.result(false);
     if (snapshot.hash === this.hash && this.errors.length === 0) {
       this.current = snapshot;
       return this.result(true);
@@ -111,7 +120,13 @@ export class EngineRuntime {
     return this.result(true);
   }
 
+  /** True when `snapshot` replaces the held one: none held, another epoch, or a newer version of this epoch. */
+  private supersedes(snapshot: Snapshot): boolean {
+    const current = this.current;
+    return current === null || snapshot.epoch !== current.epoch || snapshot.version > current.version;
+  }
+
   private result(applied: boolean): ApplyResult {
-    return { applied, version: this.version, hash: this.hash, errors: this.errors };
+    return { applied, epoch: this.epoch, version: this.version, hash: this.hash, errors: this.errors };
   }
 }

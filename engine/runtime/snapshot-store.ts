@@ -5,12 +5,16 @@ import type { Snapshot } from "../snapshot/snapshot.types";
 /** File name of the persisted snapshot inside ELB_ENGINE_STATE_DIR. */
 export const SNAPSHOT_FILE_NAME = "snapshot.json";
 
-/** True when a parsed value has the shape of a Snapshot (shallow: the console's compiler made it). */
+/**
+ * True when a parsed value has the shape of a Snapshot (shallow: the console's compiler made it).
+ * The epoch is required; files persisted before epochs existed go through `upgradeSnapshot` first.
+ */
 export function isSnapshot(value: unknown): value is Snapshot {
   const v = value as Partial<Snapshot> | null;
   return (
     typeof v === "object" &&
     v !== null &&
+    typeof v.epoch === "string" &&
     typeof v.version === "number" &&
     typeof v.hash === "string" &&
     Array.isArray(v.listeners) &&
@@ -18,7 +22,16 @@ export function isSnapshot(value: unknown): value is Snapshot {
   );
 }
 
-/** Reads a snapshot file; null when it does not exist. Throws on unreadable or malformed content. */
+/**
+ * A snapshot file written before epochs existed has no `epoch`: it counts as epoch "", so the first
+ * snapshot the console sends (which carries its database's epoch) replaces it whatever its version.
+ */
+export function upgradeSnapshot(value: unknown): unknown {
+  if (typeof value === "object" && value !== null && !("epoch" in value)) return { epoch: "", ...value };
+  return value;
+}
+
+/** Reads a snapshot file (an epoch-less one as epoch ""); null when it does not exist. Throws on unreadable or malformed content. */
 export async function loadSnapshot(file: string): Promise<Snapshot | null> {
   let text: string;
   try {
@@ -27,7 +40,7 @@ export async function loadSnapshot(file: string): Promise<Snapshot | null> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
   }
-  const parsed: unknown = JSON.parse(text);
+  const parsed = upgradeSnapshot(JSON.parse(text));
   if (!isSnapshot(parsed)) throw new Error(`${file} is not a snapshot`);
   return parsed;
 }

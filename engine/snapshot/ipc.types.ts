@@ -5,6 +5,12 @@ import type { MemberHealth, Snapshot } from "./snapshot.types";
  * (`child_process.fork`). Plain JSON objects, discriminated by `type`.
  */
 
+/**
+ * `epoch` on ready/applied/pong: the epoch of the snapshot held ("" = none, or one persisted before
+ * epochs existed). This engine always sends it; it is optional so a console also accepts an older engine.
+ * Versions compare only within an epoch: a console seeing another epoch than its own sends its snapshot.
+ */
+
 /** Console → engine. */
 export type ConsoleToEngine =
   | { type: "snapshot"; snapshot: Snapshot }
@@ -13,11 +19,15 @@ export type ConsoleToEngine =
 /** Engine → console. */
 export type EngineToConsole =
   /** Sent once the engine has started (and applied any snapshot kept on disk). */
-  | { type: "ready"; pid: number; version: number; hash: string }
-  /** A snapshot was applied; `errors` lists per-listener problems (e.g. bind failures) that did not stop the rest. */
-  | { type: "applied"; version: number; hash: string; errors: ListenerError[] }
+  | { type: "ready"; pid: number; epoch?: string; version: number; hash: string }
+  /**
+   * Answer to a snapshot message, applied or not: the epoch, version and hash the engine holds now
+   * (a same-epoch snapshot that is not newer is ignored and answered with the held ones).
+   * `errors` lists per-listener problems (e.g. bind failures) that did not stop the rest.
+   */
+  | { type: "applied"; epoch?: string; version: number; hash: string; errors: ListenerError[] }
   /** Answer to ping: alive, and which snapshot it holds. */
-  | { type: "pong"; nonce: number; pid: number; version: number; hash: string; uptimeSeconds: number }
+  | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number }
   /** Current health of every member of every pool with a health check (sent on change and periodically). */
   | { type: "health"; members: MemberHealthReport[] };
 

@@ -63,7 +63,15 @@ export function listener(
   };
 }
 
-/** A snapshot; the hash is derived from the version so equal versions hash equal. */
-export function snapshot(version: number, listeners: SnapshotListener[], pools: SnapshotPool[]): Snapshot {
-  return { version, hash: `hash-${version}`, createdAt: new Date(0).toISOString(), listeners, pools };
+/** Epoch of the snapshots `snapshot()` builds unless told otherwise. */
+export const TEST_EPOCH = "epoch-test";
+
+/** A snapshot of epoch `epoch`; the hash is derived from the version so equal versions hash equal. */
+export function snapshot(
+  version: number,
+  listeners: SnapshotListener[],
+  pools: SnapshotPool[],
+  epoch: string = TEST_EPOCH,
+): Snapshot {
+  return { epoch, version, hash: `hash-${version}`, createdAt: new Date(0).toISOString(), listeners, pools };
 }

@@ -129,6 +129,7 @@ export function engineSnapshot(httpPort, tcpPort, backendPort) {
     idleTimeoutSeconds: idle,
   });
   return {
+    epoch: "bench",
     version: 1,
     hash: "bench",
     createdAt: new Date().toISOString(),
