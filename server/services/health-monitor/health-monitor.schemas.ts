@@ -30,14 +30,24 @@ const domainNameSchema = z
   .nullish()
   .transform((v) => v || null);
 
-/** Check Path: 1–80 characters starting with a slash. */
+/**
+ * URL path characters (RFC 3986 unreserved, sub-delims, ":", "@", "/", "%", plus "?" and "#"): ASCII only,
+ * no spaces or control characters, so the engine can send the path in a request line as stored (Node's
+ * http.request throws on anything else).
+ */
+const CHECK_PATH_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]+$/;
+
+/** Check Path: 1–80 URL path characters starting with a slash. */
 const checkPathSchema = z
   .string()
   .trim()
   .min(1, "Check Path: enter 1 to 80 characters starting with a slash (/)")
   .max(80, "Check Path: can contain at most 80 characters")
   .startsWith("/", "Check Path: must start with a slash (/)")
-  .regex(/^\S+$/, "Check Path: cannot contain spaces");
+  .regex(
+    CHECK_PATH_CHARACTERS,
+    "Check Path: can contain only letters, digits and the URL characters - . _ ~ ! $ & ' ( ) * + , ; = : @ % / ? # (no spaces, control or non-ASCII characters; percent-encode others, e.g. %20)",
+  );
 
 /** HTTP status codes that count as healthy. */
 const expectedCodesSchema = z

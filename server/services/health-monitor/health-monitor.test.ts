@@ -23,6 +23,7 @@ afterAll(async () => {
 const counts = () => backendRowCounts(bed.ctx.db);
 let seq = 0;
 const newGroup = (protocol: "TCP" | "UDP" | "HTTP") => createPool(bed.ctx, { loadBalancerId: lbId, name: `hc-${++seq}`, protocol, algorithm: "ROUND_ROBIN" });
+const CHECK_PATH_CHARACTERS = /Check Path: can contain only letters, digits and the URL characters - \. _ ~ ! \$ & ' \( \) \* \+ , ; = : @ % \/ \? #/;
 const monitorOf = async (poolId: string) => (await bed.ctx.db.select().from(healthMonitors).where(eq(healthMonitors.poolId, poolId)))[0];
 
 describe("Configure Health Check on a group without one (table 5-1)", () => {
@@ -60,7 +61,7 @@ describe("Configure Health Check on a group without one (table 5-1)", () => {
       [{ path: "" }, "path", /Check Path: enter 1 to 80 characters starting with a slash/],
       [{ path: "index.html" }, "path", /Check Path: must start with a slash/],
       [{ path: `/${"a".repeat(80)}` }, "path", /Check Path: can contain at most 80 characters/],
-      [{ path: "/a b" }, "path", /Check Path: cannot contain spaces/],
+      [{ path: "/a b" }, "path", CHECK_PATH_CHARACTERS],
       [{ domainName: "-elb.com" }, "domainName", /Domain Name: can contain only digits, letters, hyphens \(-\) and periods \(\.\), and must start with a digit or letter/],
       [{ domainName: "www_elb.com" }, "domainName", /Domain Name: can contain only/],
       [{ expectedCodes: [] }, "expectedCodes", /Expected Codes: enter at least one/],
@@ -69,6 +70,19 @@ describe("Configure Health Check on a group without one (table 5-1)", () => {
     for (const [fields, field, message] of cases) await expectAppError(() => bad(fields), { code: "BAD_REQUEST", field, message }, counts);
     const ok = await bad({ intervalSeconds: 50, timeoutSeconds: 50, maxRetries: 10, port: 65535, path: `/${"a".repeat(79)}`, domainName: "1www.elb-x.com", expectedCodes: [200, 301] });
     expect(ok).toMatchObject({ intervalSeconds: 50, timeoutSeconds: 50, maxRetries: 10, port: 65535, domainName: "1www.elb-x.com", expectedCodes: [200, 301] });
+  });
+
+  it("Check Path: only URL path characters, so the engine can send it (no spaces, control or non-ASCII characters)", async () => {
+    const group = await newGroup("HTTP");
+    const bad = ["/健康", "/café", "/a b", "/a\tb", "/a\u0000b", "/a\nb", "/a\u007fb", "/a\u0085b", "/a\"b", "/a<b>", "/a\\b", "/a^b", "/a`b", "/a{b}", "/a|b", "/a[b]"];
+    for (const path of bad) {
+      await expectAppError(() => createHealthMonitor(bed.ctx, { poolId: group.id, path }), { code: "BAD_REQUEST", field: "path", message: CHECK_PATH_CHARACTERS }, counts);
+      await expectAppError(() => createPool(bed.ctx, { loadBalancerId: lbId, name: `hc-${++seq}`, protocol: "HTTP", algorithm: "ROUND_ROBIN", healthMonitor: { path } }), { field: "healthMonitor.path", message: CHECK_PATH_CHARACTERS }, counts);
+    }
+    expect((await createHealthMonitor(bed.ctx, { poolId: group.id, path: "/health?x=1" })).path).toBe("/health?x=1");
+    for (const path of ["/%E5%81%A5%E5%BA%B7", "/a-b.c_d~e!f$g&h'i(j)k*l+m,n;o=p:q@r/s?t#u", "/"]) expect((await updateHealthMonitor(bed.ctx, { poolId: group.id, path })).path).toBe(path);
+    await expectAppError(() => updateHealthMonitor(bed.ctx, { poolId: group.id, path: "/健康" }), { field: "path", message: CHECK_PATH_CHARACTERS }, () => getPool(bed.ctx, { id: group.id }));
+    expect((await monitorOf(group.id))?.path).toBe("/");
   });
 
   it("takes Domain Name and Check Path only for HTTP checks", async () => {

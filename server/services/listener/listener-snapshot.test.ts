@@ -100,4 +100,17 @@ describe("committed changes reach the compiled snapshot", () => {
     expect(compiled.pools.find((p) => p.id === tcp.pool!.id)).toMatchObject({ stickySession: { type: "SOURCE_IP", cookieName: null, durationMinutes: 20 }, healthMonitor: null });
     expect(compiled.pools.find((p) => p.id === udp.pool!.id)?.healthMonitor).toMatchObject({ protocol: "UDP", intervalSeconds: 5, timeoutSeconds: 3 });
   });
+
+  it("compiles Source IP hash with Source IP address stickiness (no stored duration) to the engine's 20-minute default", async () => {
+    const lb = await createTestLoadBalancer(bed, "elb-snapshot-siphash");
+    const sticky = { type: "SOURCE_IP" } as const;
+    const made = await Promise.all(
+      (["TCP", "UDP", "HTTP"] as const).map((protocol, i) =>
+        createListener(bed.ctx, { loadBalancerId: lb.id, name: `hash-${protocol.toLowerCase()}`, protocol, port: 9000 + i, pool: { mode: "new", name: `hash-${protocol.toLowerCase()}`, algorithm: "SOURCE_IP", stickySession: sticky } }),
+      ),
+    );
+    const compiled = await snapshot();
+    for (const listener of made)
+      expect(compiled.pools.find((p) => p.id === listener.pool!.id)).toMatchObject({ algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP", cookieName: null, durationMinutes: 20 } });
+  });
 });

@@ -23,7 +23,7 @@ export async function insertPool(
       description: fields.description ?? "",
       protocol: fields.protocol,
       algorithm: fields.algorithm,
-      ...stickySessionColumns(fields.stickySession),
+      ...stickySessionColumns(fields.algorithm, fields.stickySession),
     })
     .returning({ id: pools.id });
   return row!.id;

@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";
 import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
+import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed } from "./pool.schemas";
 import { toHealthMonitorView, type HealthMonitorView } from "../health-monitor/health-monitor-view";
 
 /** A backend server group as the Backend Server Groups tab shows it. */
@@ -13,8 +14,11 @@ export interface PoolView {
   description: string;
   protocol: PoolProtocol;
   algorithm: Algorithm;
-  /** null = Sticky Session off. */
-  stickySession: { type: StickySessionType; cookieName: string | null; durationMinutes: number } | null;
+  /**
+   * null = Sticky Session off. durationMinutes is null where no duration can be set (Source IP hash,
+   * guide 3.5); the engine then uses the default 20 min.
+   */
+  stickySession: { type: StickySessionType; cookieName: string | null; durationMinutes: number | null } | null;
   /** The listener using this group as its default, or null (unassociated). */
   listener: { id: string; name: string; protocol: ListenerProtocol; port: number } | null;
   memberCount: number;
@@ -53,7 +57,11 @@ export async function queryPoolViews(db: Database, scope: Scope, filter: { loadB
       protocol: pool.protocol,
       algorithm: pool.algorithm,
       stickySession: pool.stickySessionType
-        ? { type: pool.stickySessionType, cookieName: pool.cookieName, durationMinutes: pool.stickinessDurationMinutes ?? 20 }
+        ? {
+            type: pool.stickySessionType,
+            cookieName: pool.cookieName,
+            durationMinutes: stickinessDurationAllowed(pool.algorithm) ? (pool.stickinessDurationMinutes ?? DEFAULT_STICKINESS_MINUTES) : null,
+          }
         : null,
       listener: listener ? { id: listener.id, name: listener.name, protocol: listener.protocol, port: listener.port } : null,
       memberCount: memberCounts.find((m) => m.poolId === pool.id)?.n ?? 0,

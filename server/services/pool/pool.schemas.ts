@@ -20,23 +20,36 @@ export const stickySessionTypeLabels: Record<StickySessionType, string> = {
   APP_COOKIE: "Application cookie",
 };
 
-/** Default stickiness duration, minutes (guide 3.5). */
+/** Default stickiness duration, minutes (guide 3.5; Weighted round robin only). */
 export const DEFAULT_STICKINESS_MINUTES = 20;
 /** Maximum stickiness duration: 60 min at Layer 4, 1440 min (24 h) at Layer 7 (guide 3.5). */
 export const maxStickinessMinutes = (protocol: PoolProtocol) => (protocol === "HTTP" ? 1440 : 60);
 
-/** Sticky session types a backend protocol allows: Source IP address at Layer 4, cookies at Layer 7. */
-export function stickySessionTypesFor(protocol: PoolProtocol): StickySessionType[] {
+/**
+ * Table 10-1, cell by cell: the sticky session types a backend protocol (Layer 4 = TCP/UDP, Layer 7 = HTTP)
+ * and load balancing algorithm support. Empty = Sticky Session cannot be turned on.
+ *
+ * | Algorithm                  | Source IP address | Load balancer cookie | Application cookie |
+ * | Weighted round robin       | Layer 4           | Layer 7              | Layer 7            |
+ * | Weighted least connections | —                 | —                    | —                  |
+ * | Source IP hash             | Layer 4 and 7     | —                    | —                  |
+ */
+export function stickySessionTypesFor(protocol: PoolProtocol, algorithm: Algorithm): StickySessionType[] {
+  if (algorithm === "LEAST_CONNECTIONS") return [];
+  if (algorithm === "SOURCE_IP") return ["SOURCE_IP"];
   return protocol === "HTTP" ? ["HTTP_COOKIE", "APP_COOKIE"] : ["SOURCE_IP"];
 }
 
+/** Whether Sticky Session can be turned on at all for a backend protocol and algorithm (table 10-1). */
+export const stickySessionAllowed = (protocol: PoolProtocol, algorithm: Algorithm) => stickySessionTypesFor(protocol, algorithm).length > 0;
+
 /**
- * Whether Sticky Session can be turned on for an algorithm (table 10-1). Only Weighted round robin takes
- * a sticky session type and a stickiness duration. Weighted least connections supports none. Source IP
- * hash is itself "Source IP address" stickiness (10-1 marks that pair supported at Layer 4 and 7, and 3.5
- * allows a duration only with Weighted round robin), so there is nothing to switch on.
+ * Whether a Stickiness Duration can be set: only with Weighted round robin (guide 3.5, both NOTEs).
+ * With Source IP hash the group stores no duration (null): there is no such setting, so none is
+ * invented. The engine still needs an idle expiry for its source-IP table; the snapshot compiler gives
+ * it the guide's default (`stickinessDurationMinutes ?? 20`, server/control-plane/compile-snapshot.ts).
  */
-export const stickySessionAllowed = (algorithm: Algorithm) => algorithm === "ROUND_ROBIN";
+export const stickinessDurationAllowed = (algorithm: Algorithm) => algorithm === "ROUND_ROBIN";
 
 const COOKIE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -44,6 +57,7 @@ const COOKIE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 export const stickySessionSchema = z.object({
   type: z.enum(["SOURCE_IP", "HTTP_COOKIE", "APP_COOKIE"], { error: "Sticky Session Type: choose Source IP address, Load balancer cookie or Application cookie" }),
   cookieName: z.string().trim().nullish(),
+  /** Weighted round robin only (guide 3.5); absent = the default, 20 min. */
   durationMinutes: integerInRange("Stickiness Duration (min)", 1, 1440).optional(),
 });
 export type StickySessionInput = z.input<typeof stickySessionSchema>;
@@ -69,26 +83,15 @@ export interface FieldIssue {
 /** Sticky session rules of guide 3.5 and table 10-1 for a backend protocol and algorithm. */
 export function stickySessionIssues(protocol: PoolProtocol, algorithm: Algorithm, sticky: StickySessionInput | null | undefined): FieldIssue[] {
   if (!sticky) return [];
-  if (algorithm === "LEAST_CONNECTIONS")
-    return [{ path: ["stickySession"], message: "Sticky Session: not supported with Weighted least connections (table 10-1); turn Sticky Session off or choose Weighted round robin" }];
-  if (algorithm === "SOURCE_IP")
+  if (!stickySessionAllowed(protocol, algorithm))
     return [
       {
         path: ["stickySession"],
-        message: "Sticky Session: Source IP hash already sends each source IP address to the same backend server (table 10-1); turn Sticky Session off, or choose Weighted round robin to set a type and duration",
+        message: "Sticky Session: not supported with Weighted least connections (table 10-1); turn Sticky Session off, or choose Weighted round robin or Source IP hash",
       },
     ];
-  const allowed = stickySessionTypesFor(protocol);
-  if (!allowed.includes(sticky.type))
-    return [
-      {
-        path: ["stickySession", "type"],
-        message:
-          protocol === "HTTP"
-            ? "Sticky Session Type: choose Load balancer cookie or Application cookie for an HTTP backend server group (Source IP address is for TCP and UDP)"
-            : `Sticky Session Type: Source IP address is the only type for a ${protocol} backend server group (cookies are for HTTP)`,
-      },
-    ];
+  if (!stickySessionTypesFor(protocol, algorithm).includes(sticky.type))
+    return [{ path: ["stickySession", "type"], message: stickySessionTypeMessage(protocol, algorithm) }];
   const issues: FieldIssue[] = [];
   if (sticky.type === "APP_COOKIE" && !COOKIE_NAME.test(sticky.cookieName ?? ""))
     issues.push({
@@ -96,7 +99,12 @@ export function stickySessionIssues(protocol: PoolProtocol, algorithm: Algorithm
       message: "Cookie Name: required for Application cookie; 1 to 64 characters: letters, digits, underscores (_), hyphens (-) and periods (.)",
     });
   const max = maxStickinessMinutes(protocol);
-  if (sticky.durationMinutes !== undefined && sticky.durationMinutes > max)
+  if (sticky.durationMinutes !== undefined && !stickinessDurationAllowed(algorithm))
+    issues.push({
+      path: ["stickySession", "durationMinutes"],
+      message: `Stickiness Duration (min): can be set only with Weighted round robin (guide 3.5); leave it empty for ${algorithmLabels[algorithm]}`,
+    });
+  else if (sticky.durationMinutes !== undefined && sticky.durationMinutes > max)
     issues.push({
       path: ["stickySession", "durationMinutes"],
       message: `Stickiness Duration (min): must be between 1 and ${max} for a ${protocol} backend server group (${protocol === "HTTP" ? "Layer 7: up to 24 hours" : "Layer 4: up to 1 hour"})`,
@@ -104,13 +112,25 @@ export function stickySessionIssues(protocol: PoolProtocol, algorithm: Algorithm
   return issues;
 }
 
-/** Stored form of the sticky session columns (all null when off); call after `stickySessionIssues` passed. */
-export function stickySessionColumns(sticky: StickySessionInput | null | undefined) {
+/** What Sticky Session Type allows, for a protocol and algorithm that support some type. */
+function stickySessionTypeMessage(protocol: PoolProtocol, algorithm: Algorithm): string {
+  if (algorithm === "SOURCE_IP")
+    return "Sticky Session Type: only Source IP address is supported with Source IP hash (table 10-1); cookies need Weighted round robin and an HTTP backend server group";
+  return protocol === "HTTP"
+    ? "Sticky Session Type: choose Load balancer cookie or Application cookie for an HTTP backend server group with Weighted round robin (Source IP address needs Source IP hash at Layer 7)"
+    : `Sticky Session Type: Source IP address is the only type for a ${protocol} backend server group with Weighted round robin (cookies are for HTTP)`;
+}
+
+/**
+ * Stored form of the sticky session columns (all null when off); call after `stickySessionIssues` passed.
+ * The duration is stored only where it can be set (Weighted round robin, default 20); otherwise null.
+ */
+export function stickySessionColumns(algorithm: Algorithm, sticky: StickySessionInput | null | undefined) {
   if (!sticky) return { stickySessionType: null, cookieName: null, stickinessDurationMinutes: null };
   return {
     stickySessionType: sticky.type,
     cookieName: sticky.type === "APP_COOKIE" ? (sticky.cookieName ?? null) : null,
-    stickinessDurationMinutes: sticky.durationMinutes ?? DEFAULT_STICKINESS_MINUTES,
+    stickinessDurationMinutes: stickinessDurationAllowed(algorithm) ? (sticky.durationMinutes ?? DEFAULT_STICKINESS_MINUTES) : null,
   };
 }
 

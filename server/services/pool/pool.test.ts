@@ -25,18 +25,41 @@ afterAll(async () => {
 
 const counts = () => backendRowCounts(bed.ctx.db);
 let seq = 0;
+const protocols = (): PoolProtocol[] => ["TCP", "UDP", "HTTP"];
 const group = (extra: Record<string, unknown> = {}) => ({ loadBalancerId: lbId, name: `server_group-${++seq}`, protocol: "TCP", algorithm: "ROUND_ROBIN", ...extra });
 
 describe("table 10-1: load balancing algorithms × sticky session types", () => {
-  // Supported pairs. Source IP hash is itself source-IP stickiness, so Sticky Session stays off with it.
-  const supported: Record<Algorithm, Record<PoolProtocol, StickySessionType[]>> = {
-    ROUND_ROBIN: { TCP: ["SOURCE_IP"], UDP: ["SOURCE_IP"], HTTP: ["HTTP_COOKIE", "APP_COOKIE"] },
-    LEAST_CONNECTIONS: { TCP: [], UDP: [], HTTP: [] },
-    SOURCE_IP: { TCP: [], UDP: [], HTTP: [] },
+  // Table 10-1 of the guide, cell by cell: Layer 4 = TCP/UDP backend server groups, Layer 7 = HTTP.
+  type Cell = "Supported" | "Not supported" | "N/A";
+  const table10_1: Record<Algorithm, Record<StickySessionType, { layer4: Cell; layer7: Cell }>> = {
+    ROUND_ROBIN: {
+      SOURCE_IP: { layer4: "Supported", layer7: "Not supported" },
+      HTTP_COOKIE: { layer4: "N/A", layer7: "Supported" },
+      APP_COOKIE: { layer4: "N/A", layer7: "Supported" },
+    },
+    LEAST_CONNECTIONS: {
+      SOURCE_IP: { layer4: "Not supported", layer7: "Not supported" },
+      HTTP_COOKIE: { layer4: "N/A", layer7: "Not supported" },
+      APP_COOKIE: { layer4: "N/A", layer7: "Not supported" },
+    },
+    SOURCE_IP: {
+      SOURCE_IP: { layer4: "Supported", layer7: "Supported" },
+      HTTP_COOKIE: { layer4: "N/A", layer7: "Not supported" },
+      APP_COOKIE: { layer4: "N/A", layer7: "Not supported" },
+    },
   };
   const algorithms: Algorithm[] = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"];
   const protocols: PoolProtocol[] = ["TCP", "UDP", "HTTP"];
   const types: StickySessionType[] = ["SOURCE_IP", "HTTP_COOKIE", "APP_COOKIE"];
+
+  /** The refusal for an unsupported cell: field and message. */
+  function refusal(algorithm: Algorithm, protocol: PoolProtocol): { field: string; message: RegExp } {
+    if (algorithm === "LEAST_CONNECTIONS") return { field: "stickySession", message: /Sticky Session: not supported with Weighted least connections \(table 10-1\); turn Sticky Session off/ };
+    if (algorithm === "SOURCE_IP") return { field: "stickySession.type", message: /Sticky Session Type: only Source IP address is supported with Source IP hash \(table 10-1\)/ };
+    if (protocol === "HTTP")
+      return { field: "stickySession.type", message: /Sticky Session Type: choose Load balancer cookie or Application cookie for an HTTP backend server group with Weighted round robin/ };
+    return { field: "stickySession.type", message: /Sticky Session Type: Source IP address is the only type for a (TCP|UDP) backend server group with Weighted round robin/ };
+  }
 
   for (const algorithm of algorithms)
     for (const protocol of protocols) {
@@ -45,27 +68,62 @@ describe("table 10-1: load balancing algorithms × sticky session types", () => 
         expect(view).toMatchObject({ protocol, algorithm, stickySession: null });
       });
       for (const type of types) {
-        const ok = supported[algorithm][protocol].includes(type);
-        it(`${algorithm} / ${protocol} / ${type}: ${ok ? "supported" : "refused"}`, async () => {
+        const cell = table10_1[algorithm][type][protocol === "HTTP" ? "layer7" : "layer4"];
+        it(`${algorithm} / ${protocol} / ${type}: ${cell}`, async () => {
           const input = group({ protocol, algorithm, stickySession: { type, cookieName: "SESSION_ID" } });
-          if (ok) {
+          if (cell === "Supported") {
             const view = await createPool(bed.ctx, input);
-            expect(view.stickySession).toEqual({ type, cookieName: type === "APP_COOKIE" ? "SESSION_ID" : null, durationMinutes: 20 });
+            // Guide 3.5: a stickiness duration exists only with Weighted round robin (default 20 min).
+            const durationMinutes = algorithm === "ROUND_ROBIN" ? 20 : null;
+            expect(view.stickySession).toEqual({ type, cookieName: type === "APP_COOKIE" ? "SESSION_ID" : null, durationMinutes });
+            const [row] = await bed.ctx.db.select().from(pools).where(eq(pools.id, view.id));
+            expect(row).toMatchObject({ stickySessionType: type, stickinessDurationMinutes: durationMinutes });
           } else {
-            const field = algorithm === "ROUND_ROBIN" ? "stickySession.type" : "stickySession";
-            const message =
-              algorithm === "LEAST_CONNECTIONS"
-                ? /Sticky Session: not supported with Weighted least connections/
-                : algorithm === "SOURCE_IP"
-                  ? /Sticky Session: Source IP hash already sends each source IP address to the same backend server/
-                  : protocol === "HTTP"
-                    ? /Sticky Session Type: choose Load balancer cookie or Application cookie for an HTTP backend server group/
-                    : /Sticky Session Type: Source IP address is the only type for a (TCP|UDP) backend server group/;
-            await expectAppError(() => createPool(bed.ctx, input), { code: "BAD_REQUEST", field, message }, counts);
+            await expectAppError(() => createPool(bed.ctx, input), { code: "BAD_REQUEST", ...refusal(algorithm, protocol) }, counts);
           }
         });
       }
     }
+});
+
+describe("Source IP hash with Sticky Session (table 10-1, guide 3.5)", () => {
+  it("takes Source IP address at Layer 4 and Layer 7, without a Stickiness Duration", async () => {
+    for (const protocol of protocols()) {
+      const view = await createPool(bed.ctx, group({ protocol, algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP" } }));
+      expect(view).toMatchObject({ protocol, algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP", cookieName: null, durationMinutes: null } });
+      await expectAppError(
+        () => createPool(bed.ctx, group({ protocol, algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP", durationMinutes: 30 } })),
+        { code: "BAD_REQUEST", field: "stickySession.durationMinutes", message: /Stickiness Duration \(min\): can be set only with Weighted round robin \(guide 3\.5\); leave it empty for Source IP hash/ },
+        counts,
+      );
+    }
+  });
+
+  it("Add Listener's new group follows the same rules", async () => {
+    const lb = (await createTestLoadBalancer(bed, "elb-pool-siphash")).id;
+    const listener = await createListener(bed.ctx, { loadBalancerId: lb, name: "l-http", protocol: "HTTP", port: 80, pool: { mode: "new", name: "by-ip", algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP" } } });
+    expect((await getPool(bed.ctx, { id: listener.pool!.id })).stickySession).toEqual({ type: "SOURCE_IP", cookieName: null, durationMinutes: null });
+    await expectAppError(
+      () => createListener(bed.ctx, { loadBalancerId: lb, name: "l-http2", protocol: "HTTP", port: 81, pool: { mode: "new", name: "by-cookie", algorithm: "SOURCE_IP", stickySession: { type: "HTTP_COOKIE" } } }),
+      { field: "pool.stickySession.type", message: /Sticky Session Type: only Source IP address is supported with Source IP hash/ },
+      counts,
+    );
+  });
+
+  it("Modify: switching algorithm keeps a Source IP address sticky session and drops or restores the duration", async () => {
+    const tcp = await createPool(bed.ctx, group({ protocol: "TCP", stickySession: { type: "SOURCE_IP", durationMinutes: 30 } }));
+    const hashed = await updatePool(bed.ctx, { id: tcp.id, algorithm: "SOURCE_IP" });
+    expect(hashed).toMatchObject({ algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP", durationMinutes: null } });
+    await expectAppError(() => updatePool(bed.ctx, { id: tcp.id, stickySession: { type: "SOURCE_IP", durationMinutes: 10 } }), { field: "stickySession.durationMinutes", message: /can be set only with Weighted round robin/ }, () => getPool(bed.ctx, { id: tcp.id }));
+    const back = await updatePool(bed.ctx, { id: tcp.id, algorithm: "ROUND_ROBIN" });
+    expect(back).toMatchObject({ algorithm: "ROUND_ROBIN", stickySession: { type: "SOURCE_IP", durationMinutes: 20 } });
+
+    const http = await createPool(bed.ctx, group({ protocol: "HTTP", stickySession: { type: "HTTP_COOKIE", durationMinutes: 90 } }));
+    await expectAppError(() => updatePool(bed.ctx, { id: http.id, algorithm: "SOURCE_IP" }), { field: "stickySession.type", message: /only Source IP address is supported with Source IP hash/ }, () => getPool(bed.ctx, { id: http.id }));
+    const httpHashed = await updatePool(bed.ctx, { id: http.id, algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP" } });
+    expect(httpHashed).toMatchObject({ algorithm: "SOURCE_IP", stickySession: { type: "SOURCE_IP", cookieName: null, durationMinutes: null } });
+    await expectAppError(() => updatePool(bed.ctx, { id: http.id, algorithm: "ROUND_ROBIN" }), { field: "stickySession.type", message: /choose Load balancer cookie or Application cookie for an HTTP backend server group with Weighted round robin/ }, () => getPool(bed.ctx, { id: http.id }));
+  });
 });
 
 describe("sticky session details (guide 3.5)", () => {

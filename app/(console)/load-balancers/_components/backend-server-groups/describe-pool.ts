@@ -2,12 +2,13 @@ import { algorithmLabels, stickySessionTypeLabels } from "@/server/services/pool
 import type { PoolView } from "@/server/services/pool/pool-view";
 import type { HealthMonitorView } from "@/server/services/health-monitor/health-monitor-view";
 
-/** "Load balancer cookie, 20 min" or "Disabled". */
+/** "Load balancer cookie, 20 min", "Source IP address" (Source IP hash: no duration) or "Disabled". */
 export function describeStickySession(pool: PoolView): string {
   const sticky = pool.stickySession;
-  if (!sticky) return pool.algorithm === "SOURCE_IP" ? "Disabled (Source IP hash keeps clients on one server)" : "Disabled";
+  if (!sticky) return "Disabled";
   const cookie = sticky.type === "APP_COOKIE" && sticky.cookieName ? ` (${sticky.cookieName})` : "";
-  return `${stickySessionTypeLabels[sticky.type]}${cookie}, ${sticky.durationMinutes} min`;
+  const duration = sticky.durationMinutes === null ? "" : `, ${sticky.durationMinutes} min`;
+  return `${stickySessionTypeLabels[sticky.type]}${cookie}${duration}`;
 }
 
 /** "Weighted round robin". */

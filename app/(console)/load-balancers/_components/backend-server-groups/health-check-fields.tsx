@@ -68,7 +68,7 @@ export function HealthCheckFields({
             <Input id="hc-timeout" aria-label="Timeout (s)" type="number" min={1} max={50} value={draft.timeout} onChange={(e) => set({ timeout: e.target.value })} className="w-32" />
           </Field>
           {http && (
-            <Field label="Check Path" htmlFor="hc-path" required error={error("path")} hint="1 to 80 characters, starting with a slash (/).">
+            <Field label="Check Path" htmlFor="hc-path" required error={error("path")} hint={"1 to 80 characters starting with a slash (/): letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ % / ? #"}>
               <Input id="hc-path" aria-label="Check Path" value={draft.path} onChange={(e) => set({ path: e.target.value })} autoComplete="off" />
             </Field>
           )}

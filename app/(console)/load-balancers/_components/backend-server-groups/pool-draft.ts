@@ -1,6 +1,6 @@
 import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/pools";
 import { randomNameSuffix } from "@/server/services/field-schemas";
-import { DEFAULT_STICKINESS_MINUTES, stickySessionAllowed, stickySessionTypesFor, type PoolFieldsInput } from "@/server/services/pool/pool.schemas";
+import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed, stickySessionAllowed, stickySessionTypesFor, type PoolFieldsInput } from "@/server/services/pool/pool.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { numberOf } from "@/app/_lib/form-errors";
 
@@ -24,7 +24,7 @@ export function newPoolDraft(protocol: PoolProtocol): PoolDraft {
     protocol,
     algorithm: "ROUND_ROBIN",
     sticky: false,
-    stickyType: stickySessionTypesFor(protocol)[0]!,
+    stickyType: defaultStickyType(protocol, "ROUND_ROBIN"),
     cookieName: "",
     duration: String(DEFAULT_STICKINESS_MINUTES),
   };
@@ -38,27 +38,35 @@ export function poolDraftFromView(pool: PoolView): PoolDraft {
     protocol: pool.protocol,
     algorithm: pool.algorithm,
     sticky: pool.stickySession !== null,
-    stickyType: pool.stickySession?.type ?? stickySessionTypesFor(pool.protocol)[0]!,
+    stickyType: pool.stickySession?.type ?? defaultStickyType(pool.protocol, pool.algorithm),
     cookieName: pool.stickySession?.cookieName ?? "",
     duration: String(pool.stickySession?.durationMinutes ?? DEFAULT_STICKINESS_MINUTES),
   };
 }
 
-/** Applies a change, keeping the draft consistent: a new protocol resets the sticky type; only WRR keeps stickiness. */
+/** The first sticky session type table 10-1 offers (Weighted round robin's when the algorithm offers none). */
+function defaultStickyType(protocol: PoolProtocol, algorithm: Algorithm): StickySessionType {
+  return (stickySessionTypesFor(protocol, algorithm)[0] ?? stickySessionTypesFor(protocol, "ROUND_ROBIN")[0])!;
+}
+
+/**
+ * Applies a change, keeping the draft consistent with table 10-1: a type the new protocol/algorithm does
+ * not offer becomes the first one it does; Sticky Session turns off where no type is supported.
+ */
 export function changePoolDraft(draft: PoolDraft, change: Partial<PoolDraft>): PoolDraft {
   const next = { ...draft, ...change };
-  if (change.protocol && change.protocol !== draft.protocol) next.stickyType = stickySessionTypesFor(change.protocol)[0]!;
-  if (!stickySessionAllowed(next.algorithm)) next.sticky = false;
+  if (!stickySessionTypesFor(next.protocol, next.algorithm).includes(next.stickyType)) next.stickyType = defaultStickyType(next.protocol, next.algorithm);
+  if (!stickySessionAllowed(next.protocol, next.algorithm)) next.sticky = false;
   return next;
 }
 
-/** The sticky session input of a draft: null when off. */
+/** The sticky session input of a draft: null when off; a duration only with Weighted round robin (guide 3.5). */
 export function stickySessionOf(draft: PoolDraft): PoolFieldsInput["stickySession"] {
   if (!draft.sticky) return null;
   return {
     type: draft.stickyType,
     cookieName: draft.stickyType === "APP_COOKIE" ? draft.cookieName : undefined,
-    durationMinutes: numberOf(draft.duration),
+    durationMinutes: stickinessDurationAllowed(draft.algorithm) ? numberOf(draft.duration) : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/pools";
 import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
-import { algorithmLabels, maxStickinessMinutes, stickySessionAllowed, stickySessionTypeLabels, stickySessionTypesFor } from "@/server/services/pool/pool.schemas";
+import { algorithmLabels, maxStickinessMinutes, stickinessDurationAllowed, stickySessionAllowed, stickySessionTypeLabels, stickySessionTypesFor } from "@/server/services/pool/pool.schemas";
 import { changePoolDraft, type PoolDraft } from "./pool-draft";
 import type { FieldErrors } from "@/app/_lib/form-errors";
 import { Switch } from "./switch";
@@ -11,13 +11,15 @@ const PROTOCOLS: PoolProtocol[] = ["TCP", "UDP", "HTTP"];
 
 /**
  * The fields of a backend server group (tables 3-4 and 4-1): Name, Backend Protocol, Load Balancing
- * Algorithm, Sticky Session (type, cookie name, duration — table 10-1 decides what is offered), Description.
+ * Algorithm, Sticky Session (type, cookie name, duration — table 10-1 decides which types are offered, guide
+ * 3.5 shows the duration only with Weighted round robin), Description.
  * `prefix` is where these fields sit in the input ("pool." in Add Listener) for error messages.
  */
 export function PoolFields({ draft, onChange, errors, prefix = "", protocolEditable = false }: { draft: PoolDraft; onChange: (draft: PoolDraft) => void; errors: FieldErrors; prefix?: string; protocolEditable?: boolean }) {
   const set = (change: Partial<PoolDraft>) => onChange(changePoolDraft(draft, change));
   const error = (field: string) => errors[prefix + field];
-  const stickyAllowed = stickySessionAllowed(draft.algorithm);
+  const stickyAllowed = stickySessionAllowed(draft.protocol, draft.algorithm);
+  const durationAllowed = stickinessDurationAllowed(draft.algorithm);
   const maxMinutes = maxStickinessMinutes(draft.protocol);
   return (
     <>
@@ -47,11 +49,11 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
         htmlFor="pool-sticky"
         error={error("stickySession")}
         hint={
-          stickyAllowed
-            ? "All requests from a client during one session go to the same backend server."
-            : draft.algorithm === "SOURCE_IP"
-              ? "Source IP hash already sends each source IP address to the same backend server."
-              : "Not supported with Weighted least connections."
+          !stickyAllowed
+            ? "Not supported with Weighted least connections."
+            : durationAllowed
+              ? "All requests from a client during one session go to the same backend server."
+              : "With Source IP hash: Source IP address only, without a stickiness duration."
         }
       >
         <Switch id="pool-sticky" label="Sticky Session" checked={draft.sticky} disabled={!stickyAllowed} onChange={(sticky) => set({ sticky })} />
@@ -60,7 +62,7 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
         <>
           <Field label="Sticky Session Type" htmlFor="pool-sticky-type" required error={error("stickySession.type")}>
             <Select id="pool-sticky-type" aria-label="Sticky Session Type" value={draft.stickyType} onChange={(e) => set({ stickyType: e.target.value as StickySessionType })}>
-              {stickySessionTypesFor(draft.protocol).map((t) => (
+              {stickySessionTypesFor(draft.protocol, draft.algorithm).map((t) => (
                 <option key={t} value={t}>
                   {stickySessionTypeLabels[t]}
                 </option>
@@ -72,9 +74,11 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
               <Input id="pool-cookie-name" aria-label="Cookie Name" value={draft.cookieName} onChange={(e) => set({ cookieName: e.target.value })} autoComplete="off" />
             </Field>
           )}
-          <Field label="Stickiness Duration (min)" htmlFor="pool-sticky-duration" required error={error("stickySession.durationMinutes")} hint={`1 to ${maxMinutes} minutes`}>
-            <Input id="pool-sticky-duration" aria-label="Stickiness Duration (min)" type="number" min={1} max={maxMinutes} value={draft.duration} onChange={(e) => set({ duration: e.target.value })} className="w-32" />
-          </Field>
+          {durationAllowed && (
+            <Field label="Stickiness Duration (min)" htmlFor="pool-sticky-duration" required error={error("stickySession.durationMinutes")} hint={`1 to ${maxMinutes} minutes`}>
+              <Input id="pool-sticky-duration" aria-label="Stickiness Duration (min)" type="number" min={1} max={maxMinutes} value={draft.duration} onChange={(e) => set({ duration: e.target.value })} className="w-32" />
+            </Field>
+          )}
         </>
       )}
       <Field label="Description" htmlFor="pool-description" error={error("description")}>
