@@ -1,8 +1,11 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTcpBackend, waitFor, type TcpBackend } from "../test-support/backends";
 import { member, monitor, pool } from "../test-support/fixtures";
 import { createPoolRuntime } from "../pools/pool-runtime";
 import type { MemberHealthReport } from "../snapshot/ipc.types";
+import { DEFAULT_CHECKS, PoolHealthChecker } from "./health-checker";
 import { HealthRegistry } from "./health-registry";
 
 describe("health checker", () => {
@@ -58,5 +61,42 @@ describe("health checker", () => {
       { poolId: "p", memberId: "b", status: "UNHEALTHY" },
       { poolId: "q", memberId: "x", status: "NO_MONITOR" },
     ]);
+  });
+
+  it("keeps probing a member whose HTTP check path Node would refuse (\"/健康\", control characters)", async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      paths.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as AddressInfo).port;
+    const registry = new HealthRegistry(() => {});
+    cleanups.push(() => registry.stop());
+    const runtime = createPoolRuntime(
+      pool("p", [member("a", port), member("b", port)], { protocol: "HTTP", healthMonitor: monitor({ protocol: "HTTP", path: "/健康\u0007" }) }),
+    );
+    registry.update([runtime]);
+    await waitFor(() => runtime.byId("a")!.healthy && runtime.byId("b")!.healthy, 2000, "members healthy");
+    await waitFor(() => paths.length >= 4, 3000, "a second round of checks"); // rescheduled, not stuck
+    expect(new Set(paths)).toEqual(new Set(["/%E5%81%A5%E5%BA%B7%07"]));
+  });
+
+  it("reschedules after a check that throws or rejects, counting it as unhealthy", async () => {
+    let calls = 0;
+    const flaky = async () => {
+      calls++;
+      if (calls === 1) throw new Error("check blew up");
+      if (calls === 2) return Promise.reject(new Error("check rejected"));
+      return true;
+    };
+    const checker = new PoolHealthChecker("p", () => {}, { ...DEFAULT_CHECKS, TCP: flaky });
+    cleanups.push(() => checker.stop());
+    const runtime = createPoolRuntime(pool("p", [member("a", 1)], { healthMonitor: monitor({ intervalSeconds: 1, maxRetries: 1 }) }));
+    checker.update(runtime);
+    await waitFor(() => runtime.byId("a")!.healthy, 4000, "healthy after two failed checks");
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(checker.report()).toEqual([{ poolId: "p", memberId: "a", status: "HEALTHY" }]);
   });
 });

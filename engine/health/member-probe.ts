@@ -56,21 +56,33 @@ export class MemberProbe {
     this.timer.unref();
   }
 
+  /**
+   * One check, then the next one scheduled whatever happened: a check that throws or rejects (it
+   * should not) counts as unhealthy, and `running` is always reset, so a member is never left unprobed.
+   */
   private async run(): Promise<void> {
     if (this.abort.signal.aborted) return;
     this.running = true;
     const started = Date.now();
-    const monitor = this.monitor;
-    const target = { address: this.member.config.address, port: monitor.port ?? this.member.config.port };
-    const healthy = await this.check(target, monitor, this.abort.signal);
-    this.running = false;
-    if (this.abort.signal.aborted) return;
-    const before = this.state.status;
-    const after = applyCheckResult(this.state, healthy, this.monitor.maxRetries);
-    if (after !== before) {
-      this.member.healthy = after === "HEALTHY";
-      this.onTransition(this.member, after);
+    try {
+      const monitor = this.monitor;
+      const target = { address: this.member.config.address, port: monitor.port ?? this.member.config.port };
+      let healthy: boolean;
+      try {
+        healthy = await this.check(target, monitor, this.abort.signal);
+      } catch {
+        healthy = false;
+      }
+      if (this.abort.signal.aborted) return;
+      const before = this.state.status;
+      const after = applyCheckResult(this.state, healthy, this.monitor.maxRetries);
+      if (after !== before) {
+        this.member.healthy = after === "HEALTHY";
+        this.onTransition(this.member, after);
+      }
+    } finally {
+      this.running = false;
+      if (!this.abort.signal.aborted) this.schedule(Math.max(0, this.monitor.intervalSeconds * 1000 - (Date.now() - started)));
     }
-    this.schedule(Math.max(0, this.monitor.intervalSeconds * 1000 - (Date.now() - started)));
   }
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startTcpBackend, type TcpBackend } from "../../test-support/backends";
 import { monitor } from "../../test-support/fixtures";
-import { httpCheck } from "./http";
+import { encodeCheckPath, httpCheck } from "./http";
+import { probe } from "./probe";
 import { tcpCheck } from "./tcp";
 import { udpCheck } from "./udp";
 
@@ -38,7 +39,7 @@ describe("HTTP check", () => {
     server = http.createServer((req, res) => {
       seen.path = req.url;
       seen.host = req.headers.host;
-      res.statusCode = req.url === "/ok" ? 200 : req.url === "/auth" ? 401 : 500;
+      res.statusCode = req.url === "/ok" || req.url === "/%E5%81%A5%E5%BA%B7" ? 200 : req.url === "/auth" ? 401 : 500;
       res.end("x");
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -55,8 +56,46 @@ describe("HTTP check", () => {
     expect(await httpCheck(local(port), monitor({ protocol: "HTTP", path: "/auth", expectedCodes: [200] }), signal)).toBe(false);
   });
 
+  it("percent-encodes a path Node would refuse (non-ASCII, space, control characters) instead of dying on it", async () => {
+    expect(await httpCheck(local(port), monitor({ protocol: "HTTP", path: "/健康", timeoutSeconds: 5 }), signal)).toBe(true);
+    expect(seen.path).toBe("/%E5%81%A5%E5%BA%B7");
+    expect(await httpCheck(local(port), monitor({ protocol: "HTTP", path: "/a b\u0001%20?q=é#x", timeoutSeconds: 5 }), signal)).toBe(false);
+    expect(seen.path).toBe("/a%20b%01%20?q=%C3%A9#x");
+    expect(encodeCheckPath("/plain/path?x=1&y=%41")).toBe("/plain/path?x=1&y=%41");
+    expect(encodeCheckPath("/\ud800")).toBe("/%EF%BF%BD");
+  });
+
+  it("is unhealthy at once, without a pending timer, when Node refuses to start the request", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const started = Date.now();
+    // A control character in the Host header: http.request throws synchronously.
+    expect(await httpCheck(local(port), monitor({ protocol: "HTTP", domainName: "bad\u0001host", timeoutSeconds: 10 }), signal)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(timers()).toBe(before);
+  });
+
   it("is unhealthy when nothing listens", async () => {
     expect(await httpCheck(local(await freePort()), monitor({ protocol: "HTTP" }), signal)).toBe(false);
+  });
+});
+
+describe("probe", () => {
+  it("settles false and clears its timer when start throws; never rejects", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const result = probe(10_000, signal, () => {
+      throw new TypeError("refused up front");
+    });
+    expect(timers()).toBe(before);
+    await expect(result).resolves.toBe(false);
+  });
+
+  it("an invalid check port is unhealthy for every protocol, not a rejection", async () => {
+    const bad = { address: "127.0.0.1", port: 70_000 };
+    expect(await tcpCheck(bad, monitor({ timeoutSeconds: 10 }), signal)).toBe(false);
+    expect(await httpCheck(bad, monitor({ protocol: "HTTP", timeoutSeconds: 10 }), signal)).toBe(false);
+    expect(await udpCheck(bad, monitor({ protocol: "UDP", timeoutSeconds: 10 }), signal)).toBe(false);
   });
 });
 

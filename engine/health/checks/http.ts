@@ -3,10 +3,32 @@ import net from "node:net";
 import type { HealthCheck } from "./check.types";
 import { probe } from "./probe";
 
+/** Bytes a request-target may carry as they are: visible ASCII. Anything else is percent-encoded. */
+const PLAIN_TARGET = /^[\x21-\x7e]*$/;
+const NOT_PLAIN = /[^\x21-\x7e]+/g;
+
+/**
+ * The check path as a valid request-target: characters outside visible ASCII (non-ASCII such as
+ * "/健康", spaces, control characters) are percent-encoded as UTF-8, the way a browser or curl sends
+ * them, so the backend sees `/%E5%81%A5%E5%BA%B7`; existing `%XX` escapes and reserved characters stay
+ * as they are. (Node's http.request rejects such paths outright; the console should refuse them too,
+ * this keeps the engine safe whatever it receives.) A lone surrogate encodes as U+FFFD.
+ */
+export function encodeCheckPath(path: string): string {
+  if (PLAIN_TARGET.test(path)) return path;
+  return path.replace(NOT_PLAIN, (run) => {
+    let out = "";
+    for (const byte of Buffer.from(run, "utf8")) out += `%${byte < 16 ? "0" : ""}${byte.toString(16).toUpperCase()}`;
+    return out;
+  });
+}
+
 /**
  * HTTP health check (guide table 5-1): `GET <path>` with Host = the monitor's domain name, or the
  * member's address when none; healthy when the status code is one of `expectedCodes`. A fresh
- * connection per check (no agent), closed as soon as the status line arrives.
+ * connection per check (no agent), closed as soon as the status line arrives. The path is sent
+ * percent-encoded (`encodeCheckPath`); a request Node still refuses (e.g. a domain name with control
+ * characters) counts as unhealthy.
  */
 export const httpCheck: HealthCheck = (target, monitor, signal) =>
   probe(monitor.timeoutSeconds * 1000, signal, (done) => {
@@ -15,7 +37,7 @@ export const httpCheck: HealthCheck = (target, monitor, signal) =>
       host: target.address,
       port: target.port,
       method: "GET",
-      path: monitor.path,
+      path: encodeCheckPath(monitor.path),
       headers: { host, "user-agent": "ELB-HealthCheck", connection: "close" },
       agent: false,
     });

@@ -1,7 +1,9 @@
 /**
  * Runs one socket probe and settles it exactly once: `start` begins the I/O and returns its cleanup;
  * `done(result)` settles; the timeout settles with `timeoutResult`; an abort settles with false.
- * Cleanup (closing the socket) always runs.
+ * Cleanup (closing the socket) always runs. A `start` that throws (Node refusing the request up front:
+ * an invalid path, header or port) settles with false at once and clears the timer: the promise never
+ * rejects and never hangs. A `start` that may throw after opening something must release it itself.
  */
 export function probe(
   timeoutMs: number,
@@ -24,7 +26,11 @@ export function probe(
     const onAbort = () => done(false);
     const timer = setTimeout(() => done(timeoutResult), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
-    cleanup = start(done);
+    try {
+      cleanup = start(done);
+    } catch {
+      return done(false);
+    }
     if (settled) cleanup();
   });
 }

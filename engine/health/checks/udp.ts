@@ -24,9 +24,13 @@ export const udpCheck: HealthCheck = (target, monitor, signal) =>
       socket.on("error", () => done(false));
       socket.once("message", () => done(true));
       socket.once("close", () => (open = false));
-      socket.connect(target.port, target.address, () => {
-        if (open) socket.send(PROBE_PAYLOAD);
-      });
+      try {
+        socket.connect(target.port, target.address, () => {
+          if (open) socket.send(PROBE_PAYLOAD);
+        });
+      } catch {
+        done(false); // refused up front (e.g. an invalid port); the cleanup below still closes the socket
+      }
       return () => {
         if (open) socket.close();
         open = false;
