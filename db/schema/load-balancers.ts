@@ -38,7 +38,8 @@ export const loadBalancers = pgTable(
     updatedAt: updatedAtColumn(),
   },
   (t) => [
-    uniqueIndex("load_balancers_subnet_ip_uq").on(t.subnetId, t.privateIp),
+    // Globally unique: every VIP is bound on this host, whatever VPC or region it belongs to.
+    uniqueIndex("load_balancers_private_ip_uq").on(t.privateIp),
     index("load_balancers_project_idx").on(t.projectId),
   ],
 );

@@ -17,9 +17,10 @@ export interface AllocateEipOptions {
 
 /** Allocates a new Dynamic BGP EIP: the lowest free usable address of the pool. Run inside a transaction. */
 export async function allocateEip(db: Database, options: AllocateEipOptions) {
+  // The pool row is locked so concurrent allocations from one pool take turns instead of colliding.
   const [pool] = options.poolId
-    ? await db.select().from(eipPools).where(and(eq(eipPools.id, options.poolId), eq(eipPools.regionId, options.regionId)))
-    : await db.select().from(eipPools).where(eq(eipPools.regionId, options.regionId)).orderBy(asc(eipPools.name)).limit(1);
+    ? await db.select().from(eipPools).where(and(eq(eipPools.id, options.poolId), eq(eipPools.regionId, options.regionId))).for("update")
+    : await db.select().from(eipPools).where(eq(eipPools.regionId, options.regionId)).orderBy(asc(eipPools.name)).limit(1).for("update");
   if (!pool) throw new AppError("NOT_FOUND", "EIP: no EIP pool is configured in this region (add one under Settings)", "eip");
   const used = new Set((await db.select({ address: eips.address }).from(eips).where(eq(eips.poolId, pool.id))).map((r) => r.address));
   const address = firstFreeHost(parseIpv4Cidr(pool.cidr), used);

@@ -20,6 +20,6 @@ export async function createEip(ctx: ServiceContext, rawInput: unknown): Promise
     const eip = await allocateEip(tx, { regionId, projectId, bandwidthMbit: input.bandwidthMbit, poolId: pool.id });
     return eip.id;
   });
-  const { items } = await queryEipViews(ctx.db, eipFilter(regionId, { id }));
+  const { items } = await queryEipViews(ctx.db, eipFilter(ctx.scope, { id }));
   return items[0]!;
 }

@@ -48,10 +48,11 @@ export async function queryEipViews(db: Database, where: SQL | undefined, page?:
   return { items, total };
 }
 
-/** WHERE clause: EIPs of the region, optionally of one pool and with an address containing `address`. */
-export function eipFilter(regionId: string, filters: { poolId?: string; address?: string; id?: string }): SQL | undefined {
+/** WHERE clause: EIPs of the region and project, optionally of one pool and with an address containing `address`. */
+export function eipFilter(scope: { regionId: string; projectId: string }, filters: { poolId?: string; address?: string; id?: string }): SQL | undefined {
   return and(
-    eq(eipPools.regionId, regionId),
+    eq(eipPools.regionId, scope.regionId),
+    eq(eips.projectId, scope.projectId),
     filters.poolId ? eq(eips.poolId, filters.poolId) : undefined,
     filters.address ? ilike(eips.address, `%${filters.address}%`) : undefined,
     filters.id ? eq(eips.id, filters.id) : undefined,

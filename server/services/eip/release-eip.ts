@@ -13,9 +13,9 @@ export async function releaseEip(ctx: ServiceContext, rawInput: unknown): Promis
       .select({ eip: eips })
       .from(eips)
       .innerJoin(eipPools, eq(eipPools.id, eips.poolId))
-      .where(and(eq(eips.id, id), eq(eipPools.regionId, ctx.scope.regionId)))
+      .where(and(eq(eips.id, id), eq(eipPools.regionId, ctx.scope.regionId), eq(eips.projectId, ctx.scope.projectId)))
       .for("update", { of: eips });
-    if (!row) throw new AppError("NOT_FOUND", "EIP: not found in this region", "id");
+    if (!row) throw new AppError("NOT_FOUND", "EIP: not found in this region and enterprise project", "id");
     if (row.eip.loadBalancerId) {
       const [lb] = await tx.select({ name: loadBalancers.name }).from(loadBalancers).where(eq(loadBalancers.id, row.eip.loadBalancerId));
       throw new AppError("PRECONDITION_FAILED", `EIP ${row.eip.address} cannot be released: it is bound to load balancer ${lb?.name ?? row.eip.loadBalancerId}. Unbind it first.`);

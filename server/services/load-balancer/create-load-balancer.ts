@@ -6,7 +6,7 @@ import { notifyConfigChanged } from "../../control-plane/config-changed";
 import type { ServiceContext } from "../context";
 import { allocatePrivateIp } from "../network/allocate-private-ip";
 import { allocateEip } from "../eip/allocate-eip";
-import { findBindableEip } from "../eip/find-bindable-eip";
+import { bindEipAtomically, findBindableEip } from "../eip/find-bindable-eip";
 import { createLoadBalancerSchema } from "./load-balancer.schemas";
 import { getLoadBalancerView, type LoadBalancerView } from "./load-balancer-view";
 
@@ -41,8 +41,8 @@ export async function createLoadBalancer(ctx: ServiceContext, rawInput: unknown)
     if (input.eip?.mode === "new") {
       await allocateEip(tx, { regionId, projectId, bandwidthMbit: input.eip.bandwidthMbit, poolId: input.eip.eipPoolId, loadBalancerId: lb!.id });
     } else if (input.eip?.mode === "existing") {
-      const eip = await findBindableEip(tx, regionId, input.eip.eipId);
-      await tx.update(eips).set({ loadBalancerId: lb!.id }).where(eq(eips.id, eip.id));
+      const eip = await findBindableEip(tx, { regionId, projectId }, input.eip.eipId);
+      await bindEipAtomically(tx, eip, lb!.id);
     }
     return lb!.id;
   });

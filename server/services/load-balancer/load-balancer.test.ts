@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { eips, listeners, loadBalancers, loadBalancerTags, projects } from "@/db/schema";
+import { eips, listeners, loadBalancers, loadBalancerTags, projects, subnets, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { allocateEip } from "../eip/allocate-eip";
@@ -23,10 +23,16 @@ afterAll(async () => {
 
 const base = () => ({ networkType: "private" as const, vpcId: bed.vpcId, subnetId: bed.subnetId, name: "elb-test" });
 const lbCount = async () => (await bed.ctx.db.select({ n: count() }).from(loadBalancers))[0]!.n;
+/** Rows of every table a creation writes: load balancers, tags, EIPs. */
+const rowCounts = async () => ({
+  loadBalancers: await lbCount(),
+  tags: (await bed.ctx.db.select({ n: count() }).from(loadBalancerTags))[0]!.n,
+  eips: (await bed.ctx.db.select({ n: count() }).from(eips))[0]!.n,
+});
 
 /** Expects an AppError naming `field` (when given) and nothing written. */
 async function expectRejected(call: () => Promise<unknown>, match: { code?: string; field?: string; message: RegExp }) {
-  const before = await lbCount();
+  const before = await rowCounts();
   const error = await call().then(
     () => null,
     (e: unknown) => e,
@@ -36,7 +42,7 @@ async function expectRejected(call: () => Promise<unknown>, match: { code?: stri
   if (match.code) expect(appError.code).toBe(match.code);
   if (match.field) expect(appError.field).toBe(match.field);
   expect(appError.message).toMatch(match.message);
-  expect(await lbCount()).toBe(before);
+  expect(await rowCounts()).toEqual(before);
 }
 
 describe("create load balancer", () => {
@@ -138,6 +144,44 @@ describe("EIP binding, bandwidth, delete", () => {
     const after = await updateLoadBalancer(bed.ctx, { id: lb.id, tags: [{ key: "b", value: "2" }] });
     expect(after.name).toBe("retag");
     expect(after.tags).toEqual([{ key: "b", value: "2" }]);
+  });
+});
+
+describe("addresses and EIPs across VPCs, projects and concurrent requests", () => {
+  it("never gives two load balancers the same private IP, even in overlapping VPCs", async () => {
+    const [vpc] = await bed.ctx.db.insert(vpcs).values({ regionId: bed.ctx.scope.regionId, name: "vpc-overlap", cidr: "127.10.0.0/16" }).returning();
+    const [subnet] = await bed.ctx.db.insert(subnets).values({ vpcId: vpc!.id, name: "subnet-overlap", cidr: "127.10.0.0/16" }).returning();
+    const taken = await createLoadBalancer(bed.ctx, { ...base(), name: "vip-owner", privateIp: "127.10.77.7" });
+    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), vpcId: vpc!.id, subnetId: subnet!.id, privateIp: taken.privateIp }), { code: "CONFLICT", field: "privateIp", message: /already used/ });
+    const automatic = await createLoadBalancer(bed.ctx, { ...base(), vpcId: vpc!.id, subnetId: subnet!.id, name: "vip-auto" });
+    const all = (await bed.ctx.db.select({ ip: loadBalancers.privateIp }).from(loadBalancers)).map((r) => r.ip);
+    expect(all.filter((ip) => ip === automatic.privateIp)).toHaveLength(1);
+  });
+
+  it("binds an EIP to exactly one of two concurrent requests", async () => {
+    const a = await createLoadBalancer(bed.ctx, { ...base(), name: "race-a" });
+    const b = await createLoadBalancer(bed.ctx, { ...base(), name: "race-b" });
+    const eip = await allocateEip(bed.ctx.db, { ...bed.ctx.scope, bandwidthMbit: 5 });
+    const results = await Promise.allSettled([bindEip(bed.ctx, { id: a.id, eipId: eip.id }), bindEip(bed.ctx, { id: b.id, eipId: eip.id })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "CONFLICT", field: "eipId" } });
+    const [row] = await bed.ctx.db.select().from(eips).where(eq(eips.id, eip.id));
+    const winner = results[0]!.status === "fulfilled" ? a : b;
+    expect(row!.loadBalancerId).toBe(winner.id);
+  });
+
+  it("does not let another enterprise project bind, list or release this project's EIP", async () => {
+    const [otherProject] = await bed.ctx.db.insert(projects).values({ name: "other-project" }).returning();
+    const otherCtx = { ...bed.ctx, scope: { ...bed.ctx.scope, projectId: otherProject!.id } };
+    const eip = await allocateEip(bed.ctx.db, { ...bed.ctx.scope, bandwidthMbit: 5 });
+    const theirs = await createLoadBalancer(otherCtx, { ...base(), name: "their-lb" });
+    await expect(bindEip(otherCtx, { id: theirs.id, eipId: eip.id })).rejects.toMatchObject({ code: "NOT_FOUND", field: "eipId" });
+    await expectRejected(() => createLoadBalancer(otherCtx, { ...base(), networkType: "public", name: "their-public", eip: { mode: "existing", eipId: eip.id } }), { code: "NOT_FOUND", field: "eipId", message: /enterprise project/ });
+    const { listEips } = await import("../eip/list-eips");
+    const { releaseEip } = await import("../eip/release-eip");
+    expect((await listEips(otherCtx, {})).items.map((e) => e.id)).not.toContain(eip.id);
+    await expect(releaseEip(otherCtx, { id: eip.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await listEips(bed.ctx, {})).items.map((e) => e.id)).toContain(eip.id);
   });
 });
 

@@ -6,16 +6,16 @@ import { firstFreeHost, isIpv4, isUsableHost, parseIpv4Cidr } from "../../networ
 
 /**
  * Picks the private IP of a load balancer in a subnet: the lowest free usable address (automatic
- * allocation), or the requested address after checking that it lies in the subnet and is free.
- * Call inside the creating transaction; the unique index (subnet, private IP) backs it up.
+ * allocation), or the requested address after checking that it lies in the subnet and is free. "Free"
+ * means no load balancer anywhere holds it: every VIP is really bound on this host, so two VPCs with
+ * overlapping ranges still cannot share an address. Call inside the creating transaction: the subnet row
+ * is locked so concurrent creations take turns; the unique index on private_ip backs it up.
  */
 export async function allocatePrivateIp(db: Database, subnetId: string, requested?: string): Promise<string> {
-  const [subnet] = await db.select().from(subnets).where(eq(subnets.id, subnetId));
+  const [subnet] = await db.select().from(subnets).where(eq(subnets.id, subnetId)).for("update");
   if (!subnet) throw new AppError("NOT_FOUND", "Subnet: the selected subnet does not exist", "subnetId");
   const block = parseIpv4Cidr(subnet.cidr);
-  const used = new Set(
-    (await db.select({ ip: loadBalancers.privateIp }).from(loadBalancers).where(eq(loadBalancers.subnetId, subnetId))).map((r) => r.ip),
-  );
+  const used = new Set((await db.select({ ip: loadBalancers.privateIp }).from(loadBalancers)).map((r) => r.ip));
   if (requested) {
     if (!isIpv4(requested)) throw new AppError("BAD_REQUEST", `Private IP Address: "${requested}" is not a valid IPv4 address`, "privateIp");
     if (!isUsableHost(block, requested))

@@ -13,7 +13,7 @@ export async function listNetworkOptions(ctx: ServiceContext) {
       .select({ id: eips.id, address: eips.address, bandwidthMbit: eips.bandwidthMbit, type: eips.type })
       .from(eips)
       .innerJoin(eipPools, eq(eipPools.id, eips.poolId))
-      .where(and(eq(eipPools.regionId, regionId), isNull(eips.loadBalancerId)))
+      .where(and(eq(eipPools.regionId, regionId), eq(eips.projectId, ctx.scope.projectId), isNull(eips.loadBalancerId)))
       .orderBy(asc(eips.address)),
   ]);
   return {
