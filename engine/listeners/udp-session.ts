@@ -25,14 +25,20 @@ export class UdpSession {
   private readonly upstream: dgram.Socket;
   private pending: Buffer[] | null = [];
   private closed = false;
+  /** The pool runtime of the snapshot the session belongs to now (moved forward by `moveTo`). */
+  pool: PoolRuntime;
+  /** The member in `pool` the session sends to; always the same server (id, address, port). */
+  member: MemberRuntime;
 
   constructor(
     private readonly owner: UdpSessionOwner,
     readonly clientAddress: string,
     readonly clientPort: number,
-    readonly pool: PoolRuntime,
-    readonly member: MemberRuntime,
+    pool: PoolRuntime,
+    member: MemberRuntime,
   ) {
+    this.pool = pool;
+    this.member = member;
     pool.acquire(member);
     const { address, port } = member.config;
     this.upstream = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
@@ -47,6 +53,21 @@ export class UdpSession {
     const pending = this.pending;
     if (pending === null) this.upstream.send(datagram);
     else if (pending.length < MAX_PENDING) pending.push(datagram);
+  }
+
+  /**
+   * Carries the session into a new snapshot's runtime of the same pool, where its server is still a
+   * member (the caller checks id, address and port): the count moves to the new member object (a no-op
+   * when both share their state), and availability checks see the new weight.
+   */
+  moveTo(pool: PoolRuntime, member: MemberRuntime): void {
+    if (this.closed) return;
+    if (member !== this.member) {
+      this.pool.release(this.member);
+      pool.acquire(member);
+    }
+    this.pool = pool;
+    this.member = member;
   }
 
   /** Closes the upstream socket and releases the member; idempotent. */

@@ -75,4 +75,56 @@ describe("UDP listener", () => {
     udp.update({ listener: route.listener, pool: null });
     await expect(udpAsk(port, "x", undefined, "127.0.0.1", 300)).rejects.toThrow(/timed out/);
   });
+
+  it("stops sending to a member removed by update(), at once, while the client keeps sending", async () => {
+    const { port, udp, route, runtime, backends } = await boundListener(["a", "b"]);
+    const client = await clientSocket();
+    const first = (await udpAsk(port, "x", client)).text.split(":")[0]!;
+    const removed = backends.find((b) => b.name === first)!;
+    const kept = backends.find((b) => b.name !== first)!;
+    for (let i = 0; i < 3; i++) expect((await udpAsk(port, "x", client)).text).toBe(`${first}:x`);
+
+    const next = createPoolRuntime(pool("p", [member(kept.name, kept.port)], { protocol: "UDP" }), runtime);
+    udp.update({ listener: route.listener, pool: next });
+    expect(udp.sessionCount).toBe(0); // its session closed with the update, not on the next datagram
+    expect(runtime.byId(first)!.activeConnections).toBe(0);
+    const receivedAtUpdate = removed.received;
+    for (let i = 0; i < 20; i++) expect((await udpAsk(port, `y${i}`, client)).text).toBe(`${kept.name}:y${i}`);
+    expect(removed.received).toBe(receivedAtUpdate);
+    expect(next.byId(kept.name)!.activeConnections).toBe(1);
+  });
+
+  it("keeps sessions whose member survives the update; closes those whose member moved or whose pool changed", async () => {
+    const { port, udp, route, runtime, backends } = await boundListener(["a", "b"]);
+    const one = await clientSocket();
+    const two = await clientSocket();
+    const onA = (await udpAsk(port, "1", one)).text.startsWith("a:") ? one : two;
+    await udpAsk(port, "1", onA === one ? two : one);
+    expect(udp.sessionCount).toBe(2);
+    const [a, b] = backends;
+
+    // Same pool, b now at another port under the same id (another server): only b's session ends.
+    const other = await startUdpBackend("b2");
+    cleanups.push(() => other.close());
+    const v2 = createPoolRuntime(pool("p", [member("a", a!.port, 5), member("b", other.port)], { protocol: "UDP" }), runtime);
+    udp.update({ listener: route.listener, pool: v2 });
+    expect(udp.sessionCount).toBe(1);
+    expect(v2.byId("a")!.activeConnections).toBe(1); // the surviving session counts on the new runtime
+    const bBefore = b!.received;
+    expect((await udpAsk(port, "2", onA)).text).toBe("a:2");
+    expect(b!.received).toBe(bBefore);
+
+    // Weight 0 in the next snapshot: the session re-picks on its next datagram.
+    const v3 = createPoolRuntime(pool("p", [member("a", a!.port, 0), member("b", other.port)], { protocol: "UDP" }), v2);
+    udp.update({ listener: route.listener, pool: v3 });
+    expect((await udpAsk(port, "3", onA)).text).toBe("b2:3");
+    expect(v3.byId("a")!.activeConnections).toBe(0);
+
+    // The listener switched to another backend server group: every session ends.
+    const q = createPoolRuntime(pool("q", [member("a", a!.port)], { protocol: "UDP" }));
+    udp.update({ listener: { ...route.listener, defaultPoolId: "q" }, pool: q });
+    expect(udp.sessionCount).toBe(0);
+    expect(v3.byId("b")!.activeConnections).toBe(0);
+    expect((await udpAsk(port, "4", onA)).text).toBe("a:4");
+  });
 });

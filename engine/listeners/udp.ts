@@ -1,5 +1,7 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import { sameServer } from "../pools/member-runtime";
+import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerRoute } from "./listener.types";
 import { UdpSession, type UdpSessionOwner } from "./udp-session";
 
@@ -17,7 +19,12 @@ export interface UdpListener {
   unbind(address: string): Promise<void>;
   /** Addresses currently bound. */
   readonly addresses: readonly string[];
-  /** Swaps the route for new sessions; established sessions keep their member. */
+  /**
+   * Swaps the route. Established sessions keep their member while it is still a member of the new
+   * route's pool (same pool id; member with the same id, address and port); the others are closed at
+   * once (member removed or moved, pool switched or gone), so a removed backend server gets nothing
+   * more and the client's next datagram picks a member afresh.
+   */
   update(route: ListenerRoute): void;
   /** The local port bound on an address (useful when bound to port 0). */
   portOf(address: string): number | undefined;
@@ -79,7 +86,9 @@ class DatagramListener implements UdpListener {
   }
 
   update(route: ListenerRoute): void {
+    const previous = this.route as ListenerRoute | undefined; // undefined while constructing
     this.route = route;
+    if (previous !== undefined && previous.pool !== route.pool) this.carrySessions(route.pool);
     const idleSeconds = route.listener.idleTimeoutSeconds > 0 ? route.listener.idleTimeoutSeconds : 300;
     this.idleMs = idleSeconds * 1000;
     clearInterval(this.sweeper);
@@ -122,6 +131,16 @@ class DatagramListener implements UdpListener {
   /** Called by a closing session's frontend. */
   forget(session: UdpSession): void {
     this.all.delete(session);
+  }
+
+  /** Moves every session to `pool` when its server is still a member there, closes it otherwise. */
+  private carrySessions(pool: PoolRuntime | null): void {
+    for (const session of this.all) {
+      const old = session.member.config;
+      const next = pool !== null && pool.config.id === session.pool.config.id ? pool.byId(old.id) : undefined;
+      if (next !== undefined && sameServer(next.config, old)) session.moveTo(pool!, next);
+      else session.close(); // deleting the current entry of a Set while iterating it is safe
+    }
   }
 
   private receive(frontend: Frontend, datagram: Buffer, address: string, port: number): void {
