@@ -25,7 +25,7 @@ const agent = () => {
 };
 
 describe("sticky sessions: load balancer cookie", () => {
-  it("sets ELBSESSION once and routes ~100 requests carrying it to the same member", async () => {
+  it("sets ELBSESSION, refreshes it on every response, and routes ~100 requests carrying it to the same member", async () => {
     const { proxy } = await stickySetup({ type: "HTTP_COOKIE", cookieName: null, durationMinutes: 20 });
     const first = await request(proxy.port);
     const setCookie = first.headers["set-cookie"]?.[0] ?? "";
@@ -36,7 +36,8 @@ describe("sticky sessions: load balancer cookie", () => {
     for (let i = 0; i < 100; i++) {
       const res = await request(proxy.port, { agent: ag, headers: { Cookie: `theme=dark; ${cookie}` } });
       bodies.add(res.body);
-      expect(res.headers["set-cookie"]).toBeUndefined();
+      // Re-issued with the full Max-Age, so stickiness lasts durationMinutes after the last use.
+      expect(res.headers["set-cookie"]).toEqual([setCookie]);
     }
     expect(bodies).toEqual(new Set([first.body]));
     // Without the cookie the balancer spreads requests again.

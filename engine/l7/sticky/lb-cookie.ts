@@ -17,9 +17,14 @@ export function lbCookieToken(poolId: string, memberId: string): string {
 }
 
 /**
- * Load balancer cookie: the first response carries `Set-Cookie: ELBSESSION=<token>; Max-Age=<duration>;
- * Path=/; HttpOnly`; later requests carrying it go to that member while it is available, otherwise
- * the balancer picks another and the cookie is re-issued for it.
+ * Load balancer cookie: every response carries `Set-Cookie: ELBSESSION=<token>; Max-Age=<duration>;
+ * Path=/; HttpOnly` for the member that served it; requests carrying it go to that member while it is
+ * available, otherwise the balancer picks another and the cookie names that one instead.
+ * Re-issuing on every response (not only the first) is what makes the duration count from the last
+ * use rather than from the first response, the way an idle timeout should: a client active all day
+ * keeps its member, one idle for `durationMinutes` loses it. It costs nothing per request beyond the
+ * bytes: the header lines are built once per route and the token carries no time, so it stays
+ * deterministic across workers and restarts.
  */
 export class LbCookiePolicy implements StickyPolicy {
   private readonly byToken = new Map<string, MemberRuntime>();
@@ -45,7 +50,7 @@ export class LbCookiePolicy implements StickyPolicy {
     return null;
   }
 
-  onResponse(_response: unknown, member: MemberRuntime, stuck: boolean): string {
-    return stuck ? "" : (this.setCookie.get(member) ?? "");
+  onResponse(_response: unknown, member: MemberRuntime, _stuck: boolean): string {
+    return this.setCookie.get(member) ?? "";
   }
 }
