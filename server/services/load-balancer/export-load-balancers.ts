@@ -15,7 +15,11 @@ export interface ExportedFile {
   fileName: string;
 }
 
-const csvCell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+/** A CSV cell: quoted when needed; a leading = + - @ tab or CR is escaped with ' so spreadsheets never run it as a formula. */
+function csvCell(raw: string): string {
+  const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
 
 /** Exports every load balancer matching the list's current filter (all pages) as .xlsx or .csv. */
 export async function exportLoadBalancers(ctx: ServiceContext, rawFilters: unknown, format: ExportFormat, now = new Date()): Promise<ExportedFile> {

@@ -216,5 +216,9 @@ describe("list and export", () => {
     expect(rows[1]).toContain("127.10.9.9");
     const csv = await exportLoadBalancers(bed.ctx, {}, "csv");
     expect(csv.body.toString("utf8")).toMatch(/filter-me,/);
+    // A description that looks like a formula is exported as text, not run by the spreadsheet.
+    await createLoadBalancer(bed.ctx, { ...base(), name: "formula", description: "=HYPERLINK(1)" });
+    const escaped = await exportLoadBalancers(bed.ctx, { name: "formula" }, "csv");
+    expect(escaped.body.toString("utf8")).toContain(",'=HYPERLINK(1),");
   });
 });
