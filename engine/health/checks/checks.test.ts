@@ -72,7 +72,7 @@ describe("HTTP check", () => {
     // A control character in the Host header: http.request throws synchronously.
     expect(await httpCheck(local(port), monitor({ protocol: "HTTP", domainName: "bad\u0001host", timeoutSeconds: 10 }), signal)).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(timers()).toBe(before);
+    expect(timers()).toBeLessThanOrEqual(before); // ≤: a timer of an earlier test may have ended meanwhile
   });
 
   it("is unhealthy when nothing listens", async () => {
