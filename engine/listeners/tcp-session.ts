@@ -1,4 +1,6 @@
 import net from "node:net";
+import { copyOf, latin1 } from "../l7/http1/bytes";
+import { readInto } from "../l7/socket-reader";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 
 /** Per-session settings, read from the handler's current route when the session starts. */
@@ -10,24 +12,48 @@ export interface TcpSessionOptions {
 }
 
 /**
- * One proxied TCP connection: client ⇄ backend member, full duplex with backpressure (stream.pipe
- * both ways), half-close forwarded (FIN from one side ends the other side's write half, the opposite
- * direction keeps flowing), idle timeout on the client socket (it sees bytes in both directions).
+ * One read buffer shared by every L4 socket, both directions: reads are handled synchronously and
+ * each chunk is copied before it is written on, so nothing refers to it after the callback.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/** Chunks up to this size are forwarded as latin1 strings (Node writes those from a stack copy). */
+const STRING_COPY_BYTES = 16 * 1024;
+
+/** Writes a private copy of buf[0, n) to `to` (a latin1 string when small, else a Buffer); false = buffer full. */
+function forward(to: net.Socket, buf: Buffer, n: number): boolean {
+  return n <= STRING_COPY_BYTES ? to.write(latin1(buf, 0, n), "latin1") : to.write(copyOf(buf, 0, n));
+}
+
+/**
+ * One proxied TCP connection: client ⇄ backend member, full duplex. Each side reads into the
+ * shared buffer (no Readable stream, no allocation per read) and its bytes are written to the
+ * other side at once; a write that returns false pauses the reading side until the writer drains
+ * (backpressure). Half-close is forwarded (FIN from one side ends the other side's write half,
+ * the opposite direction keeps flowing). Every read bumps `progress`; the handler's idle sweep
+ * closes sessions whose progress stood still for idleMs (no per-socket timer refreshed per chunk).
  * A failed or timed-out backend connect retries the next available member, at most once per member.
  */
 export class TcpSession {
+  /** Bumped by every read in either direction; watched by the idle sweep. */
+  progress = 0;
+  /** Progress value and time the idle sweep last saw it change. */
+  seenProgress = -1;
+  idleSince = 0;
+  /** Backend connected: bytes flow and the idle timeout applies. */
+  connected = false;
   private readonly clientIp: string;
   private backend: net.Socket | null = null;
   private member: MemberRuntime | null = null;
   private tried: Set<MemberRuntime> | undefined;
   private attempts = 0;
-  private connected = false;
   private clientClosed = false;
+  private clientEnded = false;
 
   constructor(
     private readonly client: net.Socket,
     private readonly pool: PoolRuntime,
-    private readonly options: TcpSessionOptions,
+    readonly options: TcpSessionOptions,
     private readonly onDone: (session: TcpSession) => void,
   ) {
     this.clientIp = client.remoteAddress ?? "";
@@ -35,7 +61,8 @@ export class TcpSession {
     client.setNoDelay(true);
     client.on("error", this.abort);
     client.on("close", this.onClientClose);
-    client.on("timeout", this.abort);
+    client.on("end", this.onClientEnd);
+    client.on("drain", this.onClientDrain);
     this.connect(pool.pick(this.clientIp));
   }
 
@@ -50,23 +77,67 @@ export class TcpSession {
     this.attempts++;
     this.member = member;
     this.pool.acquire(member);
-    const backend = net.connect({ host: member.config.address, port: member.config.port, allowHalfOpen: true, noDelay: true });
+    const backend = net.connect({
+      host: member.config.address,
+      port: member.config.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: this.onBackendRead },
+    });
     this.backend = backend;
     backend.setTimeout(this.options.connectTimeoutMs);
     backend.on("connect", this.onBackendConnect);
     backend.on("timeout", this.onBackendTimeout);
     backend.on("error", this.onBackendError);
     backend.on("close", this.onBackendClose);
+    backend.on("end", this.onBackendEnd);
+    backend.on("drain", this.onBackendDrain);
   }
 
   private readonly onBackendConnect = (): void => {
-    const { client, backend } = this;
+    const backend = this.backend;
     if (backend === null) return;
     this.connected = true;
+    this.seenProgress = this.progress;
+    this.idleSince = Date.now();
     backend.setTimeout(0);
-    client.setTimeout(this.options.idleMs);
-    client.pipe(backend);
-    backend.pipe(client);
+    readInto(this.client, READ_BUFFER, this.onClientRead);
+  };
+
+  /** Client bytes → backend; a full backend buffer pauses the client. */
+  private readonly onClientRead = (nread: number, buf: Buffer): void => {
+    this.progress++;
+    const backend = this.backend;
+    if (backend === null || backend.destroyed) return; // backend gone: discard (see finishClient)
+    if (!forward(backend, buf, nread)) this.client.pause();
+  };
+
+  /** Backend bytes → client; a full client buffer pauses the backend. */
+  private readonly onBackendRead = (nread: number, buf: Buffer): boolean => {
+    this.progress++;
+    const client = this.client;
+    if (client.destroyed) return true;
+    if (!forward(client, buf, nread)) this.backend?.pause();
+    return true;
+  };
+
+  private readonly onBackendDrain = (): void => {
+    if (!this.clientEnded) this.client.resume();
+  };
+
+  private readonly onClientDrain = (): void => {
+    this.backend?.resume();
+  };
+
+  /** Client FIN: forward it to the backend once everything before it is written. */
+  private readonly onClientEnd = (): void => {
+    this.clientEnded = true;
+    this.backend?.end();
+  };
+
+  /** Backend FIN: forward it to the client; the client may keep sending. */
+  private readonly onBackendEnd = (): void => {
+    this.client.end();
   };
 
   private readonly onBackendTimeout = (): void => {

@@ -65,6 +65,38 @@ describe("TCP listener handler", () => {
     await waitFor(() => receivedByBackend === 1024 * 1024, 3000, "backend to read the client's data");
   });
 
+  it("applies backpressure: a client that does not read stalls the backend, then gets every byte", async () => {
+    const total = 64 * 1024 * 1024;
+    let written = 0;
+    const server = net.createServer((socket) => {
+      socket.on("error", () => {});
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (written < total) {
+          written += chunk.length;
+          if (written >= total) socket.end(chunk);
+          else if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const { port } = await proxyTo([(server.address() as net.AddressInfo).port]);
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    socket.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(written).toBeLessThan(total / 2); // kernel buffers hold a few MB; the proxy must not hoard the rest
+    let received = 0;
+    await new Promise<void>((resolve, reject) => {
+      socket.on("data", (c: Buffer) => (received += c.length));
+      socket.on("end", resolve);
+      socket.on("error", reject);
+      socket.resume();
+    });
+    expect(received).toBe(total);
+  });
+
   it("retries the next member when a connect fails", async () => {
     const live = await startTcpBackend("live");
     cleanups.push(() => live.close());
@@ -102,6 +134,23 @@ describe("TCP listener handler", () => {
     expect(took).toBeGreaterThan(900);
     expect(took).toBeLessThan(2500);
     await waitFor(() => backend.open.size === 0, 1000, "backend side closed");
+  });
+
+  it("keeps a connection that moves a byte more often than idleTimeoutSeconds", async () => {
+    const backend = await startTcpBackend("busy", 0, false);
+    cleanups.push(() => backend.close());
+    const { port } = await proxyTo([backend.port], 1);
+    const socket = net.connect(port, "127.0.0.1");
+    let closed = false;
+    socket.on("data", () => {});
+    socket.on("error", () => {});
+    socket.on("close", () => (closed = true));
+    for (let i = 0; i < 8; i++) {
+      socket.write("x");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(closed).toBe(false); // 2.4 s open with a 1 s idle timeout
+    await new Promise((r) => socket.once("close", r)); // then idle: closed
   });
 
   it("drain waits for open sessions, then cuts them at the grace period", async () => {
