@@ -1,6 +1,7 @@
 // The console's HTTP server: Next.js behind a plain node:http server, so the client address recorded in
 // audit traces comes from the socket. A client's own X-Forwarded-For is discarded unless the connection
-// comes from a proxy listed in ELB_TRUSTED_PROXIES (comma-separated IPs), whose chain is kept and extended.
+// comes from a proxy listed in ELB_TRUSTED_PROXIES (comma-separated IPs), whose chain is kept and extended;
+// X-Forwarded-Proto likewise.
 import http from "node:http";
 import next from "next";
 
@@ -18,7 +19,10 @@ await app.prepare();
 const server = http.createServer((req, res) => {
   const peer = peerOf(req);
   const claimed = req.headers["x-forwarded-for"];
-  req.headers["x-forwarded-for"] = trusted.has(peer) && claimed ? `${claimed}, ${peer}` : peer;
+  const fromTrustedProxy = trusted.has(peer);
+  req.headers["x-forwarded-for"] = fromTrustedProxy && claimed ? `${claimed}, ${peer}` : peer;
+  // The session cookie is Secure only when the browser really talks HTTPS (here, or at a trusted proxy).
+  if (!fromTrustedProxy || !req.headers["x-forwarded-proto"]) req.headers["x-forwarded-proto"] = req.socket.encrypted ? "https" : "http";
   delete req.headers["x-real-ip"];
   handle(req, res);
 });
