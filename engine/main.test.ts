@@ -1,9 +1,11 @@
 import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readLines, writeLine } from "./control/ndjson";
 import type { EngineToConsole } from "./snapshot/ipc.types";
 import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
@@ -168,5 +170,45 @@ describe("engine process", () => {
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+
+  it("answers on its control socket (0600, stale file replaced), without IPC; a second engine on the folder exits 75", async () => {
+    const state = path.join(dir, "state-control");
+    const port = await freePort();
+    await mkdir(state, { recursive: true });
+    await writeFile(path.join(state, "control.sock"), "stale"); // left by an engine killed with SIGKILL
+    const spawnEngine = () => {
+      const child = spawn(process.execPath, [entry], { env: { ...process.env, ELB_ENGINE_STATE_DIR: state }, stdio: ["ignore", "ignore", "pipe"], detached: true });
+      children.push(child);
+      let stderr = "";
+      child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+      return { child, stderr: () => stderr, exited: new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))) };
+    };
+    const first = spawnEngine();
+    await waitFor(() => first.stderr().includes("ready"), 5000, "ready");
+    expect((await stat(path.join(state, "control.sock"))).mode & 0o777).toBe(0o600);
+    expect((await readFile(path.join(state, "engine.pid"), "utf8")).trim()).toBe(String(first.child.pid));
+
+    const socket = net.connect(path.join(state, "control.sock"));
+    const messages: EngineToConsole[] = [];
+    readLines(socket, (m) => messages.push(m as EngineToConsole));
+    await waitFor(() => messages.some((m) => m.type === "ready" && m.pid === first.child.pid), 3000, "ready on connect");
+    writeLine(socket, { type: "snapshot", snapshot: snapshot(4, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])]) });
+    await waitFor(() => messages.some((m) => m.type === "applied" && m.version === 4), 3000, "applied");
+    expect(await tcpHello(port)).toBe("backend-a");
+    writeLine(socket, { type: "ping", nonce: 9 });
+    await waitFor(() => messages.some((m) => m.type === "pong" && m.nonce === 9 && m.version === 4), 3000, "pong");
+
+    const second = spawnEngine();
+    expect(await second.exited).toBe(75);
+    expect(second.stderr()).toContain("another engine is running");
+    expect(await tcpHello(port)).toBe("backend-a"); // the first one is untouched
+
+    socket.destroy(); // a console going away does not stop the engine
+    await new Promise((r) => setTimeout(r, 200));
+    expect(first.child.exitCode).toBeNull();
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    await expect(stat(path.join(state, "control.sock"))).rejects.toThrow(); // removed on a clean exit
   });
 });

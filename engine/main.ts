@@ -1,20 +1,25 @@
 /**
  * Engine process entry (bundled to dist/engine/main.js by scripts/build-engine.mjs).
  *
- * Forked by the console's supervisor: talks over the IPC channel (ConsoleToEngine in,
- * EngineToConsole out), persists the last applied snapshot (with its epoch) to
+ * Started by the console's supervisor as a detached process that outlives the console: talks over the
+ * control socket $ELB_ENGINE_STATE_DIR/control.sock (newline-delimited JSON, mode 0600; every new
+ * connection first gets "ready") and, when forked with one, over the IPC channel too — the same
+ * ConsoleToEngine in, EngineToConsole out on both. One engine per state folder: a second one exits
+ * with code 75 (see control/control-server.ts). It persists the last applied snapshot (with its epoch) to
  * $ELB_ENGINE_STATE_DIR/snapshot.json and applies it on start, before "ready", so it serves without
  * the console. A snapshot from another epoch than the held one (the console switched database or
  * restored a backup) is applied whatever its version.
  *
  * Environment (all optional):
- * - ELB_ENGINE_STATE_DIR: folder for snapshot.json; unset = no persistence.
+ * - ELB_ENGINE_STATE_DIR: folder for snapshot.json, control.sock and engine.pid; unset = no persistence, no control socket.
  * - ELB_ENGINE_SNAPSHOT_FILE: standalone mode (benchmarks, ops): apply this snapshot file at start.
  * - ELB_ENGINE_EXIT_WITH_PARENT=1: exit when the IPC channel closes (console died); default keep serving.
  * - ELB_ENGINE_DRAIN_MS: grace for connections on SIGTERM/SIGINT; default 3000 (the supervisor kills at 5 s).
  * - ELB_ENGINE_HEALTH_REPORT_MS: period of the full health report; default 10000.
  */
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { EXIT_STATE_DIR_LOCKED, PID_FILE_NAME, acquireStateDirLock, startControlServer, type ControlServer } from "./control/control-server";
 import { EngineRuntime } from "./runtime/engine-runtime";
 import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./runtime/snapshot-store";
 import type { ConsoleToEngine, EngineToConsole } from "./snapshot/ipc.types";
@@ -30,9 +35,14 @@ const startedAt = Date.now();
 
 const log = (message: string): void => void process.stderr.write(`[engine ${process.pid}] ${message}\n`);
 
-/** Sends to the console when there is one and it is still connected. */
+let control: ControlServer | null = null;
+/** "ready" once started (sent to every console that connects afterwards), null before. */
+let readyMessage: (() => EngineToConsole) | null = null;
+
+/** Sends to every connected console: the IPC parent, if any, and the control socket's clients. */
 function send(message: EngineToConsole): void {
   if (process.send !== undefined && process.connected) process.send(message);
+  control?.broadcast(message);
 }
 
 let healthTimer: NodeJS.Timeout | undefined;
@@ -68,8 +78,7 @@ async function applySnapshot(snapshot: Snapshot): Promise<void> {
   if (result.applied) scheduleHealthReport();
 }
 
-// Registered before anything async: a snapshot sent right after fork must not be missed.
-process.on("message", (message: ConsoleToEngine) => {
+function onConsoleMessage(message: ConsoleToEngine): void {
   if (message?.type === "snapshot") {
     if (isSnapshot(message.snapshot)) void applySnapshot(message.snapshot);
     else log("ignored a malformed snapshot message (an epoch string, a version, a hash, listeners and pools are required)");
@@ -77,7 +86,9 @@ process.on("message", (message: ConsoleToEngine) => {
     const uptimeSeconds = Math.floor((Date.now() - startedAt) / 1000);
     send({ type: "pong", nonce: message.nonce, pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash, uptimeSeconds });
   }
-});
+}
+// Registered before anything async: a snapshot sent right after fork must not be missed.
+process.on("message", onConsoleMessage);
 
 process.on("disconnect", () => {
   if (env.ELB_ENGINE_EXIT_WITH_PARENT === "1") void shutdown("console disconnected");
@@ -98,7 +109,28 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 // A data plane should not drop every connection for one bug in one of them: log and keep serving.
 process.on("uncaughtException", (err) => log(`uncaught: ${err.stack ?? err.message}`));
 
+/** Takes the state folder (or exits if another engine holds it) and opens the control socket. */
+async function openControl(stateDir: string): Promise<void> {
+  const lock = await acquireStateDirLock(stateDir);
+  if (lock === null) {
+    log(`another engine is running on ${stateDir}; exiting`);
+    process.exit(EXIT_STATE_DIR_LOCKED);
+  }
+  const pidFile = path.join(stateDir, PID_FILE_NAME);
+  try {
+    control = await startControlServer({ stateDir, onMessage: onConsoleMessage, hello: () => readyMessage?.() ?? null, log });
+  } catch (err) {
+    log(`control socket ${path.join(stateDir, "control.sock")} unavailable: ${(err as Error).message}`);
+  }
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.on("exit", () => {
+    control?.close();
+    rmSync(pidFile, { force: true });
+  });
+}
+
 async function start(): Promise<void> {
+  if (env.ELB_ENGINE_STATE_DIR) await openControl(env.ELB_ENGINE_STATE_DIR);
   const source = env.ELB_ENGINE_SNAPSHOT_FILE ?? stateFile;
   if (source !== null) {
     try {
@@ -108,8 +140,9 @@ async function start(): Promise<void> {
       log(`cannot apply ${source}: ${(err as Error).message}`);
     }
   }
-  if (process.send !== undefined) setInterval(() => send({ type: "health", members: runtime.healthReport() }), healthReportMs).unref();
-  send({ type: "ready", pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash });
+  if (process.send !== undefined || control !== null) setInterval(() => send({ type: "health", members: runtime.healthReport() }), healthReportMs).unref();
+  readyMessage = () => ({ type: "ready", pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash });
+  send(readyMessage());
   log(`ready, snapshot version ${runtime.version}${runtime.epoch === "" ? "" : ` (epoch ${runtime.epoch})`}`);
 }
 
