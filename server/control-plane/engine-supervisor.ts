@@ -1,5 +1,10 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { EventEmitter } from "node:events";
+import net from "node:net";
+import path from "node:path";
+import { EXIT_STATE_DIR_LOCKED, controlSocketPath } from "@/engine/control/control-server";
+import { readLines, writeLine } from "@/engine/control/ndjson";
 import type { ConsoleToEngine, EngineToConsole, ListenerError, MemberHealthReport } from "@/engine/snapshot/ipc.types";
 import type { Snapshot } from "@/engine/snapshot/snapshot.types";
 
@@ -7,7 +12,7 @@ import type { Snapshot } from "@/engine/snapshot/snapshot.types";
 export interface EngineSupervisorOptions {
   /** Built engine entry, e.g. dist/engine/main.js. */
   entry: string;
-  /** Folder where the engine keeps its last applied snapshot. */
+  /** Folder where the engine keeps its last applied snapshot and its control socket. */
   stateDir: string;
   /** First restart delay; doubles per crash up to maxBackoffMs. Default 500 ms. */
   initialBackoffMs?: number;
@@ -17,6 +22,17 @@ export interface EngineSupervisorOptions {
   stableAfterMs?: number;
   /** Liveness ping period. Default 5 s. */
   pingIntervalMs?: number;
+  /** An engine silent for this long is killed and restarted. Default max(3 pings, 3 s). */
+  pingTimeoutMs?: number;
+  /** How long a started engine may take to open its control socket. Default 15 s. */
+  startTimeoutMs?: number;
+  /**
+   * Stop the engine in stop() and tie it to this process (it exits when the console dies), as before
+   * detached engines. Default false: the engine outlives the console, which adopts it on its next start.
+   */
+  stopEngineOnStop?: boolean;
+  /** Engine output (appended). Default `${stateDir}/engine.log`. */
+  logFile?: string;
   /** Extra environment for the engine. */
   env?: Record<string, string>;
 }
@@ -29,24 +45,77 @@ export interface EngineStatus {
   version: number;
   hash: string;
   restarts: number;
-  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  /** code/signal are known only for an engine this console started; an adopted one gives only `reason`. */
+  lastExit: { code: number | null; signal: string | null; at: string; reason?: string } | null;
   lastPongAt: string | null;
   uptimeSeconds: number | null;
   listenerErrors: ListenerError[];
+  /** True when this console found the engine already running (started by an earlier console). */
+  adopted?: boolean;
+}
+
+/** One engine process as seen by this supervisor: from connecting (or spawning) to losing it. */
+interface Incarnation {
+  /** The process when this supervisor started it (exit code and signal are then known). */
+  child: ChildProcess | null;
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  socket: net.Socket | null;
+  pid: number | null;
+  startedAt: number;
+  lastHeardAt: number;
+  over: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True while a process with this pid exists (and may be signalled by us). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Sends a signal to a process that may already be gone. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** Connects to a Unix socket; null when nobody listens there. */
+function connect(socketPath: string): Promise<net.Socket | null> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    const fail = () => {
+      socket.destroy();
+      resolve(null);
+    };
+    socket.once("error", fail);
+    socket.once("connect", () => {
+      socket.off("error", fail);
+      resolve(socket);
+    });
+  });
 }
 
 /**
- * Starts the engine as a separate Node process, restarts it with exponential backoff when it exits,
- * hands it snapshots, and collects what it reports (applied version, pong, member health).
- * Events: "ready" (pid), "applied" (version), "health" (reports), "exit".
+ * Supervises the engine process over its control socket (${stateDir}/control.sock). On start it adopts
+ * an engine already running on the state folder (a console restart drops no traffic) or starts one,
+ * detached, so it survives this process; it restarts the engine with exponential backoff when it exits
+ * or stops answering pings, hands it snapshots, and collects what it reports (applied version, pong,
+ * member health). Events: "ready" (pid), "applied" (version), "health" (reports), "pong", "exit".
  */
 export class EngineSupervisor extends EventEmitter {
-  private child: ChildProcess | null = null;
+  private current: Incarnation | null = null;
   private backoffMs: number;
-  private startedAt = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
-  private stopping = false;
+  private stopping = true;
   private latest: Snapshot | null = null;
   private nonce = 0;
   readonly health = new Map<string, MemberHealthReport>();
@@ -67,10 +136,15 @@ export class EngineSupervisor extends EventEmitter {
     this.backoffMs = options.initialBackoffMs ?? 500;
   }
 
-  /** Starts the engine process (idempotent). */
+  private get socketPath(): string {
+    return controlSocketPath(this.options.stateDir);
+  }
+
+  /** Adopts the running engine or starts one (idempotent). */
   start(): void {
+    if (!this.stopping) return;
     this.stopping = false;
-    if (!this.child) this.spawn();
+    void this.attach();
     this.pingTimer ??= setInterval(() => this.ping(), this.options.pingIntervalMs ?? 5000).unref();
   }
 
@@ -80,42 +154,125 @@ export class EngineSupervisor extends EventEmitter {
     this.send({ type: "snapshot", snapshot });
   }
 
-  /** Stops the engine (SIGTERM, then SIGKILL after 5 s) and supervision. */
-  async stop(): Promise<void> {
+  /**
+   * Ends supervision. The engine keeps running (the next console adopts it) unless `stopEngine`
+   * (default: options.stopEngineOnStop): then SIGTERM, and SIGKILL after 5 s.
+   */
+  async stop({ stopEngine = this.options.stopEngineOnStop ?? false }: { stopEngine?: boolean } = {}): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const killTimer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      child.once("exit", () => {
-        clearTimeout(killTimer);
-        resolve();
-      });
-      child.kill("SIGTERM");
-    });
+    const current = this.current;
+    this.current = null;
+    this.status.state = "stopped";
+    if (!current) return;
+    current.over = true;
+    current.socket?.destroy();
+    const pid = current.pid ?? current.child?.pid ?? null;
+    if (!stopEngine || pid === null || current.exit) return;
+    signal(pid, "SIGTERM");
+    if (!(await this.waitGone(current, pid, 5000))) {
+      signal(pid, "SIGKILL");
+      await this.waitGone(current, pid, 2000);
+    }
+    this.status.pid = null;
   }
 
-  private spawn(): void {
+  /** Connects to the engine on the state folder, or starts one and connects to it. */
+  private async attach(): Promise<void> {
+    this.restartTimer = null;
     this.status.state = this.status.restarts ? "restarting" : "starting";
-    const child = fork(this.options.entry, [], {
-      env: { ...process.env, ...this.options.env, ELB_ENGINE_STATE_DIR: this.options.stateDir },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      serialization: "json",
-    });
-    this.child = child;
-    this.startedAt = Date.now();
-    this.status.pid = child.pid ?? null;
-    child.on("message", (message: EngineToConsole) => this.onMessage(message));
-    child.on("error", (error) => console.error("[elb] engine process error:", error.message));
-    child.on("exit", (code, signal) => this.onExit(child, code, signal));
+    const existing = await connect(this.socketPath);
+    if (this.stopping || this.current) return void existing?.destroy();
+    if (existing) {
+      this.status.adopted = true;
+      return this.use(this.incarnation(null), existing);
+    }
+    this.status.adopted = false;
+    const current = this.incarnation(this.spawn());
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 15_000);
+    while (this.isCurrent(current)) {
+      const socket = await connect(this.socketPath);
+      if (!this.isCurrent(current)) return void socket?.destroy();
+      if (socket) return this.use(current, socket);
+      if (Date.now() > deadline) return this.lost(current, "the engine did not open its control socket in time", true);
+      await sleep(50);
+    }
   }
 
-  private onMessage(message: EngineToConsole): void {
+  private isCurrent(current: Incarnation): boolean {
+    return this.current === current && !current.over;
+  }
+
+  private incarnation(child: ChildProcess | null): Incarnation {
+    const now = Date.now();
+    const current: Incarnation = { child, exit: null, socket: null, pid: child?.pid ?? null, startedAt: now, lastHeardAt: now, over: false };
+    this.current = current;
+    this.status.pid = current.pid;
+    if (child) {
+      child.on("error", (error) => console.error("[elb] engine process error:", error.message));
+      child.once("exit", (code, signal) => {
+        // Our engine lost the race for the state folder to another one, which we use: not our concern.
+        if (current.child !== child) return;
+        current.exit = { code, signal };
+        void this.lost(current, "exited", false);
+      });
+    }
+    return current;
+  }
+
+  /** Starts the engine detached (own session, output to the log file) so it outlives this process. */
+  private spawn(): ChildProcess {
+    const { stateDir } = this.options;
+    const tied = this.options.stopEngineOnStop ?? false;
+    const logFile = this.options.logFile ?? path.join(stateDir, "engine.log");
+    mkdirSync(path.dirname(logFile), { recursive: true });
+    mkdirSync(stateDir, { recursive: true });
+    const out = openSync(logFile, "a", 0o600);
+    try {
+      const child = spawn(process.execPath, [this.options.entry], {
+        detached: true,
+        // Tied to the console: an IPC channel whose end (console exit, even SIGKILL) stops the engine.
+        stdio: tied ? ["ignore", out, out, "ipc"] : ["ignore", out, out],
+        serialization: "json",
+        env: {
+          ...process.env,
+          ...this.options.env,
+          ELB_ENGINE_STATE_DIR: stateDir,
+          ...(tied ? { ELB_ENGINE_EXIT_WITH_PARENT: "1" } : {}),
+        },
+      });
+      child.unref();
+      child.channel?.unref();
+      return child;
+    } finally {
+      closeSync(out);
+    }
+  }
+
+  private use(current: Incarnation, socket: net.Socket): void {
+    current.socket = socket;
+    current.lastHeardAt = Date.now();
+    socket.on("error", () => {});
+    socket.on("close", () => this.lost(current, "connection lost", false));
+    readLines(socket, (message) => {
+      if (current.over) return;
+      current.lastHeardAt = Date.now();
+      this.onMessage(current, message as EngineToConsole);
+    });
+  }
+
+  private onMessage(current: Incarnation, message: EngineToConsole): void {
     switch (message.type) {
       case "ready":
+        // Connected to another engine than the one we started (it won the state folder): use it.
+        if (current.child && current.child.pid !== message.pid) {
+          current.child = null;
+          this.status.adopted = true;
+        }
+        current.pid = message.pid;
         this.status.state = "running";
         this.status.pid = message.pid;
         this.status.version = message.version;
@@ -144,32 +301,68 @@ export class EngineSupervisor extends EventEmitter {
     }
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = null;
+  /**
+   * The engine is gone (exited, connection closed) or hung (`kill`): make sure the process is dead —
+   * so no two engines ever serve one state folder — then restart with backoff.
+   */
+  private async lost(current: Incarnation, reason: string, kill: boolean): Promise<void> {
+    if (current.over) return;
+    current.over = true;
+    current.socket?.destroy();
+    const pid = current.pid;
+    if (pid !== null && !current.exit) {
+      if (kill) signal(pid, "SIGKILL");
+      // Closing the socket comes with exiting; a draining engine takes up to ELB_ENGINE_DRAIN_MS (3 s).
+      else if (!(await this.waitGone(current, pid, 6000))) {
+        console.error(`[elb] engine ${pid} closed its control connection but did not exit: killing it`);
+        signal(pid, "SIGKILL");
+      }
+      await this.waitGone(current, pid, 2000);
+    }
+    if (this.current !== current) return;
+    this.current = null;
+    const exit = current.exit;
     this.status.pid = null;
-    this.status.lastExit = { code, signal, at: new Date().toISOString() };
-    this.emit("exit", { code, signal });
+    this.status.lastExit = exit
+      ? { code: exit.code, signal: exit.signal, at: new Date().toISOString() }
+      : { code: null, signal: null, at: new Date().toISOString(), reason };
+    this.emit("exit", { code: exit?.code ?? null, signal: exit?.signal ?? null, reason });
     if (this.stopping) {
       this.status.state = "stopped";
       return;
     }
-    const ranFor = Date.now() - this.startedAt;
+    const ranFor = Date.now() - current.startedAt;
     if (ranFor > (this.options.stableAfterMs ?? 60_000)) this.backoffMs = this.options.initialBackoffMs ?? 500;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
     this.status.state = "restarting";
-    this.status.restarts += 1;
-    console.error(`[elb] engine exited (code ${code}, signal ${signal}); restarting in ${delay} ms`);
-    this.restartTimer = setTimeout(() => this.spawn(), delay);
+    // An engine that found another one on the state folder did not crash: the next attempt adopts that one.
+    if (exit?.code !== EXIT_STATE_DIR_LOCKED) this.status.restarts += 1;
+    const what = exit ? `code ${exit.code}, signal ${exit.signal}` : reason;
+    console.error(`[elb] engine ${pid ?? ""} lost (${what}); restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => void this.attach(), delay);
+  }
+
+  /** Waits until the process is gone; false on timeout. Our own child is gone at its exit event. */
+  private async waitGone(current: Incarnation, pid: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (current.child?.pid === pid ? current.exit === null : alive(pid)) {
+      if (Date.now() > deadline) return false;
+      await sleep(25);
+    }
+    return true;
   }
 
   private ping(): void {
+    const current = this.current;
+    if (!current?.socket || current.over) return;
+    const timeout = this.options.pingTimeoutMs ?? Math.max(3 * (this.options.pingIntervalMs ?? 5000), 3000);
+    if (Date.now() - current.lastHeardAt > timeout) return void this.lost(current, `no answer for ${timeout} ms`, true);
     this.send({ type: "ping", nonce: ++this.nonce });
   }
 
   private send(message: ConsoleToEngine): void {
-    const child = this.child;
-    if (child?.connected) child.send(message, (error) => error && console.error("[elb] could not reach the engine:", error.message));
+    const socket = this.current?.socket;
+    if (socket && !this.current?.over) writeLine(socket, message);
   }
 }

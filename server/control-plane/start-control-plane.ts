@@ -29,7 +29,13 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const { db } = await getConnection();
   const entry = path.resolve(/*turbopackIgnore: true*/ process.env.ELB_ENGINE_ENTRY ?? path.join("dist", "engine", "main.js"));
   if (!existsSync(entry)) console.error(`[elb] engine entry ${entry} is missing: run "npm run build"`);
-  const supervisor = new EngineSupervisor({ entry, stateDir: path.join(dataDirectory(), "engine"), env: { ELB_ENGINE_EXIT_WITH_PARENT: "1" } });
+  // The engine outlives the console (a console restart adopts it and drops no connection) unless
+  // ELB_ENGINE_STOP_WITH_CONSOLE=1 (tests, or operators who want the old coupling).
+  const supervisor = new EngineSupervisor({
+    entry,
+    stateDir: path.join(dataDirectory(), "engine"),
+    stopEngineOnStop: process.env.ELB_ENGINE_STOP_WITH_CONSOLE === "1",
+  });
   let pending: Promise<number> | null = null;
   let again = false;
   const publishNow = async (): Promise<number> => {
