@@ -41,6 +41,7 @@ afterAll(async () => {
 
 function supervise(stateDir: string, options: Partial<EngineSupervisorOptions> = {}): EngineSupervisor {
   const supervisor = new EngineSupervisor({ entry, stateDir, initialBackoffMs: 100, pingIntervalMs: 200, ...options });
+  supervisor.on("spawn", (pid: number) => enginePids.add(pid));
   supervisor.on("ready", (pid: number) => enginePids.add(pid));
   supervisors.push(supervisor);
   return supervisor;

@@ -108,7 +108,8 @@ function connect(socketPath: string): Promise<net.Socket | null> {
  * an engine already running on the state folder (a console restart drops no traffic) or starts one,
  * detached, so it survives this process; it restarts the engine with exponential backoff when it exits
  * or stops answering pings, hands it snapshots, and collects what it reports (applied version, pong,
- * member health). Events: "ready" (pid), "applied" (version), "health" (reports), "pong", "exit".
+ * member health). Events: "spawn" (pid of a started process), "ready" (pid), "applied" (version),
+ * "health" (reports), "pong", "exit".
  */
 export class EngineSupervisor extends EventEmitter {
   private current: Incarnation | null = null;
@@ -246,6 +247,7 @@ export class EngineSupervisor extends EventEmitter {
       });
       child.unref();
       child.channel?.unref();
+      if (child.pid !== undefined) this.emit("spawn", child.pid);
       return child;
     } finally {
       closeSync(out);
