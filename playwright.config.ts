@@ -31,6 +31,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     acceptDownloads: true,
   },
+  // Kills an engine that outlived the console (engines run detached; see e2e/global-teardown.ts).
+  globalTeardown: "./e2e/global-teardown.ts",
   projects: [
     { name: "setup", testMatch: /global\.setup\.ts/ },
     { name: "console", dependencies: ["setup"], use: { storageState: path.join(dataDir, "admin-state.json") } },
@@ -40,7 +42,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/login`,
     timeout: 180_000,
     reuseExistingServer: false,
-    env: { PORT: String(port), ELB_DATA_DIR: dataDir, ELB_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD, DATABASE_URL: "" },
+    // The engine stops with the console (SIGTERM below, or the console dying) instead of outliving the run.
+    env: { PORT: String(port), ELB_DATA_DIR: dataDir, ELB_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD, DATABASE_URL: "", ELB_ENGINE_STOP_WITH_CONSOLE: "1" },
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stdout: "pipe",
     stderr: "pipe",
   },
