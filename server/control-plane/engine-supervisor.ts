@@ -5,54 +5,12 @@ import net from "node:net";
 import path from "node:path";
 import { EXIT_STATE_DIR_LOCKED, controlSocketPath } from "@/engine/control/control-server";
 import { readLines, writeLine } from "@/engine/control/ndjson";
-import type { ConsoleToEngine, EngineToConsole, ListenerError, MemberHealthReport } from "@/engine/snapshot/ipc.types";
+import type { ConsoleToEngine, EngineToConsole, MemberHealthReport } from "@/engine/snapshot/ipc.types";
+import type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
+import { alive, connect, signal, sleep } from "./engine-process";
 import type { Snapshot } from "@/engine/snapshot/snapshot.types";
 
-/** Options of the engine supervisor. */
-export interface EngineSupervisorOptions {
-  /** Built engine entry, e.g. dist/engine/main.js. */
-  entry: string;
-  /** Folder where the engine keeps its last applied snapshot and its control socket. */
-  stateDir: string;
-  /** First restart delay; doubles per crash up to maxBackoffMs. Default 500 ms. */
-  initialBackoffMs?: number;
-  /** Default 30 s. */
-  maxBackoffMs?: number;
-  /** A run longer than this resets the backoff. Default 60 s. */
-  stableAfterMs?: number;
-  /** Liveness ping period. Default 5 s. */
-  pingIntervalMs?: number;
-  /** An engine silent for this long is killed and restarted. Default max(3 pings, 3 s). */
-  pingTimeoutMs?: number;
-  /** How long a started engine may take to open its control socket. Default 15 s. */
-  startTimeoutMs?: number;
-  /**
-   * Stop the engine in stop() and tie it to this process (it exits when the console dies), as before
-   * detached engines. Default false: the engine outlives the console, which adopts it on its next start.
-   */
-  stopEngineOnStop?: boolean;
-  /** Engine output (appended). Default `${stateDir}/engine.log`. */
-  logFile?: string;
-  /** Extra environment for the engine. */
-  env?: Record<string, string>;
-}
-
-/** What the console knows about the engine process. */
-export interface EngineStatus {
-  state: "starting" | "running" | "restarting" | "stopped";
-  pid: number | null;
-  /** Snapshot version/hash the engine reports holding. */
-  version: number;
-  hash: string;
-  restarts: number;
-  /** code/signal are known only for an engine this console started; an adopted one gives only `reason`. */
-  lastExit: { code: number | null; signal: string | null; at: string; reason?: string } | null;
-  lastPongAt: string | null;
-  uptimeSeconds: number | null;
-  listenerErrors: ListenerError[];
-  /** True when this console found the engine already running (started by an earlier console). */
-  adopted?: boolean;
-}
+export type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
 
 /** One engine process as seen by this supervisor: from connecting (or spawning) to losing it. */
 interface Incarnation {
@@ -64,43 +22,6 @@ interface Incarnation {
   startedAt: number;
   lastHeardAt: number;
   over: boolean;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** True while a process with this pid exists (and may be signalled by us). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Sends a signal to a process that may already be gone. */
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
-
-/** Connects to a Unix socket; null when nobody listens there. */
-function connect(socketPath: string): Promise<net.Socket | null> {
-  return new Promise((resolve) => {
-    const socket = net.connect(socketPath);
-    const fail = () => {
-      socket.destroy();
-      resolve(null);
-    };
-    socket.once("error", fail);
-    socket.once("connect", () => {
-      socket.off("error", fail);
-      resolve(socket);
-    });
-  });
 }
 
 /**
