@@ -4,6 +4,7 @@ export * from "./sessions";
 export * from "./regions";
 export * from "./projects";
 export * from "./networks";
+export * from "./servers";
 export * from "./eips";
 export * from "./load-balancers";
 export * from "./listeners";
