@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { eipPools, eips, listeners, loadBalancers, members, pools, projects, regions, subnets, users, vpcs } from "@/db/schema";
+import { eipPools, eips, listeners, loadBalancers, members, pools, projects, regions, servers, subnets, users, vpcs } from "@/db/schema";
 
 /** Where the display name of each traced resource type lives (an EIP is named by its address). */
 const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn }> = {
@@ -11,6 +11,7 @@ const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn
   member: { table: members, id: members.id, name: members.name },
   vpc: { table: vpcs, id: vpcs.id, name: vpcs.name },
   subnet: { table: subnets, id: subnets.id, name: subnets.name },
+  server: { table: servers, id: servers.id, name: servers.name },
   eippool: { table: eipPools, id: eipPools.id, name: eipPools.name },
   eip: { table: eips, id: eips.id, name: eips.address },
   region: { table: regions, id: regions.id, name: regions.name },

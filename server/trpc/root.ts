@@ -14,6 +14,7 @@ import { listenerRouter } from "./routers/listener/router";
 import { poolRouter } from "./routers/pool/router";
 import { memberRouter } from "./routers/member/router";
 import { healthMonitorRouter } from "./routers/health-monitor/router";
+import { serverRouter } from "./routers/server/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -32,6 +33,7 @@ export const appRouter = createTRPCRouter({
   pool: poolRouter,
   member: memberRouter,
   healthMonitor: healthMonitorRouter,
+  server: serverRouter,
 });
 
 /** Type of the API, imported by the client. */
