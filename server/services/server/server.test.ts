@@ -74,14 +74,14 @@ describe("server inventory", () => {
     const elsewhere = { ...bed.ctx, scope: { ...bed.ctx.scope, regionId: region.id } };
     const [web1] = await listServers(bed.ctx, { subnetId: bed.subnetId });
     expect(await listServers(elsewhere, {})).toEqual([]);
-    await expectAppError(() => createServer(elsewhere, { subnetId: bed.subnetId, name: "x", address: "127.10.9.9" }), { code: "NOT_FOUND", field: "subnetId" }, allServers);
+    await expectAppError(() => createServer(elsewhere, { subnetId: bed.subnetId, name: "x", address: "127.10.9.9" }), { code: "NOT_FOUND", field: "subnetId", message: /Subnet/ }, allServers);
     await expectAppError(() => updateServer(elsewhere, { id: web1!.id, name: "x" }), { code: "NOT_FOUND", field: "id", message: /not found in this region/ }, allServers);
     await expectAppError(() => deleteServer(elsewhere, { id: web1!.id }), { code: "NOT_FOUND", field: "id", message: /not found in this region/ }, allServers);
   });
 
   it("deletes a server that is a backend server: the backend server stays; a subnet takes its servers with it", async () => {
     const [lb] = await bed.ctx.db.select().from(loadBalancers).where(eq(loadBalancers.name, "lb-vip"));
-    const [pool] = await bed.ctx.db.insert(pools).values({ loadBalancerId: lb!.id, name: "group", protocol: "HTTP", algorithm: "weighted_round_robin" }).returning();
+    const [pool] = await bed.ctx.db.insert(pools).values({ loadBalancerId: lb!.id, name: "group", protocol: "HTTP", algorithm: "ROUND_ROBIN" }).returning();
     await bed.ctx.db.insert(members).values({ poolId: pool!.id, name: "web-2", address: "127.10.200.10", port: 8080 });
     const web2 = (await listServers(bed.ctx, {})).find((s) => s.name === "web-2")!;
     expect(web2.memberCount).toBe(1);
