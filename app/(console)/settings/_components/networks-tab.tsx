@@ -1,5 +1,6 @@
 "use client";
 import { EipPoolSection } from "./eip-pool-section";
+import { ServerSection } from "./server-section";
 import { VpcSection } from "./vpc-section";
 
 /** VPCs with subnets, and EIP pools with EIPs, of the region selected in the top bar. */
@@ -11,6 +12,7 @@ export function NetworksTab() {
         127.0.0.0/8 range does).
       </p>
       <VpcSection />
+      <ServerSection />
       <EipPoolSection />
     </div>
   );
