@@ -29,12 +29,27 @@ export interface Snapshot {
   epoch: string;
   /** Monotonically increasing within an epoch; the engine ignores a same-epoch snapshot that is not newer. */
   version: number;
-  /** sha256 (hex) of the canonical JSON of `listeners` and `pools`; equal hash = nothing to change. */
+  /**
+   * sha256 (hex) of the canonical JSON of `listeners` and `pools` (and `addressLimits` when not empty);
+   * equal hash = nothing to change.
+   */
   hash: string;
   /** ISO time the console compiled it. */
   createdAt: string;
   listeners: SnapshotListener[];
   pools: SnapshotPool[];
+  /**
+   * Bandwidth limits of addresses (a public load balancer's EIP), one per address: traffic sent to
+   * clients through that address, by all listeners bound on it, shares the limit. Addresses not listed
+   * (private IPs) are unlimited. Absent in snapshots from before limits existed = none.
+   */
+  addressLimits?: SnapshotAddressLimit[];
+}
+
+/** The egress bandwidth of one address (an EIP's "Bandwidth"), 1–2000 Mbit/s. */
+export interface SnapshotAddressLimit {
+  address: string;
+  megabitsPerSecond: number;
 }
 
 /** A listener bound on every address of its load balancer (private IP, and EIP when bound). */

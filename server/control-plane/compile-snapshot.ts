@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Snapshot, SnapshotListener, SnapshotPool } from "@/engine/snapshot/snapshot.types";
+import type { Snapshot, SnapshotAddressLimit, SnapshotListener, SnapshotPool } from "@/engine/snapshot/snapshot.types";
 import type { ConfigRows } from "./load-config-rows";
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -7,7 +7,8 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
 /**
  * Compiles database rows into the engine's snapshot (plain data). Listeners bind on their load
  * balancer's private IP and, when bound, its EIP. Health checks that are disabled compile to null
- * (every member healthy); timeout is clamped to the interval (guide table 5-1).
+ * (every member healthy); timeout is clamped to the interval (guide table 5-1). Every bound EIP
+ * limits the traffic sent through its address to its bandwidth (`addressLimits`, sorted by address).
  */
 export function compileSnapshot(rows: ConfigRows, version: number, epoch: string, now = new Date()): Snapshot {
   const lbById = new Map(rows.loadBalancers.map((lb) => [lb.id, lb]));
@@ -29,6 +30,10 @@ export function compileSnapshot(rows: ConfigRows, version: number, epoch: string
         idleTimeoutSeconds: l.idleTimeoutSeconds,
       };
     });
+  const addressLimits: SnapshotAddressLimit[] = rows.eips
+    .filter((e) => e.loadBalancerId !== null && lbById.has(e.loadBalancerId))
+    .map((e) => ({ address: e.address, megabitsPerSecond: e.bandwidthMbit }))
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const pools: SnapshotPool[] = rows.pools.sort(byId).map((p) => {
     const monitor = rows.healthMonitors.find((h) => h.poolId === p.id && h.enabled);
     return {
@@ -58,10 +63,15 @@ export function compileSnapshot(rows: ConfigRows, version: number, epoch: string
         : null,
     };
   });
-  return { epoch, version, hash: snapshotHash(listeners, pools), createdAt: now.toISOString(), listeners, pools };
+  const hash = snapshotHash(listeners, pools, addressLimits);
+  return { epoch, version, hash, createdAt: now.toISOString(), listeners, pools, addressLimits };
 }
 
-/** sha256 of the canonical JSON of the configuration (version and time excluded). */
-export function snapshotHash(listeners: SnapshotListener[], pools: SnapshotPool[]): string {
-  return createHash("sha256").update(JSON.stringify({ listeners, pools })).digest("hex");
+/**
+ * sha256 of the canonical JSON of the configuration (version and time excluded). Address limits
+ * count only when there are some, so configurations without EIPs keep the hash they always had.
+ */
+export function snapshotHash(listeners: SnapshotListener[], pools: SnapshotPool[], addressLimits: SnapshotAddressLimit[] = []): string {
+  const config = addressLimits.length === 0 ? { listeners, pools } : { listeners, pools, addressLimits };
+  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
 }

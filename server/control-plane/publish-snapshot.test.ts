@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceTestBed, type ServiceTestBed } from "../services/test-support";
 import { createLoadBalancer } from "../services/load-balancer/create-load-balancer";
+import { modifyBandwidth } from "../services/load-balancer/modify-bandwidth";
 import { listeners } from "@/db/schema";
 import { buildNextSnapshot } from "./publish-snapshot";
 import { getDatabaseEpoch } from "./database-epoch";
@@ -29,6 +30,22 @@ describe("snapshot publishing", () => {
     const next = await buildNextSnapshot(bed.ctx.db);
     expect(next).toMatchObject({ changed: true, snapshot: { version: 2, epoch: first.snapshot.epoch } });
     expect(next.snapshot.listeners).toEqual([expect.objectContaining({ port: 7000, bindAddresses: [lb.privateIp], defaultPoolId: null })]);
+  });
+
+  it("limits each bound EIP address to its bandwidth; Modify Bandwidth publishes a new snapshot", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { networkType: "public", vpcId: bed.vpcId, subnetId: bed.subnetId, name: "public-bw", eip: { mode: "new", bandwidthMbit: 10 } });
+    const eip = lb.eip!.address;
+    await bed.ctx.db.insert(listeners).values({ loadBalancerId: lb.id, name: "l-bw", protocol: "TCP", port: 7100, portClass: "STREAM" });
+    const first = await buildNextSnapshot(bed.ctx.db);
+    expect(first.snapshot.listeners).toContainEqual(expect.objectContaining({ port: 7100, bindAddresses: [lb.privateIp, eip] }));
+    expect(first.snapshot.addressLimits).toContainEqual({ address: eip, megabitsPerSecond: 10 });
+    expect(first.snapshot.addressLimits!.some((l) => l.address === lb.privateIp)).toBe(false); // the private IP is not limited
+
+    await modifyBandwidth(bed.ctx, { id: lb.id, bandwidthMbit: 200 });
+    const next = await buildNextSnapshot(bed.ctx.db);
+    expect(next.changed).toBe(true);
+    expect(next.snapshot.version).toBe(first.snapshot.version + 1);
+    expect(next.snapshot.addressLimits).toContainEqual({ address: eip, megabitsPerSecond: 200 });
   });
 
   it("gives every database its own epoch, so versions from another database are not compared", async () => {
