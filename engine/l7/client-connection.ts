@@ -1,4 +1,5 @@
 import type net from "node:net";
+import type { TokenBucket } from "../limits/token-bucket";
 import { reportError, statusOf, type ProxyErrorKind } from "./errors";
 import { Exchange } from "./exchange";
 import { generatedResponse } from "./generated-response";
@@ -55,6 +56,8 @@ export class ClientConnection {
   constructor(
     readonly ctx: ProxyContext,
     readonly socket: net.Socket,
+    /** Bucket of the limited address (EIP) the client connected to: shapes response bytes; null = unlimited. */
+    readonly bandwidth: TokenBucket | null = null,
   ) {
     // We answer a request even after the client half-closes; we close our side ourselves.
     (socket as { allowHalfOpen: boolean }).allowHalfOpen = true;

@@ -14,6 +14,11 @@ import { Retry, retryDecision } from "./retry-policy";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
 
+/** Timer callback of a shaping hold (module level: no closure per connection or per chunk). */
+function releaseHeld(x: Exchange): void {
+  x.releaseHeld();
+}
+
 /**
  * One request/response exchange of a client connection (the object is reused for every request
  * of that connection): member choice (sticky cookie, else the balancer), acquire/release around
@@ -21,7 +26,9 @@ import type { UpstreamPool } from "./upstream-pool";
  * streams with backpressure both ways, 1xx forwarded, 101 turned into a tunnel. Failures before
  * any response byte are retried when safe (connect failure → another member; a reused keep-alive
  * connection that died → a fresh one, idempotent bodyless requests only), else answered through
- * errors.ts (502/503/504).
+ * errors.ts (502/503/504). On a limited address (EIP) backend bytes are shaped by its bucket before
+ * they are relayed (`shape`): the hold and the client's write backpressure both keep the backend
+ * paused, and it resumes only when neither does.
  */
 export class Exchange implements UpstreamOwner {
   // State shared with response-relay.ts (the response half); not for use outside engine/l7.
@@ -50,6 +57,9 @@ export class Exchange implements UpstreamOwner {
   private bodyBytesSent = 0;
   private responseSeen = false;
   private idempotent = false;
+  /** Backend bytes held back by bandwidth shaping (a private copy), and the timer relaying them. */
+  private held: Buffer | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly conn: ClientConnection) {}
 
@@ -112,7 +122,7 @@ export class Exchange implements UpstreamOwner {
   /** The client socket drained: resume the backend if it was paused for it. */
   onClientDrain(): void {
     const up = this.upstream;
-    if (up !== null && up.socket.isPaused()) up.socket.resume();
+    if (up !== null && this.held === null && up.socket.isPaused()) up.socket.resume(); // a shaping hold resumes it itself
   }
 
   /** A timer of the connection fired while this exchange owned it. */
@@ -130,6 +140,7 @@ export class Exchange implements UpstreamOwner {
 
   /** Releases everything (client gone, or abort). */
   cancel(): void {
+    if (this.held !== null) this.dropHeld();
     if (this.phase === P_IDLE || this.phase === P_DONE) return;
     this.phase = P_DONE;
     const up = this.upstream;
@@ -145,6 +156,12 @@ export class Exchange implements UpstreamOwner {
   onUpstreamData(chunk: Buffer): void {
     this.conn.progress++;
     this.responseSeen = true;
+    if (this.conn.bandwidth !== null && this.shape(chunk)) return;
+    this.relay(chunk);
+  }
+
+  /** Backend bytes → response head parsing, body relay or tunnel. */
+  private relay(chunk: Buffer): void {
     switch (this.phase) {
       case P_HEAD:
         readResponseHead(this, chunk);
@@ -158,6 +175,45 @@ export class Exchange implements UpstreamOwner {
     }
   }
 
+  /**
+   * Limited address (EIP): debits the chunk from the address's bucket; when that puts it in debt,
+   * keeps a private copy and pauses the backend until the debt is paid (true = held, relayed later).
+   */
+  private shape(chunk: Buffer): boolean {
+    const wait = this.conn.bandwidth!.take(chunk.length);
+    if (wait === 0 && this.held === null) return false;
+    const copy = copyOf(chunk, 0, chunk.length);
+    this.held = this.held === null ? copy : Buffer.concat([this.held, copy]); // read before the pause took effect
+    this.upstream?.socket.pause();
+    this.heldTimer ??= setTimeout(releaseHeld, wait > 0 ? wait : 1, this);
+    return true;
+  }
+
+  /** Shaping timer: relays the held bytes, then resumes the backend unless the client's buffer is full. */
+  releaseHeld(): void {
+    this.heldTimer = null;
+    const up = this.upstream;
+    if (!this.flushHeld() || up === null || this.upstream !== up) return; // response finished: its connection is back in its pool
+    if (up.socket.isPaused() && !this.conn.socket.writableNeedDrain) up.socket.resume();
+  }
+
+  /** Relays held bytes now (timer, or the backend ended / failed behind them); false = nothing was held. */
+  private flushHeld(): boolean {
+    const held = this.held;
+    if (held === null) return false;
+    this.dropHeld();
+    this.relay(held);
+    return true;
+  }
+
+  private dropHeld(): void {
+    this.held = null;
+    if (this.heldTimer !== null) {
+      clearTimeout(this.heldTimer);
+      this.heldTimer = null;
+    }
+  }
+
   onUpstreamDrain(): void {
     this.conn.progress++;
     const socket = this.conn.socket;
@@ -165,6 +221,7 @@ export class Exchange implements UpstreamOwner {
   }
 
   onUpstreamEnd(): void {
+    if (this.held !== null) this.flushHeld();
     if (this.phase === P_BODY && this.framer.mode === BodyMode.UNTIL_CLOSE) {
       this.framer.finishOnClose();
       this.reusable = false;
@@ -177,6 +234,7 @@ export class Exchange implements UpstreamOwner {
   }
 
   onUpstreamError(err: Error | null): void {
+    if (this.held !== null) this.flushHeld();
     const up = this.upstream;
     if (up === null) return;
     if (this.phase === P_TUNNEL && err === null) {
@@ -256,6 +314,7 @@ export class Exchange implements UpstreamOwner {
 
   /** Answers with a generated error response (nothing was sent to the client yet). */
   fail(kind: ProxyErrorKind, cause?: unknown): void {
+    if (this.held !== null) this.dropHeld();
     const up = this.upstream;
     this.upstream = null;
     up?.destroy();

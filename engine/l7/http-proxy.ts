@@ -1,4 +1,5 @@
 import type net from "node:net";
+import type { TokenBucket } from "../limits/token-bucket";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { ClientConnection } from "./client-connection";
 import { tickClock } from "./coarse-clock";
@@ -37,14 +38,14 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
     return this.connections.size;
   }
 
-  handle(socket: net.Socket): void {
+  handle(socket: net.Socket, bandwidth: TokenBucket | null = null): void {
     if (this.draining || socket.destroyed) {
       socket.destroy();
       return;
     }
     tickClock();
     if (this.sweepTimer === null) this.startSweep();
-    this.connections.add(new ClientConnection(this, socket));
+    this.connections.add(new ClientConnection(this, socket, bandwidth));
   }
 
   update(route: ListenerRoute): void {

@@ -1,6 +1,7 @@
 import type net from "node:net";
 import type { SnapshotListener } from "../snapshot/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
+import type { TokenBucket } from "../limits/token-bucket";
 
 /** What a listener forwards to: its config and its default backend server group (null = none yet). */
 export interface ListenerRoute {
@@ -14,8 +15,11 @@ export interface ListenerRoute {
  * snapshot changes the route: new connections and new requests use it, established ones keep going.
  */
 export interface ConnectionHandler {
-  /** Takes ownership of one accepted client socket. */
-  handle(socket: net.Socket): void;
+  /**
+   * Takes ownership of one accepted client socket. `bandwidth`: the bucket of the address it was
+   * accepted on when that address is limited (an EIP): bytes sent to this client are shaped by it.
+   */
+  handle(socket: net.Socket, bandwidth?: TokenBucket | null): void;
   /** Swaps the route for new connections/requests. */
   update(route: ListenerRoute): void;
   /** Stop taking requests: close idle connections now, let in-flight ones finish, resolve when all are closed (or after `graceMs`). */

@@ -1,6 +1,7 @@
 import net from "node:net";
 import { copyOf, latin1 } from "../l7/http1/bytes";
 import { readInto } from "../l7/socket-reader";
+import type { TokenBucket } from "../limits/token-bucket";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 
 /** Per-session settings, read from the handler's current route when the session starts. */
@@ -25,6 +26,15 @@ function forward(to: net.Socket, buf: Buffer, n: number): boolean {
   return n <= STRING_COPY_BYTES ? to.write(latin1(buf, 0, n), "latin1") : to.write(copyOf(buf, 0, n));
 }
 
+/** Why the backend is paused (bits): the client's write buffer is full / bandwidth shaping holds a chunk. */
+const PAUSE_WRITE = 1;
+const PAUSE_SHAPE = 2;
+
+/** Timer callback of a shaping hold (module level: no closure per session or per chunk). */
+function releaseHeld(session: TcpSession): void {
+  session.releaseHeld();
+}
+
 /**
  * One proxied TCP connection: client ⇄ backend member, full duplex. Each side reads into the
  * shared buffer (no Readable stream, no allocation per read) and its bytes are written to the
@@ -33,6 +43,9 @@ function forward(to: net.Socket, buf: Buffer, n: number): boolean {
  * the opposite direction keeps flowing). Every read bumps `progress`; the handler's idle sweep
  * closes sessions whose progress stood still for idleMs (no per-socket timer refreshed per chunk).
  * A failed or timed-out backend connect retries the next available member, at most once per member.
+ * Accepted on a limited address (an EIP), backend → client bytes are shaped by that address's
+ * bucket: a chunk that puts it in debt is held (one private copy, backend paused) until the debt is
+ * paid. Both pause reasons (client buffer full, shaping) compose: the backend resumes when neither holds.
  */
 export class TcpSession {
   /** Bumped by every read in either direction; watched by the idle sweep. */
@@ -49,12 +62,19 @@ export class TcpSession {
   private attempts = 0;
   private clientClosed = false;
   private clientEnded = false;
+  /** PAUSE_* bits: why the backend is paused (0 = reading). */
+  private backendPaused = 0;
+  /** Backend bytes held back by shaping, and the timer that sends them. */
+  private held: Buffer | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly client: net.Socket,
     private readonly pool: PoolRuntime,
     readonly options: TcpSessionOptions,
     private readonly onDone: (session: TcpSession) => void,
+    /** Bucket of the limited address the client connected to; null = unlimited. */
+    private readonly bandwidth: TokenBucket | null = null,
   ) {
     this.clientIp = client.remoteAddress ?? "";
     client.allowHalfOpen = true;
@@ -117,16 +137,57 @@ export class TcpSession {
     this.progress++;
     const client = this.client;
     if (client.destroyed) return true;
-    if (!forward(client, buf, nread)) this.backend?.pause();
+    if (this.bandwidth !== null) this.shape(nread, buf);
+    else if (!forward(client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
     return true;
   };
+
+  /** Limited address: forwards the chunk when the bucket covers it, else holds a copy until it does. */
+  private shape(nread: number, buf: Buffer): void {
+    const wait = this.bandwidth!.take(nread);
+    if (wait === 0 && this.held === null) {
+      if (!forward(this.client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
+      return;
+    }
+    const copy = copyOf(buf, 0, nread);
+    this.held = this.held === null ? copy : Buffer.concat([this.held, copy]); // bytes read before the pause took effect
+    this.pauseBackend(PAUSE_SHAPE);
+    this.heldTimer ??= setTimeout(releaseHeld, wait > 0 ? wait : 1, this);
+  }
+
+  /** Shaping timer: the held bytes go to the client; the backend resumes unless the client is full. */
+  releaseHeld(): void {
+    this.heldTimer = null;
+    this.backendPaused &= ~PAUSE_SHAPE;
+    if (!this.flushHeld()) this.backendPaused |= PAUSE_WRITE;
+    if (this.backendPaused === 0) this.backend?.resume();
+  }
+
+  /** Writes held bytes now (shaping timer, or the backend ended); false = client buffer full. */
+  private flushHeld(): boolean {
+    const held = this.held;
+    if (held === null) return true;
+    this.held = null;
+    if (this.heldTimer !== null) {
+      clearTimeout(this.heldTimer);
+      this.heldTimer = null;
+    }
+    const client = this.client;
+    return client.destroyed || client.writableEnded ? true : client.write(held);
+  }
+
+  private pauseBackend(reason: number): void {
+    this.backendPaused |= reason;
+    this.backend?.pause();
+  }
 
   private readonly onBackendDrain = (): void => {
     if (!this.clientEnded) this.client.resume();
   };
 
   private readonly onClientDrain = (): void => {
-    this.backend?.resume();
+    this.backendPaused &= ~PAUSE_WRITE;
+    if (this.backendPaused === 0) this.backend?.resume();
   };
 
   /** Client FIN: forward it to the backend once everything before it is written. */
@@ -137,6 +198,7 @@ export class TcpSession {
 
   /** Backend FIN: forward it to the client; the client may keep sending. */
   private readonly onBackendEnd = (): void => {
+    this.flushHeld();
     this.client.end();
   };
 
@@ -171,12 +233,15 @@ export class TcpSession {
   private finishClient(): void {
     const client = this.client;
     if (client.destroyed) return;
+    this.flushHeld();
     client.end();
     client.resume();
   }
 
   private readonly onClientClose = (): void => {
     this.clientClosed = true;
+    if (this.heldTimer !== null) clearTimeout(this.heldTimer);
+    this.heldTimer = this.held = null;
     const backend = this.backend;
     if (backend === null) return this.onDone(this);
     // Clean end: both directions finished, the backend flushes our FIN and closes by itself.

@@ -1,4 +1,5 @@
 import type net from "node:net";
+import type { TokenBucket } from "../limits/token-bucket";
 import type { ConnectionHandler, ListenerRoute } from "./listener.types";
 import { TcpSession, type TcpSessionOptions } from "./tcp-session";
 
@@ -43,13 +44,13 @@ class TcpHandler implements ConnectionHandler {
     this.update(route);
   }
 
-  handle(socket: net.Socket): void {
+  handle(socket: net.Socket, bandwidth: TokenBucket | null = null): void {
     const pool = this.route.pool;
     if (pool === null || this.draining) {
       socket.destroy();
       return;
     }
-    this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone));
+    this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone, bandwidth));
     if (this.sweepTimer === null) this.startSweep();
   }
 

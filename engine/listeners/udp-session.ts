@@ -1,5 +1,6 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import type { TokenBucket } from "../limits/token-bucket";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
@@ -9,6 +10,8 @@ const MAX_PENDING = 64;
 export interface UdpSessionOwner {
   /** The listener's socket for this bind address: replies leave from it, so their source is the listener address. */
   readonly socket: dgram.Socket;
+  /** Bucket of the listener address when it is limited (an EIP): replies beyond it are dropped. */
+  readonly bandwidth: TokenBucket | null;
   /** Called once when the session closes (idle, upstream error, eviction, listener close). */
   sessionClosed(session: UdpSession): void;
 }
@@ -93,6 +96,9 @@ export class UdpSession {
 
   private readonly onReply = (datagram: Buffer): void => {
     this.lastActive = Date.now();
-    this.owner.socket.send(datagram, this.clientPort, this.clientAddress);
+    const owner = this.owner;
+    const bandwidth = owner.bandwidth;
+    if (bandwidth !== null && !bandwidth.tryTake(datagram.length)) return; // over the EIP's bandwidth: dropped
+    owner.socket.send(datagram, this.clientPort, this.clientAddress);
   };
 }

@@ -1,5 +1,6 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import type { TokenBucket } from "../limits/token-bucket";
 import { sameServer } from "../pools/member-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerRoute } from "./listener.types";
@@ -13,8 +14,12 @@ export interface UdpListenerOptions {
 
 /** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
 export interface UdpListener {
-  /** Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). */
-  bind(address: string, port: number): Promise<void>;
+  /**
+   * Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). `bandwidth`: the
+   * address's bucket when it is limited (an EIP); replies beyond it are dropped (policing). Called
+   * again for an address already bound, it only swaps the bucket.
+   */
+  bind(address: string, port: number, bandwidth?: TokenBucket | null): Promise<void>;
   /** Stops receiving on one address and closes its sessions. */
   unbind(address: string): Promise<void>;
   /** Addresses currently bound. */
@@ -42,6 +47,7 @@ export function createUdpListener(route: ListenerRoute, options: UdpListenerOpti
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
 class Frontend implements UdpSessionOwner {
   readonly sessions = new Map<string, Map<number, UdpSession>>();
+  bandwidth: TokenBucket | null = null;
 
   constructor(
     readonly socket: dgram.Socket,
@@ -96,8 +102,12 @@ class DatagramListener implements UdpListener {
     this.sweeper.unref();
   }
 
-  async bind(address: string, port: number): Promise<void> {
-    if (this.frontends.has(address)) return;
+  async bind(address: string, port: number, bandwidth: TokenBucket | null = null): Promise<void> {
+    const bound = this.frontends.get(address);
+    if (bound !== undefined) {
+      bound.bandwidth = bandwidth;
+      return;
+    }
     const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
@@ -110,6 +120,7 @@ class DatagramListener implements UdpListener {
       throw err;
     });
     const frontend = new Frontend(socket, this);
+    frontend.bandwidth = bandwidth;
     socket.on("error", () => {}); // send errors to vanished clients are not the listener's problem
     socket.on("message", (datagram, rinfo) => this.receive(frontend, datagram, rinfo.address, rinfo.port));
     this.frontends.set(address, frontend);

@@ -1,4 +1,5 @@
 import { HealthRegistry } from "../health/health-registry";
+import { AddressLimits } from "../limits/address-limits";
 import type { ListenerRoute } from "../listeners/listener.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerError, MemberHealthReport } from "../snapshot/ipc.types";
@@ -43,11 +44,12 @@ export class EngineRuntime {
   private errors: ListenerError[] = [];
   private readonly listeners: ListenerSet;
   private readonly health: HealthRegistry;
+  private readonly limits = new AddressLimits();
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(options: EngineRuntimeOptions = {}) {
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories);
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
   }
 
@@ -108,6 +110,7 @@ export class EngineRuntime {
       listener,
       pool: listener.defaultPoolId === null ? null : (pools.get(listener.defaultPoolId) ?? null),
     }));
+    this.limits.apply(snapshot.addressLimits); // before binding: new sockets see the new buckets
     const errors = await this.listeners.apply(routes);
     for (const listener of snapshot.listeners) {
       if (listener.defaultPoolId !== null && !pools.has(listener.defaultPoolId)) {

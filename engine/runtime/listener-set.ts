@@ -1,4 +1,5 @@
 import type net from "node:net";
+import { AddressLimits } from "../limits/address-limits";
 import { createHttpHandler } from "../listeners/http";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { createTcpHandler } from "../listeners/tcp";
@@ -49,6 +50,8 @@ export class ListenerSet {
     /** How long a removed listener's connections may take to finish; default 30 s. */
     private readonly drainGraceMs = 30_000,
     private readonly factories = DEFAULT_HANDLER_FACTORIES,
+    /** Bandwidth buckets of limited addresses (EIPs), applied by the runtime before each `apply`. */
+    private readonly limits = new AddressLimits(),
   ) {}
 
   /** Applies the routes of a snapshot; resolves with the listeners that could not be (fully) applied. */
@@ -106,12 +109,14 @@ export class ListenerSet {
   private async bindAddresses(current: LiveListener, config: SnapshotListener): Promise<string[]> {
     const wanted = new Set(config.bindAddresses);
     const failures: string[] = [];
+    const limits = this.limits;
     const bind = async (address: string) => {
       try {
-        if (current.kind === "datagram") await current.udp.bind(address, config.port);
+        if (current.kind === "datagram") await current.udp.bind(address, config.port, limits.bucketFor(address));
         else if (!current.servers.has(address)) {
           const handler = current.handler;
-          current.servers.set(address, await listenStream(config.protocol, address, config.port, (s) => handler.handle(s)));
+          const accept = (s: net.Socket) => handler.handle(s, limits.bucketFor(address));
+          current.servers.set(address, await listenStream(config.protocol, address, config.port, accept));
         }
       } catch (err) {
         failures.push(`bind ${address}:${config.port} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
