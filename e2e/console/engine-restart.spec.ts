@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
+import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
 import { countAnswers, startNamedBackend } from "../fixtures/backends";
 
 /**
@@ -28,8 +28,7 @@ test("the console restarts a killed engine, which serves its snapshot again", as
     await add.getByRole("button", { name: "OK" }).click();
     await page.getByRole("tab", { name: "Backend Server Groups" }).click();
     const servers = page.getByRole("region", { name: "Backend Servers" });
-    await servers.getByRole("button", { name: "Add", exact: true }).click();
-    const addServers = page.getByRole("dialog", { name: "Add Backend Servers" });
+    const addServers = await openAddBackendServersManually(page);
     await addServers.getByLabel("IP Address").fill("127.0.0.1");
     await addServers.getByLabel("Backend Port").fill(String(backend.port));
     await addServers.getByRole("button", { name: "Finish" }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
+import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
 import { countAnswers, startNamedBackend } from "../fixtures/backends";
 
 /**
@@ -39,8 +39,7 @@ test("HTTP listener balances real traffic as configured in the console", async (
     // Backend Server Groups tab: Add two backend servers with weights 3 and 1.
     await page.getByRole("tab", { name: "Backend Server Groups" }).click();
     const servers = page.getByRole("region", { name: "Backend Servers" });
-    await servers.getByRole("button", { name: "Add", exact: true }).click();
-    const addServers = page.getByRole("dialog", { name: "Add Backend Servers" });
+    const addServers = await openAddBackendServersManually(page);
     await addServers.getByRole("button", { name: "+ Add Row" }).click();
     const fill = async (index: number, name: string, backendPort: number, weight: number) => {
       await addServers.getByLabel("Name", { exact: true }).nth(index).fill(name);
