@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
+import { addTcpListenerWithOneBackend, createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
 import { countAnswers, startNamedBackend } from "../fixtures/backends";
 
 /**
@@ -14,25 +14,8 @@ test("the console restarts a killed engine, which serves its snapshot again", as
     const name = uniqueName("e2e-restart");
     const row = await createLoadBalancerInConsole(page, { name, networkType: "Private network" });
     await row.getByRole("link", { name }).click();
-    const privateIp = (await page.getByLabel("Basic Information").innerText()).match(/127\.10\.\d+\.\d+/)![0];
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    await page.getByRole("tab", { name: "Listeners" }).click();
-    await page.getByRole("button", { name: "Add Listener" }).click();
-    const add = page.getByRole("dialog", { name: "Add Listener" });
-    await add.getByLabel("Frontend Protocol").selectOption("TCP");
-    await add.getByLabel("Frontend Port").fill(String(port));
-    await add.getByRole("button", { name: "Next" }).click();
-    await add.getByRole("button", { name: "Next" }).click();
-    await add.getByRole("switch", { name: "Enable Health Check" }).uncheck({ force: true });
-    await add.getByRole("button", { name: "Finish" }).click();
-    await add.getByRole("button", { name: "OK" }).click();
-    await page.getByRole("tab", { name: "Backend Server Groups" }).click();
-    const servers = page.getByRole("region", { name: "Backend Servers" });
-    const addServers = await openAddBackendServersManually(page);
-    await addServers.getByLabel("IP Address").fill("127.0.0.1");
-    await addServers.getByLabel("Backend Port").fill(String(backend.port));
-    await addServers.getByRole("button", { name: "Finish" }).click();
-    await expect(servers.getByRole("row").filter({ hasText: "127.0.0.1" })).toContainText("Health check disabled");
+    const privateIp = (await page.getByLabel("Basic Information", { exact: true }).innerText()).match(/127\.10\.\d+\.\d+/)![0];
+    const port = await addTcpListenerWithOneBackend(page, backend.port);
     const url = `http://${privateIp}:${port}/`;
     await expect.poll(() => countAnswers(url, 1).catch(() => ({})), { timeout: 10_000 }).toEqual({ survivor: 1 });
 

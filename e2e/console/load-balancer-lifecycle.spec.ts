@@ -44,7 +44,7 @@ test("load balancer lifecycle", async ({ page }) => {
   await expect(rowOf(page, privateName)).toContainText(eipAddress);
   await expect(rowOf(page, privateName)).toContainText("Public network");
   await rowOf(page, privateName).getByRole("link", { name: privateName }).click();
-  const basic = page.getByLabel("Basic Information");
+  const basic = page.getByLabel("Basic Information", { exact: true });
   await expect(basic).toContainText(eipAddress);
   await basic.getByRole("button", { name: "Unbind" }).click();
   await page.getByRole("dialog", { name: "Unbind EIP" }).getByRole("button", { name: "Yes" }).click();

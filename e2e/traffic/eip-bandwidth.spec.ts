@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
+import { addTcpListenerWithOneBackend, createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
 
 const PAYLOAD = Buffer.alloc(256 * 1024, 7);
 
@@ -36,24 +36,7 @@ test("EIP bandwidth set in the console limits traffic through the EIP", async ({
     const basic = await page.getByLabel("Basic Information", { exact: true }).innerText();
     const privateIp = basic.match(/127\.10\.\d+\.\d+/)![0];
     const eip = basic.match(/127\.20\.\d+\.\d+/)![0];
-    const port = 20000 + Math.floor(Math.random() * 20000);
-
-    await page.getByRole("tab", { name: "Listeners" }).click();
-    await page.getByRole("button", { name: "Add Listener" }).click();
-    const add = page.getByRole("dialog", { name: "Add Listener" });
-    await add.getByLabel("Frontend Protocol").selectOption("TCP");
-    await add.getByLabel("Frontend Port").fill(String(port));
-    await add.getByRole("button", { name: "Next" }).click();
-    await add.getByRole("button", { name: "Next" }).click();
-    await add.getByRole("switch", { name: "Enable Health Check" }).uncheck({ force: true });
-    await add.getByRole("button", { name: "Finish" }).click();
-    await add.getByRole("button", { name: "OK" }).click();
-    await page.getByRole("tab", { name: "Backend Server Groups" }).click();
-    const addServers = await openAddBackendServersManually(page);
-    await addServers.getByLabel("IP Address").fill("127.0.0.1");
-    await addServers.getByLabel("Backend Port").fill(String(backend.port));
-    await addServers.getByRole("button", { name: "Finish" }).click();
-    await expect(page.getByRole("region", { name: "Backend Servers" })).toContainText("Health check disabled");
+    const port = await addTcpListenerWithOneBackend(page, backend.port);
     await expect.poll(async () => (await download(privateIp, port).catch(() => ({ bytes: 0 }))).bytes, { timeout: 10_000 }).toBe(PAYLOAD.length);
 
     // 256 KiB at 1 Mbit/s takes about 2 s through the EIP; the private IP is not limited.

@@ -15,7 +15,7 @@ test("HTTP listener balances real traffic as configured in the console", async (
     const lbName = uniqueName("e2e-http");
     const row = await createLoadBalancerInConsole(page, { name: lbName, networkType: "Private network" });
     await row.getByRole("link", { name: lbName }).click();
-    const privateIp = (await page.getByLabel("Basic Information").innerText()).match(/127\.10\.\d+\.\d+/)![0];
+    const privateIp = (await page.getByLabel("Basic Information", { exact: true }).innerText()).match(/127\.10\.\d+\.\d+/)![0];
     const port = 20000 + Math.floor(Math.random() * 20000);
 
     // Add Listener: listener → new backend server group → health check (1 s interval, 2 retries).
