@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readLines, writeLine } from "./control/ndjson";
-import type { EngineToConsole } from "./snapshot/ipc.types";
+import { readLines, writeLine } from "./protocol/ndjson";
+import type { EngineToConsole } from "./protocol/ipc.types";
 import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
 

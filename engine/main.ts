@@ -19,11 +19,12 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { EXIT_STATE_DIR_LOCKED, PID_FILE_NAME, acquireStateDirLock, startControlServer, type ControlServer } from "./control/control-server";
+import { acquireStateDirLock, startControlServer, type ControlServer } from "./control/control-server";
+import { EXIT_STATE_DIR_LOCKED, PID_FILE_NAME } from "./protocol/control-socket";
 import { EngineRuntime } from "./runtime/engine-runtime";
 import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./runtime/snapshot-store";
-import type { ConsoleToEngine, EngineToConsole } from "./snapshot/ipc.types";
-import type { Snapshot } from "./snapshot/snapshot.types";
+import type { ConsoleToEngine, EngineToConsole } from "./protocol/ipc.types";
+import type { Snapshot } from "./protocol/snapshot.types";
 
 process.setSourceMapsEnabled(true);
 

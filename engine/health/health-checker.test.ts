@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startTcpBackend, waitFor, type TcpBackend } from "../test-support/backends";
 import { member, monitor, pool } from "../test-support/fixtures";
 import { createPoolRuntime } from "../pools/pool-runtime";
-import type { MemberHealthReport } from "../snapshot/ipc.types";
+import type { MemberHealthReport } from "../protocol/ipc.types";
 import { DEFAULT_CHECKS, PoolHealthChecker } from "./health-checker";
 import { HealthRegistry } from "./health-registry";
 

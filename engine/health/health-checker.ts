@@ -1,5 +1,5 @@
-import type { MemberHealthReport } from "../snapshot/ipc.types";
-import type { HealthCheckProtocol } from "../snapshot/snapshot.types";
+import type { MemberHealthReport } from "../protocol/ipc.types";
+import type { HealthCheckProtocol } from "../protocol/snapshot.types";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { HealthCheck } from "./checks/check.types";
 import { httpCheck } from "./checks/http";

@@ -1,5 +1,5 @@
-import type { MemberHealthReport } from "../snapshot/ipc.types";
-import type { HealthCheckProtocol } from "../snapshot/snapshot.types";
+import type { MemberHealthReport } from "../protocol/ipc.types";
+import type { HealthCheckProtocol } from "../protocol/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { HealthCheck } from "./checks/check.types";
 import { DEFAULT_CHECKS, PoolHealthChecker, type HealthListener } from "./health-checker";

@@ -1,4 +1,4 @@
-import type { SnapshotHealthMonitor } from "../snapshot/snapshot.types";
+import type { SnapshotHealthMonitor } from "../protocol/snapshot.types";
 import type { MemberRuntime } from "../pools/pool-runtime.types";
 import type { HealthCheck } from "./checks/check.types";
 import { applyCheckResult, type HealthState, type ProbeStatus } from "./health-state";

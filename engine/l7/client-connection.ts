@@ -8,7 +8,7 @@ import { RequestParser } from "./http1/request-parser";
 import { feedRequests, forwardRequestBody, stashPipelined } from "./request-reader";
 import { ConnectionTimer } from "./connection-timer";
 import type { CompiledRoute } from "./compiled-route";
-import { readInto } from "./socket-reader";
+import { readInto } from "../io/socket-reader";
 import {
   S_BODY, S_CLOSED, S_CLOSING, S_HEAD, S_TUNNEL, S_WAIT, T_BODY, T_CONNECT, T_HEAD, T_IDLE,
   T_LINGER, T_NONE, T_RESPONSE, T_STREAM, type ProxyContext,

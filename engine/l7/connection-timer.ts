@@ -1,4 +1,4 @@
-import { coarseClock } from "./coarse-clock";
+import { coarseClock } from "../io/coarse-clock";
 import { PROGRESS_TIMER, T_NONE } from "./proxy-context";
 
 /**

@@ -4,7 +4,7 @@ import type { CompiledRoute } from "./compiled-route";
 import { closesClient, reportError, statusOf, type ProxyErrorKind } from "./errors";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
-import { copyOf, latin1 } from "./http1/bytes";
+import { copyOf, latin1 } from "../io/bytes";
 import {
   MERGE_BODY_BYTES, P_BODY, P_DONE, P_HEAD, P_IDLE, P_TUNNEL, S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL,
 } from "./proxy-context";

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ProxyError } from "./errors";
 import { httpPool, rawExchange, request, startBackend, startProxy, type ProxyFixture } from "./test-support/http-fixture";
 import type { HttpProxyOptions } from "./proxy-context";
-import type { SnapshotPool } from "../snapshot/snapshot.types";
+import type { SnapshotPool } from "../protocol/snapshot.types";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@ import type net from "node:net";
 import type { TokenBucket } from "../limits/token-bucket";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { ClientConnection } from "./client-connection";
-import { tickClock } from "./coarse-clock";
+import { tickClock } from "../io/coarse-clock";
 import { compileRoute, type CompiledRoute } from "./compiled-route";
 import { resolveOptions, type HttpProxyOptions, type ProxyContext, type ResolvedOptions } from "./proxy-context";
 import type { AppCookieTable } from "./sticky/app-cookie";

@@ -1,4 +1,4 @@
-import { latin1 } from "./http1/bytes";
+import { latin1 } from "../io/bytes";
 import { connectionListed, isListed } from "./http1/connection-listed";
 import { FIELD_STRIDE, F_KIND, F_LINE, F_LINE_END } from "./http1/head-reader";
 import { H } from "./http1/header-kind";

@@ -1,7 +1,7 @@
 import type { ClientConnection } from "./client-connection";
 import { requestParseErrorKind } from "./errors";
 import { BodyMode } from "./http1/body-framer";
-import { copyOf } from "./http1/bytes";
+import { copyOf } from "../io/bytes";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
 import { S_BODY, S_CLOSING, S_HEAD, S_WAIT, T_HEAD } from "./proxy-context";
 

@@ -1,6 +1,6 @@
 import type { Exchange } from "./exchange";
 import { BodyMode } from "./http1/body-framer";
-import { copyOf, latin1 } from "./http1/bytes";
+import { copyOf, latin1 } from "../io/bytes";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
 import { MERGE_BODY_BYTES, P_BODY, P_TUNNEL } from "./proxy-context";
 import { buildResponseHead } from "./response-head-writer";

@@ -2,7 +2,7 @@ import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { LB_COOKIE_NAME, lbCookieToken } from "./sticky/lb-cookie";
 import { httpPool, request, startBackend, startProxy, type HttpBackend, type ProxyFixture } from "./test-support/http-fixture";
-import type { SnapshotStickySession } from "../snapshot/snapshot.types";
+import type { SnapshotStickySession } from "../protocol/snapshot.types";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

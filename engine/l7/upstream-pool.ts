@@ -1,4 +1,4 @@
-import { coarseClock } from "./coarse-clock";
+import { coarseClock } from "../io/coarse-clock";
 import { UpstreamConnection, type UpstreamHome, type UpstreamOwner } from "./upstream-connection";
 
 /** Keep-alive settings for backend connections. */

@@ -1,4 +1,4 @@
-import type { SnapshotAddressLimit } from "../snapshot/snapshot.types";
+import type { SnapshotAddressLimit } from "../protocol/snapshot.types";
 import { TokenBucket } from "./token-bucket";
 
 /**

@@ -4,7 +4,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { EngineRuntime } from "../runtime/engine-runtime";
-import type { Snapshot, SnapshotListener, SnapshotPool } from "../snapshot/snapshot.types";
+import type { Snapshot, SnapshotListener, SnapshotPool } from "../protocol/snapshot.types";
 import { freePort } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
 

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import type { SnapshotListener } from "../snapshot/snapshot.types";
+import type { SnapshotListener } from "../protocol/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { TokenBucket } from "../limits/token-bucket";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HealthRegistry } from "../health/health-registry";
 import { createPoolRuntime } from "../pools/pool-runtime";
-import type { SnapshotPool } from "../snapshot/snapshot.types";
+import type { SnapshotPool } from "../protocol/snapshot.types";
 import { startTcpBackend, tcpHello, waitFor, type TcpBackend } from "../test-support/backends";
 import { listener, member, monitor, pool } from "../test-support/fixtures";
 import { holdConnection, serveHandler } from "../test-support/proxy";

@@ -1,6 +1,6 @@
 import net from "node:net";
-import { copyOf, latin1 } from "../l7/http1/bytes";
-import { readInto } from "../l7/socket-reader";
+import { copyOf, latin1 } from "../io/bytes";
+import { readInto } from "../io/socket-reader";
 import type { TokenBucket } from "../limits/token-bucket";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 

@@ -1,4 +1,4 @@
-import type { SnapshotMember } from "../snapshot/snapshot.types";
+import type { SnapshotMember } from "../protocol/snapshot.types";
 import type { MemberRuntime } from "./pool-runtime.types";
 
 /**

@@ -1,4 +1,4 @@
-import type { Algorithm, SnapshotPool } from "../snapshot/snapshot.types";
+import type { Algorithm, SnapshotPool } from "../protocol/snapshot.types";
 import type { Balancer, BalancerFactory, MemberFilter } from "./balancers/balancer.types";
 import { createSourceIpHash } from "./balancers/source-ip-hash";
 import { createWeightedLeastConnections } from "./balancers/weighted-least-connections";

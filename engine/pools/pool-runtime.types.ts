@@ -1,4 +1,4 @@
-import type { SnapshotMember, SnapshotPool } from "../snapshot/snapshot.types";
+import type { SnapshotMember, SnapshotPool } from "../protocol/snapshot.types";
 
 /**
  * Live view of one backend server: its snapshot config plus engine-side state.

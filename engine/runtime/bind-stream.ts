@@ -1,5 +1,5 @@
 import net from "node:net";
-import type { ListenerProtocol } from "../snapshot/snapshot.types";
+import type { ListenerProtocol } from "../protocol/snapshot.types";
 
 /** How often a bind that hit EADDRINUSE is retried (the previous owner's socket may be closing). */
 const IN_USE_RETRIES = 5;

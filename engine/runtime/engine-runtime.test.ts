@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
 import { holdConnection } from "../test-support/proxy";
-import type { MemberHealthReport } from "../snapshot/ipc.types";
+import type { MemberHealthReport } from "../protocol/ipc.types";
 import { EngineRuntime } from "./engine-runtime";
 
 const cleanups: (() => unknown)[] = [];

@@ -2,8 +2,8 @@ import { HealthRegistry } from "../health/health-registry";
 import { AddressLimits } from "../limits/address-limits";
 import type { ListenerRoute } from "../listeners/listener.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
-import type { ListenerError, MemberHealthReport } from "../snapshot/ipc.types";
-import type { Snapshot } from "../snapshot/snapshot.types";
+import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
+import type { Snapshot } from "../protocol/snapshot.types";
 import { ListenerSet, type HandlerFactory } from "./listener-set";
 import { buildPools } from "./pool-set";
 

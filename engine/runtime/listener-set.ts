@@ -4,8 +4,8 @@ import { createHttpHandler } from "../listeners/http";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { createTcpHandler } from "../listeners/tcp";
 import { createUdpListener, type UdpListener } from "../listeners/udp";
-import type { ListenerError } from "../snapshot/ipc.types";
-import type { SnapshotListener } from "../snapshot/snapshot.types";
+import type { ListenerError } from "../protocol/ipc.types";
+import type { SnapshotListener } from "../protocol/snapshot.types";
 import { listenStream, stopAccepting } from "./bind-stream";
 
 /** A TCP or HTTP listener: one handler shared by one net.Server per bound address. */

@@ -1,6 +1,6 @@
 import { createPoolRuntime } from "../pools/pool-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
-import type { SnapshotPool } from "../snapshot/snapshot.types";
+import type { SnapshotPool } from "../protocol/snapshot.types";
 
 /**
  * Builds the pool runtimes of a snapshot, each from its config and the same pool's previous

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Snapshot } from "../snapshot/snapshot.types";
+import type { Snapshot } from "../protocol/snapshot.types";
 
 /** File name of the persisted snapshot inside ELB_ENGINE_STATE_DIR. */
 export const SNAPSHOT_FILE_NAME = "snapshot.json";

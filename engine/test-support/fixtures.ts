@@ -4,7 +4,7 @@ import type {
   SnapshotMember,
   SnapshotPool,
   Snapshot,
-} from "../snapshot/snapshot.types";
+} from "../protocol/snapshot.types";
 
 /** Test builders for snapshot objects with sensible defaults. */
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Snapshot, SnapshotAddressLimit, SnapshotListener, SnapshotPool } from "@/engine/snapshot/snapshot.types";
+import type { Snapshot, SnapshotAddressLimit, SnapshotListener, SnapshotPool } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "./load-config-rows";
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -3,12 +3,12 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import path from "node:path";
-import { EXIT_STATE_DIR_LOCKED, controlSocketPath } from "@/engine/control/control-server";
-import { readLines, writeLine } from "@/engine/control/ndjson";
-import type { ConsoleToEngine, EngineToConsole, MemberHealthReport } from "@/engine/snapshot/ipc.types";
+import { EXIT_STATE_DIR_LOCKED, controlSocketPath } from "@/engine/protocol/control-socket";
+import { readLines, writeLine } from "@/engine/protocol/ndjson";
+import type { ConsoleToEngine, EngineToConsole, MemberHealthReport } from "@/engine/protocol/ipc.types";
 import type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
 import { alive, connect, signal, sleep } from "./engine-process";
-import type { Snapshot } from "@/engine/snapshot/snapshot.types";
+import type { Snapshot } from "@/engine/protocol/snapshot.types";
 
 export type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
 

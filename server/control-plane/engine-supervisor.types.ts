@@ -1,4 +1,4 @@
-import type { ListenerError } from "@/engine/snapshot/ipc.types";
+import type { ListenerError } from "@/engine/protocol/ipc.types";
 
 /** Options of the engine supervisor. */
 export interface EngineSupervisorOptions {

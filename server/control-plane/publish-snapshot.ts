@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { settings } from "@/db/schema";
-import type { Snapshot } from "@/engine/snapshot/snapshot.types";
+import type { Snapshot } from "@/engine/protocol/snapshot.types";
 import { compileSnapshot } from "./compile-snapshot";
 import { loadConfigRows } from "./load-config-rows";
 import { getDatabaseEpoch } from "./database-epoch";

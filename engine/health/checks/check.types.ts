@@ -1,4 +1,4 @@
-import type { SnapshotHealthMonitor } from "../../snapshot/snapshot.types";
+import type { SnapshotHealthMonitor } from "../../protocol/snapshot.types";
 
 /** Where a health check goes: the member's address and the check port (monitor port or member port). */
 export interface CheckTarget {

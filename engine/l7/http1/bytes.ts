@@ -1,6 +1,6 @@
 /**
- * Byte-level helpers shared by the HTTP/1.1 parsers: character classes as lookup tables and
- * cheap Buffer slicing to latin1 strings (one byte = one char, so bytes round-trip exactly).
+ * Byte-level helpers shared by the HTTP/1.1 parsers: character classes as lookup tables and ASCII
+ * comparisons (latin1 slices and private copies are in engine/io/bytes.ts).
  */
 
 /** Carriage return. */
@@ -39,13 +39,6 @@ for (let c = 0; c < 6; c++) {
   HEX_VALUE[0x61 + c] = 10 + c;
 }
 
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
-/** The bytes [start, end) as a latin1 string (Node's internal fast path; toString does extra checks). */
-export function latin1(buf: Buffer, start: number, end: number): string {
-  return (buf as Latin1Buffer).latin1Slice(start, end);
-}
-
 /** True when buf[start, start+lower.length) equals `lower` ignoring ASCII case. `lower` must be lowercase token chars. */
 export function equalsLower(buf: Buffer, start: number, lower: string): boolean {
   const n = lower.length;
@@ -65,11 +58,4 @@ export function skipOws(buf: Buffer, start: number, end: number): number {
 export function trimOwsEnd(buf: Buffer, start: number, end: number): number {
   while (end > start && (buf[end - 1] === SP || buf[end - 1] === HTAB)) end--;
   return end;
-}
-
-/** A private copy of buf[start, end) (reads land in shared buffers that the next read overwrites). */
-export function copyOf(buf: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
-  buf.copy(out, 0, start, end);
-  return out;
 }

@@ -1,4 +1,4 @@
-import { latin1 } from "./bytes";
+import { latin1 } from "../../io/bytes";
 import { FIELD_STRIDE, F_KIND, F_LINE, F_NAME_END, type HeadReader } from "./head-reader";
 import { H } from "./header-kind";
 

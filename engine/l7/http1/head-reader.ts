@@ -1,4 +1,5 @@
-import { COLON, CR, FIELD_VCHAR, HTAB, LF, SP, TCHAR, latin1, skipOws, trimOwsEnd } from "./bytes";
+import { latin1 } from "../../io/bytes";
+import { COLON, CR, FIELD_VCHAR, HTAB, LF, SP, TCHAR, skipOws, trimOwsEnd } from "./bytes";
 import { classifyHeader, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";
 

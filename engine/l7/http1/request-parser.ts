@@ -1,4 +1,5 @@
-import { HTAB, SP, TARGET_CHAR, TCHAR, equalsLower, latin1, skipOws, trimOwsEnd } from "./bytes";
+import { latin1 } from "../../io/bytes";
+import { HTAB, SP, TARGET_CHAR, TCHAR, equalsLower, skipOws, trimOwsEnd } from "./bytes";
 import { HeadReader, type HeadLimits } from "./head-reader";
 import { H, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";

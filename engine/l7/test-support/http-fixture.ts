@@ -3,7 +3,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
-import type { SnapshotListener, SnapshotMember, SnapshotPool } from "../../snapshot/snapshot.types";
+import type { SnapshotListener, SnapshotMember, SnapshotPool } from "../../protocol/snapshot.types";
 import { HttpProxy } from "../http-proxy";
 import type { HttpProxyOptions } from "../proxy-context";
 

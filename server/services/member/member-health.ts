@@ -1,4 +1,4 @@
-import type { MemberHealth } from "@/engine/snapshot/snapshot.types";
+import type { MemberHealth } from "@/engine/protocol/snapshot.types";
 import { getControlPlane } from "../../control-plane/start-control-plane";
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MemberHealth } from "@/engine/snapshot/snapshot.types";
+import type { MemberHealth } from "@/engine/protocol/snapshot.types";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { expectAppError } from "../expect-app-error";
 import { createPool } from "../pool/create-pool";

@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 /**
  * Newline-delimited JSON over a stream socket: one JSON value per line, UTF-8. Used by the engine's
  * control socket and by the console's supervisor, so both speak exactly the ConsoleToEngine /
- * EngineToConsole messages of ../snapshot/ipc.types.
+ * EngineToConsole messages of ./ipc.types.
  */
 
 /** Longest line accepted (a snapshot of a large configuration fits many times over). */

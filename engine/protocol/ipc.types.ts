@@ -3,7 +3,7 @@ import type { MemberHealth, Snapshot } from "./snapshot.types";
 /**
  * Messages between the console (supervisor) and the engine process over the Node IPC channel
  * (`child_process.fork`) or the engine's control socket `${ELB_ENGINE_STATE_DIR}/control.sock` (one JSON
- * object per line, see ../control/ndjson.ts). Plain JSON objects, discriminated by `type`. On the control
+ * object per line, see ./ndjson.ts). Plain JSON objects, discriminated by `type`. On the control
  * socket every new connection first receives "ready" (once the engine has started): it is the hello
  * with which a console adopts an engine that outlived the previous console.
  */
