@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startTcpBackend, type TcpBackend } from "@/engine/test-support/backends";
 import { listener, member, pool, snapshot } from "@/engine/test-support/fixtures";
 import { EngineSupervisor, type EngineSupervisorOptions } from "./engine-supervisor";
-import { compileSnapshot } from "./compile-snapshot";
+import { compileSnapshot } from "./compile";
 
 /** The real engine bundle, built into a temp folder, supervised as a separate (detached) process. */
 let dir: string;
@@ -121,7 +121,7 @@ describe("engine supervisor", () => {
     expect(statSync(path.join(stateDir, "control.sock")).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(stateDir, "engine.pid"), "utf8").trim()).toBe(String(firstPid));
 
-    const snapshot = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 7, "supervisor-test");
+    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 7, "supervisor-test");
     const applied = waitFor<number>(supervisor, "applied", (v) => v === 7);
     supervisor.publish(snapshot);
     await applied;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigRows } from "../../control-plane/load-config-rows";
-import { compileSnapshot } from "../../control-plane/compile-snapshot";
+import { compileSnapshot } from "../../control-plane/compile";
 import { onConfigChanged } from "../../control-plane/config-changed";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { addMembers } from "../member/add-members";
@@ -31,7 +31,7 @@ afterAll(async () => {
   await bed?.close();
 });
 
-const snapshot = async () => compileSnapshot(await loadConfigRows(bed.ctx.db), 1, "test-epoch");
+const snapshot = async () => compileSnapshot(await loadConfigRows(bed.ctx.db), 1, "test-epoch").snapshot;
 
 describe("committed changes reach the compiled snapshot", () => {
   it("Add Listener, backend servers, weight, sticky session and health check changes, then delete", async () => {

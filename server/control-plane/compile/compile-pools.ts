@@ -1,0 +1,41 @@
+import type { SnapshotPool } from "@/engine/protocol/snapshot.types";
+import type { ConfigRows } from "../load-config-rows";
+import type { ReportDiagnostic } from "./diagnostic";
+import { compileHealthMonitors } from "./compile-health-monitors";
+import { compileMembers } from "./compile-members";
+import { byId } from "./sort-by-id";
+
+/** Stickiness duration when none is stored (Source IP hash keeps none): the guide's default, 20 minutes. */
+const DEFAULT_STICKINESS_MINUTES = 20;
+
+/**
+ * Compiles backend server groups in id order, each with its backend servers and its enabled health
+ * check. A group whose load balancer does not exist is left out with a diagnostic (no listener of an
+ * existing load balancer can use it).
+ */
+export function compilePools(rows: ConfigRows, report: ReportDiagnostic): SnapshotPool[] {
+  const lbIds = new Set(rows.loadBalancers.map((lb) => lb.id));
+  const members = compileMembers(rows, report);
+  const monitors = compileHealthMonitors(rows, report);
+  const compiled: SnapshotPool[] = [];
+  for (const p of [...rows.pools].sort(byId)) {
+    if (!lbIds.has(p.loadBalancerId)) {
+      const message = `its load balancer ${p.loadBalancerId} does not exist; the backend server group is left out of the engine's configuration`;
+      report({ kind: "pool", id: p.id, name: p.name, message });
+      continue;
+    }
+    compiled.push({
+      id: p.id,
+      name: p.name,
+      loadBalancerId: p.loadBalancerId,
+      protocol: p.protocol,
+      algorithm: p.algorithm,
+      stickySession: p.stickySessionType
+        ? { type: p.stickySessionType, cookieName: p.cookieName, durationMinutes: p.stickinessDurationMinutes ?? DEFAULT_STICKINESS_MINUTES }
+        : null,
+      members: members.get(p.id) ?? [],
+      healthMonitor: monitors.get(p.id) ?? null,
+    });
+  }
+  return compiled;
+}
