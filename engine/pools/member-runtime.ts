@@ -13,11 +13,30 @@ export interface MemberState {
 
 /** A MemberRuntime whose counters live in a shared MemberState. */
 export class LiveMember implements MemberRuntime {
+  private current: SnapshotMember;
+
   constructor(
-    readonly config: SnapshotMember,
+    config: SnapshotMember,
     /** Shared with the same server's runtimes in older and newer snapshots. */
     readonly state: MemberState,
-  ) {}
+  ) {
+    this.current = config;
+  }
+
+  /** The member's config from the latest snapshot that kept this object (see adopt). */
+  get config(): SnapshotMember {
+    return this.current;
+  }
+
+  /**
+   * Takes the config of a newer snapshot that routes to this member alike (same id, address, port
+   * and weight: only non-routing fields such as the name may differ), so a kept object never reads a
+   * stale name. Throws on a routing change: that needs a new object (and a new balancer).
+   */
+  adopt(config: SnapshotMember): void {
+    if (!sameRouting(this.current, config)) throw new Error(`member ${config.id}: routing changed, cannot adopt`);
+    this.current = config;
+  }
 
   get activeConnections(): number {
     return this.state.activeConnections;
@@ -36,4 +55,9 @@ export class LiveMember implements MemberRuntime {
 /** True when two member configs point at the same server, so engine state carries over. */
 export function sameServer(a: SnapshotMember, b: SnapshotMember): boolean {
   return a.id === b.id && a.address === b.address && a.port === b.port;
+}
+
+/** True when two member configs are the same server with the same weight: a balancer over one serves the other. */
+export function sameRouting(a: SnapshotMember, b: SnapshotMember): boolean {
+  return sameServer(a, b) && a.weight === b.weight;
 }

@@ -1,21 +1,9 @@
-import type { Algorithm, SnapshotPool } from "../protocol/snapshot.types";
-import type { Balancer, BalancerFactory, MemberFilter } from "./balancers/balancer.types";
-import { createSourceIpHash } from "./balancers/source-ip-hash";
-import { createWeightedLeastConnections } from "./balancers/weighted-least-connections";
-import { createWeightedRoundRobin } from "./balancers/weighted-round-robin";
-import { LiveMember, sameServer, type MemberState } from "./member-runtime";
+import type { SnapshotPool } from "../protocol/snapshot.types";
+import type { Balancer } from "./balancers/balancer.types";
+import type { LiveMember } from "./member-runtime";
+import { isAvailable, PoolSelector, selectorFor } from "./pool-selector";
 import type { MemberRuntime, PoolRuntime } from "./pool-runtime.types";
 import { SourceIpStickyTable } from "./sticky/source-ip-table";
-
-/** One balancer factory per algorithm (guide 3.4). */
-const BALANCERS: Record<Algorithm, BalancerFactory> = {
-  ROUND_ROBIN: createWeightedRoundRobin,
-  LEAST_CONNECTIONS: createWeightedLeastConnections,
-  SOURCE_IP: createSourceIpHash,
-};
-
-/** A member may take traffic when healthy and weighted above 0 (weight 0: never, health is moot). */
-const isAvailable: MemberFilter = (member) => member.healthy && member.config.weight > 0;
 
 /** Options for createPoolRuntime; defaults suit production. */
 export interface PoolRuntimeOptions {
@@ -27,10 +15,15 @@ export interface PoolRuntimeOptions {
 
 /**
  * Builds the runtime of one backend server group for one snapshot. With `previous` (the same pool's
- * runtime from the last snapshot), members that are the same server (same id, address, port) share
- * their engine state (active connections, health), and the source-IP sticky table carries over.
- * New members are healthy at once when the pool has no health check, otherwise not routable until
- * the health checker's first successful check. Without a health check every member is healthy.
+ * runtime from the last snapshot):
+ * - when the members (id, address, port, weight, in order) and the algorithm are unchanged, the new
+ *   runtime keeps the previous member objects and balancer (its position: weighted round robin goes on
+ *   where it was), with the new pool config (name, sticky settings, health check) around them;
+ * - otherwise members and balancer are rebuilt, and members that are the same server (same id,
+ *   address, port) share their engine state (active connections, health).
+ * The source-IP sticky table carries over either way. New members are healthy at once when the pool
+ * has no health check, otherwise not routable until the health checker's first successful check.
+ * Without a health check every member is healthy.
  */
 export function createPoolRuntime(
   config: SnapshotPool,
@@ -38,35 +31,32 @@ export function createPoolRuntime(
   options: PoolRuntimeOptions = {},
 ): PoolRuntime {
   const prior = previous instanceof LivePool ? previous : undefined;
-  const monitored = config.healthMonitor !== null;
-  const members = config.members.map((memberConfig) => {
-    const old = prior?.liveById(memberConfig.id);
-    const carried = old !== undefined && sameServer(old.config, memberConfig) ? old.state : undefined;
-    const state: MemberState = carried ?? { activeConnections: 0, healthy: !monitored };
-    if (!monitored) state.healthy = true;
-    return new LiveMember(memberConfig, state);
-  });
+  const selector = selectorFor(config, prior?.selector);
   let sticky: SourceIpStickyTable | null = null;
   if (config.stickySession?.type === "SOURCE_IP") {
     const durationMs = config.stickySession.durationMinutes * 60_000;
     sticky = prior?.sticky ?? new SourceIpStickyTable(durationMs, options.stickyMaxEntries, options.now);
     sticky.setDuration(durationMs);
   }
-  return new LivePool(config, members, BALANCERS[config.algorithm](members, isAvailable), sticky);
+  return new LivePool(config, selector, sticky);
 }
 
-/** PoolRuntime implementation: an immutable balancer plus optional source-IP stickiness. */
+/** PoolRuntime implementation: an immutable selector (members + balancer) plus optional source-IP stickiness. */
 class LivePool implements PoolRuntime {
-  private readonly index = new Map<string, LiveMember>();
+  readonly members: readonly LiveMember[];
+  private readonly balancer: Balancer;
+  private readonly index: ReadonlyMap<string, LiveMember>;
 
   constructor(
     readonly config: SnapshotPool,
-    readonly members: readonly LiveMember[],
-    private readonly balancer: Balancer,
+    /** Members and balancer; shared with the previous runtime when the routing did not change. */
+    readonly selector: PoolSelector,
     /** Source-IP sticky table, when the pool's sticky session type is SOURCE_IP. */
     readonly sticky: SourceIpStickyTable | null,
   ) {
-    for (const member of members) this.index.set(member.config.id, member);
+    this.members = selector.members;
+    this.balancer = selector.balancer;
+    this.index = selector.index;
   }
 
   pick(clientIp: string, exclude?: ReadonlySet<MemberRuntime>): MemberRuntime | null {
@@ -83,11 +73,6 @@ class LivePool implements PoolRuntime {
   }
 
   byId(memberId: string): MemberRuntime | undefined {
-    return this.index.get(memberId);
-  }
-
-  /** byId with the concrete type, for carry-over. */
-  liveById(memberId: string): LiveMember | undefined {
     return this.index.get(memberId);
   }
 

@@ -2,8 +2,11 @@ import type { SnapshotMember, SnapshotPool } from "../protocol/snapshot.types";
 
 /**
  * Live view of one backend server: its snapshot config plus engine-side state.
- * Objects are created per snapshot; `activeConnections` and `healthy` are mutated in place by the
- * engine (connection accounting, health checker) and carried over when an unchanged member survives a snapshot.
+ * An object lives as long as its pool's routing (members' id, address, port, weight in order, and the
+ * algorithm) is unchanged: such snapshots keep it (`config` then reads the newest snapshot's entry, e.g.
+ * a new name); any routing change makes new objects. `activeConnections` and `healthy` are mutated in
+ * place by the engine (connection accounting, health checker) and carried over to a new object of the
+ * same server (same id, address, port).
  */
 export interface MemberRuntime {
   readonly config: SnapshotMember;
@@ -14,8 +17,9 @@ export interface MemberRuntime {
 }
 
 /**
- * A backend server group as listeners use it. Built once per snapshot from the pool config
- * (the balancer inside is immutable and rebuilt on change, never mutated per request).
+ * A backend server group as listeners use it. Built once per snapshot from the pool config; the
+ * balancer inside is built once from the members and carried over (with its position) until the pool's
+ * members or algorithm change, never rebuilt per request.
  */
 export interface PoolRuntime {
   readonly config: SnapshotPool;

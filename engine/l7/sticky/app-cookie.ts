@@ -1,4 +1,5 @@
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
+import { ExpiringTable } from "../../pools/sticky/expiring-table";
 import { H } from "../http1/header-kind";
 import type { RequestParser } from "../http1/request-parser";
 import type { ResponseParser } from "../http1/response-parser";
@@ -10,53 +11,47 @@ export const DEFAULT_APP_COOKIE_ENTRIES = 100_000;
 
 /**
  * Application cookie value → member id, learned from backend Set-Cookie. Bounded (least recently
- * used entries are evicted first) with a sliding expiry of the stickiness duration. Kept per pool
- * across snapshots, by member id so members that survive a snapshot keep their sessions.
+ * used entries are evicted first) with a sliding expiry of the stickiness duration; expired entries
+ * are swept on learn. Kept per pool across snapshots, by member id so members that survive a snapshot
+ * keep their sessions. A thin face over the ExpiringTable the source-IP sticky table also uses.
  */
 export class AppCookieTable {
-  private readonly entries = new Map<string, { memberId: string; expiresAt: number }>();
+  private readonly table: ExpiringTable<string, string>;
 
   constructor(
-    private durationMs: number,
-    private readonly maxEntries = DEFAULT_APP_COOKIE_ENTRIES,
-    private readonly now: () => number = Date.now,
-  ) {}
+    /** Stickiness duration in ms (pool's durationMinutes × 60 000). */
+    durationMs: number,
+    /** Bound on entries; default DEFAULT_APP_COOKIE_ENTRIES. */
+    maxEntries = DEFAULT_APP_COOKIE_ENTRIES,
+    /** Clock, injectable for tests; default Date.now. */
+    now: () => number = Date.now,
+  ) {
+    this.table = new ExpiringTable(durationMs, maxEntries, now);
+  }
 
   /** Number of live and not yet swept entries. */
   get size(): number {
-    return this.entries.size;
+    return this.table.size;
   }
 
   /** Changes the stickiness duration (new snapshot). */
   setDuration(durationMs: number): void {
-    this.durationMs = durationMs;
+    this.table.setDuration(durationMs);
   }
 
   /** Binds a cookie value to a member (re-binding refreshes it). */
   learn(value: string, memberId: string): void {
-    this.entries.delete(value);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(value, { memberId, expiresAt: this.now() + this.durationMs });
+    this.table.set(value, memberId);
   }
 
   /** Member id bound to `value`, refreshing its expiry; undefined when unknown or expired. */
   lookup(value: string): string | undefined {
-    const entry = this.entries.get(value);
-    if (entry === undefined) return undefined;
-    const now = this.now();
-    this.entries.delete(value);
-    if (entry.expiresAt <= now) return undefined;
-    entry.expiresAt = now + this.durationMs;
-    this.entries.set(value, entry);
-    return entry.memberId;
+    return this.table.get(value);
   }
 
   /** Forgets a value (the application expired its cookie). */
   forget(value: string): void {
-    this.entries.delete(value);
+    this.table.delete(value);
   }
 }
 
