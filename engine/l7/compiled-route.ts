@@ -1,5 +1,7 @@
-import type { ListenerRoute } from "../listeners/listener.types";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import type { SnapshotListener } from "../protocol/snapshot.types";
+import { compilePhases } from "./phases/compile-phases";
+import type { RequestPhase } from "./phases/phase.types";
 import { AppCookiePolicy, AppCookieTable } from "./sticky/app-cookie";
 import { LbCookiePolicy } from "./sticky/lb-cookie";
 import type { StickyPolicy } from "./sticky/sticky-policy";
@@ -9,20 +11,29 @@ import type { UpstreamRegistry } from "./upstream-registry";
 /** Client keep-alive idle timeout when the listener gives none; default 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
+/** What an HTTP listener forwards to: its config and its default backend server group (null = none yet). */
+export interface HttpRoute {
+  readonly listener: SnapshotListener;
+  readonly pool: PoolRuntime | null;
+}
+
 /**
- * Everything per-route the proxy needs per request, computed once in `update(route)`: header text
- * that does not depend on the client, member → connection pool, the sticky policy.
+ * Everything per-route the proxy needs per request, computed once in `update(route)`: the request
+ * phases, header text that does not depend on the client, member → connection pool, the sticky policy.
  */
 export interface CompiledRoute {
-  readonly route: ListenerRoute;
+  readonly route: HttpRoute;
+  /** The listener's default backend server group (null = none: 503). */
   readonly pool: PoolRuntime | null;
+  /** Request phases in order (phases/compile-phases.ts). */
+  readonly phases: readonly RequestPhase[];
   /** `X-Forwarded-Proto: http\r\nX-Forwarded-Port: <listener port>\r\n`. */
   readonly forwardedFields: string;
   /** Client keep-alive idle timeout (listener idle timeout). */
   readonly idleTimeoutMs: number;
   /** Connection pool of each member of `pool`. */
   readonly targets: ReadonlyMap<MemberRuntime, UpstreamPool>;
-  /** L7 stickiness (load balancer or application cookie); null = none. */
+  /** L7 stickiness of the default group (load balancer or application cookie); null = none. */
   readonly sticky: StickyPolicy | null;
 }
 
@@ -31,7 +42,7 @@ export interface CompiledRoute {
  * (tables of pools no longer routed are dropped).
  */
 export function compileRoute(
-  route: ListenerRoute,
+  route: HttpRoute,
   registry: UpstreamRegistry,
   appTables: Map<string, AppCookieTable>,
 ): CompiledRoute {
@@ -44,6 +55,8 @@ export function compileRoute(
   return {
     route,
     pool,
+    phases: compilePhases(),
+
     forwardedFields: `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listener.port}\r\n`,
     idleTimeoutMs: idle,
     targets,

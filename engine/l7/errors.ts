@@ -1,25 +1,8 @@
+import type { ErrorKind, ErrorSource } from "../observe/error-kind.types";
 import { ParseError, type ParseErrorCode } from "./http1/parse-error";
 
-/** Where an error came from (Pingora's ErrorSource): the client, a backend server, or the engine itself. */
-export type ErrorSource = "client" | "backend" | "internal";
-
-/** What went wrong while proxying one request. */
-export type ProxyErrorKind =
-  | "bad_request"
-  | "uri_too_long"
-  | "header_too_large"
-  | "version_not_supported"
-  | "not_implemented"
-  | "method_not_allowed"
-  | "request_timeout"
-  | "no_pool"
-  | "no_member"
-  | "connect_failed"
-  | "connect_timeout"
-  | "backend_reset"
-  | "bad_response"
-  | "response_timeout"
-  | "internal";
+/** What went wrong while proxying one request (the engine's error kinds). */
+export type ProxyErrorKind = ErrorKind;
 
 /** How each kind is answered: status, source, whether the request may be retried, whether the client connection must close. */
 interface ErrorSpec {
@@ -75,10 +58,11 @@ export class ProxyError extends Error {
   }
 }
 
-/** Hands an error to the observer, if any (the ProxyError, with its stack, is only built then). */
-export function reportError(onError: ((error: ProxyError) => void) | null, kind: ProxyErrorKind, cause?: unknown): void {
-  if (onError !== null) onError(new ProxyError(kind, `${kind} (${SPECS[kind].status})`, { cause: cause ?? undefined }));
+/** The ProxyError for an observed error kind (observers that keep errors build it; the hot path never does). */
+export function proxyErrorOf(kind: ProxyErrorKind, cause?: unknown): ProxyError {
+  return new ProxyError(kind, `${kind} (${SPECS[kind].status})`, { cause: cause ?? undefined });
 }
+
 
 /** Status code for an error kind. */
 export function statusOf(kind: ProxyErrorKind): number {

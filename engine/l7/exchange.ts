@@ -1,232 +1,232 @@
+import { copyOf, writableCopy } from "../io/bytes";
+import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
+import type { RequestRecord } from "../observe/observer.types";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
-import type { ClientConnection } from "./client-connection";
 import type { CompiledRoute } from "./compiled-route";
-import { closesClient, reportError, statusOf, type ProxyErrorKind } from "./errors";
+import type { ExchangeStage, TimerKind } from "./connection-state";
+import { closesClient, statusOf, type ProxyErrorKind } from "./errors";
+import type { ClientSide, ExchangeControl, ResponseExchange } from "./exchange.types";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
-import { copyOf, latin1 } from "../io/bytes";
-import {
-  MERGE_BODY_BYTES, P_BODY, P_DONE, P_HEAD, P_IDLE, P_TUNNEL, S_BODY, S_TUNNEL, T_BODY, T_CONNECT, T_RESPONSE, T_STREAM, T_TUNNEL,
-} from "./proxy-context";
+import type { RequestParser } from "./http1/request-parser";
+import type { PhaseRequest } from "./phases/phase.types";
 import { buildRequestHead } from "./request-head-writer";
 import { readResponseHead, relayResponseBody } from "./response-relay";
 import { Retry, retryDecision } from "./retry-policy";
+import type { StickyPolicy } from "./sticky/sticky-policy";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
 
-/** Timer callback of a shaping hold (module level: no closure per connection or per chunk). */
-function releaseHeld(x: Exchange): void {
-  x.releaseHeld();
-}
-
 /**
  * One request/response exchange of a client connection (the object is reused for every request
- * of that connection): member choice (sticky cookie, else the balancer), acquire/release around
- * the request, the request head to a keep-alive backend connection, the response relayed as it
- * streams with backpressure both ways, 1xx forwarded, 101 turned into a tunnel. Failures before
- * any response byte are retried when safe (connect failure → another member; a reused keep-alive
- * connection that died → a fresh one, idempotent bodyless requests only), else answered through
- * errors.ts (502/503/504). On a limited address (EIP) backend bytes are shaped by its bucket before
- * they are relayed (`shape`): the hold and the client's write backpressure both keep the backend
- * paused, and it resumes only when neither does.
+ * of that connection). Per request: the route's phases decide where it goes (phases/: today pick
+ * member — sticky cookie, else the balancer) or answer it; then acquire/release around the request,
+ * the request head to a keep-alive backend connection, the response relayed as it streams with
+ * backpressure both ways (response-relay.ts), 1xx forwarded, 101 turned into a tunnel. Failures
+ * before any response byte are retried when safe (connect failure → another member; a reused
+ * keep-alive connection that died → a fresh one, idempotent bodyless requests only), else answered
+ * through errors.ts (502/503/504). On a limited address (EIP) backend bytes pass a ShapedWriter
+ * first: a hold and the client's write backpressure both keep the backend paused. Every request
+ * ends with one `requestDone` to the connection's observer.
  */
-export class Exchange implements UpstreamOwner {
-  // State shared with response-relay.ts (the response half); not for use outside engine/l7.
-  phase = P_IDLE;
-  route: CompiledRoute | null = null;
-  member: MemberRuntime | null = null;
+export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest, UpstreamOwner, ShapedTarget {
+  stage: ExchangeStage = "idle";
   upstream: UpstreamConnection | null = null;
-  /** The request was routed by its sticky cookie. */
+  // PhaseRequest: where the request goes, filled by the phases.
+  pool: PoolRuntime | null = null;
+  sticky: StickyPolicy | null = null;
+  member: MemberRuntime | null = null;
   stuck = false;
-  /** The client finished sending the request. */
+  errorKind: ProxyErrorKind | null = null;
+  response: string | null = null;
   requestDone = false;
-  /** The client connection closes after this response. */
   closeClient = false;
-  /** The backend connection may be reused after this response. */
   reusable = false;
   clientMinor = 1;
   isHead = false;
   upgrade = false;
-  /** Response body framing. */
   readonly framer = new BodyFramer();
-  private pool: PoolRuntime | null = null;
+  private route: CompiledRoute | null = null;
   private target: UpstreamPool | null = null;
-  private head = "";
+  /** The request head as sent to the backend (kept for a retry). */
+  private forwardHead = "";
   private excluded: Set<MemberRuntime> | null = null;
   private tries = 0;
   private bodyBytesSent = 0;
   private responseSeen = false;
   private idempotent = false;
-  /** Backend bytes held back by bandwidth shaping (a private copy), and the timer relaying them. */
-  private held: Buffer | null = null;
-  private heldTimer: NodeJS.Timeout | null = null;
+  /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
+  private readonly shaper: ShapedWriter | null;
+  /** What the observer gets when the request is over (reused). */
+  private readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
 
-  constructor(readonly conn: ClientConnection) {}
+  constructor(readonly conn: ClientSide) {
+    const bandwidth = conn.context.bandwidth;
+    this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
+  }
 
-  /** Starts forwarding the request the connection's parser just completed. */
+  /** PhaseRequest: the parsed request head. */
+  get head(): RequestParser {
+    return this.conn.parser;
+  }
+
+  get clientIp(): string {
+    return this.conn.clientIp;
+  }
+
   start(): void {
     const conn = this.conn;
     const req = conn.parser;
-    const route = conn.ctx.route;
+    const route = conn.proxy.route;
     this.route = route;
     this.pool = route.pool;
+    this.sticky = route.sticky;
     this.member = this.target = this.upstream = this.excluded = null;
+    this.errorKind = null;
+    this.response = null;
     this.tries = this.bodyBytesSent = 0;
     this.stuck = this.responseSeen = this.closeClient = this.reusable = false;
-    this.requestDone = conn.state !== S_BODY;
+    this.requestDone = conn.state !== "body";
     this.clientMinor = req.versionMinor;
     this.isHead = req.method === "HEAD";
     this.upgrade = req.upgrade;
     this.idempotent = req.idempotent;
-    this.phase = P_HEAD;
-    const pool = route.pool;
-    if (pool === null) return this.fail("no_pool");
-    let member: MemberRuntime | null = null;
-    if (route.sticky !== null) {
-      member = route.sticky.stuckMember(req, pool);
-      this.stuck = member !== null;
+    this.stage = "awaiting-head";
+    const record = this.record;
+    record.method = req.method;
+    record.status = 0;
+    record.startedAt = performance.now();
+    record.responseStartedAt = -1;
+    const phases = route.phases;
+    for (let i = 0; i < phases.length; i++) {
+      if (phases[i]!.run(this) === "respond") return this.respond();
     }
-    if (member === null) member = pool.pick(conn.clientIp);
-    if (member === null) return this.fail("no_member");
-    this.head = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route));
+    this.forwardHead = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route));
+    const member = this.member!; // chosen, not yet counted: assign() counts it
+    this.member = null;
     if (!this.assign(member)) return this.fail("internal");
     this.send(true);
+
   }
 
-  /** Request body bytes buf[start, end) from the client (a shared read buffer: copied here). */
+  /** A phase answered the request itself: its response, or the generated page of its error kind. */
+  private respond(): void {
+    const response = this.response;
+    if (response === null) return this.fail(this.errorKind ?? "internal");
+    const conn = this.conn;
+    this.stage = "done";
+    const close = !this.requestDone || !conn.keepAlive || conn.proxy.draining || conn.clientEnded;
+    conn.write(response);
+    this.done(statusOfResponse(response), null);
+    conn.exchangeDone(!close);
+  }
+
   sendBody(buf: Buffer, start: number, end: number): void {
     const up = this.upstream;
-    if (up === null || this.phase === P_DONE) return;
+    if (up === null || this.stage === "done") return;
     this.bodyBytesSent += end - start;
-    const ok = end - start <= MERGE_BODY_BYTES ? up.socket.write(latin1(buf, start, end), "latin1") : up.socket.write(copyOf(buf, start, end));
-    if (!ok) this.conn.socket.pause();
+    if (!up.socket.write(writableCopy(buf, start, end), "latin1")) this.conn.socket.pause();
   }
 
-  /** The client finished sending the request. */
   requestSent(): void {
     this.requestDone = true;
-    if (this.phase === P_HEAD) this.armTimer();
+    if (this.stage === "awaiting-head") this.armTimer();
   }
 
-  /** Client bytes while tunnelling (`owned`: already a private copy). */
   tunnelToBackend(chunk: Buffer, owned: boolean): void {
     const up = this.upstream;
     if (up !== null && !up.socket.write(owned ? chunk : copyOf(chunk, 0, chunk.length))) this.conn.socket.pause();
   }
 
-  /** The client half-closed a tunnel: pass the FIN on. */
   tunnelClientEnded(): void {
     this.upstream?.socket.end();
   }
 
-  /** The client socket drained: resume the backend if it was paused for it. */
   onClientDrain(): void {
     const up = this.upstream;
-    if (up !== null && this.held === null && up.socket.isPaused()) up.socket.resume(); // a shaping hold resumes it itself
+    const holding = this.shaper !== null && this.shaper.holding; // a hold resumes the backend itself
+    if (up !== null && !holding && up.socket.isPaused()) up.socket.resume();
   }
 
-  /** A timer of the connection fired while this exchange owned it. */
-  onTimeout(kind: number): void {
-    if (this.phase !== P_HEAD) return this.abort("response_timeout");
-    if (kind === T_BODY) return this.fail("request_timeout");
-    this.fail(kind === T_CONNECT ? "connect_timeout" : "response_timeout");
+  onTimeout(kind: TimerKind): void {
+    if (this.stage !== "awaiting-head") return this.abort("response_timeout");
+    if (kind === "body") return this.fail("request_timeout");
+    this.fail(kind === "connect" ? "connect_timeout" : "response_timeout");
   }
 
-  /** The client broke the request body framing. */
   clientFailed(kind: ProxyErrorKind): void {
-    if (this.phase === P_HEAD) this.fail(kind);
+    if (this.stage === "awaiting-head") this.fail(kind);
     else this.abort(kind);
   }
 
-  /** Releases everything (client gone, or abort). */
   cancel(): void {
-    if (this.held !== null) this.dropHeld();
-    if (this.phase === P_IDLE || this.phase === P_DONE) return;
-    this.phase = P_DONE;
+    this.shaper?.drop();
+    if (this.stage === "idle" || this.stage === "done") return;
+    this.stage = "done";
     const up = this.upstream;
     this.upstream = null;
     if (up !== null) up.destroy();
     this.releaseMember();
+    this.done(this.record.responseStartedAt >= 0 ? this.record.status : 0, null); // a tunnel ends here too
   }
 
+
   onUpstreamConnect(): void {
-    if (this.phase === P_HEAD) this.armTimer();
+    if (this.stage === "awaiting-head") this.armTimer();
   }
 
   onUpstreamData(chunk: Buffer): void {
     this.conn.progress++;
     this.responseSeen = true;
-    if (this.conn.bandwidth !== null && this.shape(chunk)) return;
+    const shaper = this.shaper;
+    if (shaper !== null && !shaper.pass(chunk, chunk.length)) return; // held: deliverHeld relays it
     this.relay(chunk);
   }
 
   /** Backend bytes → response head parsing, body relay or tunnel. */
   private relay(chunk: Buffer): void {
-    switch (this.phase) {
-      case P_HEAD:
+    switch (this.stage) {
+      case "awaiting-head":
         readResponseHead(this, chunk);
         break;
-      case P_BODY:
+      case "body":
         relayResponseBody(this, chunk);
         break;
-      case P_TUNNEL:
+      case "tunnel":
         if (!this.conn.write(copyOf(chunk, 0, chunk.length))) this.upstream?.socket.pause();
         break;
     }
   }
 
-  /**
-   * Limited address (EIP): debits the chunk from the address's bucket; when that puts it in debt,
-   * keeps a private copy and pauses the backend until the debt is paid (true = held, relayed later).
-   */
-  private shape(chunk: Buffer): boolean {
-    const wait = this.conn.bandwidth!.take(chunk.length);
-    if (wait === 0 && this.held === null) return false;
-    const copy = copyOf(chunk, 0, chunk.length);
-    this.held = this.held === null ? copy : Buffer.concat([this.held, copy]); // read before the pause took effect
+  /** ShapedTarget: held backend bytes are due. */
+  deliverHeld(bytes: Buffer): void {
+    this.relay(bytes);
+  }
+
+  /** ShapedTarget: a hold began. */
+  pauseSource(): void {
     this.upstream?.socket.pause();
-    this.heldTimer ??= setTimeout(releaseHeld, wait > 0 ? wait : 1, this);
-    return true;
   }
 
-  /** Shaping timer: relays the held bytes, then resumes the backend unless the client's buffer is full. */
-  releaseHeld(): void {
-    this.heldTimer = null;
-    const up = this.upstream;
-    if (!this.flushHeld() || up === null || this.upstream !== up) return; // response finished: its connection is back in its pool
-    if (up.socket.isPaused() && !this.conn.socket.writableNeedDrain) up.socket.resume();
-  }
-
-  /** Relays held bytes now (timer, or the backend ended / failed behind them); false = nothing was held. */
-  private flushHeld(): boolean {
-    const held = this.held;
-    if (held === null) return false;
-    this.dropHeld();
-    this.relay(held);
-    return true;
-  }
-
-  private dropHeld(): void {
-    this.held = null;
-    if (this.heldTimer !== null) {
-      clearTimeout(this.heldTimer);
-      this.heldTimer = null;
-    }
+  /** ShapedTarget: the hold is over; the backend resumes unless the client's buffer is full. */
+  holdReleased(): void {
+    const up = this.upstream; // null when the held bytes completed the response (its connection is back in its pool)
+    if (up !== null && up.socket.isPaused() && !this.conn.socket.writableNeedDrain) up.socket.resume();
   }
 
   onUpstreamDrain(): void {
-    this.conn.progress++;
-    const socket = this.conn.socket;
-    if ((this.conn.state === S_BODY || this.conn.state === S_TUNNEL) && socket.isPaused()) socket.resume();
+    const conn = this.conn;
+    conn.progress++;
+    if ((conn.state === "body" || conn.state === "tunnel") && conn.socket.isPaused()) conn.socket.resume();
   }
 
   onUpstreamEnd(): void {
-    if (this.held !== null) this.flushHeld();
-    if (this.phase === P_BODY && this.framer.mode === BodyMode.UNTIL_CLOSE) {
+    this.shaper?.flush();
+    if (this.stage === "body" && this.framer.mode === BodyMode.UNTIL_CLOSE) {
       this.framer.finishOnClose();
       this.reusable = false;
       this.finish();
-    } else if (this.phase === P_TUNNEL) {
+    } else if (this.stage === "tunnel") {
       this.conn.socket.end();
     } else {
       this.onUpstreamError(null);
@@ -234,27 +234,32 @@ export class Exchange implements UpstreamOwner {
   }
 
   onUpstreamError(err: Error | null): void {
-    if (this.held !== null) this.flushHeld();
+    this.shaper?.flush();
     const up = this.upstream;
     if (up === null) return;
-    if (this.phase === P_TUNNEL && err === null) {
+    if (this.stage === "tunnel" && err === null) {
       this.conn.socket.end();
       return;
     }
     this.upstream = null;
     up.destroy();
-    if (this.phase !== P_HEAD) return this.abort("backend_reset", err);
+    if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
     if (!this.responseSeen && this.retry(up)) return;
     this.fail(this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed", err);
   }
 
-  /** The response is complete: backend connection back to its pool (or closed), member released. */
+  responseStarted(status: number): void {
+    this.record.responseStartedAt = performance.now();
+    this.record.status = status;
+  }
+
   finish(): void {
-    this.phase = P_DONE;
+    this.stage = "done";
     const up = this.upstream;
     this.upstream = null;
     if (up !== null) this.target!.release(up, this.reusable && this.requestDone);
     this.releaseMember();
+    this.done(this.record.status, null);
     this.conn.exchangeDone(!this.closeClient);
   }
 
@@ -266,7 +271,7 @@ export class Exchange implements UpstreamOwner {
       idempotent: this.idempotent,
       bodyBytesSent: this.bodyBytesSent,
       tries: this.tries,
-      maxTries: this.conn.ctx.options.maxTries,
+      maxTries: this.conn.proxy.options.maxTries,
     });
     if (decision === Retry.FRESH_CONNECTION) {
       this.send(false);
@@ -296,50 +301,72 @@ export class Exchange implements UpstreamOwner {
     const up = this.target!.acquire(this, reuse);
     this.upstream = up;
     this.tries++;
-    up.socket.write(this.head, "latin1");
+    up.socket.write(this.forwardHead, "latin1");
     this.armTimer();
   }
 
-  /** Arms the connection timer for the current phase. */
   armTimer(): void {
     const conn = this.conn;
-    const o = conn.ctx.options;
-    if (this.phase === P_HEAD) {
-      if (this.upstream !== null && !this.upstream.connected) conn.setTimer(T_CONNECT, o.connectTimeoutMs);
-      else if (conn.state === S_BODY) conn.setTimer(T_BODY, o.bodyTimeoutMs);
-      else conn.setTimer(T_RESPONSE, o.responseTimeoutMs);
-    } else if (this.phase === P_BODY) conn.setTimer(T_STREAM, o.responseTimeoutMs);
-    else if (this.phase === P_TUNNEL) conn.setTimer(T_TUNNEL, this.route!.idleTimeoutMs);
+    const o = conn.proxy.options;
+    if (this.stage === "awaiting-head") {
+      if (this.upstream !== null && !this.upstream.connected) conn.setTimer("connect", o.connectTimeoutMs);
+      else if (conn.state === "body") conn.setTimer("body", o.bodyTimeoutMs);
+      else conn.setTimer("response", o.responseTimeoutMs);
+    } else if (this.stage === "body") conn.setTimer("stream", o.responseTimeoutMs);
+    else if (this.stage === "tunnel") conn.setTimer("tunnel", this.route!.idleTimeoutMs);
   }
 
-  /** Answers with a generated error response (nothing was sent to the client yet). */
   fail(kind: ProxyErrorKind, cause?: unknown): void {
-    if (this.held !== null) this.dropHeld();
+    this.shaper?.drop();
     const up = this.upstream;
     this.upstream = null;
     up?.destroy();
     this.releaseMember();
-    this.phase = P_DONE;
-    reportError(this.conn.ctx.options.onError, kind, cause);
+    this.stage = "done";
     const conn = this.conn;
-    const close = closesClient(kind) || !this.requestDone || !conn.keepAlive || conn.ctx.draining || conn.clientEnded;
-    conn.write(generatedResponse(statusOf(kind), close, this.clientMinor, this.isHead));
+    const context = conn.context;
+    context.observer.error(context, kind, cause ?? null);
+    const close = closesClient(kind) || !this.requestDone || !conn.keepAlive || conn.proxy.draining || conn.clientEnded;
+    const status = statusOf(kind);
+    conn.write(generatedResponse(status, close, this.clientMinor, this.isHead));
+    this.done(status, kind);
     conn.exchangeDone(!close);
   }
 
-  /** The response already started (or the client is gone): all we can do is close. */
   abort(kind: ProxyErrorKind, cause?: unknown): void {
-    reportError(this.conn.ctx.options.onError, kind, cause);
+    const context = this.conn.context;
+    context.observer.error(context, kind, cause ?? null);
+    this.record.error = kind;
     this.cancel();
     this.conn.destroy();
+  }
+
+  /** Hands the finished request to the observer (once per request). */
+  private done(status: number, error: ProxyErrorKind | null): void {
+    const record = this.record;
+    if (record.startedAt === 0) return; // no request started on this connection
+    record.status = status;
+    record.member = this.member ?? record.member;
+    if (error !== null) record.error = error;
+    record.doneAt = performance.now();
+    const context = this.conn.context;
+    context.observer.requestDone(context, record);
+    record.startedAt = 0;
+    record.member = null;
+    record.error = null;
   }
 
   private releaseMember(): void {
     const member = this.member;
     if (member !== null) {
+      this.record.member = member;
       this.member = null;
       this.pool!.release(member);
     }
   }
 }
 
+/** The status code of a complete response written by a phase ("HTTP/1.1 301 …"). */
+function statusOfResponse(response: string): number {
+  return Number(response.slice(9, 12)) || 0;
+}

@@ -1,8 +1,9 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProxyError } from "./errors";
+import { RecordingObserver } from "../test-support/recording-observer";
+import { proxyErrorOf, type ProxyError } from "./errors";
 import { httpPool, rawExchange, request, startBackend, startProxy, type ProxyFixture } from "./test-support/http-fixture";
-import type { HttpProxyOptions } from "./proxy-context";
+import type { HttpProxyOptions } from "./proxy-options";
 import type { SnapshotPool } from "../protocol/snapshot.types";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -10,8 +11,8 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function proxyFor(pool: SnapshotPool | null, options: HttpProxyOptions = {}): Promise<ProxyFixture> {
-  const proxy = await startProxy(pool, options);
+async function proxyFor(pool: SnapshotPool | null, options: HttpProxyOptions = {}, observer?: RecordingObserver): Promise<ProxyFixture> {
+  const proxy = await startProxy(pool, options, {}, observer);
   cleanup.push(() => proxy.close());
   return proxy;
 }
@@ -49,9 +50,10 @@ function expectGenerated(res: { status: number; headers: Record<string, unknown>
 
 describe("HTTP proxy: generated error responses", () => {
   it("502 when the backend refuses the connection", async () => {
-    const errors: ProxyError[] = [];
-    const proxy = await proxyFor(httpPool([{ id: "dead", port: await deadPort() }]), { onError: (e) => errors.push(e) });
+    const observer = new RecordingObserver();
+    const proxy = await proxyFor(httpPool([{ id: "dead", port: await deadPort() }]), {}, observer);
     const res = await request(proxy.port);
+    const errors: ProxyError[] = observer.of("error").map((e) => proxyErrorOf(e.kind, e.cause));
     expectGenerated(res, 502);
     expect(errors.map((e) => [e.kind, e.source])).toEqual([["connect_failed", "backend"]]);
   });

@@ -1,19 +1,21 @@
 import type net from "node:net";
-import type { TokenBucket } from "../limits/token-bucket";
-import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
-import { ClientConnection } from "./client-connection";
 import { tickClock } from "../io/coarse-clock";
-import { compileRoute, type CompiledRoute } from "./compiled-route";
-import { resolveOptions, type HttpProxyOptions, type ProxyContext, type ResolvedOptions } from "./proxy-context";
+import { UNBOUND, createConnectionContext } from "../observe/connection-context";
+import type { ConnectionContext } from "../observe/observer.types";
+import { ClientConnection } from "./client-connection";
+import { compileRoute, type CompiledRoute, type HttpRoute } from "./compiled-route";
+import type { ProxyHost } from "./exchange.types";
+import { resolveOptions, type HttpProxyOptions, type ResolvedOptions } from "./proxy-options";
 import type { AppCookieTable } from "./sticky/app-cookie";
 import { UpstreamRegistry } from "./upstream-registry";
 
 /**
  * The HTTP/1.1 Layer-7 handler of one listener. `update` compiles the route once; connections
  * read `route` at each new request. One periodic sweep per handler checks every connection's
- * deadline and ages idle backend connections, instead of a timer per request.
+ * deadline and ages idle backend connections, instead of a timer per request. It is the listener
+ * set's connection handler for HTTP listeners (`engine/listeners/http.ts`).
  */
-export class HttpProxy implements ConnectionHandler, ProxyContext {
+export class HttpProxy implements ProxyHost {
   route: CompiledRoute;
   draining = false;
   readonly options: ResolvedOptions;
@@ -24,7 +26,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
   sweepMs = 1000;
   private drained: (() => void) | null = null;
 
-  constructor(route: ListenerRoute, options?: HttpProxyOptions) {
+  constructor(route: HttpRoute, options?: HttpProxyOptions) {
     this.options = resolveOptions(options);
     this.registry = new UpstreamRegistry({
       maxIdle: this.options.maxIdlePerBackend,
@@ -38,17 +40,20 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
     return this.connections.size;
   }
 
-  handle(socket: net.Socket, bandwidth: TokenBucket | null = null): void {
+  /** Takes one accepted client socket; `context` comes from the listener set (none in unit tests). */
+  handle(socket: net.Socket, context?: ConnectionContext): void {
     if (this.draining || socket.destroyed) {
       socket.destroy();
       return;
     }
     tickClock();
     if (this.sweepTimer === null) this.startSweep();
-    this.connections.add(new ClientConnection(this, socket, bandwidth));
+    context ??= createConnectionContext(UNBOUND, socket.remoteAddress, socket.remotePort);
+    this.connections.add(new ClientConnection(this, socket, context));
   }
 
-  update(route: ListenerRoute): void {
+  /** Swaps the route for new requests (compiled once here). */
+  update(route: HttpRoute): void {
     this.route = compileRoute(route, this.registry, this.appTables);
     if (this.sweepTimer !== null && this.sweepPeriod() !== this.sweepMs) {
       this.stopSweep();
@@ -56,6 +61,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
     }
   }
 
+  /** Stops taking requests; resolves when every connection closed (or after `graceMs`). */
   drain(graceMs: number): Promise<void> {
     this.draining = true;
     this.registry.closeAll();
@@ -75,7 +81,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
     });
   }
 
-  /** ProxyContext: a client connection closed. */
+  /** ProxyHost: a client connection closed. */
   connectionClosed(conn: object): void {
     this.connections.delete(conn as ClientConnection);
     if (this.connections.size === 0 && this.draining) {
@@ -112,6 +118,7 @@ export class HttpProxy implements ConnectionHandler, ProxyContext {
 }
 
 /** Creates the HTTP/1.1 proxy handler of a listener. */
-export function createHttpProxy(route: ListenerRoute, options?: HttpProxyOptions): HttpProxy {
+export function createHttpProxy(route: HttpRoute, options?: HttpProxyOptions): HttpProxy {
+
   return new HttpProxy(route, options);
 }

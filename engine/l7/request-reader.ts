@@ -1,9 +1,9 @@
-import type { ClientConnection } from "./client-connection";
-import { requestParseErrorKind } from "./errors";
-import { BodyMode } from "./http1/body-framer";
 import { copyOf } from "../io/bytes";
+import { requestParseErrorKind } from "./errors";
+import type { RequestReaderConnection } from "./exchange.types";
+import { BodyMode } from "./http1/body-framer";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
-import { S_BODY, S_CLOSING, S_HEAD, S_WAIT, T_HEAD } from "./proxy-context";
+import { isClosing, type ClientState } from "./connection-state";
 
 /** Pipelined bytes buffered while a request is in flight before the socket stops reading. */
 const MAX_PIPELINED_BYTES = 64 * 1024;
@@ -15,18 +15,18 @@ const MAX_PIPELINED_BYTES = 64 * 1024;
  */
 
 /** Parses requests from buf[start..] while the connection waits for a head; stashes the rest. */
-export function feedRequests(conn: ClientConnection, buf: Buffer, start: number): void {
+export function feedRequests(conn: RequestReaderConnection, buf: Buffer, start: number): void {
   conn.feeding = true;
   for (;;) {
     while (start < buf.length) {
-      if (conn.state !== S_HEAD) {
+      if (conn.state !== "head") {
         stashPipelined(conn, buf, start);
         break;
       }
       if (!conn.headStarted) {
         conn.headStarted = true;
         // A new connection keeps its accept-time head deadline; a kept-alive one starts one now.
-        if (conn.timer.kind !== T_HEAD) conn.setTimer(T_HEAD, conn.ctx.options.headTimeoutMs);
+        if (conn.timerKind !== "head") conn.setTimer("head", conn.proxy.options.headTimeoutMs);
       }
       const r = conn.parser.execute(buf, start);
       if (r === NEED_MORE) break;
@@ -36,11 +36,11 @@ export function feedRequests(conn: ClientConnection, buf: Buffer, start: number)
       }
       start = r;
       beginRequest(conn);
-      if (conn.state === S_BODY) start = forwardRequestBody(conn, buf, start);
+      if ((conn.state as ClientState) === "body") start = forwardRequestBody(conn, buf, start); // start() may have answered already
     }
     // An exchange that completed synchronously (e.g. 503) leaves the next pipelined request here.
     const pending = conn.pending;
-    if (conn.state !== S_HEAD || pending === null) break;
+    if (conn.state !== "head" || pending === null) break;
     conn.pending = null;
     buf = pending;
     start = 0;
@@ -49,7 +49,7 @@ export function feedRequests(conn: ClientConnection, buf: Buffer, start: number)
 }
 
 /** Forwards request body bytes of buf[start..]; returns where the body ended. */
-export function forwardRequestBody(conn: ClientConnection, buf: Buffer, start: number): number {
+export function forwardRequestBody(conn: RequestReaderConnection, buf: Buffer, start: number): number {
   const body = conn.body;
   const stop = body.consume(buf, start, buf.length);
   if (body.error !== 0) {
@@ -57,28 +57,28 @@ export function forwardRequestBody(conn: ClientConnection, buf: Buffer, start: n
     return buf.length;
   }
   if (stop > start) conn.exchange.sendBody(buf, start, stop);
-  if (body.done && conn.state === S_BODY) {
-    conn.state = S_WAIT;
+  if (body.done && conn.state === "body") {
+    conn.state = "wait";
     conn.exchange.requestSent();
   }
   return stop;
 }
 
 /** Keeps a private copy of buf[start..] for after the exchange in flight; stops reading past a bound. */
-export function stashPipelined(conn: ClientConnection, buf: Buffer, start: number): void {
-  if (conn.state >= S_CLOSING) return;
+export function stashPipelined(conn: RequestReaderConnection, buf: Buffer, start: number): void {
+  if (isClosing(conn.state)) return;
   const part = copyOf(buf, start, buf.length);
   conn.pending = conn.pending === null ? part : Buffer.concat([conn.pending, part]);
   if (conn.pending.length > MAX_PIPELINED_BYTES) conn.socket.pause();
 }
 
-function beginRequest(conn: ClientConnection): void {
+function beginRequest(conn: RequestReaderConnection): void {
   const p = conn.parser;
   conn.keepAlive = p.keepAlive;
   const body = conn.body;
   if (p.chunked) body.start(BodyMode.CHUNKED);
   else if (p.contentLength > 0) body.start(BodyMode.LENGTH, p.contentLength);
   else body.start(BodyMode.NONE);
-  conn.state = body.done ? S_WAIT : S_BODY;
+  conn.state = body.done ? "wait" : "body";
   conn.exchange.start();
 }

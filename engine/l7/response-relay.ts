@@ -1,8 +1,7 @@
-import type { Exchange } from "./exchange";
+import { copyOf, latin1, STRING_COPY_BYTES, writableCopy } from "../io/bytes";
+import type { ResponseExchange } from "./exchange.types";
 import { BodyMode } from "./http1/body-framer";
-import { copyOf, latin1 } from "../io/bytes";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
-import { MERGE_BODY_BYTES, P_BODY, P_TUNNEL } from "./proxy-context";
 import { buildResponseHead } from "./response-head-writer";
 
 /**
@@ -13,7 +12,7 @@ import { buildResponseHead } from "./response-head-writer";
  */
 
 /** Backend bytes while the response head is incomplete. */
-export function readResponseHead(x: Exchange, chunk: Buffer): void {
+export function readResponseHead(x: ResponseExchange, chunk: Buffer): void {
   const res = x.upstream!.response;
   let i = 0;
   for (;;) {
@@ -31,13 +30,13 @@ export function readResponseHead(x: Exchange, chunk: Buffer): void {
 }
 
 /** Backend bytes of the response body. */
-export function relayResponseBody(x: Exchange, chunk: Buffer): void {
+export function relayResponseBody(x: ResponseExchange, chunk: Buffer): void {
   const stop = x.framer.consume(chunk, 0, chunk.length);
-  const ok = stop > 0 ? x.conn.write(stop <= MERGE_BODY_BYTES ? latin1(chunk, 0, stop) : copyOf(chunk, 0, stop)) : true;
+  const ok = stop > 0 ? x.conn.write(writableCopy(chunk, 0, stop)) : true;
   afterWrite(x, ok, stop, chunk.length);
 }
 
-function startResponse(x: Exchange, chunk: Buffer, start: number): void {
+function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void {
   const conn = x.conn;
   const res = x.upstream!.response;
   const status = res.status;
@@ -48,16 +47,17 @@ function startResponse(x: Exchange, chunk: Buffer, start: number): void {
   else framer.start(BodyMode.UNTIL_CLOSE);
   const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
   x.reusable = res.keepAlive && !untilClose;
-  x.closeClient = !conn.keepAlive || untilClose || !x.requestDone || conn.ctx.draining || conn.clientEnded;
-  const sticky = x.route!.sticky;
+  x.closeClient = !conn.keepAlive || untilClose || !x.requestDone || conn.proxy.draining || conn.clientEnded;
+  const sticky = x.sticky;
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
   const head = buildResponseHead(res, x.closeClient, x.clientMinor, extra);
-  x.phase = P_BODY;
+  x.responseStarted(status);
+  x.stage = "body";
   x.armTimer();
   const stop = framer.consume(chunk, start, chunk.length);
   let ok: boolean;
   if (stop === start) ok = conn.write(head);
-  else if (stop - start <= MERGE_BODY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
+  else if (stop - start <= STRING_COPY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
   else {
     conn.socket.cork();
     conn.write(head);
@@ -67,7 +67,7 @@ function startResponse(x: Exchange, chunk: Buffer, start: number): void {
   afterWrite(x, ok, stop, chunk.length);
 }
 
-function afterWrite(x: Exchange, ok: boolean, stop: number, end: number): void {
+function afterWrite(x: ResponseExchange, ok: boolean, stop: number, end: number): void {
   const framer = x.framer;
   if (framer.error !== 0) return x.abort("bad_response");
   if (!ok) x.upstream?.socket.pause();
@@ -76,11 +76,13 @@ function afterWrite(x: Exchange, ok: boolean, stop: number, end: number): void {
   x.finish();
 }
 
-function startTunnel(x: Exchange, chunk: Buffer, start: number): void {
+function startTunnel(x: ResponseExchange, chunk: Buffer, start: number): void {
   const conn = x.conn;
-  conn.write(buildResponseHead(x.upstream!.response, false, x.clientMinor, ""));
+  const res = x.upstream!.response;
+  conn.write(buildResponseHead(res, false, x.clientMinor, ""));
   if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
-  x.phase = P_TUNNEL;
+  x.responseStarted(res.status);
+  x.stage = "tunnel";
   x.armTimer();
   conn.startTunnel();
 }

@@ -1,7 +1,7 @@
 import type net from "node:net";
 import type { SnapshotListener } from "../protocol/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
-import type { TokenBucket } from "../limits/token-bucket";
+import type { ConnectionContext } from "../observe/observer.types";
 
 /** What a listener forwards to: its config and its default backend server group (null = none yet). */
 export interface ListenerRoute {
@@ -16,10 +16,11 @@ export interface ListenerRoute {
  */
 export interface ConnectionHandler {
   /**
-   * Takes ownership of one accepted client socket. `bandwidth`: the bucket of the address it was
-   * accepted on when that address is limited (an EIP): bytes sent to this client are shaped by it.
+   * Takes ownership of one accepted client socket. `context` (built per accept by the listener set):
+   * listener, local address, the bandwidth bucket of a limited address (an EIP: bytes sent to this
+   * client are shaped by it) and the observer; without one (unit tests) none of them apply.
    */
-  handle(socket: net.Socket, bandwidth?: TokenBucket | null): void;
+  handle(socket: net.Socket, context?: ConnectionContext): void;
   /** Swaps the route for new connections/requests. */
   update(route: ListenerRoute): void;
   /** Stop taking requests: close idle connections now, let in-flight ones finish, resolve when all are closed (or after `graceMs`). */

@@ -1,7 +1,9 @@
 import net from "node:net";
-import { copyOf, latin1 } from "../io/bytes";
+import { writableCopy } from "../io/bytes";
 import { readInto } from "../io/socket-reader";
-import type { TokenBucket } from "../limits/token-bucket";
+import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
+import type { ConnectionContext } from "../observe/observer.types";
+import type { ErrorKind } from "../observe/error-kind.types";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 
 /** Per-session settings, read from the handler's current route when the session starts. */
@@ -18,35 +20,15 @@ export interface TcpSessionOptions {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** Chunks up to this size are forwarded as latin1 strings (Node writes those from a stack copy). */
-const STRING_COPY_BYTES = 16 * 1024;
-
-/** Writes a private copy of buf[0, n) to `to` (a latin1 string when small, else a Buffer); false = buffer full. */
+/** Writes a private copy of buf[0, n) to `to`; false = buffer full. */
 function forward(to: net.Socket, buf: Buffer, n: number): boolean {
-  return n <= STRING_COPY_BYTES ? to.write(latin1(buf, 0, n), "latin1") : to.write(copyOf(buf, 0, n));
+  return to.write(writableCopy(buf, 0, n), "latin1");
 }
 
 /** Why the backend is paused (bits): the client's write buffer is full / bandwidth shaping holds a chunk. */
 const PAUSE_WRITE = 1;
 const PAUSE_SHAPE = 2;
 
-/** Timer callback of a shaping hold (module level: no closure per session or per chunk). */
-function releaseHeld(session: TcpSession): void {
-  session.releaseHeld();
-}
-
-/**
- * One proxied TCP connection: client ⇄ backend member, full duplex. Each side reads into the
- * shared buffer (no Readable stream, no allocation per read) and its bytes are written to the
- * other side at once; a write that returns false pauses the reading side until the writer drains
- * (backpressure). Half-close is forwarded (FIN from one side ends the other side's write half,
- * the opposite direction keeps flowing). Every read bumps `progress`; the handler's idle sweep
- * closes sessions whose progress stood still for idleMs (no per-socket timer refreshed per chunk).
- * A failed or timed-out backend connect retries the next available member, at most once per member.
- * Accepted on a limited address (an EIP), backend → client bytes are shaped by that address's
- * bucket: a chunk that puts it in debt is held (one private copy, backend paused) until the debt is
- * paid. Both pause reasons (client buffer full, shaping) compose: the backend resumes when neither holds.
- */
 export class TcpSession {
   /** Bumped by every read in either direction; watched by the idle sweep. */
   progress = 0;
@@ -64,19 +46,19 @@ export class TcpSession {
   private clientEnded = false;
   /** PAUSE_* bits: why the backend is paused (0 = reading). */
   private backendPaused = 0;
-  /** Backend bytes held back by shaping, and the timer that sends them. */
-  private held: Buffer | null = null;
-  private heldTimer: NodeJS.Timeout | null = null;
+  /** Shapes backend → client bytes on a limited address; null = unlimited. */
+  private readonly shaper: ShapedWriter | null;
 
   constructor(
     private readonly client: net.Socket,
     private readonly pool: PoolRuntime,
     readonly options: TcpSessionOptions,
     private readonly onDone: (session: TcpSession) => void,
-    /** Bucket of the limited address the client connected to; null = unlimited. */
-    private readonly bandwidth: TokenBucket | null = null,
+    private readonly context: ConnectionContext,
   ) {
-    this.clientIp = client.remoteAddress ?? "";
+    this.clientIp = context.clientAddress;
+    this.shaper = context.bandwidth === null ? null : new ShapedWriter(context.bandwidth, this);
+    context.observer.connectionOpened(context);
     client.allowHalfOpen = true;
     client.setNoDelay(true);
     client.on("error", this.abort);
@@ -93,6 +75,7 @@ export class TcpSession {
   };
 
   private connect(member: MemberRuntime | null): void {
+    if (member === null && !this.clientClosed) this.report("no_member", null);
     if (member === null || this.clientClosed) return this.abort();
     this.attempts++;
     this.member = member;
@@ -127,6 +110,9 @@ export class TcpSession {
   /** Client bytes → backend; a full backend buffer pauses the client. */
   private readonly onClientRead = (nread: number, buf: Buffer): void => {
     this.progress++;
+    const context = this.context;
+    context.bytesIn += nread;
+    context.observer.bytesIn(context, nread);
     const backend = this.backend;
     if (backend === null || backend.destroyed) return; // backend gone: discard (see finishClient)
     if (!forward(backend, buf, nread)) this.client.pause();
@@ -137,43 +123,36 @@ export class TcpSession {
     this.progress++;
     const client = this.client;
     if (client.destroyed) return true;
-    if (this.bandwidth !== null) this.shape(nread, buf);
-    else if (!forward(client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
+    const shaper = this.shaper;
+    if (shaper !== null && !shaper.pass(buf, nread)) return true; // held: deliverHeld sends it
+    this.sent(nread);
+    if (!forward(client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
     return true;
   };
 
-  /** Limited address: forwards the chunk when the bucket covers it, else holds a copy until it does. */
-  private shape(nread: number, buf: Buffer): void {
-    const wait = this.bandwidth!.take(nread);
-    if (wait === 0 && this.held === null) {
-      if (!forward(this.client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
-      return;
-    }
-    const copy = copyOf(buf, 0, nread);
-    this.held = this.held === null ? copy : Buffer.concat([this.held, copy]); // bytes read before the pause took effect
-    this.pauseBackend(PAUSE_SHAPE);
-    this.heldTimer ??= setTimeout(releaseHeld, wait > 0 ? wait : 1, this);
+  private sent(bytes: number): void {
+    const context = this.context;
+    context.bytesOut += bytes;
+    context.observer.bytesOut(context, bytes);
   }
 
-  /** Shaping timer: the held bytes go to the client; the backend resumes unless the client is full. */
-  releaseHeld(): void {
-    this.heldTimer = null;
-    this.backendPaused &= ~PAUSE_SHAPE;
-    if (!this.flushHeld()) this.backendPaused |= PAUSE_WRITE;
-    if (this.backendPaused === 0) this.backend?.resume();
-  }
-
-  /** Writes held bytes now (shaping timer, or the backend ended); false = client buffer full. */
-  private flushHeld(): boolean {
-    const held = this.held;
-    if (held === null) return true;
-    this.held = null;
-    if (this.heldTimer !== null) {
-      clearTimeout(this.heldTimer);
-      this.heldTimer = null;
-    }
+  /** ShapedTarget: held bytes are due (timer, or the backend ended behind them). */
+  deliverHeld(bytes: Buffer): void {
     const client = this.client;
-    return client.destroyed || client.writableEnded ? true : client.write(held);
+    if (client.destroyed || client.writableEnded) return;
+    this.sent(bytes.length);
+    if (!client.write(bytes)) this.backendPaused |= PAUSE_WRITE;
+  }
+
+  /** ShapedTarget: a hold began. */
+  pauseSource(): void {
+    this.pauseBackend(PAUSE_SHAPE);
+  }
+
+  /** ShapedTarget: the hold is over; the backend resumes unless the client is full. */
+  holdReleased(): void {
+    this.backendPaused &= ~PAUSE_SHAPE;
+    if (this.backendPaused === 0) this.backend?.resume();
   }
 
   private pauseBackend(reason: number): void {
@@ -198,19 +177,21 @@ export class TcpSession {
 
   /** Backend FIN: forward it to the client; the client may keep sending. */
   private readonly onBackendEnd = (): void => {
-    this.flushHeld();
+    this.shaper?.flush();
     this.client.end();
   };
 
   private readonly onBackendTimeout = (): void => {
+    this.report("connect_timeout", null);
     this.backend?.destroy(); // connect timeout: 'close' follows and retries
   };
 
-  private readonly onBackendError = (): void => {
-    if (!this.connected) return; // 'close' follows and retries the next member
+  private readonly onBackendError = (err: Error): void => {
+    if (!this.connected) return this.report("connect_failed", err); // 'close' follows and retries the next member
     // The backend already sent everything (FIN, then e.g. a reset on our late data): let the client read it.
-    if (this.backend?.readableEnded === true) this.finishClient();
-    else this.abort();
+    if (this.backend?.readableEnded === true) return this.finishClient();
+    this.report("backend_reset", err);
+    this.abort();
   };
 
   private readonly onBackendClose = (): void => {
@@ -223,6 +204,11 @@ export class TcpSession {
     this.finishClient();
   };
 
+  private report(kind: ErrorKind, cause: unknown): void {
+    const context = this.context;
+    context.observer.error(context, kind, cause);
+  }
+
   private retry(failed: MemberRuntime | null): void {
     if (failed === null || this.attempts >= this.pool.members.length) return this.abort();
     (this.tried ??= new Set()).add(failed);
@@ -233,15 +219,16 @@ export class TcpSession {
   private finishClient(): void {
     const client = this.client;
     if (client.destroyed) return;
-    this.flushHeld();
+    this.shaper?.flush();
     client.end();
     client.resume();
   }
 
   private readonly onClientClose = (): void => {
     this.clientClosed = true;
-    if (this.heldTimer !== null) clearTimeout(this.heldTimer);
-    this.heldTimer = this.held = null;
+    this.shaper?.drop();
+    const context = this.context;
+    context.observer.connectionClosed(context);
     const backend = this.backend;
     if (backend === null) return this.onDone(this);
     // Clean end: both directions finished, the backend flushes our FIN and closes by itself.

@@ -1,5 +1,6 @@
 import type net from "node:net";
-import type { TokenBucket } from "../limits/token-bucket";
+import { UNBOUND, createConnectionContext } from "../observe/connection-context";
+import type { ConnectionContext } from "../observe/observer.types";
 import type { ConnectionHandler, ListenerRoute } from "./listener.types";
 import { TcpSession, type TcpSessionOptions } from "./tcp-session";
 
@@ -44,13 +45,14 @@ class TcpHandler implements ConnectionHandler {
     this.update(route);
   }
 
-  handle(socket: net.Socket, bandwidth: TokenBucket | null = null): void {
+  handle(socket: net.Socket, context?: ConnectionContext): void {
     const pool = this.route.pool;
     if (pool === null || this.draining) {
       socket.destroy();
       return;
     }
-    this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone, bandwidth));
+    context ??= createConnectionContext(UNBOUND, socket.remoteAddress, socket.remotePort);
+    this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone, context));
     if (this.sweepTimer === null) this.startSweep();
   }
 

@@ -1,6 +1,8 @@
 import dgram from "node:dgram";
 import net from "node:net";
-import type { TokenBucket } from "../limits/token-bucket";
+import type { ConnectionContext, ListenerBinding } from "../observe/observer.types";
+
+
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
@@ -10,8 +12,8 @@ const MAX_PENDING = 64;
 export interface UdpSessionOwner {
   /** The listener's socket for this bind address: replies leave from it, so their source is the listener address. */
   readonly socket: dgram.Socket;
-  /** Bucket of the listener address when it is limited (an EIP): replies beyond it are dropped. */
-  readonly bandwidth: TokenBucket | null;
+  /** Listener, bandwidth bucket of the address (replies beyond it are dropped) and observer, as of the last snapshot. */
+  readonly binding: ListenerBinding;
   /** Called once when the session closes (idle, upstream error, eviction, listener close). */
   sessionClosed(session: UdpSession): void;
 }
@@ -33,15 +35,22 @@ export class UdpSession {
   /** The member in `pool` the session sends to; always the same server (id, address, port). */
   member: MemberRuntime;
 
+  /** Client address and port (the session's key on its frontend). */
+  readonly clientAddress: string;
+  readonly clientPort: number;
+
   constructor(
     private readonly owner: UdpSessionOwner,
-    readonly clientAddress: string,
-    readonly clientPort: number,
+    /** Listener, client, the address's bandwidth bucket (replies beyond it are dropped) and the observer. */
+    private readonly context: ConnectionContext,
     pool: PoolRuntime,
     member: MemberRuntime,
   ) {
+    this.clientAddress = context.clientAddress;
+    this.clientPort = context.clientPort;
     this.pool = pool;
     this.member = member;
+    context.observer.connectionOpened(context);
     pool.acquire(member);
     const { address, port } = member.config;
     this.upstream = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
@@ -53,6 +62,9 @@ export class UdpSession {
   /** Sends a client datagram to the member (queued while connecting). */
   forward(datagram: Buffer): void {
     this.lastActive = Date.now();
+    const context = this.context;
+    context.bytesIn += datagram.length;
+    context.observer.bytesIn(context, datagram.length);
     const pending = this.pending;
     if (pending === null) this.upstream.send(datagram);
     else if (pending.length < MAX_PENDING) pending.push(datagram);
@@ -85,6 +97,7 @@ export class UdpSession {
       // already closed by an error
     }
     this.owner.sessionClosed(this);
+    this.context.observer.connectionClosed(this.context);
   };
 
   private readonly onConnect = (): void => {
@@ -96,9 +109,11 @@ export class UdpSession {
 
   private readonly onReply = (datagram: Buffer): void => {
     this.lastActive = Date.now();
-    const owner = this.owner;
-    const bandwidth = owner.bandwidth;
+    const context = this.context;
+    const bandwidth = this.owner.binding.bandwidth; // the frontend's, swapped per snapshot (a new limit applies to live sessions)
     if (bandwidth !== null && !bandwidth.tryTake(datagram.length)) return; // over the EIP's bandwidth: dropped
-    owner.socket.send(datagram, this.clientPort, this.clientAddress);
+    context.bytesOut += datagram.length;
+    context.observer.bytesOut(context, datagram.length);
+    this.owner.socket.send(datagram, this.clientPort, this.clientAddress);
   };
 }

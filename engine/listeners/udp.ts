@@ -1,6 +1,8 @@
 import dgram from "node:dgram";
 import net from "node:net";
-import type { TokenBucket } from "../limits/token-bucket";
+import { UNBOUND, createConnectionContext } from "../observe/connection-context";
+import type { ListenerBinding } from "../observe/observer.types";
+
 import { sameServer } from "../pools/member-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerRoute } from "./listener.types";
@@ -15,11 +17,12 @@ export interface UdpListenerOptions {
 /** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
 export interface UdpListener {
   /**
-   * Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). `bandwidth`: the
-   * address's bucket when it is limited (an EIP); replies beyond it are dropped (policing). Called
-   * again for an address already bound, it only swaps the bucket.
+   * Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). `binding`: the
+   * listener id, the address's bucket when it is limited (an EIP: replies beyond it are dropped,
+   * policing) and the observer, copied into each new session's context. Called again for an address
+   * already bound, it only swaps the binding (new sessions see it).
    */
-  bind(address: string, port: number, bandwidth?: TokenBucket | null): Promise<void>;
+  bind(address: string, port: number, binding?: ListenerBinding): Promise<void>;
   /** Stops receiving on one address and closes its sessions. */
   unbind(address: string): Promise<void>;
   /** Addresses currently bound. */
@@ -47,11 +50,12 @@ export function createUdpListener(route: ListenerRoute, options: UdpListenerOpti
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
 class Frontend implements UdpSessionOwner {
   readonly sessions = new Map<string, Map<number, UdpSession>>();
-  bandwidth: TokenBucket | null = null;
 
   constructor(
     readonly socket: dgram.Socket,
     private readonly listener: DatagramListener,
+    /** What new sessions on this address get in their context (swapped by a re-bind). */
+    public binding: ListenerBinding,
   ) {}
 
   sessionClosed(session: UdpSession): void {
@@ -102,10 +106,10 @@ class DatagramListener implements UdpListener {
     this.sweeper.unref();
   }
 
-  async bind(address: string, port: number, bandwidth: TokenBucket | null = null): Promise<void> {
+  async bind(address: string, port: number, binding: ListenerBinding = UNBOUND): Promise<void> {
     const bound = this.frontends.get(address);
     if (bound !== undefined) {
-      bound.bandwidth = bandwidth;
+      bound.binding = binding;
       return;
     }
     const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
@@ -119,8 +123,7 @@ class DatagramListener implements UdpListener {
       socket.close();
       throw err;
     });
-    const frontend = new Frontend(socket, this);
-    frontend.bandwidth = bandwidth;
+    const frontend = new Frontend(socket, this, binding);
     socket.on("error", () => {}); // send errors to vanished clients are not the listener's problem
     socket.on("message", (datagram, rinfo) => this.receive(frontend, datagram, rinfo.address, rinfo.port));
     this.frontends.set(address, frontend);
@@ -166,7 +169,7 @@ class DatagramListener implements UdpListener {
       const member = pool?.pick(address) ?? null;
       if (pool === null || member === null) return; // no group / no healthy member: drop
       if (this.all.size >= this.maxSessions) this.all.values().next().value?.close();
-      session = new UdpSession(frontend, address, port, pool, member);
+      session = new UdpSession(frontend, createConnectionContext(frontend.binding, address, port), pool, member);
       this.all.add(session);
       byPort = frontend.sessions.get(address); // re-read: a close above may have dropped the map
       if (byPort === undefined) frontend.sessions.set(address, (byPort = new Map()));

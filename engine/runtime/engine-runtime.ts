@@ -1,6 +1,8 @@
 import { HealthRegistry } from "../health/health-registry";
 import { AddressLimits } from "../limits/address-limits";
 import type { ListenerRoute } from "../listeners/listener.types";
+import type { ConnectionObserver } from "../observe/observer.types";
+
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
@@ -27,6 +29,8 @@ export interface EngineRuntimeOptions {
   drainGraceMs?: number;
   /** Handler factories per stream protocol (tests); default TCP and HTTP. */
   handlerFactories?: Readonly<Partial<Record<"TCP" | "HTTP" | "HTTPS", HandlerFactory>>>;
+  /** Sees every connection, request and error of every listener (metrics, access logs); default none. */
+  observer?: ConnectionObserver;
 }
 
 /**
@@ -49,7 +53,7 @@ export class EngineRuntime {
   private stopped = false;
 
   constructor(options: EngineRuntimeOptions = {}) {
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits);
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
   }
 

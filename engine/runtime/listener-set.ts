@@ -6,7 +6,11 @@ import { createTcpHandler } from "../listeners/tcp";
 import { createUdpListener, type UdpListener } from "../listeners/udp";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
+import { NOOP_OBSERVER } from "../observe/noop-observer";
+import type { ConnectionObserver } from "../observe/observer.types";
 import { listenStream, stopAccepting } from "./bind-stream";
+import { StreamBinding } from "./stream-binding";
+
 
 /** A TCP or HTTP listener: one handler shared by one net.Server per bound address. */
 interface StreamListener {
@@ -52,6 +56,8 @@ export class ListenerSet {
     private readonly factories = DEFAULT_HANDLER_FACTORIES,
     /** Bandwidth buckets of limited addresses (EIPs), applied by the runtime before each `apply`. */
     private readonly limits = new AddressLimits(),
+    /** Sees every connection of every listener (metrics, access logs); default none. */
+    private readonly observer: ConnectionObserver = NOOP_OBSERVER,
   ) {}
 
   /** Applies the routes of a snapshot; resolves with the listeners that could not be (fully) applied. */
@@ -109,14 +115,16 @@ export class ListenerSet {
   private async bindAddresses(current: LiveListener, config: SnapshotListener): Promise<string[]> {
     const wanted = new Set(config.bindAddresses);
     const failures: string[] = [];
-    const limits = this.limits;
+    const { limits, observer } = this;
     const bind = async (address: string) => {
       try {
-        if (current.kind === "datagram") await current.udp.bind(address, config.port, limits.bucketFor(address));
-        else if (!current.servers.has(address)) {
-          const handler = current.handler;
-          const accept = (s: net.Socket) => handler.handle(s, limits.bucketFor(address));
-          current.servers.set(address, await listenStream(config.protocol, address, config.port, accept));
+        if (current.kind === "datagram") {
+          // Per snapshot: the frontend polices replies with the bucket looked up here.
+          const binding = { listenerId: config.id, localAddress: address, localPort: config.port, bandwidth: limits.bucketFor(address), observer };
+          await current.udp.bind(address, config.port, binding);
+        } else if (!current.servers.has(address)) {
+          const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler);
+          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept));
         }
       } catch (err) {
         failures.push(`bind ${address}:${config.port} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

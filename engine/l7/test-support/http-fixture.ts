@@ -5,7 +5,10 @@ import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
 import type { SnapshotListener, SnapshotMember, SnapshotPool } from "../../protocol/snapshot.types";
 import { HttpProxy } from "../http-proxy";
-import type { HttpProxyOptions } from "../proxy-context";
+import { createConnectionContext } from "../../observe/connection-context";
+import { NOOP_OBSERVER } from "../../observe/noop-observer";
+import type { ConnectionObserver } from "../../observe/observer.types";
+import type { HttpProxyOptions } from "../proxy-options";
 
 /** Test fixtures for the L7 proxy: real sockets on 127.0.0.1 port 0, real clients and servers. */
 
@@ -48,14 +51,20 @@ export interface ProxyFixture {
   close(): Promise<void>;
 }
 
-/** Starts the proxy for `pool` (null = listener without a backend server group). */
-export async function startProxy(pool: SnapshotPool | null, options: HttpProxyOptions = {}, listenerOverrides: Partial<SnapshotListener> = {}): Promise<ProxyFixture> {
+/** Starts the proxy for `pool` (null = listener without a backend server group); `observer` sees its connections. */
+export async function startProxy(
+  pool: SnapshotPool | null,
+  options: HttpProxyOptions = {},
+  listenerOverrides: Partial<SnapshotListener> = {},
+  observer: ConnectionObserver = NOOP_OBSERVER,
+): Promise<ProxyFixture> {
   const runtime = pool === null ? null : createPoolRuntime(pool);
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const handler = new HttpProxy({ listener: httpListener(port, listenerOverrides), pool: runtime }, options);
-  server.on("connection", (socket) => handler.handle(socket));
+  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
+  server.on("connection", (socket) => handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort)));
   return {
     port,
     handler,

@@ -1,0 +1,49 @@
+import type { HeadLimits } from "./http1/head-reader";
+
+/** Options of the HTTP proxy handler; every field optional, defaults noted. */
+export interface HttpProxyOptions {
+  /** The whole request head (request line + headers) must arrive within this; default 10 000 ms (slowloris). */
+  headTimeoutMs?: number;
+  /** Longest client silence while it sends a request body; default 60 000 ms. */
+  bodyTimeoutMs?: number;
+  /** Backend response timeout: first response byte after the request, and longest silence while streaming; default 60 000 ms (→ 504). */
+  responseTimeoutMs?: number;
+  /** TCP connect timeout to a backend server; default 5 000 ms (→ 504). */
+  connectTimeoutMs?: number;
+  /** Idle keep-alive connections kept per backend server; default 256. */
+  maxIdlePerBackend?: number;
+  /** Backend keep-alive idle timeout; default 4 000 ms (below the usual 5 s server timeout, so the proxy closes first). */
+  backendIdleTimeoutMs?: number;
+  /** Request head size limit in bytes; default 32 768 (→ 431). */
+  maxHeadBytes?: number;
+  /** Request header count limit; default 100 (→ 431). */
+  maxHeaderCount?: number;
+  /** Connection attempts per request (other members on connect failure, fresh connection after a stale keep-alive); default 3. */
+  maxTries?: number;
+}
+
+/** HttpProxyOptions with defaults applied. */
+export interface ResolvedOptions {
+  readonly headTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly maxIdlePerBackend: number;
+  readonly backendIdleTimeoutMs: number;
+  readonly requestLimits: HeadLimits;
+  readonly maxTries: number;
+}
+
+/** Applies defaults. */
+export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
+  return {
+    headTimeoutMs: o.headTimeoutMs ?? 10_000,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? 60_000,
+    responseTimeoutMs: o.responseTimeoutMs ?? 60_000,
+    connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
+    maxIdlePerBackend: o.maxIdlePerBackend ?? 256,
+    backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 4_000,
+    requestLimits: { maxHeadBytes: o.maxHeadBytes ?? 32 * 1024, maxFields: o.maxHeaderCount ?? 100, allowBareLf: false },
+    maxTries: o.maxTries ?? 3,
+  };
+}

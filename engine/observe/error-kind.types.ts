@@ -1,0 +1,23 @@
+/** Where an error came from (Pingora's ErrorSource): the client, a backend server, or the engine itself. */
+export type ErrorSource = "client" | "backend" | "internal";
+
+/**
+ * What went wrong on a connection or request. L7 kinds map to HTTP statuses in `engine/l7/errors.ts`;
+ * the L4 listeners use the backend ones (no_member, connect_failed, connect_timeout, backend_reset).
+ */
+export type ErrorKind =
+  | "bad_request"
+  | "uri_too_long"
+  | "header_too_large"
+  | "version_not_supported"
+  | "not_implemented"
+  | "method_not_allowed"
+  | "request_timeout"
+  | "no_pool"
+  | "no_member"
+  | "connect_failed"
+  | "connect_timeout"
+  | "backend_reset"
+  | "bad_response"
+  | "response_timeout"
+  | "internal";

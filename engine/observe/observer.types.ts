@@ -1,0 +1,78 @@
+import type { MemberRuntime } from "../pools/pool-runtime.types";
+import type { TokenBucket } from "../limits/token-bucket";
+import type { ErrorKind } from "./error-kind.types";
+
+/**
+ * One finished HTTP request as the observer sees it. The object is reused for every request of a
+ * connection: an observer copies what it keeps. Times are `performance.now()` milliseconds.
+ */
+export interface RequestRecord {
+  /** Request method as sent ("GET", …). */
+  method: string;
+  /** Status sent to the client; 0 when the response was cut short (abort) before a status went out. */
+  status: number;
+  /** The backend server that answered (or was tried last); null when none was chosen. */
+  member: MemberRuntime | null;
+  /** The error behind a generated or aborted response; null for a relayed response. */
+  error: ErrorKind | null;
+  /** The complete request head was read. */
+  startedAt: number;
+  /** The backend's response head arrived (-1 = never). */
+  responseStartedAt: number;
+  /** The response was complete (or the request failed). */
+  doneAt: number;
+}
+
+/**
+ * Hooks where metrics and access logs count. Called synchronously on the hot path: an observer must
+ * be cheap and must not throw; `context` and `record` are live objects (copy what outlives the call).
+ * Bytes are reported as they are read from or written to the client (the frontend side).
+ */
+export interface ConnectionObserver {
+  /** A client connection (TCP, HTTP) or UDP session was accepted. */
+  connectionOpened(context: ConnectionContext): void;
+  /** `bytes` arrived from the client. */
+  bytesIn(context: ConnectionContext, bytes: number): void;
+  /** `bytes` were sent to the client. */
+  bytesOut(context: ConnectionContext, bytes: number): void;
+  /** An HTTP request finished (relayed, answered by the engine, or aborted). */
+  requestDone(context: ConnectionContext, record: RequestRecord): void;
+  /** Something went wrong; `cause` is the underlying error when there is one. */
+  error(context: ConnectionContext, kind: ErrorKind, cause: unknown): void;
+  /** The connection or session closed; its totals are in `context`. */
+  connectionClosed(context: ConnectionContext): void;
+}
+
+/**
+ * What one accepted connection (or UDP session) carries from its listener: built once per accept by
+ * the listener set and handed to the TCP, UDP or HTTP handler. Totals are kept here so that the
+ * observer's connectionClosed sees them without extra bookkeeping.
+ */
+export interface ConnectionContext {
+  /** Listener id ("" for a handler driven directly, as in unit tests). */
+  readonly listenerId: string;
+  /** The local address the client connected to (a load balancer's private IP or EIP). */
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** The client's address (IPv4-mapped IPv6 normalised to plain IPv4) and port. */
+  readonly clientAddress: string;
+  readonly clientPort: number;
+  /** Bucket of the limited address (EIP) the client connected to; null = unlimited. */
+  readonly bandwidth: TokenBucket | null;
+  /** Where the connection's events go. */
+  readonly observer: ConnectionObserver;
+  /** Date.now() at accept. */
+  readonly openedAt: number;
+  /** Bytes read from and written to the client so far. */
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** The parts of a context that come from the listener (the rest comes from the connection). */
+export interface ListenerBinding {
+  readonly listenerId: string;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly bandwidth: TokenBucket | null;
+  readonly observer: ConnectionObserver;
+}
