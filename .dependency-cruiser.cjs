@@ -10,9 +10,22 @@
 //
 // e2e/ and scripts/ are not cruised: they may import anything.
 
+// The engine's folders in layer order, lowest first: a folder may import its own layer and the ones
+// before it, never one after it (test files and test-support/ folders are exempt: they drive layers
+// from outside). The seats tls/ and access-control/ sit between l7/ and listeners/.
+const ENGINE_LAYERS = ["protocol", "limits", "io", "pools", "observe", "health", "l7", "tls", "access-control", "listeners", "runtime", "control"];
+const engineLayerRules = ENGINE_LAYERS.slice(0, -1).map((layer, i) => ({
+  name: `engine-layer-${layer}`,
+  severity: "error",
+  comment: `engine/${layer}/ sits below ${ENGINE_LAYERS.slice(i + 1).join(", ")} (folders point one way: see ENGINE_LAYERS).`,
+  from: { path: `^engine/${layer}/`, pathNot: "(\\.test\\.tsx?$|/test-support/)" },
+  to: { path: `^engine/(${ENGINE_LAYERS.slice(i + 1).join("|")})/|^engine/main\\.ts$` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...engineLayerRules,
     {
       name: "no-circular",
       severity: "error",
