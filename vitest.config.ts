@@ -3,7 +3,13 @@ import path from "node:path";
 
 /** Unit, service and engine tests: `*.test.ts` beside the code. e2e/ belongs to Playwright. */
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // `import "server-only"` throws outside a react-server bundle; tests run server code in plain Node.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", "dist/**"],

@@ -1,20 +1,9 @@
-import { EventEmitter } from "node:events";
-
 /**
- * Services call `notifyConfigChanged()` after a committed change that affects the data plane
- * (addresses, listeners, pools, members, health checks). The snapshot publisher listens and compiles
- * a new snapshot; with no publisher running (unit tests) it is a no-op.
+ * Tells the control plane that a committed change affects the data plane (addresses, listeners, pools,
+ * members, health checks); the snapshot publisher then compiles and sends a new snapshot. Services never
+ * call it themselves: `commitConfigChange` calls it once the transaction has committed.
  */
-const globalForBus = globalThis as unknown as { __elbConfigBus?: EventEmitter };
-const bus = (globalForBus.__elbConfigBus ??= new EventEmitter());
+export type ConfigChangedSignal = () => void;
 
-/** Signals that the data-plane configuration changed. */
-export function notifyConfigChanged(): void {
-  bus.emit("changed");
-}
-
-/** Subscribes to configuration changes; returns the unsubscribe function. */
-export function onConfigChanged(listener: () => void): () => void {
-  bus.on("changed", listener);
-  return () => bus.off("changed", listener);
-}
+/** The signal when no control plane runs in this process (scripts, some tests): nobody listens. */
+export const nobodyListens: ConfigChangedSignal = () => {};

@@ -152,7 +152,7 @@ export class EngineSupervisor extends EventEmitter {
     const logFile = this.options.logFile ?? path.join(stateDir, "engine.log");
     mkdirSync(path.dirname(logFile), { recursive: true });
     mkdirSync(stateDir, { recursive: true });
-    const out = openSync(logFile, "a", 0o600);
+    const out = openSync(/*turbopackIgnore: true*/ logFile, "a", 0o600);
     try {
       const child = spawn(process.execPath, [this.options.entry], {
         detached: true,

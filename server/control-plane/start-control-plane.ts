@@ -3,29 +3,18 @@ import { existsSync } from "node:fs";
 import { getConnection } from "../runtime";
 import { dataDirectory } from "@/db/client";
 import { EngineSupervisor } from "./engine-supervisor";
-import { onConfigChanged } from "./config-changed";
 import { buildNextSnapshot } from "./publish-snapshot";
-
-const globalForControlPlane = globalThis as unknown as { __elbControlPlane?: ControlPlane };
-
-/** The running control plane: the engine supervisor and the snapshot publisher. */
-export interface ControlPlane {
-  supervisor: EngineSupervisor;
-  /** Compiles and sends a snapshot now; resolves with its version. */
-  publishNow(): Promise<number>;
-}
-
-/** The control plane of this console process, if started. */
-export function getControlPlane(): ControlPlane | undefined {
-  return globalForControlPlane.__elbControlPlane;
-}
+import { createSnapshotPublisher } from "./snapshot-publisher";
+import { getControlPlane, registerControlPlane, type ControlPlane } from "./control-plane-registry";
 
 /**
  * Opens the database (migrations, seed), starts the engine process under supervision and publishes a
- * snapshot on start and after every configuration change (coalesced, within ~100 ms).
+ * snapshot on start and after every configuration change (coalesced, within ~100 ms). Requests reach it
+ * through `controlPlaneForRequest()`.
  */
 export async function startControlPlane(): Promise<ControlPlane> {
-  if (globalForControlPlane.__elbControlPlane) return globalForControlPlane.__elbControlPlane;
+  const running = getControlPlane();
+  if (running) return running;
   const { db } = await getConnection();
   const entry = path.resolve(/*turbopackIgnore: true*/ process.env.ELB_ENGINE_ENTRY ?? path.join("dist", "engine", "main.js"));
   if (!existsSync(entry)) console.error(`[elb] engine entry ${entry} is missing: run "npm run build"`);
@@ -36,38 +25,11 @@ export async function startControlPlane(): Promise<ControlPlane> {
     stateDir: path.join(dataDirectory(), "engine"),
     stopEngineOnStop: process.env.ELB_ENGINE_STOP_WITH_CONSOLE === "1",
   });
-  let pending: Promise<number> | null = null;
-  let again = false;
-  const publishNow = async (): Promise<number> => {
-    if (pending) {
-      again = true;
-      return pending;
-    }
-    pending = (async () => {
-      let version = 0;
-      do {
-        again = false;
-        const { snapshot } = await buildNextSnapshot(db);
-        supervisor.publish(snapshot);
-        version = snapshot.version;
-      } while (again);
-      return version;
-    })().finally(() => {
-      pending = null;
-    });
-    return pending;
-  };
-  let timer: NodeJS.Timeout | null = null;
-  onConfigChanged(() => {
-    timer ??= setTimeout(() => {
-      timer = null;
-      publishNow().catch((error) => console.error("[elb] snapshot publish failed", error));
-    }, 100);
-  });
-  const controlPlane: ControlPlane = { supervisor, publishNow };
-  globalForControlPlane.__elbControlPlane = controlPlane;
+  const publisher = createSnapshotPublisher({ build: () => buildNextSnapshot(db), send: (snapshot) => supervisor.publish(snapshot) });
+  const controlPlane: ControlPlane = { supervisor, publisher };
+  registerControlPlane(controlPlane);
   supervisor.start();
-  await publishNow();
+  await publisher.publishNow();
   const shutdown = () => void supervisor.stop().finally(() => process.exit(0));
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

@@ -14,7 +14,7 @@ afterAll(async () => {
 
 /** A tRPC caller acting as a user with the given role, from a given source IP. */
 function callerAs(role: "admin" | "readonly") {
-  return createCaller({ db: bed.ctx.db, user: { ...bed.ctx.user, username: role === "admin" ? "admin" : "viewer", role }, scope: bed.ctx.scope, sourceIp: "127.0.0.9" });
+  return createCaller({ ...bed.ctx, user: { ...bed.ctx.user, username: role === "admin" ? "admin" : "viewer", role }, sourceIp: "127.0.0.9" });
 }
 const lastTrace = async () => (await bed.ctx.db.select().from(traces).orderBy(desc(traces.time)).limit(1))[0];
 

@@ -3,13 +3,14 @@
  * (public, signed-in, and audited mutations that only administrators may run).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { findSessionUser, SESSION_COOKIE, type SessionUser } from "../auth/sessions";
 import { recordTrace } from "../audit/record-trace";
 import { lookupResourceName } from "../audit/resource-names";
-import { AppError, appErrorHttpStatus, type AppErrorCode } from "../errors";
+import { AppError, appErrorCodes } from "../errors";
+import { controlPlaneForRequest } from "../control-plane/control-plane-for-request";
 import { getDb } from "../runtime";
 import { PROJECT_COOKIE, REGION_COOKIE, resolveScope } from "../services/scope/resolve-scope";
 import type { Scope, ServiceContext } from "../services/context";
@@ -31,13 +32,16 @@ export function sourceIpOf(headers: Headers): string {
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "127.0.0.1";
 }
 
-/** Per-request context: database, signed-in user (or null), scope and source IP. */
+/**
+ * Per-request context: database, signed-in user (or null), scope, source IP, and the control plane's
+ * engine view and change signal (read once here; services get them through their ServiceContext).
+ */
 export async function createTRPCContext(opts: { headers: Headers }) {
   const db = await getDb();
   const cookie = opts.headers.get("cookie");
   const user = await findSessionUser(db, readCookie(cookie, SESSION_COOKIE));
   const scope = await resolveScope(db, { regionId: readCookie(cookie, REGION_COOKIE), projectId: readCookie(cookie, PROJECT_COOKIE) });
-  return { db, user, scope, sourceIp: sourceIpOf(opts.headers) };
+  return { db, user, scope, sourceIp: sourceIpOf(opts.headers), ...controlPlaneForRequest() };
 }
 type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
@@ -47,16 +51,6 @@ type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 export interface TraceMeta {
   trace?: { name: string; resourceType: string };
 }
-
-const trpcCodeFor: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
-  BAD_REQUEST: "BAD_REQUEST",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  PRECONDITION_FAILED: "PRECONDITION_FAILED",
-  QUOTA_EXCEEDED: "FORBIDDEN",
-  FORBIDDEN: "FORBIDDEN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-};
 
 const t = initTRPC
   .context<Context>()
@@ -80,12 +74,12 @@ const t = initTRPC
     },
   });
 
-/** Maps service errors to tRPC errors in one place. */
+/** Maps service errors to tRPC errors by the one table (`appErrorCodes`). */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodeFor[cause.code], message: cause.message, cause });
+    throw new TRPCError({ code: appErrorCodes[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });
@@ -101,17 +95,14 @@ export const publicProcedure = t.procedure.use(mapAppErrors);
 /** Requires a signed-in user; gives services their ServiceContext. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  const service: ServiceContext = { db: ctx.db, user: ctx.user, scope: ctx.scope };
+  const service: ServiceContext = { db: ctx.db, user: ctx.user, scope: ctx.scope, engine: ctx.engine, configChanged: ctx.configChanged };
   return next({ ctx: { ...ctx, user: ctx.user as SessionUser, scope: ctx.scope as Scope, service } });
 });
 
+/** The HTTP status a trace records for a failed mutation: the AppError table, else tRPC's own mapping. */
 function resultCode(error: unknown): number {
-  if (error instanceof TRPCError) {
-    if (error.cause instanceof AppError) return appErrorHttpStatus[error.cause.code];
-    const byCode: Partial<Record<string, number>> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412 };
-    return byCode[error.code] ?? 500;
-  }
-  return 500;
+  if (!(error instanceof TRPCError)) return 500;
+  return error.cause instanceof AppError ? appErrorCodes[error.cause.code].http : getHTTPStatusCodeFromError(error);
 }
 
 function errorBody(error: TRPCError) {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { healthMonitors } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requirePool } from "../pool/require-pool";
 import { healthMonitorPoolSchema } from "./health-monitor.schemas";
@@ -13,12 +13,11 @@ import { healthMonitorPoolSchema } from "./health-monitor.schemas";
  */
 export async function deleteHealthMonitor(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; poolId: string }> {
   const { poolId } = parseInput(healthMonitorPoolSchema, rawInput);
-  const deleted = await ctx.db.transaction(async (tx) => {
+  const deleted = await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, poolId, "poolId");
     const [row] = await tx.delete(healthMonitors).where(eq(healthMonitors.poolId, pool.id)).returning({ id: healthMonitors.id });
     if (!row) throw new AppError("NOT_FOUND", `Health Check: backend server group ${pool.name} has no health check`, "poolId");
     return { id: row.id, poolId: pool.id };
   });
-  notifyConfigChanged();
   return deleted;
 }

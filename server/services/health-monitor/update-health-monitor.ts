@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { healthMonitors } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requirePool } from "../pool/require-pool";
 import { healthMonitorColumns, healthMonitorIssues, updateHealthMonitorSchema } from "./health-monitor.schemas";
@@ -14,7 +14,7 @@ import { toHealthMonitorView, type HealthMonitorView } from "./health-monitor-vi
  */
 export async function updateHealthMonitor(ctx: ServiceContext, rawInput: unknown): Promise<HealthMonitorView> {
   const input = parseInput(updateHealthMonitorSchema, rawInput);
-  const view = await ctx.db.transaction(async (tx) => {
+  const view = await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, input.poolId, "poolId");
     const [current] = await tx.select().from(healthMonitors).where(eq(healthMonitors.poolId, pool.id)).for("update");
     if (!current) throw new AppError("NOT_FOUND", `Health Check: backend server group ${pool.name} has no health check yet; configure a new one`, "poolId");
@@ -40,6 +40,5 @@ export async function updateHealthMonitor(ctx: ServiceContext, rawInput: unknown
       .returning();
     return toHealthMonitorView(row!);
   });
-  notifyConfigChanged();
   return view;
 }

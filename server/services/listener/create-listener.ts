@@ -1,6 +1,6 @@
 import { listeners } from "@/db/schema";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requireLoadBalancer } from "../load-balancer/require-load-balancer";
 import { insertPool } from "../pool/insert-pool";
@@ -18,7 +18,7 @@ import { getListenerView, type ListenerView } from "./listener-view";
 export async function createListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(createListenerSchema, rawInput);
   const backendProtocol = backendProtocolFor(input.protocol);
-  const id = await ctx.db.transaction(async (tx) => {
+  const id = await commitConfigChange(ctx, async (tx) => {
     const lb = await requireLoadBalancer(tx, ctx.scope, input.loadBalancerId);
     await checkListenerQuota(tx, lb.projectId);
     await checkFrontendPort(tx, lb.id, input.protocol, input.port);
@@ -43,6 +43,5 @@ export async function createListener(ctx: ServiceContext, rawInput: unknown): Pr
     if (choice.mode === "new" && choice.healthMonitor) await insertHealthMonitor(tx, poolId, backendProtocol, choice.healthMonitor, "pool.healthMonitor.");
     return listener!.id;
   });
-  notifyConfigChanged();
   return (await getListenerView(ctx.db, ctx.scope, id))!;
 }

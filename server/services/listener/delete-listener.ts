@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { healthMonitors, listeners, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { listenerIdSchema } from "./listener.schemas";
 import { requireListener } from "./require-listener";
@@ -13,7 +13,7 @@ import { requireListener } from "./require-listener";
  */
 export async function deleteListener(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string; deletedPoolId: string | null }> {
   const input = parseInput(listenerIdSchema, rawInput);
-  const deleted = await ctx.db.transaction(async (tx) => {
+  const deleted = await commitConfigChange(ctx, async (tx) => {
     const { listener } = await requireListener(tx, ctx.scope, input.id);
     const poolId = listener.defaultPoolId;
     if (poolId) {
@@ -32,6 +32,5 @@ export async function deleteListener(ctx: ServiceContext, rawInput: unknown): Pr
     }
     return { id: listener.id, name: listener.name, deletedPoolId: poolId };
   });
-  notifyConfigChanged();
   return deleted;
 }

@@ -2,14 +2,22 @@ import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listListenersSchema } from "./listener.schemas";
 import { queryListenerViews, type ListenerView } from "./listener-view";
-import { engineListenerErrors } from "./listener-engine-errors";
 
-/** A listener in the list, with the engine's error when it could not start it (null = none reported). */
-export type ListedListener = ListenerView & { engineError: string | null };
+/**
+ * A listener in the list, with the engine's error when it could not start it (null = none reported) and,
+ * only when there is one, why the snapshot compiler left it out of the engine's configuration.
+ */
+export type ListedListener = ListenerView & { engineError: string | null; configError?: string };
 
 /** The Listeners tab of a load balancer, in port order. */
-export async function listListeners(ctx: ServiceContext, rawInput: unknown, errors: Map<string, string> = engineListenerErrors()): Promise<ListedListener[]> {
+export async function listListeners(ctx: ServiceContext, rawInput: unknown): Promise<ListedListener[]> {
   const input = parseInput(listListenersSchema, rawInput);
   const views = await queryListenerViews(ctx.db, ctx.scope, { loadBalancerId: input.loadBalancerId });
-  return views.map((view) => ({ ...view, engineError: errors.get(view.id) ?? null }));
+  const configErrors = new Map<string, string>();
+  for (const d of ctx.engine.diagnostics())
+    if (d.kind === "listener") configErrors.set(d.id, configErrors.has(d.id) ? `${configErrors.get(d.id)}; ${d.message}` : d.message);
+  return views.map((view) => {
+    const configError = configErrors.get(view.id);
+    return { ...view, engineError: ctx.engine.listenerError(view.id) ?? null, ...(configError !== undefined && { configError }) };
+  });
 }

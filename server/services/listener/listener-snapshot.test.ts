@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigRows } from "../../control-plane/load-config-rows";
 import { compileSnapshot } from "../../control-plane/compile";
-import { onConfigChanged } from "../../control-plane/config-changed";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { addMembers } from "../member/add-members";
 import { updateMember } from "../member/update-member";
@@ -14,14 +13,14 @@ import { createTestLoadBalancer } from "./test-fixtures";
 
 /**
  * The data plane sees what the console commits: after each change the compiled snapshot (what the engine
- * receives) contains it, and `notifyConfigChanged` fired so the publisher sends it — but not on a refusal.
+ * receives) contains it, and the change signal fired so the publisher sends it — but not on a refusal.
  */
 let bed: ServiceTestBed;
 let changes = 0;
 let unsubscribe: () => void;
 beforeAll(async () => {
   bed = await createServiceTestBed();
-  unsubscribe = onConfigChanged(() => changes++);
+  unsubscribe = bed.onConfigChanged(() => changes++);
 });
 afterEach(() => {
   changes = 0;

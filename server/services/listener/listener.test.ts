@@ -12,6 +12,7 @@ import { updateListener } from "./update-listener";
 import { deleteListener } from "./delete-listener";
 import { listListeners } from "./list-listeners";
 import { backendRowCounts, createTestLoadBalancer, newListenerInput } from "./test-fixtures";
+import { fixedEngineView } from "../../control-plane/engine-view";
 
 let bed: ServiceTestBed;
 let lbId: string;
@@ -173,7 +174,7 @@ describe("Modify and Delete (guide 3.7)", () => {
     expect(listed.map((l) => `${l.protocol}/${l.port}`)).toEqual(["UDP/53", "TCP/9000"]);
     expect(listed.map((l) => l.engineError)).toEqual([null, null]);
     // A listener the engine could not start (e.g. bind refused) carries the engine's message.
-    const withError = await listListeners(bed.ctx, { loadBalancerId: lb }, new Map([[listed[1]!.id, "listen EACCES 127.10.0.9:9000"]]));
+    const withError = await listListeners({ ...bed.ctx, engine: fixedEngineView({ listenerErrors: { [listed[1]!.id]: "listen EACCES 127.10.0.9:9000" } }) }, { loadBalancerId: lb });
     expect(withError.map((l) => l.engineError)).toEqual([null, "listen EACCES 127.10.0.9:9000"]);
     const [project] = await bed.ctx.db.insert(projects).values({ name: "elsewhere" }).returning();
     const outsider = { ...bed.ctx, scope: { ...bed.ctx.scope, projectId: project!.id } };

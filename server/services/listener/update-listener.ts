@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { listeners } from "@/db/schema";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { updateListenerSchema } from "./listener.schemas";
 import { requireListener } from "./require-listener";
@@ -11,7 +11,7 @@ import { getListenerView, type ListenerView } from "./listener-view";
 /** Modify a listener (guide 3.7): name, description and backend server group; protocol and port stay. */
 export async function updateListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(updateListenerSchema, rawInput);
-  await ctx.db.transaction(async (tx) => {
+  await commitConfigChange(ctx, async (tx) => {
     const { listener } = await requireListener(tx, ctx.scope, input.id);
     if (input.defaultPoolId !== undefined && input.defaultPoolId !== listener.defaultPoolId)
       await requireAvailablePool(tx, {
@@ -31,6 +31,5 @@ export async function updateListener(ctx: ServiceContext, rawInput: unknown): Pr
       })
       .where(eq(listeners.id, listener.id));
   });
-  notifyConfigChanged();
   return (await getListenerView(ctx.db, ctx.scope, input.id))!;
 }

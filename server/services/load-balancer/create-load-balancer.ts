@@ -2,7 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import { eips, loadBalancers, loadBalancerTags, projects, subnets, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { allocatePrivateIp } from "../network/allocate-private-ip";
 import { allocateEip } from "../eip/allocate-eip";
@@ -18,7 +18,7 @@ export async function createLoadBalancer(ctx: ServiceContext, rawInput: unknown)
   const input = parseInput(createLoadBalancerSchema, rawInput);
   const { regionId } = ctx.scope;
   const projectId = input.projectId || ctx.scope.projectId;
-  const id = await ctx.db.transaction(async (tx) => {
+  const id = await commitConfigChange(ctx, async (tx) => {
     // Lock the project row so concurrent creations cannot both slip under the quota.
     const [project] = await tx.select().from(projects).where(eq(projects.id, projectId)).for("update");
     if (!project) throw new AppError("NOT_FOUND", "Enterprise Project: not found", "projectId");
@@ -46,6 +46,5 @@ export async function createLoadBalancer(ctx: ServiceContext, rawInput: unknown)
     }
     return lb!.id;
   });
-  notifyConfigChanged();
   return (await getLoadBalancerView(ctx.db, { regionId, projectId }, id))!;
 }

@@ -2,7 +2,7 @@ import { count, eq, inArray } from "drizzle-orm";
 import { eips, listeners, loadBalancers, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { deleteLoadBalancerSchema } from "./load-balancer.schemas";
 import { requireLoadBalancer } from "./require-load-balancer";
@@ -13,7 +13,7 @@ import { requireLoadBalancer } from "./require-load-balancer";
  */
 export async function deleteLoadBalancer(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string }> {
   const input = parseInput(deleteLoadBalancerSchema, rawInput);
-  const deleted = await ctx.db.transaction(async (tx) => {
+  const deleted = await commitConfigChange(ctx, async (tx) => {
     const lb = await requireLoadBalancer(tx, ctx.scope, input.id);
     if (input.confirmName !== lb.name) throw new AppError("BAD_REQUEST", `Type the load balancer name "${lb.name}" to confirm deletion`, "confirmName");
     const [{ n: listenerCount } = { n: 0 }] = await tx.select({ n: count() }).from(listeners).where(eq(listeners.loadBalancerId, lb.id));
@@ -32,6 +32,5 @@ export async function deleteLoadBalancer(ctx: ServiceContext, rawInput: unknown)
     await tx.delete(loadBalancers).where(eq(loadBalancers.id, lb.id));
     return { id: lb.id, name: lb.name };
   });
-  notifyConfigChanged();
   return deleted;
 }

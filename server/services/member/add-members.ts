@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { members } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requirePool } from "../pool/require-pool";
 import { addMembersSchema } from "./member.schemas";
@@ -13,7 +13,7 @@ import { addMembersSchema } from "./member.schemas";
  */
 export async function addMembers(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string; members: { id: string; name: string }[] }> {
   const input = parseInput(addMembersSchema, rawInput);
-  const added = await ctx.db.transaction(async (tx) => {
+  const added = await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, input.poolId, "poolId");
     const existing = await tx
       .select({ address: members.address, port: members.port, name: members.name })
@@ -30,7 +30,6 @@ export async function addMembers(ctx: ServiceContext, rawInput: unknown): Promis
       .returning({ id: members.id, name: members.name });
     return rows;
   });
-  notifyConfigChanged();
   // The audit trace records one resource: the added servers' ids and names, comma-separated.
   return { id: added.map((m) => m.id).join(","), name: added.map((m) => m.name).join(","), members: added };
 }

@@ -4,7 +4,7 @@ import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listMembersSchema } from "./member.schemas";
-import { engineHealthSource, memberHealthStatus, type HealthSource, type MemberHealthStatus } from "./member-health";
+import { memberHealthStatus, type MemberHealthStatus } from "./member-health";
 
 /** A backend server as the server list of a backend server group shows it. */
 export interface MemberView {
@@ -19,8 +19,8 @@ export interface MemberView {
   createdAt: Date;
 }
 
-/** The backend servers of one group with their health, in address:port order. */
-export async function listMembers(ctx: ServiceContext, rawInput: unknown, source: HealthSource = engineHealthSource()): Promise<MemberView[]> {
+/** The backend servers of one group with their health (from `ctx.engine`), in address:port order. */
+export async function listMembers(ctx: ServiceContext, rawInput: unknown): Promise<MemberView[]> {
   const { poolId } = parseInput(listMembersSchema, rawInput);
   const [pool] = await ctx.db
     .select({ id: pools.id })
@@ -37,7 +37,7 @@ export async function listMembers(ctx: ServiceContext, rawInput: unknown, source
     address: m.address,
     port: m.port,
     weight: m.weight,
-    health: memberHealthStatus(monitor?.enabled ?? false, source, m.id),
+    health: memberHealthStatus(monitor?.enabled ?? false, ctx.engine, m.id),
     createdAt: m.createdAt,
   }));
 }

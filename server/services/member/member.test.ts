@@ -9,7 +9,8 @@ import { addMembers } from "./add-members";
 import { updateMember } from "./update-member";
 import { removeMembers } from "./remove-members";
 import { listMembers } from "./list-members";
-import { memberHealthStatus, type HealthSource } from "./member-health";
+import { memberHealthStatus } from "./member-health";
+import { fixedEngineView } from "../../control-plane/engine-view";
 
 let bed: ServiceTestBed;
 let lbId: string;
@@ -24,7 +25,7 @@ afterAll(async () => {
 const counts = () => backendRowCounts(bed.ctx.db);
 let seq = 0;
 const newGroup = (extra: Record<string, unknown> = {}) => createPool(bed.ctx, { loadBalancerId: lbId, name: `g-${++seq}`, protocol: "TCP", algorithm: "ROUND_ROBIN", ...extra });
-const engine = (running: boolean, reports: Record<string, MemberHealth> = {}): HealthSource => ({ engineRunning: running, statusOf: (id) => reports[id] });
+const engine = (running: boolean, reports: Record<string, MemberHealth> = {}) => fixedEngineView({ running, memberHealth: reports });
 
 describe("Add backend servers (guide 4.3)", () => {
   it("adds several servers at once with default weight 1 and the IP address as default name", async () => {
@@ -124,7 +125,7 @@ describe("health shown per backend server", () => {
     const checked = await newGroup({ healthMonitor: {} });
     const { members } = await addMembers(bed.ctx, { poolId: checked.id, members: [{ address: "10.5.0.1", port: 80 }, { address: "10.5.0.2", port: 80 }, { address: "10.5.0.3", port: 80 }] });
     const reports = { [members[0]!.id]: "HEALTHY", [members[1]!.id]: "UNHEALTHY" } as const;
-    const health = async (poolId: string, source = engine(true, reports)) => (await listMembers(bed.ctx, { poolId }, source)).map((m) => m.health);
+    const health = async (poolId: string, source = engine(true, reports)) => (await listMembers({ ...bed.ctx, engine: source }, { poolId })).map((m) => m.health);
     expect(await health(checked.id)).toEqual(["HEALTHY", "UNHEALTHY", "UNAVAILABLE"]);
     expect(await health(checked.id, engine(false, reports))).toEqual(["UNAVAILABLE", "UNAVAILABLE", "UNAVAILABLE"]);
     // Without a control plane (this test process) the real source says Unavailable.

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { members } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requirePool } from "../pool/require-pool";
 import { removeMembersSchema } from "./member.schemas";
@@ -14,7 +14,7 @@ import { removeMembersSchema } from "./member.schemas";
 export async function removeMembers(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string; removed: number }> {
   const input = parseInput(removeMembersSchema, rawInput);
   const ids = [...new Set(input.ids)];
-  const removed = await ctx.db.transaction(async (tx) => {
+  const removed = await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, input.poolId, "poolId");
     const rows = await tx
       .delete(members)
@@ -24,6 +24,5 @@ export async function removeMembers(ctx: ServiceContext, rawInput: unknown): Pro
       throw new AppError("NOT_FOUND", `Backend Servers: ${ids.length - rows.length} of the selected backend servers are not in group ${pool.name} (already removed?); nothing was removed`, "ids");
     return rows;
   });
-  notifyConfigChanged();
   return { id: removed.map((m) => m.id).join(","), name: removed.map((m) => m.name).join(","), removed: removed.length };
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { members } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { requirePool } from "../pool/require-pool";
 import { updateMemberSchema } from "./member.schemas";
@@ -10,7 +10,7 @@ import { updateMemberSchema } from "./member.schemas";
 /** Set a backend server's weight (the Weight column, guide 3.4) and/or its name. */
 export async function updateMember(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string; weight: number }> {
   const input = parseInput(updateMemberSchema, rawInput);
-  const updated = await ctx.db.transaction(async (tx) => {
+  const updated = await commitConfigChange(ctx, async (tx) => {
     const notFound = new AppError("NOT_FOUND", "Backend Server: not found (it may have been removed)", "id");
     const [found] = await tx.select({ poolId: members.poolId }).from(members).where(eq(members.id, input.id));
     if (!found) throw notFound;
@@ -30,6 +30,5 @@ export async function updateMember(ctx: ServiceContext, rawInput: unknown): Prom
       .returning({ id: members.id, name: members.name, weight: members.weight });
     return row!;
   });
-  notifyConfigChanged();
   return updated;
 }

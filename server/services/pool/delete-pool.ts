@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { healthMonitors, listeners, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { poolIdSchema } from "./pool.schemas";
 import { requirePool } from "./require-pool";
@@ -10,7 +10,7 @@ import { requirePool } from "./require-pool";
 /** Delete a backend server group (guide 4.3): refused while a listener uses it or it has backend servers. */
 export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string }> {
   const input = parseInput(poolIdSchema, rawInput);
-  const deleted = await ctx.db.transaction(async (tx) => {
+  const deleted = await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, input.id);
     const [listener] = await tx.select({ name: listeners.name }).from(listeners).where(eq(listeners.defaultPoolId, pool.id));
     if (listener)
@@ -25,6 +25,5 @@ export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promis
     await tx.delete(pools).where(eq(pools.id, pool.id));
     return { id: pool.id, name: pool.name };
   });
-  notifyConfigChanged();
   return deleted;
 }

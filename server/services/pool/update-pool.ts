@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
-import { notifyConfigChanged } from "../../control-plane/config-changed";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { stickinessDurationAllowed, stickySessionColumns, stickySessionIssues, updatePoolSchema, type StickySessionInput } from "./pool.schemas";
 import { requirePool } from "./require-pool";
@@ -16,7 +16,7 @@ import { getPoolView, type PoolView } from "./pool-view";
  */
 export async function updatePool(ctx: ServiceContext, rawInput: unknown): Promise<PoolView> {
   const input = parseInput(updatePoolSchema, rawInput);
-  await ctx.db.transaction(async (tx) => {
+  await commitConfigChange(ctx, async (tx) => {
     const { pool } = await requirePool(tx, ctx.scope, input.id);
     const algorithm = input.algorithm ?? pool.algorithm;
     // The stored sticky session, carried over when absent from the input. Its duration goes with it only
@@ -43,6 +43,5 @@ export async function updatePool(ctx: ServiceContext, rawInput: unknown): Promis
       })
       .where(eq(pools.id, pool.id));
   });
-  notifyConfigChanged();
   return (await getPoolView(ctx.db, ctx.scope, input.id))!;
 }

@@ -93,7 +93,7 @@ describe("server inventory", () => {
   });
 
   it("traces create/update/delete server through the router, and names a refused one", async () => {
-    const admin = createCaller({ db: bed.ctx.db, user: bed.ctx.user, scope: bed.ctx.scope, sourceIp: "192.0.2.10" });
+    const admin = createCaller({ ...bed.ctx, user: bed.ctx.user, sourceIp: "192.0.2.10" });
     const lastTrace = async () => (await bed.ctx.db.select().from(traces).orderBy(desc(traces.time)).limit(1))[0]!;
     const server = await admin.server.create({ subnetId: bed.subnetId, name: "traced", address: "127.10.201.1" });
     expect(await lastTrace()).toMatchObject({ traceName: "create server", resourceType: "server", resourceId: server.id, resourceName: "traced", code: "200" });

@@ -13,7 +13,7 @@ let bed: ServiceTestBed;
 let admin: ReturnType<typeof createCaller>;
 beforeAll(async () => {
   bed = await createServiceTestBed();
-  admin = createCaller({ db: bed.ctx.db, user: bed.ctx.user, scope: bed.ctx.scope, sourceIp: "192.0.2.20" });
+  admin = createCaller({ ...bed.ctx, user: bed.ctx.user, sourceIp: "192.0.2.20" });
 });
 afterAll(async () => {
   await bed?.close();
@@ -63,7 +63,7 @@ describe("audited mutations", () => {
     );
     expect(await lastTrace()).toMatchObject({ traceName: "create listener", code: "400", status: "warning" });
     const [viewer] = await bed.ctx.db.insert(users).values({ username: "viewer-backend", passwordHash: "x", role: "readonly" }).returning();
-    const readOnly = createCaller({ db: bed.ctx.db, user: { id: viewer!.id, username: "viewer-backend", role: "readonly" }, scope: bed.ctx.scope, sourceIp: "192.0.2.21" });
+    const readOnly = createCaller({ ...bed.ctx, user: { id: viewer!.id, username: "viewer-backend", role: "readonly" }, sourceIp: "192.0.2.21" });
     await expect(readOnly.listener.create({ loadBalancerId: lb.id, name: "l", protocol: "TCP", port: 80, pool: { mode: "new", name: "g", algorithm: "ROUND_ROBIN" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await bed.ctx.db.select().from(listeners).where(eq(listeners.loadBalancerId, lb.id))).toEqual([]);
     expect(await readOnly.listener.list({ loadBalancerId: lb.id })).toEqual([]);

@@ -12,7 +12,7 @@ let bed: ServiceTestBed;
 let admin: ReturnType<typeof createCaller>;
 beforeAll(async () => {
   bed = await createServiceTestBed();
-  admin = createCaller({ db: bed.ctx.db, user: bed.ctx.user, scope: bed.ctx.scope, sourceIp: "192.0.2.10" });
+  admin = createCaller({ ...bed.ctx, user: bed.ctx.user, sourceIp: "192.0.2.10" });
 });
 afterAll(async () => {
   await bed?.close();
@@ -71,7 +71,7 @@ describe("Settings mutations are audited", () => {
 
   it("refuses every Settings mutation to a read-only user on the server", async () => {
     const [viewer] = await bed.ctx.db.insert(users).values({ username: "viewer", passwordHash: "x", role: "readonly" }).returning();
-    const readOnly = createCaller({ db: bed.ctx.db, user: { id: viewer!.id, username: "viewer", role: "readonly" }, scope: bed.ctx.scope, sourceIp: "192.0.2.11" });
+    const readOnly = createCaller({ ...bed.ctx, user: { id: viewer!.id, username: "viewer", role: "readonly" }, sourceIp: "192.0.2.11" });
     const [pool] = await bed.ctx.db.select().from(eipPools);
     await expect(readOnly.vpc.create({ name: "nope", cidr: "10.30.0.0/16" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(readOnly.eip.create({ poolId: pool!.id, bandwidthMbit: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -4,7 +4,8 @@ import type { ReactNode } from "react";
 import { Card, StatusDot } from "@/app/_components/ui/status";
 import { formatDateTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc/react";
-import type { EngineStatus } from "@/server/control-plane/engine-supervisor";
+import type { EngineStatus } from "@/server/control-plane/engine-supervisor.types";
+import { ConfigDiagnosticsCard } from "./config-diagnostics-card";
 
 const stateLabels: Record<EngineStatus["state"], { tone: "green" | "amber" | "red"; label: string }> = {
   running: { tone: "green", label: "Running" },
@@ -35,7 +36,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The engine process as the console supervises it; refreshed every 2 s. Read-only. */
+/** The engine process as the console supervises it, and the compiler's diagnostics; refreshed every 2 s. Read-only. */
 export function EngineTab() {
   const trpc = useTRPC();
   const status = useQuery({ ...trpc.engine.status.queryOptions(), refetchInterval: 2000, staleTime: 0 });
@@ -94,6 +95,7 @@ export function EngineTab() {
           </ul>
         )}
       </Card>
+      <ConfigDiagnosticsCard />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { AppError, appErrorHttpStatus } from "@/server/errors";
+import { AppError, httpStatusOf } from "@/server/errors";
 import { getDb } from "@/server/runtime";
 import { logIn } from "@/server/auth/log-in";
 import { isHttps, sessionCookie } from "@/server/auth/cookie";
@@ -15,7 +15,7 @@ export async function POST(request: Request) {
     response.headers.append("Set-Cookie", sessionCookie(result.token, isHttps(request)));
     return response;
   } catch (error) {
-    if (error instanceof AppError) return NextResponse.json({ error: error.message, field: error.field ?? null }, { status: appErrorHttpStatus[error.code] });
+    if (error instanceof AppError) return NextResponse.json({ error: error.message, field: error.field ?? null }, { status: httpStatusOf(error) });
     throw error;
   }
 }

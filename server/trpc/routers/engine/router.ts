@@ -1,7 +1,9 @@
 import { createTRPCRouter, protectedProcedure } from "../../init";
 import { getEngineStatus } from "../../../services/engine/get-engine-status";
+import { listConfigDiagnostics } from "../../../services/engine/list-config-diagnostics";
 
-/** The engine process (Settings > Engine). Read-only. */
+/** The engine process and the configuration compiled for it (Settings > Engine). Read-only. */
 export const engineRouter = createTRPCRouter({
-  status: protectedProcedure.query(() => getEngineStatus()),
+  status: protectedProcedure.query(({ ctx }) => getEngineStatus(ctx.service)),
+  diagnostics: protectedProcedure.query(({ ctx }) => listConfigDiagnostics(ctx.service)),
 });

@@ -35,6 +35,11 @@ export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
               Not started by the engine: {l.engineError}
             </p>
           )}
+          {l.configError && (
+            <p role="alert" className="mt-1 max-w-72 text-xs text-red-600">
+              Not in the engine&apos;s configuration: {l.configError}
+            </p>
+          )}
         </>
       ),
     },
