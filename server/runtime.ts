@@ -1,3 +1,4 @@
+import "server-only";
 import type { DatabaseConnection } from "@/db/client";
 import { openDatabase } from "@/db/client";
 import { seedDefaults } from "./bootstrap/seed";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Database } from "@/db/client";
 import { traces, type TraceStatus } from "@/db/schema";
 import { redactSecrets } from "./redact";

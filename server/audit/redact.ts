@@ -1,6 +1,7 @@
 const SECRET_KEY = /pass(word)?|secret|private.?key|token/i;
 
 /** Deep-copies a request/response body for a trace, replacing secret fields with "******". */
+import "server-only";
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (value instanceof Date) return value.toISOString();

@@ -1,3 +1,4 @@
+import "server-only";
 import { SESSION_COOKIE, SESSION_TTL_MS } from "./sessions";
 
 /** Serialises the session cookie: HttpOnly, SameSite=Lax, Secure when the console is served over HTTPS. */

@@ -2,6 +2,7 @@
  * Slows password guessing: after MAX_FAILURES failed log-ins for one user name from one address within
  * WINDOW_MS, further attempts are refused until the window passes. In-memory (one console process).
  */
+import "server-only";
 export const MAX_FAILURES = 5;
 export const WINDOW_MS = 15 * 60 * 1000;
 const MAX_KEYS = 10_000;

@@ -3,6 +3,7 @@
  * members, health checks); the snapshot publisher then compiles and sends a new snapshot. Services never
  * call it themselves: `commitConfigChange` calls it once the transaction has committed.
  */
+import "server-only";
 export type ConfigChangedSignal = () => void;
 
 /** The signal when no control plane runs in this process (scripts, some tests): nobody listens. */

@@ -1,3 +1,4 @@
+import "server-only";
 import net from "node:net";
 
 /** Process and socket helpers of the engine supervisor. */

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Database } from "@/db/client";
 import { eips, healthMonitors, listeners, loadBalancers, members, pools } from "@/db/schema";
 

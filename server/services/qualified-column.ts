@@ -1,3 +1,4 @@
+import "server-only";
 import { getTableName, sql, type Column, type SQL } from "drizzle-orm";
 
 /**

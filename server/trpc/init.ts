@@ -2,6 +2,7 @@
  * tRPC setup in numbered parts: 1. context → 2. init (error formatting) → 3. procedures
  * (public, signed-in, and audited mutations that only administrators may run).
  */
+import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { loadBalancerRouter } from "./routers/load-balancer/router";
 import { scopeRouter } from "./routers/scope/router";

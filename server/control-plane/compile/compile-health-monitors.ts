@@ -1,3 +1,4 @@
+import "server-only";
 import type { SnapshotHealthMonitor } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "../load-config-rows";
 import type { ReportDiagnostic } from "./diagnostic";

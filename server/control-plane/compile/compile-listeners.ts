@@ -1,3 +1,4 @@
+import "server-only";
 import type { SnapshotListener } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "../load-config-rows";
 import type { ReportDiagnostic } from "./diagnostic";

@@ -1,3 +1,4 @@
+import "server-only";
 import { isIP } from "node:net";
 import type { SnapshotMember } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "../load-config-rows";

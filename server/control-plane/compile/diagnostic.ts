@@ -3,6 +3,7 @@
  * errors: one bad object is left out or corrected, the others still compile). Plain data: it reaches the
  * console (Settings → Engine, the Listeners tab) as is.
  */
+import "server-only";
 export interface ConfigDiagnostic {
   /** The kind of object the diagnostic is about. */
   kind: ConfigObjectKind;

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Snapshot } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "../load-config-rows";
 import { sortDiagnostics, type ConfigDiagnostic } from "./diagnostic";

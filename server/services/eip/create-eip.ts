@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { eipPools } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, eq, ilike, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { eipPools, eips, loadBalancers, projects, type EipType } from "@/db/schema";

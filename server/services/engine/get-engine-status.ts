@@ -1,3 +1,4 @@
+import "server-only";
 import type { EngineStatus } from "../../control-plane/engine-supervisor.types";
 import type { ServiceContext } from "../context";
 

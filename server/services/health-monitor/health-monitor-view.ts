@@ -1,3 +1,4 @@
+import "server-only";
 import type { HealthCheckProtocol } from "@/db/schema";
 import type { healthMonitors } from "@/db/schema";
 

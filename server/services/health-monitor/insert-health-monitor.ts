@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import type { Database } from "@/db/client";
 import { healthMonitors, type PoolProtocol } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { listeners } from "@/db/schema";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";

@@ -1,3 +1,4 @@
+import "server-only";
 import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listListenersSchema } from "./listener.schemas";

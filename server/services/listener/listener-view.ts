@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { healthMonitors, listeners, loadBalancers, pools, type Algorithm, type HealthCheckProtocol, type PoolProtocol } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, eq } from "drizzle-orm";
 import { eips, loadBalancers, loadBalancerTags, projects, subnets, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";

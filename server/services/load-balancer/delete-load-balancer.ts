@@ -1,3 +1,4 @@
+import "server-only";
 import { count, eq, inArray } from "drizzle-orm";
 import { eips, listeners, loadBalancers, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import writeExcelFile from "write-excel-file/node";
 import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { eips, listeners, loadBalancers, loadBalancerTags, subnets, vpcs, type NetworkType } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { healthMonitors, loadBalancers, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { EngineView } from "../../control-plane/engine-view";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { subnets, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, eq } from "drizzle-orm";
 import { eipPools, eips } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { eipPools, eips } from "@/db/schema";
 import { parseIpv4Cidr, usableHostCount } from "../../networking/cidr";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { eipPools, eips, subnets, vpcs } from "@/db/schema";
 import type { ServiceContext } from "../context";

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { loadBalancers, subnets, vpcs } from "@/db/schema";
 import type { ServiceContext } from "../context";

@@ -1,3 +1,4 @@
+import "server-only";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";

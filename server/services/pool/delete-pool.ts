@@ -1,3 +1,4 @@
+import "server-only";
 import { count, eq } from "drizzle-orm";
 import { healthMonitors, listeners, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";

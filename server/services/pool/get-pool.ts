@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";

@@ -1,3 +1,4 @@
+import "server-only";
 import { pools, type PoolProtocol } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";

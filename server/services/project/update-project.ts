@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, ne } from "drizzle-orm";
 import { projects } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { regions } from "@/db/schema";
 import { AppError } from "../../errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { count, eq } from "drizzle-orm";
 import { eipPools, loadBalancers, regions, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";

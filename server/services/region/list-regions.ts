@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, sql } from "drizzle-orm";
 import { eipPools, loadBalancers, regions, vpcs } from "@/db/schema";
 import type { ServiceContext } from "../context";

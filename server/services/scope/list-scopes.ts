@@ -1,3 +1,4 @@
+import "server-only";
 import { asc } from "drizzle-orm";
 import { projects, regions } from "@/db/schema";
 import type { ServiceContext } from "../context";

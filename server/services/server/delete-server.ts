@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { servers } from "@/db/schema";
 import { parseInput } from "../../validation";

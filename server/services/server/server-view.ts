@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { loadBalancers, members, pools, servers, subnets, vpcs } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc } from "drizzle-orm";
 import { traces, users } from "@/db/schema";
 import type { ServiceContext } from "../context";

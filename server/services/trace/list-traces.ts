@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, desc, eq, gte, ilike, lte, type SQL } from "drizzle-orm";
 import { traces, type TraceStatus } from "@/db/schema";
 import { parseInput } from "../../validation";

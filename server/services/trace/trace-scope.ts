@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, gte, isNull, or, type SQL } from "drizzle-orm";
 import { traces } from "@/db/schema";
 import type { Scope } from "../context";

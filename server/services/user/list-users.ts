@@ -1,3 +1,4 @@
+import "server-only";
 import { asc } from "drizzle-orm";
 import { users, type UserRole } from "@/db/schema";
 import type { ServiceContext } from "../context";

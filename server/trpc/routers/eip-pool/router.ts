@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createEipPoolSchema, networkIdSchema } from "../../../services/network/network.schemas";
 import { listEipPools } from "../../../services/network/list-eip-pools";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createEipSchema, eipIdSchema, listEipsSchema } from "../../../services/eip/eip.schemas";
 import { listEips } from "../../../services/eip/list-eips";

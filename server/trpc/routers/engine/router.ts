@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, protectedProcedure } from "../../init";
 import { getEngineStatus } from "../../../services/engine/get-engine-status";
 import { listConfigDiagnostics } from "../../../services/engine/list-config-diagnostics";

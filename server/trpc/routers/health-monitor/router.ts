@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure } from "../../init";
 import { createHealthMonitorSchema, healthMonitorPoolSchema, updateHealthMonitorSchema } from "../../../services/health-monitor/health-monitor.schemas";
 import { createHealthMonitor } from "../../../services/health-monitor/create-health-monitor";

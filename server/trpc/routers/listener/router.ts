@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createListenerSchema, listenerIdSchema, listListenersSchema, updateListenerSchema } from "../../../services/listener/listener.schemas";
 import { listListeners } from "../../../services/listener/list-listeners";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { addMembersSchema, listMembersSchema, removeMembersSchema, updateMemberSchema } from "../../../services/member/member.schemas";
 import { listMembers } from "../../../services/member/list-members";

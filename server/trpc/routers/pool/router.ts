@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createPoolSchema, listPoolsSchema, poolIdSchema, updatePoolSchema } from "../../../services/pool/pool.schemas";
 import { listPools } from "../../../services/pool/list-pools";

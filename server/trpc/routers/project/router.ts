@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createProjectSchema, projectIdSchema, updateProjectSchema } from "../../../services/project/project.schemas";
 import { listProjects } from "../../../services/project/list-projects";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createRegionSchema, regionIdSchema, renameRegionSchema } from "../../../services/region/region.schemas";
 import { listRegions } from "../../../services/region/list-regions";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, protectedProcedure } from "../../init";
 import { listScopes } from "../../../services/scope/list-scopes";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createServerSchema, listServersSchema, serverIdSchema, updateServerSchema } from "../../../services/server/server.schemas";
 import { listServers } from "../../../services/server/list-servers";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createSubnetSchema, listSubnetsSchema, networkIdSchema } from "../../../services/network/network.schemas";
 import { listSubnets } from "../../../services/network/list-subnets";

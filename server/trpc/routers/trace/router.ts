@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, protectedProcedure } from "../../init";
 import { listTracesSchema, traceIdSchema } from "../../../services/trace/trace.schemas";
 import { listTraces } from "../../../services/trace/list-traces";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createUserSchema, updateUserSchema, userIdSchema } from "../../../services/user/user.schemas";
 import { listUsers } from "../../../services/user/list-users";

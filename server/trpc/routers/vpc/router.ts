@@ -1,3 +1,4 @@
+import "server-only";
 import { createTRPCRouter, mutationProcedure, protectedProcedure } from "../../init";
 import { createVpcSchema, networkIdSchema } from "../../../services/network/network.schemas";
 import { listVpcs } from "../../../services/network/list-vpcs";
