@@ -47,7 +47,7 @@ export const stickySessionAllowed = (protocol: PoolProtocol, algorithm: Algorith
  * Whether a Stickiness Duration can be set: only with Weighted round robin (guide 3.5, both NOTEs).
  * With Source IP hash the group stores no duration (null): there is no such setting, so none is
  * invented. The engine still needs an idle expiry for its source-IP table; the snapshot compiler gives
- * it the guide's default (`stickinessDurationMinutes ?? 20`, server/control-plane/compile-snapshot.ts).
+ * it the guide's default (`stickinessDurationMinutes ?? 20`, server/control-plane/compile/compile-pools.ts).
  */
 export const stickinessDurationAllowed = (algorithm: Algorithm) => algorithm === "ROUND_ROBIN";
 
