@@ -132,7 +132,9 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
   reject(kind: ProxyErrorKind): void {
     const context = this.context;
     context.observer.error(context, kind, null);
-    this.write(generatedResponse(statusOf(kind), true, this.parser.versionMinor));
+    const status = statusOf(kind);
+    this.write(generatedResponse(status, true, this.parser.versionMinor));
+    this.exchange.rejected(kind, status);
     this.closeGracefully();
   }
 

@@ -33,6 +33,7 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   bad_response: { status: 502, source: "backend", retrySafe: false, closeClient: false },
   response_timeout: { status: 504, source: "backend", retrySafe: false, closeClient: false },
   internal: { status: 500, source: "internal", retrySafe: false, closeClient: true },
+  client_closed: { status: 499, source: "client", retrySafe: false, closeClient: true },
 };
 
 /** An error of the L7 proxy path: its kind, source, HTTP status and whether a retry is safe. */

@@ -6,10 +6,10 @@ import type { CompiledRoute } from "./compiled-route";
 import type { ExchangeStage, TimerKind } from "./connection-state";
 import { closesClient, statusOf, type ProxyErrorKind } from "./errors";
 import type { ClientSide, ExchangeControl, ResponseExchange } from "./exchange.types";
-import { generatedResponse } from "./generated-response";
+import { generatedResponse, phaseResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
 import type { RequestParser } from "./http1/request-parser";
-import type { PhaseRequest } from "./phases/phase.types";
+import type { PhaseAnswer, PhaseRequest } from "./phases/phase.types";
 import { buildRequestHead } from "./request-head-writer";
 import { readResponseHead, relayResponseBody } from "./response-relay";
 import { Retry, retryDecision } from "./retry-policy";
@@ -38,7 +38,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   member: MemberRuntime | null = null;
   stuck = false;
   errorKind: ProxyErrorKind | null = null;
-  response: string | null = null;
+  answer: PhaseAnswer | null = null;
   requestDone = false;
   closeClient = false;
   reusable = false;
@@ -83,7 +83,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.sticky = route.sticky;
     this.member = this.target = this.upstream = this.excluded = null;
     this.errorKind = null;
-    this.response = null;
+    this.answer = null;
     this.tries = this.bodyBytesSent = 0;
     this.stuck = this.responseSeen = this.closeClient = this.reusable = false;
     this.requestDone = conn.state !== "body";
@@ -109,15 +109,16 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   }
 
-  /** A phase answered the request itself: its response, or the generated page of its error kind. */
+  /** A phase answered the request itself: its answer, or the generated page of its error kind. */
   private respond(): void {
-    const response = this.response;
-    if (response === null) return this.fail(this.errorKind ?? "internal");
+    this.member = null; // a phase may have chosen one before a later phase answered: it was never counted
+    const answer = this.answer;
+    if (answer === null) return this.fail(this.errorKind ?? "internal");
     const conn = this.conn;
     this.stage = "done";
     const close = !this.requestDone || !conn.keepAlive || conn.proxy.draining || conn.clientEnded;
-    conn.write(response);
-    this.done(statusOfResponse(response), null);
+    conn.write(phaseResponse(answer, close, this.clientMinor, this.isHead));
+    this.done(answer.status, null);
     conn.exchangeDone(!close);
   }
 
@@ -161,13 +162,25 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   cancel(): void {
     this.shaper?.drop();
-    if (this.stage === "idle" || this.stage === "done") return;
+    const stage = this.stage;
+    if (stage === "idle" || stage === "done") return;
     this.stage = "done";
     const up = this.upstream;
     this.upstream = null;
     if (up !== null) up.destroy();
     this.releaseMember();
-    this.done(this.record.responseStartedAt >= 0 ? this.record.status : 0, null); // a tunnel ends here too
+    // A tunnel ends here normally; any other stage means the client left before its response was complete.
+    const record = this.record;
+    this.done(record.responseStartedAt >= 0 ? record.status : 0, stage === "tunnel" || record.error !== null ? null : "client_closed");
+  }
+
+  rejected(kind: ProxyErrorKind, status: number): void {
+    const record = this.record;
+    record.method = this.conn.parser.method;
+    record.startedAt = performance.now();
+    record.responseStartedAt = -1;
+    record.member = null;
+    this.done(status, kind);
   }
 
 
@@ -244,8 +257,13 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.upstream = null;
     up.destroy();
     if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
-    if (!this.responseSeen && this.retry(up)) return;
-    this.fail(this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed", err);
+    const kind = this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed";
+    if (!this.responseSeen && this.retry(up)) {
+      const context = this.conn.context;
+      context.observer.error(context, kind, err); // every failed attempt is an error event; the request's record keeps the outcome
+      return;
+    }
+    this.fail(kind, err);
   }
 
   responseStarted(status: number): void {
@@ -364,9 +382,4 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
       this.pool!.release(member);
     }
   }
-}
-
-/** The status code of a complete response written by a phase ("HTTP/1.1 301 …"). */
-function statusOfResponse(response: string): number {
-  return Number(response.slice(9, 12)) || 0;
 }

@@ -79,6 +79,8 @@ export interface ExchangeControl {
   clientFailed(kind: ProxyErrorKind): void;
   /** Releases everything (client gone). */
   cancel(): void;
+  /** The connection refused a request head itself (400, 408, 414, 431, 501, 505): reported as a request. */
+  rejected(kind: ProxyErrorKind, status: number): void;
 }
 
 /** The request half's view of the connection: the state request-reader.ts reads and advances. */

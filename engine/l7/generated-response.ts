@@ -1,3 +1,5 @@
+import type { PhaseAnswer } from "./phases/phase.types";
+
 /** Reason phrases for the statuses the engine generates itself. */
 const REASONS: Record<number, string> = {
   400: "Bad Request",
@@ -50,8 +52,16 @@ export function dateField(): string {
   return dateLine;
 }
 
+/** A request phase's own answer (phases/phase.types.ts) as a complete response. */
+export function phaseResponse(answer: PhaseAnswer, close: boolean, clientMinor: number, headOnly: boolean): string {
+  const connection = close ? "Connection: close\r\n" : clientMinor === 0 ? "Connection: keep-alive\r\n" : "";
+  const head = `HTTP/1.1 ${answer.status} ${answer.reason}\r\nServer: elb\r\n${dateField()}${answer.fields}Content-Length: ${answer.body.length}\r\n${connection}\r\n`;
+  return headOnly ? head : head + answer.body;
+}
+
 /**
  * A complete response the engine answers by itself (errors): `Server: elb`, a small HTML body, and
+
  * `Connection: close` when the connection ends after it (or keep-alive for an HTTP/1.0 client that keeps it).
  * `headOnly` omits the body (answer to HEAD).
  */

@@ -11,18 +11,13 @@ afterEach(async () => {
 });
 
 /**
- * A UDP listener bound to "::" sees IPv4 clients as "::ffff:a.b.c.d". Before the connection-context
- * refactor (7ee1bac) a session kept that address as it came: replies went back to it and the session
- * map was keyed by it. Since then UdpSession takes its address from the context, normalised to plain
- * IPv4: replies to "a.b.c.d" from an IPv6 socket fail (EINVAL, swallowed by the listener socket's
- * error handler), and a closed session is looked up under the normalised key, so it stays in the map:
- * the client's next datagram goes to the closed session and throws ERR_SOCKET_DGRAM_NOT_RUNNING from
- * the 'message' handler (logged as uncaught by main.ts; that client address:port is then black-holed).
- * Passes at 7ee1bac; fails at HEAD. KNOWN REGRESSION: drop `.fails` once UdpSession keeps the raw
- * rinfo address for sending and for its frontend key (the context may stay normalised).
+ * A UDP listener bound to "::" sees IPv4 clients as "::ffff:a.b.c.d". A session must keep that address as
+ * it came (replies go back to it, the frontend keys the session by it); only its connection context is
+ * normalised. Regression test: the connection-context refactor once sent replies to the normalised
+ * address (EINVAL from an IPv6 socket) and left closed sessions in the map under the raw key.
  */
 describe("UDP listener on a dual-stack address", () => {
-  it.fails("answers an IPv4 client that arrives as an IPv4-mapped IPv6 address", async () => {
+  it("answers an IPv4 client that arrives as an IPv4-mapped IPv6 address", async () => {
     const backend = await startUdpBackend("a");
     cleanups.push(() => backend.close());
     const runtime = createPoolRuntime(pool("p", [member("a", backend.port)], { protocol: "UDP" }));

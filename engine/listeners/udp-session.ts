@@ -35,19 +35,20 @@ export class UdpSession {
   /** The member in `pool` the session sends to; always the same server (id, address, port). */
   member: MemberRuntime;
 
-  /** Client address and port (the session's key on its frontend). */
-  readonly clientAddress: string;
-  readonly clientPort: number;
-
   constructor(
     private readonly owner: UdpSessionOwner,
-    /** Listener, client, the address's bandwidth bucket (replies beyond it are dropped) and the observer. */
+    /** Listener, client (normalised address), the address's bandwidth bucket and the observer. */
     private readonly context: ConnectionContext,
+    /**
+     * The client's address and port exactly as the socket reported them: replies go there and the
+     * frontend keys the session by them (on a dual-stack "::" socket an IPv4 client is "::ffff:a.b.c.d").
+     */
+    readonly clientAddress: string,
+    readonly clientPort: number,
     pool: PoolRuntime,
     member: MemberRuntime,
   ) {
-    this.clientAddress = context.clientAddress;
-    this.clientPort = context.clientPort;
+
     this.pool = pool;
     this.member = member;
     context.observer.connectionOpened(context);

@@ -169,7 +169,7 @@ class DatagramListener implements UdpListener {
       const member = pool?.pick(address) ?? null;
       if (pool === null || member === null) return; // no group / no healthy member: drop
       if (this.all.size >= this.maxSessions) this.all.values().next().value?.close();
-      session = new UdpSession(frontend, createConnectionContext(frontend.binding, address, port), pool, member);
+      session = new UdpSession(frontend, createConnectionContext(frontend.binding, address, port), address, port, pool, member);
       this.all.add(session);
       byPort = frontend.sessions.get(address); // re-read: a close above may have dropped the map
       if (byPort === undefined) frontend.sessions.set(address, (byPort = new Map()));

@@ -20,4 +20,6 @@ export type ErrorKind =
   | "backend_reset"
   | "bad_response"
   | "response_timeout"
-  | "internal";
+  | "internal"
+  /** The client went away before its response was complete (recorded on the request; never answered, nginx's 499). */
+  | "client_closed";

@@ -97,7 +97,7 @@ describe("observer: one requestDone per HTTP request, whatever its end", () => {
     socket.resetAndDestroy(); // a FIN alone is a half-close: the proxy would still wait for the answer
     await waitFor(() => observer.of("close").length === 1, 3000, "close event");
     await sleep(50);
-    expect(observer.of("request").map((r) => [r.record.status, r.memberId, r.record.error])).toEqual([[0, "a", null]]);
+    expect(observer.of("request").map((r) => [r.record.status, r.memberId, r.record.error])).toEqual([[0, "a", "client_closed"]]);
   });
 
   it("a response cut short by the backend is reported once, with its status and the error", async () => {

@@ -96,3 +96,32 @@ describe("connection observer: the seat of metrics and access logs", () => {
     expect(observer.of("request").map((r) => [r.record.status, r.record.error, r.memberId])).toEqual([[503, "no_pool", null]]);
   });
 });
+
+describe("connection observer: requests the engine refuses or loses", () => {
+  it("reports a refused request head as a request with the generated status", async () => {
+    const port = await freePort();
+    const observer = new RecordingObserver();
+    await engine(observer).apply(snapshot(1, [listener("l-bad", port, null, { protocol: "HTTP" })], []));
+    const received = await converse(port, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", (r) => r.includes("</html>"));
+    expect(received.startsWith("HTTP/1.1 400")).toBe(true);
+    await waitFor(() => observer.of("close").length === 1, 3000, "close event");
+    expect(observer.of("request").map((r) => [r.record.method, r.record.status, r.record.error])).toEqual([["GET", 400, "bad_request"]]);
+  });
+});
+
+describe("connection observer: failed attempts", () => {
+  it("sees an HTTP connect failure that was retried on another member as an error event; the request's record keeps the outcome", async () => {
+    const backend = await startBackend("b");
+    cleanups.push(() => backend.close());
+    const [port, dead] = [await freePort(), await freePort()];
+    const observer = new RecordingObserver();
+    const members = [member("dead", dead), member("b", backend.port)];
+    await engine(observer).apply(snapshot(1, [listener("l", port, "p", { protocol: "HTTP" })], [pool("p", members, { protocol: "HTTP" })]));
+    // Round robin starts at "dead" for the first request: it fails to connect and is retried on "b".
+    const received = await converse(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", (r) => r.endsWith("\r\n\r\nb"));
+    expect(received.startsWith("HTTP/1.1 200")).toBe(true);
+    await waitFor(() => observer.of("close").length === 1, 3000, "close event");
+    expect(observer.of("error").map((e) => e.kind)).toEqual(["connect_failed"]);
+    expect(observer.of("request").map((r) => [r.record.status, r.memberId, r.record.error])).toEqual([[200, "b", null]]);
+  });
+});

@@ -35,9 +35,13 @@ export interface ConnectionObserver {
   bytesIn(context: ConnectionContext, bytes: number): void;
   /** `bytes` were sent to the client. */
   bytesOut(context: ConnectionContext, bytes: number): void;
-  /** An HTTP request finished (relayed, answered by the engine, or aborted). */
+  /** An HTTP request finished: relayed, answered by the engine (a phase, an error page, a refused head) or cut short. */
   requestDone(context: ConnectionContext, record: RequestRecord): void;
-  /** Something went wrong; `cause` is the underlying error when there is one. */
+  /**
+   * Something went wrong. Every failed attempt is one event (an HTTP retry on another member, a TCP
+   * connect that moves on to the next member); the request's record keeps only the outcome. `cause` is
+   * the underlying error when there is one.
+   */
   error(context: ConnectionContext, kind: ErrorKind, cause: unknown): void;
   /** The connection or session closed; its totals are in `context`. */
   connectionClosed(context: ConnectionContext): void;

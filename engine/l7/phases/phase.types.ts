@@ -25,9 +25,24 @@ export interface PhaseRequest {
   stuck: boolean;
   /** Set by a phase that answers "respond" with a generated error page (503, …). */
   errorKind: ProxyErrorKind | null;
-  /** Set by a phase that answers "respond" with a complete response of its own (e.g. a 301), as latin1 text. */
-  response: string | null;
+  /** Set by a phase that answers "respond" with a response of its own (e.g. a redirect's 301). */
+  answer: PhaseAnswer | null;
 }
+
+/**
+ * A response a phase answers with. The exchange writes it: status line in the client's version,
+ * these fields, Content-Length, `Connection: close` when the connection ends after it, the body unless HEAD.
+ */
+export interface PhaseAnswer {
+  readonly status: number;
+  /** Reason phrase ("Moved Permanently"). */
+  readonly reason: string;
+  /** Header lines, each ending in CRLF ("Location: https://…\r\n"); latin1. */
+  readonly fields: string;
+  /** Body text (latin1), "" for none. */
+  readonly body: string;
+}
+
 
 /**
  * A named step of the L7 request path, built once per listener config (never per request) and run

@@ -19,7 +19,7 @@ const movedPermanently: RequestPhase = {
   name: "test-redirect",
   run(request: PhaseRequest): PhaseOutcome {
     if (request.head.target() !== "/old") return "continue";
-    request.response = "HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n";
+    request.answer = { status: 301, reason: "Moved Permanently", fields: "Location: /new\r\n", body: "" };
     return "respond";
   },
 };
@@ -42,7 +42,9 @@ describe("L7 request phases", () => {
     prepend(proxy, movedPermanently);
 
     const { text: raw } = await rawExchange(proxy.port, "GET /old HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    expect(raw.startsWith("HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\n")).toBe(true);
+    expect(raw.startsWith("HTTP/1.1 301 Moved Permanently\r\nServer: elb\r\n")).toBe(true);
+    expect(raw).toMatch(/^HTTP\/1\.1 301[^]*\r\nLocation: \/new\r\nContent-Length: 0\r\n\r\nHTTP\/1\.1 200/);
+
     expect(raw).toMatch(/HTTP\/1\.1 200 OK[\s\S]*\r\n\r\na$/); // the next request on the same connection was forwarded
     expect(backend.seen.map((r) => r.url)).toEqual(["/other"]);
     expect(observer.of("request").map((r) => [r.record.status, r.memberId])).toEqual([
