@@ -57,12 +57,22 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   private idempotent = false;
   /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
   private readonly shaper: ShapedWriter | null;
-  /** What the observer gets when the request is over (reused). */
+  /** What the observer gets when the request is over (reused); status and stages are kept even when nobody observes. */
   private readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
+  /** A request is under way and not yet reported. */
+  private recording = false;
+  /** The observer wants requests: timestamps are taken (else no clock is read per request). */
+  private readonly timed: boolean;
 
   constructor(readonly conn: ClientSide) {
     const bandwidth = conn.context.bandwidth;
     this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
+    this.timed = conn.context.observer.observesRequests;
+  }
+
+  /** A timestamp for the record (performance.now() ms), 0 when nobody observes requests. */
+  private stamp(): number {
+    return this.timed ? performance.now() : 0;
   }
 
   /** PhaseRequest: the parsed request head. */
@@ -95,8 +105,9 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     const record = this.record;
     record.method = req.method;
     record.status = 0;
-    record.startedAt = performance.now();
+    record.startedAt = this.stamp();
     record.responseStartedAt = -1;
+    this.recording = true;
     const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return this.respond();
@@ -171,15 +182,16 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.releaseMember();
     // A tunnel ends here normally; any other stage means the client left before its response was complete.
     const record = this.record;
-    this.done(record.responseStartedAt >= 0 ? record.status : 0, stage === "tunnel" || record.error !== null ? null : "client_closed");
+    this.done(record.responseStartedAt !== -1 ? record.status : 0, stage === "tunnel" || record.error !== null ? null : "client_closed");
   }
 
   rejected(kind: ProxyErrorKind, status: number): void {
     const record = this.record;
     record.method = this.conn.parser.method;
-    record.startedAt = performance.now();
+    record.startedAt = this.stamp();
     record.responseStartedAt = -1;
     record.member = null;
+    this.recording = true;
     this.done(status, kind);
   }
 
@@ -267,7 +279,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   }
 
   responseStarted(status: number): void {
-    this.record.responseStartedAt = performance.now();
+    this.record.responseStartedAt = this.stamp();
     this.record.status = status;
   }
 
@@ -362,14 +374,16 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   /** Hands the finished request to the observer (once per request). */
   private done(status: number, error: ProxyErrorKind | null): void {
     const record = this.record;
-    if (record.startedAt === 0) return; // no request started on this connection
+    if (!this.recording) return;
+    this.recording = false;
     record.status = status;
-    record.member = this.member ?? record.member;
-    if (error !== null) record.error = error;
-    record.doneAt = performance.now();
-    const context = this.conn.context;
-    context.observer.requestDone(context, record);
-    record.startedAt = 0;
+    if (this.timed) {
+      record.member = this.member ?? record.member;
+      if (error !== null) record.error = error;
+      record.doneAt = performance.now();
+      const context = this.conn.context;
+      context.observer.requestDone(context, record);
+    }
     record.member = null;
     record.error = null;
   }

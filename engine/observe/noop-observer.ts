@@ -2,6 +2,7 @@ import type { ConnectionObserver } from "./observer.types";
 
 /** The observer used when nothing observes (production until metrics land): every hook does nothing. */
 class NoopObserver implements ConnectionObserver {
+  readonly observesRequests = false;
   connectionOpened(): void {}
   bytesIn(): void {}
   bytesOut(): void {}

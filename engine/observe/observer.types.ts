@@ -29,6 +29,11 @@ export interface RequestRecord {
  * Bytes are reported as they are read from or written to the client (the frontend side).
  */
 export interface ConnectionObserver {
+  /**
+   * False for an observer that ignores requests (the no-op one): the HTTP path then reads no clock and
+   * builds no request record, and `requestDone` is not called.
+   */
+  readonly observesRequests: boolean;
   /** A client connection (TCP, HTTP) or UDP session was accepted. */
   connectionOpened(context: ConnectionContext): void;
   /** `bytes` arrived from the client. */

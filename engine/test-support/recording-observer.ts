@@ -13,6 +13,7 @@ export type ObservedEvent =
 /** A test observer that keeps every event in order. */
 export class RecordingObserver implements ConnectionObserver {
   readonly events: ObservedEvent[] = [];
+  readonly observesRequests = true;
 
   connectionOpened(context: ConnectionContext): void {
     this.events.push({ type: "open", listenerId: context.listenerId, localAddress: context.localAddress, clientAddress: context.clientAddress });
