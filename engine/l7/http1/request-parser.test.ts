@@ -83,4 +83,19 @@ describe("RequestParser", () => {
     expect(r).toBe(INVALID);
     expect(parser.error).toBe(ParseError.METHOD_NOT_ALLOWED);
   });
+
+  it("names each smuggling defence by its own code (a removed check cannot hide behind another)", () => {
+    const cases: [string, number][] = [
+      ["POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n", ParseError.CONTENT_LENGTH_AND_TRANSFER_ENCODING],
+      ["POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", ParseError.BAD_CONTENT_LENGTH],
+      ["POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", ParseError.BAD_TRANSFER_ENCODING],
+      ["GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n", ParseError.OBS_FOLD],
+      ["GET / HTTP/1.1\r\nHost: h\nX: a\r\n\r\n", ParseError.BARE_LF],
+      ["GET / HTTP/1.1\r\nHost: h\r\nX: a\x00b\r\n\r\n", ParseError.BAD_FIELD_VALUE],
+    ];
+    for (const [text, code] of cases) {
+      const { parser, r } = parseAll(text);
+      expect([text, r, parser.error]).toEqual([text, INVALID, code]);
+    }
+  });
 });
