@@ -13,3 +13,4 @@ export * from "./members";
 export * from "./health-monitors";
 export * from "./traces";
 export * from "./settings";
+export * from "./login-throttle";

@@ -5,34 +5,53 @@ import type { Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { AppError } from "../errors";
 import { parseInput } from "../validation";
+import { PASSWORD_MAX } from "../services/user/user.schemas";
 import { hashPassword, verifyPassword } from "./password";
-import { loginThrottle, type LoginThrottle } from "./login-throttle";
+import { loginThrottle, type LoginThrottle, type ThrottleRefusal } from "./login-throttle";
 import { createSession } from "./sessions";
 
-/** Login form input. */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+/** Login form input (bounded; no control characters in the user name). */
 export const logInSchema = z.object({
-  username: z.string().trim().min(1, "Username: enter your user name"),
-  password: z.string().min(1, "Password: enter your password"),
+  username: z
+    .string({ error: "Username: enter your user name" })
+    .trim()
+    .min(1, "Username: enter your user name")
+    .max(64, "Username: can contain at most 64 characters")
+    .regex(NO_CONTROL_CHARACTERS, "Username: must not contain control characters"),
+  password: z
+    .string({ error: "Password: enter your password" })
+    .min(1, "Password: enter your password")
+    .max(PASSWORD_MAX, `Password: can contain at most ${PASSWORD_MAX} characters`),
 });
+
+/** A log-in refused by the throttle; `retryAfterMs` says how long to wait. */
+export class LoginThrottledError extends AppError {
+  constructor(readonly refusal: ThrottleRefusal) {
+    const seconds = Math.ceil(refusal.waitMs / 1000);
+    const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minute(s)` : `${seconds} second(s)`;
+    const who = refusal.scope === "address" ? "from your address" : "for this user";
+    super("FORBIDDEN", `Too many failed log-in attempts ${who}. Try again in ${wait}.`);
+    this.name = "LoginThrottledError";
+  }
+}
 
 /** A hash to check against when the user does not exist, so both failures take the same time. */
 let dummyHash: Promise<string> | undefined;
 
 /**
  * Checks credentials and opens a session. Unknown user and wrong password get the same message and take
- * the same time; repeated failures from one address for one user name are refused for a while.
+ * the same time; repeated failures delay the user name and limit the address (`LoginThrottle`).
  */
 export async function logIn(db: Database, rawInput: unknown, sourceIp = "unknown", throttle: LoginThrottle = loginThrottle) {
   const input = parseInput(logInSchema, rawInput);
-  const waitMs = throttle.retryAfterMs(sourceIp, input.username);
-  if (waitMs > 0) throw new AppError("FORBIDDEN", `Too many failed log-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} minute(s).`);
+  const refusal = await throttle.begin(db, sourceIp, input.username);
+  if (refusal) throw new LoginThrottledError(refusal);
   const [user] = await db.select().from(users).where(eq(users.username, input.username));
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await (dummyHash ??= hashPassword("no such user"))));
-  if (!user || !valid) {
-    throttle.recordFailure(sourceIp, input.username);
-    throw new AppError("UNAUTHORIZED", "Incorrect user name or password");
-  }
-  throttle.recordSuccess(sourceIp, input.username);
+  if (!user || !valid) throw new AppError("UNAUTHORIZED", "Incorrect user name or password");
+  await throttle.succeeded(db, sourceIp, input.username);
   const session = await createSession(db, user.id);
   return { ...session, user: { id: user.id, username: user.username, role: user.role } };
 }
