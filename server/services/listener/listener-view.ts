@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { healthMonitors, listeners, loadBalancers, pools, type Algorithm, type HealthCheckProtocol, type PoolProtocol } from "@/db/schema";
 import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
+import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /** A listener as the Listeners tab shows it. */
 export interface ListenerView {
@@ -23,7 +24,7 @@ export interface ListenerView {
 
 /** Loads listener views of the current project, by load balancer and/or id, in port order. */
 export async function queryListenerViews(db: Database, scope: Scope, filter: { loadBalancerId?: string; id?: string }): Promise<ListenerView[]> {
-  const clauses: SQL[] = [eq(loadBalancers.projectId, scope.projectId)];
+  const clauses: SQL[] = [loadBalancerInScope(scope)];
   if (filter.loadBalancerId) clauses.push(eq(listeners.loadBalancerId, filter.loadBalancerId));
   if (filter.id) clauses.push(eq(listeners.id, filter.id));
   const rows = await db

@@ -5,6 +5,7 @@ import { eips, listeners, loadBalancers, loadBalancerTags, subnets, vpcs, type N
 import type { Scope } from "../context";
 import type { ListLoadBalancersInput } from "./load-balancer.schemas";
 import { qualified } from "../qualified-column";
+import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /** A load balancer as the list, the details page and the export show it. */
 export interface LoadBalancerView {
@@ -27,7 +28,7 @@ export interface LoadBalancerView {
 
 /** Builds the WHERE clause of the list filters (name, IP — private or EIP, tag "key" or "key=value"). */
 function filterClause(scope: Scope, filters: ListLoadBalancersInput): SQL | undefined {
-  const clauses: (SQL | undefined)[] = [eq(loadBalancers.projectId, scope.projectId), eq(loadBalancers.regionId, scope.regionId)];
+  const clauses: (SQL | undefined)[] = [loadBalancerInScope(scope)];
   if (filters.name) clauses.push(ilike(loadBalancers.name, `%${filters.name}%`));
   if (filters.ip)
     clauses.push(
@@ -85,7 +86,7 @@ export async function getLoadBalancerView(db: Database, scope: Scope, id: string
     .from(loadBalancers)
     .innerJoin(vpcs, eq(vpcs.id, loadBalancers.vpcId))
     .innerJoin(subnets, eq(subnets.id, loadBalancers.subnetId))
-    .where(and(eq(loadBalancers.id, id), eq(loadBalancers.projectId, scope.projectId)));
+    .where(and(eq(loadBalancers.id, id), loadBalancerInScope(scope)));
   return (await decorate(db, rows))[0] ?? null;
 }
 

@@ -6,6 +6,7 @@ import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listMembersSchema } from "./member.schemas";
 import { memberHealthStatus, type MemberHealthStatus } from "./member-health";
+import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /** A backend server as the server list of a backend server group shows it. */
 export interface MemberView {
@@ -27,7 +28,7 @@ export async function listMembers(ctx: ServiceContext, rawInput: unknown): Promi
     .select({ id: pools.id })
     .from(pools)
     .innerJoin(loadBalancers, eq(loadBalancers.id, pools.loadBalancerId))
-    .where(and(eq(pools.id, poolId), eq(loadBalancers.projectId, ctx.scope.projectId)));
+    .where(and(eq(pools.id, poolId), loadBalancerInScope(ctx.scope)));
   if (!pool) throw new AppError("NOT_FOUND", "Backend Server Group: not found (it may have been deleted)", "poolId");
   const [monitor] = await ctx.db.select({ enabled: healthMonitors.enabled }).from(healthMonitors).where(eq(healthMonitors.poolId, poolId));
   const rows = await ctx.db.select().from(members).where(eq(members.poolId, poolId)).orderBy(asc(members.address), asc(members.port), asc(members.id));

@@ -6,6 +6,7 @@ import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
 import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed } from "./pool.schemas";
 import { toHealthMonitorView, type HealthMonitorView } from "../health-monitor/health-monitor-view";
+import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /** A backend server group as the Backend Server Groups tab shows it. */
 export interface PoolView {
@@ -31,7 +32,7 @@ export interface PoolView {
 
 /** Loads pool views of the current project, filtered by load balancer and/or id, oldest first. */
 export async function queryPoolViews(db: Database, scope: Scope, filter: { loadBalancerId?: string; id?: string }): Promise<PoolView[]> {
-  const clauses: SQL[] = [eq(loadBalancers.projectId, scope.projectId)];
+  const clauses: SQL[] = [loadBalancerInScope(scope)];
   if (filter.loadBalancerId) clauses.push(eq(pools.loadBalancerId, filter.loadBalancerId));
   if (filter.id) clauses.push(eq(pools.id, filter.id));
   const rows = await db

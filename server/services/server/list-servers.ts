@@ -6,6 +6,7 @@ import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listServersSchema } from "./server.schemas";
 import { queryServerViews, type ServerView } from "./server-view";
+import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /**
  * Servers of the current region (Settings > Networks), or of one subnet, or of the subnets of a load
@@ -18,7 +19,7 @@ export async function listServers(ctx: ServiceContext, rawInput: unknown): Promi
     const [lb] = await ctx.db
       .select({ vpcId: loadBalancers.vpcId })
       .from(loadBalancers)
-      .where(and(eq(loadBalancers.id, input.loadBalancerId), eq(loadBalancers.projectId, ctx.scope.projectId), eq(loadBalancers.regionId, ctx.scope.regionId)));
+      .where(and(eq(loadBalancers.id, input.loadBalancerId), loadBalancerInScope(ctx.scope)));
     if (!lb) throw new AppError("NOT_FOUND", "Load balancer: not found in this region and enterprise project", "loadBalancerId");
     vpcId = lb.vpcId;
   }
