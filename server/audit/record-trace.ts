@@ -1,7 +1,8 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { traces, type TraceStatus } from "@/db/schema";
-import { redactSecrets } from "./redact";
+import { storableText } from "./redact";
+import { traceBody } from "./trace-body";
 
 /** One audited operation, as the tRPC audit middleware describes it. */
 export interface TraceRecord {
@@ -16,6 +17,8 @@ export interface TraceRecord {
   regionId?: string | null;
   request: unknown;
   response: unknown;
+  /** Bound of each stored body in characters (default `TRACE_BODY_LIMIT`). */
+  bodyLimit?: number;
 }
 
 /** Trace status from a result code: 2xx normal, 4xx warning, 5xx incident. */
@@ -25,23 +28,37 @@ export function traceStatusFor(code: number): TraceStatus {
   return "normal";
 }
 
-/** Writes an audit trace (bodies redacted). Never throws: auditing must not break the operation. */
+/** Bounds a free-text column of a trace (names, ids) so a hostile value cannot bloat or break the row. */
+function shortText(value: string | null | undefined, max = 256): string | null {
+  if (value == null) return null;
+  return storableText(value.slice(0, max));
+}
+
+/**
+ * Writes an audit trace (bodies redacted and bounded). Throws when the row cannot be written: callers
+ * that run it in the operation's transaction thereby make the operation fail too.
+ */
+export async function insertTrace(db: Database, record: TraceRecord): Promise<void> {
+  await db.insert(traces).values({
+    traceName: record.traceName,
+    resourceType: record.resourceType,
+    resourceId: shortText(record.resourceId),
+    resourceName: shortText(record.resourceName),
+    userName: shortText(record.userName) ?? "",
+    sourceIp: shortText(record.sourceIp, 64) ?? "",
+    code: String(record.code),
+    status: traceStatusFor(record.code),
+    request: traceBody(record.request, record.bodyLimit),
+    response: traceBody(record.response, record.bodyLimit),
+    projectId: record.projectId ?? null,
+    regionId: record.regionId ?? null,
+  });
+}
+
+/** Writes an audit trace like `insertTrace` but never throws (logs instead): for operations already refused. */
 export async function recordTrace(db: Database, record: TraceRecord): Promise<void> {
   try {
-    await db.insert(traces).values({
-      traceName: record.traceName,
-      resourceType: record.resourceType,
-      resourceId: record.resourceId ?? null,
-      resourceName: record.resourceName ?? null,
-      userName: record.userName,
-      sourceIp: record.sourceIp,
-      code: String(record.code),
-      status: traceStatusFor(record.code),
-      request: redactSecrets(record.request) ?? null,
-      response: redactSecrets(record.response) ?? null,
-      projectId: record.projectId ?? null,
-      regionId: record.regionId ?? null,
-    });
+    await insertTrace(db, record);
   } catch (error) {
     console.error("[elb] could not record trace", record.traceName, error);
   }

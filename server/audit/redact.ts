@@ -1,14 +1,58 @@
-const SECRET_KEY = /pass(word)?|secret|private.?key|token/i;
-
-/** Deep-copies a request/response body for a trace, replacing secret fields with "******". */
 import "server-only";
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) ? "******" : redactSecrets(item, depth + 1);
+
+const SECRET_KEY = /pass(word)?|secret|private.?key|token/i;
+/** Deeper values are replaced by a marker: a trace is a summary, not a copy of any structure. */
+const MAX_DEPTH = 12;
+/** Longer strings are cut (the whole body is bounded again when serialized). */
+const MAX_STRING = 4096;
+/** Arrays and objects keep at most this many entries. */
+const MAX_ENTRIES = 200;
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text jsonb/text columns can store: U+0000 and lone surrogates become U+FFFD. */
+export function storableText(value: string): string {
+  return value.replace(UNSTORABLE, "\uFFFD");
+}
+
+function safeString(value: string): string {
+  const cut = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…[truncated]` : value;
+  return storableText(cut);
+}
+
+function walk(value: unknown, depth: number, seen: Set<object>): unknown {
+  if (typeof value === "string") return safeString(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value !== "object") return value === undefined ? undefined : `[${typeof value}]`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "[invalid date]" : value.toISOString();
+  if (seen.has(value)) return "[cycle]";
+  if (depth >= MAX_DEPTH) return "[too deep]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const items = value.slice(0, MAX_ENTRIES).map((item) => walk(item, depth + 1, seen) ?? null);
+      if (value.length > MAX_ENTRIES) items.push(`[${value.length - MAX_ENTRIES} more]`);
+      return items;
+    }
+    const out: Record<string, unknown> = {};
+    const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
+    for (const [key, item] of entries.slice(0, MAX_ENTRIES)) {
+      out[safeString(key)] = SECRET_KEY.test(key) ? "******" : walk(item, depth + 1, seen);
+    }
+    if (entries.length > MAX_ENTRIES) out["[more]"] = entries.length - MAX_ENTRIES;
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return out;
+}
+
+/**
+ * Copies a request/response body for a trace as plain JSON data: secret fields become "******",
+ * BigInts and invalid Dates become strings, U+0000 is replaced, cycles and nesting deeper than 12 become
+ * markers, long strings and collections are cut. Never throws.
+ */
+export function redactSecrets(value: unknown): unknown {
+  return walk(value, 0, new Set());
 }

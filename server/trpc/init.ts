@@ -4,44 +4,46 @@
  */
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { findSessionUser, SESSION_COOKIE, type SessionUser } from "../auth/sessions";
-import { recordTrace } from "../audit/record-trace";
-import { lookupResourceName } from "../audit/resource-names";
 import { AppError, appErrorCodes } from "../errors";
 import { controlPlaneForRequest } from "../control-plane/control-plane-for-request";
+import { readCookie } from "../http/cookies";
 import { getDb } from "../runtime";
 import { PROJECT_COOKIE, REGION_COOKIE, resolveScope } from "../services/scope/resolve-scope";
 import type { Scope, ServiceContext } from "../services/context";
+import { runAuditedMutation, type AuditedCallOptions } from "./audited-mutation";
+import { captureParsedInput } from "./capture-parsed-input";
+import { internalErrorMessage } from "./request-id";
 
 // 1. Context ------------------------------------------------------------------------------------
 
-/** Reads one cookie from a Cookie header. */
-export function readCookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
+export { readCookie };
 
 /** Client address as the console sees it (Next.js sets X-Forwarded-For from the socket). */
 export function sourceIpOf(headers: Headers): string {
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "127.0.0.1";
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+/** A cookie value kept only when it has the expected format (so nothing malformed reaches a query). */
+const wellFormed = (value: string | undefined, format: RegExp) => (value && format.test(value) ? value : undefined);
+
 /**
  * Per-request context: database, signed-in user (or null), scope, source IP, and the control plane's
  * engine view and change signal (read once here; services get them through their ServiceContext).
+ * Malformed cookies count as absent.
  */
 export async function createTRPCContext(opts: { headers: Headers }) {
   const db = await getDb();
   const cookie = opts.headers.get("cookie");
-  const user = await findSessionUser(db, readCookie(cookie, SESSION_COOKIE));
-  const scope = await resolveScope(db, { regionId: readCookie(cookie, REGION_COOKIE), projectId: readCookie(cookie, PROJECT_COOKIE) });
+  const user = await findSessionUser(db, wellFormed(readCookie(cookie, SESSION_COOKIE), SESSION_TOKEN));
+  const scope = await resolveScope(db, {
+    regionId: wellFormed(readCookie(cookie, REGION_COOKIE), UUID),
+    projectId: wellFormed(readCookie(cookie, PROJECT_COOKIE), UUID),
+  });
   return { db, user, scope, sourceIp: sourceIpOf(opts.headers), ...controlPlaneForRequest() };
 }
 type Context = Awaited<ReturnType<typeof createTRPCContext>>;
@@ -60,13 +62,18 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      // An internal error says only its request id: SQL text, parameters and stacks stay in the server log.
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        return { ...shape, message: internalErrorMessage(error), data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, field: null, appCode: null, zodError: null } };
+      }
       // Input rejected by a zod schema: say the first rule in words, naming the field.
       const firstIssue = cause instanceof ZodError ? cause.issues[0] : undefined;
+      const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
         message: firstIssue ? firstIssue.message : shape.message,
         data: {
-          ...shape.data,
+          ...data,
           field: cause instanceof AppError ? (cause.field ?? null) : firstIssue ? firstIssue.path.join(".") : null,
           appCode: cause instanceof AppError ? cause.code : null,
           zodError: cause instanceof ZodError ? cause.flatten() : null,
@@ -100,58 +107,15 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user as SessionUser, scope: ctx.scope as Scope, service } });
 });
 
-/** The HTTP status a trace records for a failed mutation: the AppError table, else tRPC's own mapping. */
-function resultCode(error: unknown): number {
-  if (!(error instanceof TRPCError)) return 500;
-  return error.cause instanceof AppError ? appErrorCodes[error.cause.code].http : getHTTPStatusCodeFromError(error);
-}
-
-function errorBody(error: TRPCError) {
-  const cause = error.cause;
-  if (cause instanceof AppError) return { code: cause.code, message: cause.message, field: cause.field ?? null };
-  if (cause instanceof ZodError) return { code: "BAD_REQUEST", message: cause.issues[0]?.message, field: cause.issues[0]?.path.join(".") };
-  return { code: error.code, message: error.message };
-}
-
-/** The resource a result or input talks about, for the trace. */
-function resourceOf(value: unknown): { id?: string; name?: string } {
-  if (!value || typeof value !== "object") return {};
-  const v = value as Record<string, unknown>;
-  return { id: typeof v.id === "string" ? v.id : undefined, name: typeof v.name === "string" ? v.name : undefined };
-}
-
 /**
  * A mutation: only administrators may run it (read-only users are refused by the server), and it
- * writes an audit trace — success or failure — named by the procedure's `meta.trace`.
+ * writes an audit trace — success or failure — named by the procedure's `meta.trace`, in the same
+ * transaction as the work (see `runAuditedMutation`).
  */
-export const mutationProcedure = protectedProcedure.use(async ({ ctx, meta, next, getRawInput }) => {
-  const input = await getRawInput().catch(() => undefined);
-  let result: Awaited<ReturnType<typeof next>>;
-  if (ctx.user.role !== "admin") {
-    result = { ok: false, error: new TRPCError({ code: "FORBIDDEN", message: "Read-only users cannot change resources" }) } as typeof result;
-  } else {
-    result = await next();
-  }
-  if (meta?.trace) {
-    const fromResult = result.ok ? resourceOf(result.data) : {};
-    const fromInput = resourceOf(input);
-    const resourceId = fromResult.id ?? fromInput.id;
-    const resourceName =
-      fromResult.name ?? fromInput.name ?? (resourceId ? await lookupResourceName(ctx.db, meta.trace.resourceType, resourceId) : null);
-    await recordTrace(ctx.db, {
-      traceName: meta.trace.name,
-      resourceType: meta.trace.resourceType,
-      resourceId,
-      resourceName,
-      userName: ctx.user.username,
-      sourceIp: ctx.sourceIp,
-      code: result.ok ? 200 : resultCode(result.error),
-      projectId: ctx.scope.projectId,
-      regionId: ctx.scope.regionId,
-      request: input,
-      response: result.ok ? result.data : { error: errorBody(result.error) },
-    });
-  }
-  if (!result.ok) throw result.error;
-  return result;
-});
+export const mutationProcedure = captureParsedInput(
+  protectedProcedure.use(async (opts) => {
+    const result = await runAuditedMutation(opts as unknown as AuditedCallOptions);
+    if (!result.ok) throw result.error;
+    return result as unknown as Awaited<ReturnType<typeof opts.next<typeof opts.ctx>>>;
+  }),
+);

@@ -1,0 +1,99 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import type { Database } from "@/db/client";
+import type { SessionUser } from "../auth/sessions";
+import { insertTrace, recordTrace, type TraceRecord } from "../audit/record-trace";
+import { lookupResourceName } from "../audit/resource-names";
+import type { Scope, ServiceContext } from "../services/context";
+import type { ParsedInputSink } from "./capture-parsed-input";
+import { errorBody, rawResourceId, REFUSED_INPUT_LIMIT, resourceOf, resultCode } from "./call-trace";
+import { requestIdOf } from "./request-id";
+
+/** What the audit middleware needs of the signed-in call's context. */
+export interface AuditedCallContext {
+  db: Database;
+  user: SessionUser;
+  scope: Scope;
+  sourceIp: string;
+  configChanged: () => void;
+  service: ServiceContext;
+}
+
+type Result = { ok: true; data: unknown } | { ok: false; error: TRPCError };
+
+/** The pieces of tRPC's middleware options this middleware uses. */
+export interface AuditedCallOptions {
+  ctx: AuditedCallContext;
+  meta?: { trace?: { name: string; resourceType: string } };
+  path: string;
+  getRawInput: () => Promise<unknown>;
+  next: (opts: { ctx: Partial<AuditedCallContext> & ParsedInputSink }) => Promise<Result>;
+}
+
+/** Carries a refused result out of the transaction so it rolls back. */
+class Refused extends Error {
+  constructor(readonly result: Result & { ok: false }) {
+    super("refused");
+  }
+}
+
+/**
+ * The audited mutation: read-only users are refused; for administrators the service's work and its
+ * trace (the parsed, redacted, bounded input) commit in ONE transaction — a trace that cannot be written
+ * fails the call and rolls the work back. The service's context gets that transaction as `db` (its own
+ * `db.transaction` becomes a savepoint) and a deferred change signal fired only after the outer commit.
+ * A refused or failed call is traced afterwards with a bounded summary of its input.
+ */
+export async function runAuditedMutation(opts: AuditedCallOptions): Promise<Result> {
+  const { ctx, meta, path } = opts;
+  const trace = meta?.trace;
+  if (!trace) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Mutation ${path} has no meta.trace` });
+  const base = { traceName: trace.name, resourceType: trace.resourceType, userName: ctx.user.username, sourceIp: ctx.sourceIp, projectId: ctx.scope.projectId, regionId: ctx.scope.regionId };
+  let parsed: { input: unknown } | undefined;
+  let result: Result;
+  if (ctx.user.role !== "admin") {
+    result = { ok: false, error: new TRPCError({ code: "FORBIDDEN", message: "Read-only users cannot change resources" }) };
+  } else {
+    let changed = false;
+    try {
+      result = await ctx.db.transaction(async (tx) => {
+        const db = tx as unknown as Database;
+        const service: ServiceContext = { ...ctx.service, db, configChanged: () => void (changed = true) };
+        const done = await opts.next({ ctx: { db, service, captureParsedInput: (input) => void (parsed = { input }) } });
+        if (!done.ok) throw new Refused(done);
+        const fromResult = resourceOf(done.data);
+        const fromInput = resourceOf(parsed?.input);
+        const resourceId = fromResult.id ?? fromInput.id;
+        const resourceName = fromResult.name ?? fromInput.name ?? (resourceId ? await lookupResourceName(db, trace.resourceType, resourceId) : null);
+        await insertTrace(db, { ...base, resourceId, resourceName, code: 200, request: parsed?.input, response: done.data });
+        return done;
+      });
+    } catch (error) {
+      if (error instanceof Refused) result = error.result;
+      else {
+        const failure = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "The operation or its audit trace could not be committed", cause: error });
+        console.error(`[elb] ${path} rolled back (request id ${requestIdOf(failure)})`, error);
+        result = { ok: false, error: failure };
+      }
+      changed = false;
+    }
+    if (changed) ctx.configChanged();
+  }
+  if (!result.ok) await traceFailure(ctx.db, base, parsed, opts.getRawInput, result.error);
+  return result;
+}
+
+async function traceFailure(db: Database, base: Omit<TraceRecord, "code" | "request" | "response">, parsed: { input: unknown } | undefined, getRawInput: () => Promise<unknown>, error: TRPCError) {
+  const raw = parsed ? undefined : await getRawInput().catch(() => undefined);
+  const fromInput = parsed ? resourceOf(parsed.input) : { id: rawResourceId(raw) };
+  const resourceName = fromInput.name ?? (fromInput.id ? await lookupResourceName(db, base.resourceType, fromInput.id) : null);
+  await recordTrace(db, {
+    ...base,
+    resourceId: fromInput.id,
+    resourceName,
+    code: resultCode(error),
+    request: parsed ? parsed.input : raw,
+    response: { error: errorBody(error) },
+    bodyLimit: parsed ? undefined : REFUSED_INPUT_LIMIT,
+  });
+}
