@@ -10,9 +10,10 @@ import type { RequestParser } from "./http1/request-parser";
  * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading) and client-sent
  * X-Forwarded-*; plus `X-Forwarded-For` (client IP appended to any existing chain),
  * `X-Forwarded-Proto`, `X-Forwarded-Port` (precompiled `forwardedFields`) and `X-Forwarded-Host`
- * (the original Host). `clientFields` is `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached
+ * (the request's host). `clientFields` is `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached
  * per connection for the common case without an incoming chain. When nothing is dropped the kept
- * part is a single slice.
+ * part is a single slice. An absolute-form target goes out in origin-form with its authority as
+ * Host (the client's Host is dropped, RFC 9112 §3.2.2).
  */
 export function buildRequestHead(req: RequestParser, clientIp: string, forwardedFields: string, clientFields: string): string {
   const buf = req.headBuf;
@@ -20,12 +21,17 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
   const last = req.headEnd - 2; // keep the last field's CRLF, drop the empty line
   let head: string;
   let chain = "";
-  if (req.forwardedCount === 0 && req.hopCount === 0) {
+  if (req.forwardedCount === 0 && req.hopCount === 0 && !req.lineRewrite) {
     head = latin1(buf, req.startLine, last);
   } else {
     const listed = req.connectionOther ? connectionListed(req) : null;
-    head = "";
+    const absolute = req.absoluteForm;
     let run = req.startLine;
+    head = "";
+    if (req.lineRewrite) {
+      head = requestLine(req);
+      run = req.startLineEnd + 2;
+    }
     const f = req.fields;
     for (let i = 0; i < req.fieldCount; i++) {
       const o = i * FIELD_STRIDE;
@@ -45,6 +51,9 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
         case H.X_FORWARDED_HOST:
           drop = true;
           break;
+        case H.HOST:
+          drop = absolute;
+          break;
         case H.UPGRADE:
           drop = !upgrade;
           break;
@@ -59,8 +68,24 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
     head += latin1(buf, run, last);
   }
   head += chain === "" ? clientFields : `X-Forwarded-For: ${chain}, ${clientIp}\r\n${forwardedFields}`;
-  if (req.hostField >= 0) head += `X-Forwarded-Host: ${req.value(req.hostField)}\r\n`;
+  if (req.absoluteForm || req.hostField >= 0) head += `X-Forwarded-Host: ${req.host()}\r\n`;
   if (upgrade) head += "Connection: upgrade\r\n";
   else if (req.versionMinor === 0) head += "Connection: keep-alive\r\n";
   return head + "\r\n";
+}
+
+/**
+ * The request line as forwarded when it cannot be copied: origin-form for an absolute-form target
+ * (empty path → `/`) followed by `Host: <authority>`, and our own version (HTTP/1.0 or HTTP/1.1).
+ */
+function requestLine(req: RequestParser): string {
+  const buf = req.headBuf;
+  const line = req.startLine;
+  const targetEnd = line + req.targetOffset + req.targetLength;
+  const version = req.versionMinor === 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
+  if (!req.absoluteForm) return latin1(buf, line, targetEnd) + version;
+  const method = latin1(buf, line, line + req.targetOffset);
+  const path = line + req.pathOffset;
+  const origin = path === targetEnd ? "/" : buf[path] === 0x3f ? "/" + latin1(buf, path, targetEnd) : latin1(buf, path, targetEnd);
+  return `${method}${origin}${version}Host: ${req.host()}\r\n`;
 }

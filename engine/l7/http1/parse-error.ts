@@ -38,6 +38,8 @@ export const ParseError = {
   METHOD_NOT_ALLOWED: 16,
   /** Malformed chunked body framing. */
   BAD_CHUNK: 17,
+  /** A request-target that is not origin-form, http(s) absolute-form, or `*` with OPTIONS. */
+  BAD_TARGET: 18,
 } as const;
 
 /** One of the ParseError values. */

@@ -3,6 +3,7 @@ import { HTAB, SP, TARGET_CHAR, TCHAR, equalsLower, skipOws, trimOwsEnd } from "
 import { HeadReader, type HeadLimits } from "./head-reader";
 import { H, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";
+import { isUriHost } from "./uri-host";
 
 /** Request head limits; defaults follow common servers (32 KiB head, 100 fields). */
 export const DEFAULT_REQUEST_LIMITS: HeadLimits = { maxHeadBytes: 32 * 1024, maxFields: 100, allowBareLf: false };
@@ -25,6 +26,16 @@ export class RequestParser extends HeadReader {
   /** Offset of the request-target from `startLine`, and its length. */
   targetOffset = 0;
   targetLength = 0;
+  /**
+   * http(s) absolute-form target (RFC 9112 §3.2.2): its authority (offset from `startLine`,
+   * length) replaces Host, and the path from `pathOffset` (from `startLine`) is forwarded.
+   */
+  absoluteForm = false;
+  authorityOffset = 0;
+  authorityLength = 0;
+  pathOffset = 0;
+  /** The request line is not forwarded as sent (absolute-form, or a version above 1.1). */
+  lineRewrite = false;
   /** Body framing: Content-Length value (-1 = absent) and chunked flag. */
   contentLength = -1;
   chunked = false;
@@ -62,6 +73,15 @@ export class RequestParser extends HeadReader {
     return latin1(this.headBuf, s, s + this.targetLength);
   }
 
+  /** The host the request is for: the absolute-form authority, else the Host value, else "" (allocates). */
+  host(): string {
+    if (this.absoluteForm) {
+      const s = this.startLine + this.authorityOffset;
+      return latin1(this.headBuf, s, s + this.authorityLength);
+    }
+    return this.hostField >= 0 ? this.value(this.hostField) : "";
+  }
+
   /** True when the client asked for a protocol switch (Connection: upgrade + Upgrade). */
   get upgrade(): boolean {
     return this.connectionUpgrade && this.upgradeField >= 0;
@@ -75,6 +95,7 @@ export class RequestParser extends HeadReader {
   protected resetMessage(): void {
     this.method = "";
     this.versionMinor = 1;
+    this.absoluteForm = this.lineRewrite = false;
     this.contentLength = -1;
     this.chunked = false;
     this.hostField = -1;
@@ -105,6 +126,24 @@ export class RequestParser extends HeadReader {
     if (version !== 10 && version !== 11) return ParseError.VERSION_NOT_SUPPORTED;
     this.versionMinor = version - 10;
     if (this.method === "CONNECT") return ParseError.METHOD_NOT_ALLOWED;
+    if (buf[t] === 0x2f) return ParseError.NONE; // origin-form, the common case
+    return this.otherTarget(buf, start, t, j);
+  }
+
+  /** `*` (OPTIONS only) or http(s) absolute-form with a valid authority and no userinfo; else BAD_TARGET. */
+  private otherTarget(buf: Buffer, line: number, t: number, end: number): ParseErrorCode {
+    if (buf[t] === 0x2a) return end - t === 1 && this.method === "OPTIONS" ? ParseError.NONE : ParseError.BAD_TARGET;
+    let a: number;
+    if (end - t > 7 && equalsLower(buf, t, "http://")) a = t + 7;
+    else if (end - t > 8 && equalsLower(buf, t, "https://")) a = t + 8;
+    else return ParseError.BAD_TARGET;
+    let p = a;
+    while (p < end && buf[p] !== 0x2f && buf[p] !== 0x3f) p++;
+    if (!isUriHost(buf, a, p)) return ParseError.BAD_TARGET;
+    this.absoluteForm = this.lineRewrite = true;
+    this.authorityOffset = a - line;
+    this.authorityLength = p - a;
+    this.pathOffset = p - line;
     return ParseError.NONE;
   }
 

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
+import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
+
+/**
+ * Request-target forms and Host (RFC 9112 §3.2, RFC 9110 §7.2), against a raw recording backend:
+ * absolute-form is rewritten to origin-form with its authority as Host (the authority wins, as in
+ * nginx); only origin-form, http(s) absolute-form and `OPTIONS *` are accepted; Host must be
+ * uri-host[:port].
+ */
+
+let backend: RawBackend;
+let proxy: ProxyFixture;
+
+beforeAll(async () => {
+  backend = await startRawBackend();
+  proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
+});
+afterAll(async () => {
+  await proxy.close();
+  await backend.close();
+});
+
+/** X-Forwarded-* as the proxy appends them. */
+function xf(host: string): string {
+  return `X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: ${proxy.port}\r\nX-Forwarded-Host: ${host}\r\n`;
+}
+
+/** Sends `payload` with `Connection: close` after its request line (a hop-by-hop field the backend never sees). */
+async function send(payload: string): Promise<{ text: string; reached: string }> {
+  const before = backend.received;
+  const { text } = await rawExchange(proxy.port, payload.replace("\r\n", "\r\nConnection: close\r\n"));
+  return { text, reached: backend.bytes().slice(before) };
+}
+
+/** Forwarded: the backend got exactly `expected` and the client its answer. */
+async function expectForwarded(payload: string, expected: string): Promise<void> {
+  const r = await send(payload);
+  expect(r.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(r.reached).toBe(expected);
+}
+
+/** Refused by the engine with 400 before any byte reached the backend. */
+async function expectRefused(payload: string): Promise<void> {
+  const r = await send(payload);
+  expect(r.text).toMatch(/^HTTP\/1\.1 400 /);
+  expect(r.text).toContain("\r\nServer: elb\r\n");
+  expect(r.reached).toBe("");
+}
+
+describe("absolute-form request-target (RFC 9112 §3.2.2)", () => {
+  it("is forwarded in origin-form with the target's authority as Host and X-Forwarded-Host", async () => {
+    await expectForwarded(
+      "GET http://other.example/p?q=1 HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n",
+      `GET /p?q=1 HTTP/1.1\r\nHost: other.example\r\nAccept: */*\r\n${xf("other.example")}\r\n`,
+    );
+  });
+
+  it("keeps the port, takes https and any scheme case, and makes an empty path '/'", async () => {
+    await expectForwarded(
+      "GET HTTPS://A.example:8443 HTTP/1.1\r\nHost: h\r\n\r\n",
+      `GET / HTTP/1.1\r\nHost: A.example:8443\r\n${xf("A.example:8443")}\r\n`,
+    );
+    await expectForwarded(
+      "POST http://[::1]:81?x HTTP/1.1\r\nContent-Length: 2\r\nHost: h\r\n\r\nhi",
+      `POST /?x HTTP/1.1\r\nHost: [::1]:81\r\nContent-Length: 2\r\n${xf("[::1]:81")}\r\nhi`,
+    );
+  });
+
+  it("gives an HTTP/1.0 request without Host the authority as Host", async () => {
+    await expectForwarded(
+      "GET http://o.example/a HTTP/1.0\r\n\r\n",
+      `GET /a HTTP/1.0\r\nHost: o.example\r\n${xf("o.example")}Connection: keep-alive\r\n\r\n`,
+    );
+  });
+
+  it("refuses other schemes, userinfo and an empty or malformed authority", async () => {
+    await expectRefused("GET ftp://o.example/ HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET http://user@o.example/ HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET http:///p HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET http://o.example:99999/ HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET http:o.example/ HTTP/1.1\r\nHost: h\r\n\r\n");
+  });
+});
