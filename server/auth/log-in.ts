@@ -1,12 +1,12 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { AppError } from "../errors";
 import { parseInput } from "../validation";
 import { PASSWORD_MAX } from "../services/user/user.schemas";
-import { hashPassword, verifyPassword } from "./password";
+import { currentHashParams, hashPassword, needsRehash, verifyPassword } from "./password";
 import { loginThrottle, type LoginThrottle, type ThrottleRefusal } from "./login-throttle";
 import { createSession } from "./sessions";
 
@@ -37,8 +37,13 @@ export class LoginThrottledError extends AppError {
   }
 }
 
-/** A hash to check against when the user does not exist, so both failures take the same time. */
-let dummyHash: Promise<string> | undefined;
+/** Hashes to check against when the user does not exist (per cost), so both failures take the same time. */
+const dummyHashes = new Map<number, Promise<string>>();
+const dummyHash = () => {
+  const params = currentHashParams();
+  if (!dummyHashes.has(params.N)) dummyHashes.set(params.N, hashPassword("no such user", params));
+  return dummyHashes.get(params.N)!;
+};
 
 /**
  * Checks credentials and opens a session. Unknown user and wrong password get the same message and take
@@ -49,9 +54,14 @@ export async function logIn(db: Database, rawInput: unknown, sourceIp = "unknown
   const refusal = await throttle.begin(db, sourceIp, input.username);
   if (refusal) throw new LoginThrottledError(refusal);
   const [user] = await db.select().from(users).where(eq(users.username, input.username));
-  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await (dummyHash ??= hashPassword("no such user"))));
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !valid) throw new AppError("UNAUTHORIZED", "Incorrect user name or password");
   await throttle.succeeded(db, sourceIp, input.username);
+  if (needsRehash(user.passwordHash)) {
+    // Compare-and-set: a password changed meanwhile is not overwritten with the old one.
+    const rehashed = await hashPassword(input.password);
+    await db.update(users).set({ passwordHash: rehashed }).where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
+  }
   const session = await createSession(db, user.id);
   return { ...session, user: { id: user.id, username: user.username, role: user.role } };
 }

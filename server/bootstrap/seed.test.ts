@@ -32,4 +32,18 @@ describe("seedDefaults", () => {
     expect(await db.select().from(vpcs)).toHaveLength(1);
     expect(await db.select().from(subnets)).toHaveLength(1);
   });
+
+  it("refuses an ELB_ADMIN_PASSWORD the password policy refuses, naming the variable and the rule, and writes nothing", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await expect(seedDefaults(fresh.db, { adminPassword: "short" })).rejects.toThrow(/ELB_ADMIN_PASSWORD: must contain at least 8 characters/);
+      await expect(seedDefaults(fresh.db, { adminPassword: "x".repeat(129) })).rejects.toThrow(/ELB_ADMIN_PASSWORD: can contain at most 128 characters/);
+      expect(await fresh.db.select().from(users)).toEqual([]);
+      expect(await fresh.db.select().from(settings)).toEqual([]);
+      await seedDefaults(fresh.db, { adminPassword: "long-enough-password" });
+      expect(await fresh.db.select().from(users)).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

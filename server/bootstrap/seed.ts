@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { eipPools, projects, regions, settings, subnets, users, vpcs } from "@/db/schema";
 import { hashPassword } from "../auth/password";
+import { passwordSchema } from "../services/user/user.schemas";
 
 /** Names and ranges of what a fresh install starts with. */
 export const DEFAULTS = {
@@ -28,10 +29,16 @@ export interface SeedResult {
   generatedAdminPassword?: string;
 }
 
+/** Applies the password policy to ELB_ADMIN_PASSWORD; throws naming the variable and the rule. */
+function checkAdminPassword(password: string): void {
+  const result = passwordSchema.safeParse(password);
+  if (!result.success) throw new Error(`ELB_ADMIN_PASSWORD: ${result.error.issues[0]!.message.replace(/^Password: /, "")}`);
+}
+
 /**
  * Idempotently creates the default region, enterprise project, VPC with a loopback subnet, EIP pool
  * on another loopback range, and the first administrator (`ELB_ADMIN_PASSWORD`, or a random password).
- * Runs once per database: after that, a default the administrator deleted in Settings is not recreated.
+ * A weak `ELB_ADMIN_PASSWORD` is refused (nothing is written). Runs once per database: after that, a default the administrator deleted in Settings is not recreated.
  */
 export async function seedDefaults(db: Database, env: { adminPassword?: string } = {}): Promise<SeedResult> {
   const result: SeedResult = {};
@@ -51,6 +58,7 @@ export async function seedDefaults(db: Database, env: { adminPassword?: string }
     if (!pool) await tx.insert(eipPools).values({ regionId: region!.id, name: DEFAULTS.eipPoolName, cidr: DEFAULTS.eipPoolCidr });
     const [admin] = await tx.select().from(users).where(eq(users.username, DEFAULTS.adminUsername));
     if (!admin) {
+      if (env.adminPassword) checkAdminPassword(env.adminPassword);
       const password = env.adminPassword || randomBytes(12).toString("base64url");
       if (!env.adminPassword) result.generatedAdminPassword = password;
       await tx.insert(users).values({ username: DEFAULTS.adminUsername, passwordHash: await hashPassword(password), role: "admin" });
