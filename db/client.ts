@@ -3,6 +3,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import * as schema from "./schema";
+import { restrictToOwner, useOwnerOnlyUmask } from "./owner-only";
 
 /**
  * The console's database handle. Both drivers (PGlite embedded, node-postgres) expose the same
@@ -27,7 +28,8 @@ export function dataDirectory(): string {
 
 /**
  * Opens the database: PostgreSQL when `databaseUrl` (default `DATABASE_URL`) is set, otherwise PGlite in
- * `<dataDir>/pglite` (only this process may open that folder), and applies pending migrations.
+ * `<dataDir>/pglite` (only this process may open that folder), and applies pending migrations. The data
+ * directory and everything in it is owner-only (folders 0700, files 0600, umask 077 for files made later).
  */
 export async function openDatabase(options: { databaseUrl?: string; dataDir?: string } = {}): Promise<DatabaseConnection> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
@@ -43,10 +45,14 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const dir = path.join(/*turbopackIgnore: true*/ options.dataDir ?? dataDirectory(), "pglite");
-  mkdirSync(dir, { recursive: true });
+  const dataDir = options.dataDir ?? dataDirectory();
+  const dir = path.join(/*turbopackIgnore: true*/ dataDir, "pglite");
+  useOwnerOnlyUmask();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  restrictToOwner(dataDir);
   const client = await PGlite.create(dir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  restrictToOwner(dataDir);
   return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
 }

@@ -26,6 +26,9 @@ if (builtAt < Math.max(...sources.map(newestMtime))) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// Owner-only files from here on (inherited by the console and the engine it starts): the data directory
+// holds secrets, sessions and password hashes.
+process.umask(0o077);
 const child = spawn(process.execPath, [path.join(root, "scripts", "console-server.mjs")], {
   cwd: root,
   stdio: "inherit",
