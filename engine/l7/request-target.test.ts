@@ -82,3 +82,29 @@ describe("absolute-form request-target (RFC 9112 §3.2.2)", () => {
     await expectRefused("GET http:o.example/ HTTP/1.1\r\nHost: h\r\n\r\n");
   });
 });
+
+describe("request-target forms and Host syntax (RFC 9112 §3.2, RFC 9110 §7.2)", () => {
+  it("refuses targets that are neither origin-form, http(s) absolute-form nor OPTIONS *", async () => {
+    await expectRefused("GET foo HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET h:80 HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("GET * HTTP/1.1\r\nHost: h\r\n\r\n");
+    await expectRefused("OPTIONS *x HTTP/1.1\r\nHost: h\r\n\r\n");
+  });
+
+  it("forwards OPTIONS * as it came", async () => {
+    await expectForwarded("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", `OPTIONS * HTTP/1.1\r\nHost: h\r\n${xf("h")}\r\n`);
+  });
+
+  it("refuses a Host that is not uri-host[:port]", async () => {
+    for (const host of ["", "a/b", "evil@good", "h:", "h:x", "h:65536", "[::1", "[zz::1]", "a b", "h%4", "h?x", "h#x"]) {
+      await expectRefused(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    }
+    await expectRefused("GET http://o.example/ HTTP/1.1\r\nHost: evil@good\r\n\r\n");
+  });
+
+  it("accepts names, IPv4, bracketed IPv6, pct-encoding and ports", async () => {
+    for (const host of ["h", "a-b.example", "1.2.3.4:80", "[::1]:8080", "[2001:db8::1]", "x%41y", "H:65535"]) {
+      await expectForwarded(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`, `GET / HTTP/1.1\r\nHost: ${host}\r\n${xf(host)}\r\n`);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { latin1 } from "../../io/bytes";
-import { HTAB, SP, TARGET_CHAR, TCHAR, equalsLower, skipOws, trimOwsEnd } from "./bytes";
+import { SP, TARGET_CHAR, TCHAR, equalsLower, skipOws, trimOwsEnd } from "./bytes";
 import { HeadReader, type HeadLimits } from "./head-reader";
 import { H, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";
@@ -154,8 +154,7 @@ export class RequestParser extends HeadReader {
       case H.HOST:
         this.hostCount++;
         this.hostField = this.fieldCount - 1;
-        for (let i = vs; i < ve; i++) if (buf[i] === SP || buf[i] === HTAB) return ParseError.BAD_HOST;
-        return ParseError.NONE;
+        return isUriHost(buf, vs, ve) ? ParseError.NONE : ParseError.BAD_HOST;
       case H.CONTENT_LENGTH:
         if (++this.lengthCount > 1) return ParseError.BAD_CONTENT_LENGTH;
         this.contentLength = parseDecimal(buf, vs, ve);
