@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, ne } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { sessions, users, type UserRole } from "@/db/schema";
 
@@ -14,6 +14,8 @@ export interface SessionUser {
   id: string;
   username: string;
   role: UserRole;
+  /** The session's row id (sha256 of the cookie token, never the token): lets a password change keep this session. */
+  sessionId?: string;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -31,7 +33,7 @@ export async function createSession(db: Database, userId: string): Promise<{ tok
 export async function findSessionUser(db: Database, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
   const rows = await db
-    .select({ id: users.id, username: users.username, role: users.role })
+    .select({ id: users.id, username: users.username, role: users.role, sessionId: sessions.id })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, new Date())))
@@ -42,4 +44,9 @@ export async function findSessionUser(db: Database, token: string | undefined): 
 /** Ends a session (log out). */
 export async function deleteSession(db: Database, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+}
+
+/** Ends every session of a user except `keepSessionId` (all of them when it is undefined). */
+export async function deleteOtherSessions(db: Database, userId: string, keepSessionId: string | undefined): Promise<void> {
+  await db.delete(sessions).where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
 }

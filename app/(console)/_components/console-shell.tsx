@@ -1,8 +1,10 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useState } from "react";
 import type { SessionUser } from "@/server/auth/sessions";
 import { ScopeSelector } from "./scope-selector";
+import { ChangePasswordDialog } from "./change-password-dialog";
 
 const navigation = [
   { href: "/load-balancers", label: "Load Balancers" },
@@ -14,6 +16,8 @@ const navigation = [
 /** Top bar (service name, region/project selector, user menu) and the left navigation. */
 export function ConsoleShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
   const pathname = usePathname();
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [passwordChanged, setPasswordChanged] = useState(false);
   const logOut = async () => {
     await fetch("/api/auth/logout", { method: "POST" });
     window.location.href = "/login";
@@ -31,11 +35,28 @@ export function ConsoleShell({ user, children }: { user: SessionUser; children: 
           <span data-testid="current-user">
             {user.username} <span className="text-slate-400">({user.role === "admin" ? "Administrator" : "Read-only"})</span>
           </span>
+          {passwordChanged && (
+            <span role="status" className="text-xs text-emerald-300">
+              Password changed
+            </span>
+          )}
+          <button className="rounded px-2 py-1 text-slate-200 ring-1 ring-slate-500 hover:bg-slate-700" onClick={() => setChangingPassword(true)}>
+            Change Password
+          </button>
           <button className="rounded px-2 py-1 text-slate-200 ring-1 ring-slate-500 hover:bg-slate-700" onClick={logOut}>
             Log Out
           </button>
         </div>
       </header>
+      {changingPassword && (
+        <ChangePasswordDialog
+          onClose={() => setChangingPassword(false)}
+          onChanged={() => {
+            setChangingPassword(false);
+            setPasswordChanged(true);
+          }}
+        />
+      )}
       <div className="flex flex-1">
         <nav aria-label="Service navigation" className="w-52 shrink-0 border-r border-slate-200 bg-white py-3">
           {navigation.map((item) => {

@@ -1,17 +1,18 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { sessions, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import { hashPassword } from "../../auth/password";
+import { deleteOtherSessions } from "../../auth/sessions";
 import type { ServiceContext } from "../context";
 import { updateUserSchema } from "./user.schemas";
 import { lockUser } from "./lock-user";
 import type { UserView } from "./list-users";
 
 /**
- * Reset Password and/or Change Role. A reset signs the user out everywhere (except when you reset your
- * own); you cannot change your own role, and the last administrator stays an administrator.
+ * Reset Password and/or Change Role. A reset signs the user out everywhere (resetting your own keeps
+ * only your current session); you cannot change your own role, and the last administrator stays an administrator.
  */
 export async function updateUser(ctx: ServiceContext, rawInput: unknown): Promise<UserView> {
   const input = parseInput(updateUserSchema, rawInput);
@@ -27,7 +28,8 @@ export async function updateUser(ctx: ServiceContext, rawInput: unknown): Promis
     if (input.role !== undefined) changes.role = input.role;
     if (passwordHash) changes.passwordHash = passwordHash;
     const [updated] = await tx.update(users).set(changes).where(eq(users.id, user.id)).returning();
-    if (passwordHash && !self) await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    // A reset ends the user's sessions; resetting your own keeps the session you are using.
+    if (passwordHash) await deleteOtherSessions(tx, user.id, self ? ctx.user.sessionId : undefined);
     return { id: updated!.id, name: updated!.username, username: updated!.username, role: updated!.role, createdAt: updated!.createdAt };
   });
 }

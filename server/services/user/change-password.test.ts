@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { desc, eq } from "drizzle-orm";
+import { sessions, traces, users } from "@/db/schema";
+import { verifyPassword } from "../../auth/password";
+import { createSession, findSessionUser } from "../../auth/sessions";
+import { createCaller } from "../../trpc/root";
+import { createServiceTestBed, type ServiceTestBed } from "../test-support";
+import { createUser } from "./create-user";
+import { updateUser } from "./update-user";
+
+let bed: ServiceTestBed;
+beforeAll(async () => {
+  bed = await createServiceTestBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const hashOf = async (id: string) => (await bed.ctx.db.select().from(users).where(eq(users.id, id)))[0]!.passwordHash;
+const sessionIdsOf = async (userId: string) => (await bed.ctx.db.select().from(sessions).where(eq(sessions.userId, userId))).map((s) => s.id).sort();
+const lastTrace = async () => (await bed.ctx.db.select().from(traces).orderBy(desc(traces.time)).limit(1))[0]!;
+
+/** A tRPC caller signed in through a real session of the user. */
+async function signedIn(userId: string) {
+  const { token } = await createSession(bed.ctx.db, userId);
+  const user = (await findSessionUser(bed.ctx.db, token))!;
+  return { token, caller: createCaller({ ...bed.ctx, user, sourceIp: "127.0.7.1" }) };
+}
+
+describe("Change Password (your own)", () => {
+  it("lets a read-only user change their own password (current password required, policy applies), ends their other sessions, keeps this one, and is traced", async () => {
+    const viewer = await createUser(bed.ctx, { username: "viewer-cp", role: "readonly", password: "viewer-old-pass" });
+    const other = await createSession(bed.ctx.db, viewer.id);
+    const { token, caller } = await signedIn(viewer.id);
+    const before = await hashOf(viewer.id);
+    await expect(caller.user.changePassword({ currentPassword: "not-the-password", newPassword: "viewer-new-pass" })).rejects.toMatchObject({ message: "Current Password: incorrect" });
+    expect(await lastTrace()).toMatchObject({ traceName: "change password", resourceType: "user", userName: "viewer-cp", code: "400", status: "warning" });
+    await expect(caller.user.changePassword({ currentPassword: "viewer-old-pass", newPassword: "short" })).rejects.toMatchObject({ message: /New Password: must contain at least 8 characters/ });
+    await expect(caller.user.changePassword({ currentPassword: "viewer-old-pass", newPassword: "viewer-old-pass" })).rejects.toMatchObject({ message: /New Password: must differ from the current password/ });
+    expect(await hashOf(viewer.id)).toBe(before);
+    expect(await findSessionUser(bed.ctx.db, other.token)).not.toBeNull();
+
+    await caller.user.changePassword({ currentPassword: "viewer-old-pass", newPassword: "viewer-new-pass" });
+    expect(await verifyPassword("viewer-new-pass", await hashOf(viewer.id))).toBe(true);
+    expect(await findSessionUser(bed.ctx.db, other.token)).toBeNull();
+    expect(await findSessionUser(bed.ctx.db, token)).toMatchObject({ username: "viewer-cp" });
+    const trace = await lastTrace();
+    expect(trace).toMatchObject({ traceName: "change password", resourceType: "user", resourceId: viewer.id, resourceName: "viewer-cp", userName: "viewer-cp", code: "200", status: "normal" });
+    expect(JSON.stringify(trace)).not.toContain("viewer-new-pass");
+    expect(JSON.stringify(trace)).not.toContain("viewer-old-pass");
+    // Read-only users still cannot change other users.
+    await expect(caller.user.update({ id: bed.ctx.user.id, password: "hijacked-pass" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("an administrator's reset of another user ends all that user's sessions; resetting your own keeps only the current session", async () => {
+    const ops = await createUser(bed.ctx, { username: "ops-cp", role: "admin", password: "ops-old-password" });
+    await createSession(bed.ctx.db, ops.id);
+    await createSession(bed.ctx.db, ops.id);
+    await updateUser(bed.ctx, { id: ops.id, password: "ops-new-password" });
+    expect(await sessionIdsOf(ops.id)).toEqual([]);
+
+    const mine = await signedIn(ops.id);
+    const elsewhere = await createSession(bed.ctx.db, ops.id);
+    await mine.caller.user.update({ id: ops.id, password: "ops-newer-password" });
+    expect(await findSessionUser(bed.ctx.db, elsewhere.token)).toBeNull();
+    expect(await findSessionUser(bed.ctx.db, mine.token)).toMatchObject({ username: "ops-cp" });
+  });
+});
