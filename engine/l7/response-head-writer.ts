@@ -10,22 +10,30 @@ import type { ResponseParser } from "./http1/response-parser";
  * Keep-Alive, Proxy-Connection, TE, Upgrade except on 101) and minus Content-Length when
  * Transfer-Encoding is present; plus `extra` lines (sticky Set-Cookie) and the proxy's own
  * Connection field: `close` when the client connection ends after it, `keep-alive` for a
- * keep-alive HTTP/1.0 client, `upgrade` on 101.
+ * keep-alive HTTP/1.0 client, `upgrade` on 101. The status line always says HTTP/1.1, our own
+ * version (RFC 9110 §6.2), even from an HTTP/1.0 backend. `dechunk` (an HTTP/1.0 client of a
+ * chunked response, whose body goes out without framing) drops Transfer-Encoding and Trailer;
+ * repeated identical Content-Length fields are merged into the first.
  */
-export function buildResponseHead(res: ResponseParser, close: boolean, clientMinor: number, extra: string): string {
+export function buildResponseHead(res: ResponseParser, close: boolean, clientMinor: number, extra: string, dechunk = false): string {
   const buf = res.headBuf;
   const switching = res.status === 101;
   const dropLength = res.hasEncoding && res.contentLength >= 0;
+  // Our version: skip the backend's "HTTP/1.0" (8 bytes) and write our own.
+  const own = res.versionMinor === 1;
+  const from = own ? res.startLine : res.startLine + 8;
   let head: string;
-  if (res.hopCount === 0 && !dropLength && !res.bareLf) {
-    head = latin1(buf, res.startLine, res.headEnd - 2);
+  if (res.hopCount === 0 && !dropLength && !res.bareLf && !dechunk && res.lengthCount < 2) {
+    head = latin1(buf, from, res.headEnd - 2);
+    if (!own) head = "HTTP/1.1" + head;
   } else {
     const listed = res.connectionOther ? connectionListed(res) : null;
     const f = res.fields;
     // Kept fields go out as contiguous runs of the original bytes; a lone-LF head goes line by line.
     const perLine = res.bareLf;
-    head = perLine ? latin1(buf, res.startLine, res.startLineEnd) + "\r\n" : "";
-    let run = res.startLine;
+    head = perLine ? "HTTP/1.1" + latin1(buf, res.startLine + 8, res.startLineEnd) + "\r\n" : own ? "" : "HTTP/1.1";
+    let run = from;
+    let lengths = 0;
     for (let i = 0; i < res.fieldCount; i++) {
       const o = i * FIELD_STRIDE;
       let keep: boolean;
@@ -40,7 +48,11 @@ export function buildResponseHead(res: ResponseParser, close: boolean, clientMin
           keep = switching;
           break;
         case H.CONTENT_LENGTH:
-          keep = !dropLength;
+          keep = !dropLength && ++lengths === 1;
+          break;
+        case H.TRANSFER_ENCODING:
+        case H.TRAILER:
+          keep = !dechunk;
           break;
         default:
           keep = listed === null || !isListed(res, i, listed);

@@ -31,6 +31,7 @@ export function readResponseHead(x: ResponseExchange, chunk: Buffer): void {
 
 /** Backend bytes of the response body. */
 export function relayResponseBody(x: ResponseExchange, chunk: Buffer): void {
+  if (x.framer.dechunk) return afterDechunked(x, relayDechunked(x, chunk, 0, ""), chunk.length);
   const stop = x.framer.consume(chunk, 0, chunk.length);
   const ok = stop > 0 ? x.conn.write(writableCopy(chunk, 0, stop)) : true;
   afterWrite(x, ok, stop, chunk.length);
@@ -46,14 +47,18 @@ function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void 
   else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
   else framer.start(BodyMode.UNTIL_CLOSE);
   const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
+  // An HTTP/1.0 client knows no chunked coding (RFC 9112 §6.1): body bytes alone, then close.
+  const dechunk = x.clientMinor === 0 && res.chunked;
+  if (dechunk && framer.mode === BodyMode.CHUNKED) framer.dechunk = true;
   x.reusable = res.keepAlive && !untilClose;
-  x.closeClient = !conn.keepAlive || untilClose || !x.requestDone || conn.proxy.draining || conn.clientEnded;
+  x.closeClient = !conn.keepAlive || untilClose || framer.dechunk || !x.requestDone || conn.proxy.draining || conn.clientEnded;
   const sticky = x.sticky;
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
-  const head = buildResponseHead(res, x.closeClient, x.clientMinor, extra);
+  const head = buildResponseHead(res, x.closeClient, x.clientMinor, extra, dechunk);
   x.responseStarted(status);
   x.stage = "body";
   x.armTimer();
+  if (framer.dechunk) return afterDechunked(x, relayDechunked(x, chunk, start, head), chunk.length);
   const stop = framer.consume(chunk, start, chunk.length);
   let ok: boolean;
   if (stop === start) ok = conn.write(head);
@@ -65,6 +70,31 @@ function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void 
     conn.socket.uncork();
   }
   afterWrite(x, ok, stop, chunk.length);
+}
+
+/**
+ * Writes `head` (if any) and the chunk-data runs of chunk[start..], dropping the chunk framing and
+ * trailers (HTTP/1.0 clients; rare, so a copy per run is fine). Returns where the body ended.
+ */
+function relayDechunked(x: ResponseExchange, chunk: Buffer, start: number, head: string): number {
+  const conn = x.conn;
+  const framer = x.framer;
+  const end = chunk.length;
+  conn.socket.cork();
+  if (head !== "") conn.write(head);
+  let i = start;
+  while (i < end && !framer.done) {
+    const j = framer.consumeData(chunk, i, end);
+    if (framer.error !== 0 || j === i) break;
+    if (framer.inData) conn.write(copyOf(chunk, i, j));
+    i = j;
+  }
+  conn.socket.uncork();
+  return i;
+}
+
+function afterDechunked(x: ResponseExchange, stop: number, end: number): void {
+  afterWrite(x, !x.conn.socket.writableNeedDrain, stop, end);
 }
 
 function afterWrite(x: ResponseExchange, ok: boolean, stop: number, end: number): void {

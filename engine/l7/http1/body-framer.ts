@@ -48,6 +48,10 @@ export class BodyFramer {
   error: ParseErrorCode = ParseError.NONE;
   /** Bytes of this body seen so far (framing included). */
   seen = 0;
+  /** The relay strips chunk framing (HTTP/1.0 client, RFC 9112 §6.1); set after `start`. */
+  dechunk = false;
+  /** After `consumeData`: the consumed run was chunk data (else framing). */
+  inData = false;
   private remaining = 0;
   private state = S_SIZE;
   private digits = 0;
@@ -56,6 +60,7 @@ export class BodyFramer {
   /** Starts a body: `length` is used by LENGTH mode. */
   start(mode: BodyModeValue, length = 0): void {
     this.mode = mode;
+    this.dechunk = false;
     this.error = ParseError.NONE;
     this.seen = 0;
     this.remaining = length;
@@ -90,6 +95,23 @@ export class BodyFramer {
     return stop;
   }
 
+  /**
+   * Like `consume`, but stops at each boundary between chunk framing and chunk data, so the caller
+   * can forward data runs alone (`inData`) and drop the framing: returns where the run ends.
+   */
+  consumeData(buf: Buffer, start: number, end: number): number {
+    this.inData = false;
+    if (this.done) return start;
+    if (this.mode !== BodyMode.CHUNKED) {
+      const stop = this.consume(buf, start, end);
+      this.inData = stop > start;
+      return stop;
+    }
+    const stop = this.chunked(buf, start, end, true);
+    this.seen += stop - start;
+    return stop;
+  }
+
   /** UNTIL_CLOSE: the sender closed, so the body is complete. */
   finishOnClose(): void {
     if (this.mode === BodyMode.UNTIL_CLOSE) this.done = true;
@@ -101,14 +123,21 @@ export class BodyFramer {
     return i;
   }
 
-  private chunked(buf: Buffer, i: number, end: number): number {
+  /** Chunked framing from buf[i]; `split` stops before and after each data run (consumeData). */
+  private chunked(buf: Buffer, i: number, end: number, split = false): number {
     let state = this.state;
+    const first = i;
     while (i < end) {
       if (state === S_DATA) {
+        if (split && i > first) break;
         const n = Math.min(this.remaining, end - i);
         this.remaining -= n;
         i += n;
         if (this.remaining === 0) state = S_DATA_CR;
+        if (split) {
+          this.inData = true;
+          break;
+        }
         continue;
       }
       const c = buf[i++]!;

@@ -11,7 +11,7 @@ export const DEFAULT_RESPONSE_LIMITS: HeadLimits = { maxHeadBytes: 64 * 1024, ma
  * Incremental HTTP/1.x response-head parser for backend responses. Decides the body framing
  * (RFC 9112 §6.3: Transfer-Encoding ending in chunked wins over Content-Length; other codings
  * or no length = read until close) and the connection's reusability. Conflicting Content-Length
- * values are rejected (→ 502), identical repeats tolerated.
+ * values are rejected (→ 502), identical repeats tolerated (and merged into one when forwarded).
  */
 export class ResponseParser extends HeadReader {
   /** Status code, 100–999. */
@@ -29,6 +29,8 @@ export class ResponseParser extends HeadReader {
   connectionOther = false;
   /** Counts of hop-by-hop fields and Set-Cookie fields (0 = nothing to look for). */
   hopCount = 0;
+  /** Content-Length fields seen (identical repeats are merged into one by the head writer). */
+  lengthCount = 0;
   setCookieCount = 0;
 
   constructor(limits: HeadLimits = DEFAULT_RESPONSE_LIMITS) {
@@ -46,7 +48,7 @@ export class ResponseParser extends HeadReader {
     this.contentLength = -1;
     this.hasEncoding = this.chunked = false;
     this.connectionClose = this.connectionKeepAlive = this.connectionOther = false;
-    this.hopCount = this.setCookieCount = 0;
+    this.hopCount = this.setCookieCount = this.lengthCount = 0;
   }
 
   protected tooLongStartLine(): ParseErrorCode {
@@ -77,6 +79,7 @@ export class ResponseParser extends HeadReader {
         const n = parseDecimal(buf, vs, ve);
         if (n < 0 || (this.contentLength >= 0 && n !== this.contentLength)) return ParseError.BAD_CONTENT_LENGTH;
         this.contentLength = n;
+        this.lengthCount++;
         return ParseError.NONE;
       }
       case H.TRANSFER_ENCODING: {

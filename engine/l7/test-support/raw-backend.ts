@@ -20,10 +20,23 @@ export interface RawBackend {
   close(): Promise<void>;
 }
 
-/** `HTTP/1.1 200 OK` with `Content-Length`, the body `ok <n>` (n = requests answered so far). */
-function answer(n: number, extra: string): string {
+/** The answer to request number `n` (1-based) with head `head`: one string, or pieces written 10 ms apart. */
+export type RawAnswer = (head: string, n: number) => string | string[];
+
+/** The default answer: `HTTP/1.1 200 OK` with `Content-Length`, the body `ok <n>`. */
+function fixedAnswer(_head: string, n: number): string {
   const body = `ok ${n}`;
-  return `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+  return `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+}
+
+/** Writes `pieces` one after another, 10 ms apart, unless the socket is gone. */
+function writePieces(socket: net.Socket, pieces: string[]): void {
+  const next = (i: number): void => {
+    if (i >= pieces.length || socket.destroyed) return;
+    socket.write(pieces[i]!, "latin1");
+    setTimeout(next, 10, i + 1);
+  };
+  next(0);
 }
 
 /** Length of one chunked body starting at `at`, or -1 when incomplete or not parseable. */
@@ -43,8 +56,8 @@ function chunkedLength(text: string, at: number): number {
   }
 }
 
-/** Starts a recording backend on 127.0.0.1 port 0; `extraFields` are added to every answer's head. */
-export async function startRawBackend(extraFields = ""): Promise<RawBackend> {
+/** Starts a recording backend on 127.0.0.1 port 0; `respond` makes each answer (default a fixed 200). */
+export async function startRawBackend(respond: RawAnswer = fixedAnswer): Promise<RawBackend> {
   const sockets = new Set<net.Socket>();
   const connections: string[] = [];
   const heads: string[] = [];
@@ -77,7 +90,9 @@ export async function startRawBackend(extraFields = ""): Promise<RawBackend> {
         }
         pending = pending.slice(head.length + bodyLength);
         heads.push(head);
-        socket.write(answer(heads.length, extraFields));
+        const reply = respond(head, heads.length);
+        if (typeof reply === "string") socket.write(reply, "latin1");
+        else writePieces(socket, reply);
       }
     });
   });
