@@ -8,7 +8,7 @@ import type { RequestParser } from "./http1/request-parser";
  * Builds the head sent to the backend, as one latin1 string (one write, no Buffer juggling):
  * the client's request line and fields byte for byte, minus hop-by-hop fields (Connection and what
  * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading) and client-sent
- * X-Forwarded-*; plus `X-Forwarded-For` (client IP appended to any existing chain),
+ * X-Forwarded-* and fields whose names contain `_`; plus `X-Forwarded-For` (client IP appended to any existing chain),
  * `X-Forwarded-Proto`, `X-Forwarded-Port` (precompiled `forwardedFields`) and `X-Forwarded-Host`
  * (the request's host). `clientFields` is `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached
  * per connection for the common case without an incoming chain. When nothing is dropped the kept
@@ -49,6 +49,7 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
         case H.X_FORWARDED_PROTO:
         case H.X_FORWARDED_PORT:
         case H.X_FORWARDED_HOST:
+        case H.UNDERSCORE:
           drop = true;
           break;
         case H.HOST:

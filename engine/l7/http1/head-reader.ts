@@ -1,6 +1,6 @@
 import { latin1 } from "../../io/bytes";
 import { COLON, CR, FIELD_VCHAR, HTAB, LF, SP, TCHAR, skipOws, trimOwsEnd } from "./bytes";
-import { classifyHeader, type HeaderKind } from "./header-kind";
+import { H, classifyHeader, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";
 
 /** `execute` result: the head is not complete yet (the bytes were kept). */
@@ -54,6 +54,8 @@ export abstract class HeadReader {
   bareLf = false;
   /** Why the head was rejected (after INVALID). */
   error: ParseErrorCode = ParseError.NONE;
+  /** Fields whose names contain `_` get kind H.UNDERSCORE instead of being classified (requests). */
+  protected markUnderscores = false;
 
   private acc: Buffer | null = null;
   private accLen = 0;
@@ -166,7 +168,12 @@ export abstract class HeadReader {
     const first = buf[start]!;
     if (first === SP || first === HTAB) return ParseError.OBS_FOLD;
     let i = start;
-    while (i < end && TCHAR[buf[i]!] === 1) i++;
+    let t: number;
+    let chars = 0;
+    while (i < end && (t = NAME_CHAR[buf[i]!]!) !== 0) {
+      chars |= t;
+      i++;
+    }
     if (i === start || i === end) return ParseError.BAD_FIELD_NAME;
     const stop = buf[i]!;
     if (stop !== COLON) return stop === SP || stop === HTAB ? ParseError.SPACE_BEFORE_COLON : ParseError.BAD_FIELD_NAME;
@@ -178,7 +185,7 @@ export abstract class HeadReader {
     }
     const n = this.fieldCount;
     if (n >= this.limits.maxFields) return ParseError.TOO_MANY_FIELDS;
-    const kind = classifyHeader(buf, start, nameEnd - start);
+    const kind = (chars & 2) !== 0 && this.markUnderscores ? H.UNDERSCORE : classifyHeader(buf, start, nameEnd - start);
     const f = this.fields;
     const o = n * FIELD_STRIDE;
     f[o + F_LINE] = start;
@@ -230,3 +237,7 @@ export abstract class HeadReader {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** TCHAR with `_` marked 2: the field-name scan notes underscores in the same pass. */
+const NAME_CHAR = TCHAR.slice();
+NAME_CHAR[0x5f] = 2;

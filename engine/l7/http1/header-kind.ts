@@ -21,6 +21,8 @@ export const H = {
   COOKIE: 13,
   SET_COOKIE: 14,
   TRAILER: 15,
+  /** A request field whose name contains `_` (dropped, never interpreted; nginx `underscores_in_headers off`). */
+  UNDERSCORE: 16,
 } as const;
 
 /** One of the H values. */

@@ -49,7 +49,7 @@ export class RequestParser extends HeadReader {
   connectionOther = false;
   /** Field index of Upgrade (-1 = none). */
   upgradeField = -1;
-  /** Counts of fields the rewriter cares about (0 = it can skip the walk). */
+  /** Counts of fields the rewriter cares about (0 = it can skip the walk); hopCount counts every field it drops. */
   forwardedCount = 0;
   cookieCount = 0;
   hopCount = 0;
@@ -57,8 +57,10 @@ export class RequestParser extends HeadReader {
   private lengthCount = 0;
   private encodingCount = 0;
 
-  constructor(limits: HeadLimits = DEFAULT_REQUEST_LIMITS) {
+  /** `dropUnderscores`: fields named with `_` are marked for the head writer to drop (default, as nginx). */
+  constructor(limits: HeadLimits = DEFAULT_REQUEST_LIMITS, dropUnderscores = true) {
     super(limits);
+    this.markUnderscores = dropUnderscores;
   }
 
   /** True for GET, HEAD, OPTIONS, TRACE, PUT, DELETE (RFC 9110 §9.2.2): safe to resend. */
@@ -173,6 +175,7 @@ export class RequestParser extends HeadReader {
       case H.KEEP_ALIVE:
       case H.PROXY_CONNECTION:
       case H.TE:
+      case H.UNDERSCORE: // not hop-by-hop, but dropped the same way
         this.hopCount++;
         return ParseError.NONE;
       case H.X_FORWARDED_FOR:
