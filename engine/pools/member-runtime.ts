@@ -9,24 +9,20 @@ import type { MemberRuntime } from "./pool-runtime.types";
 export interface MemberState {
   activeConnections: number;
   healthy: boolean;
+  /** Consecutive failed connects (passive-ejection.ts). */
+  failures: number;
+  /** Passively ejected until (coarse-clock ms); 0 = not. */
+  ejectedUntil: number;
 }
 
 /** A MemberRuntime whose counters live in a shared MemberState. */
 export class LiveMember implements MemberRuntime {
-  private current: SnapshotMember;
-
   constructor(
-    config: SnapshotMember,
+    /** The member's config from the latest snapshot that kept this object (replaced only by `adopt`). */
+    public config: SnapshotMember,
     /** Shared with the same server's runtimes in older and newer snapshots. */
     readonly state: MemberState,
-  ) {
-    this.current = config;
-  }
-
-  /** The member's config from the latest snapshot that kept this object (see adopt). */
-  get config(): SnapshotMember {
-    return this.current;
-  }
+  ) {}
 
   /**
    * Takes the config of a newer snapshot that routes to this member alike (same id, address, port
@@ -34,8 +30,8 @@ export class LiveMember implements MemberRuntime {
    * stale name. Throws on a routing change: that needs a new object (and a new balancer).
    */
   adopt(config: SnapshotMember): void {
-    if (!sameRouting(this.current, config)) throw new Error(`member ${config.id}: routing changed, cannot adopt`);
-    this.current = config;
+    if (!sameRouting(this.config, config)) throw new Error(`member ${config.id}: routing changed, cannot adopt`);
+    this.config = config;
   }
 
   get activeConnections(): number {
@@ -49,6 +45,18 @@ export class LiveMember implements MemberRuntime {
   }
   set healthy(value: boolean) {
     this.state.healthy = value;
+  }
+  get failures(): number {
+    return this.state.failures;
+  }
+  set failures(value: number) {
+    this.state.failures = value;
+  }
+  get ejectedUntil(): number {
+    return this.state.ejectedUntil;
+  }
+  set ejectedUntil(value: number) {
+    this.state.ejectedUntil = value;
   }
 }
 
