@@ -1,5 +1,6 @@
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { HealthCheckProtocol } from "../protocol/snapshot.types";
+import { isEjected } from "../pools/passive-ejection";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { HealthCheck } from "./checks/check.types";
 import { DEFAULT_CHECKS, PoolHealthChecker, type HealthListener } from "./health-checker";
@@ -39,13 +40,26 @@ export class HealthRegistry {
     }
   }
 
-  /** Every member of every pool: checked members with their status, the rest NO_MONITOR. */
+  /**
+   * Every member of every pool: checked members with their status, the rest NO_MONITOR; each with its
+   * passive health (`ejected`, `consecutiveFailures`: see pools/passive-ejection.ts) once it has failed a connect.
+   */
   report(): MemberHealthReport[] {
     const out: MemberHealthReport[] = [];
     for (const pool of this.pools) {
       const checker = this.checkers.get(pool.config.id);
-      if (checker !== undefined) out.push(...checker.report());
-      else for (const m of pool.members) out.push({ poolId: pool.config.id, memberId: m.config.id, status: "NO_MONITOR" });
+      const status = checker === undefined ? null : new Map(checker.report().map((r) => [r.memberId, r.status]));
+      for (const m of pool.members) {
+        const id = m.config.id;
+        const checked = status === null ? "NO_MONITOR" : status.get(id);
+        if (checked === undefined) continue;
+        const report: MemberHealthReport = { poolId: pool.config.id, memberId: id, status: checked };
+        if (m.failures > 0 || isEjected(m)) {
+          report.ejected = isEjected(m);
+          report.consecutiveFailures = m.failures;
+        }
+        out.push(report);
+      }
     }
     return out;
   }

@@ -1,6 +1,7 @@
 import { copyOf, writableCopy } from "../io/bytes";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { RequestRecord } from "../observe/observer.types";
+import { memberFailed, memberSucceeded } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { CompiledRoute } from "./compiled-route";
 import type { ExchangeStage, TimerKind } from "./connection-state";
@@ -23,7 +24,9 @@ import type { UpstreamPool } from "./upstream-pool";
  * member — sticky cookie, else the balancer) or answer it; then acquire/release around the request,
  * the request head to a keep-alive backend connection, the response relayed as it streams with
  * backpressure both ways (response-relay.ts), 1xx forwarded, 101 turned into a tunnel. Failures
- * before any response byte are retried when safe (connect failure → another member; a reused
+ * before any response byte are retried when safe (connect failure or connect timeout — each new
+ * socket has its own connect timer — → another member, and the failed member counts toward its
+ * passive ejection, pools/passive-ejection.ts; a reused
  * keep-alive connection that died → a fresh one, idempotent bodyless requests only), else answered
  * through errors.ts (502/503/504). On a limited address (EIP) backend bytes pass a ShapedWriter
  * first: a hold and the client's write backpressure both keep the backend paused. Every request
@@ -163,6 +166,9 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   onTimeout(kind: TimerKind): void {
     if (this.stage !== "awaiting-head") return this.abort("response_timeout");
     if (kind === "body") return this.fail("request_timeout");
+    const up = this.upstream;
+    // The socket's own connect timer normally fires first; this backstop takes the same (retrying) path.
+    if (kind === "connect" && up !== null && !up.connected) return up.timeOut();
     this.fail(kind === "connect" ? "connect_timeout" : "response_timeout");
   }
 
@@ -197,6 +203,8 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
 
   onUpstreamConnect(): void {
+    const member = this.member;
+    if (member !== null && member.failures !== 0) memberSucceeded(member); // once per new connection, not per request
     if (this.stage === "awaiting-head") this.armTimer();
   }
 
@@ -269,7 +277,8 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.upstream = null;
     up.destroy();
     if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
-    const kind = this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : "connect_failed";
+    const kind = this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : up.timedOut ? "connect_timeout" : "connect_failed";
+    if (!up.connected && this.member !== null) memberFailed(this.member, this.conn.proxy.options.ejection); // passive health
     if (!this.responseSeen && this.retry(up)) {
       const context = this.conn.context;
       context.observer.error(context, kind, err); // every failed attempt is an error event; the request's record keeps the outcome
@@ -328,7 +337,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   }
 
   private send(reuse: boolean): void {
-    const up = this.target!.acquire(this, reuse);
+    const up = this.target!.acquire(this, reuse, this.conn.proxy.options.connectTimeoutMs);
     this.upstream = up;
     this.tries++;
     up.socket.write(this.forwardHead, "latin1");

@@ -1,3 +1,4 @@
+import { DEFAULT_EJECTION_POLICY, type EjectionPolicy } from "../pools/passive-ejection";
 import type { HeadLimits } from "./http1/head-reader";
 
 /** Options of the HTTP proxy handler; every field optional, defaults noted. */
@@ -8,8 +9,12 @@ export interface HttpProxyOptions {
   bodyTimeoutMs?: number;
   /** Backend response timeout: first response byte after the request, and longest silence while streaming; default 60 000 ms (→ 504). */
   responseTimeoutMs?: number;
-  /** TCP connect timeout to a backend server; default 5 000 ms (→ 504). */
+  /** TCP connect timeout to a backend server, one precise timer per connecting socket; default 5 000 ms (→ another member while no body byte was sent, else 504). */
   connectTimeoutMs?: number;
+  /** Consecutive failed connects (refused or timed out) after which a member is skipped for `failTimeoutMs` (nginx max_fails); default 3; 0 = never. */
+  maxFails?: number;
+  /** How long a member is skipped after `maxFails` failed connects (nginx fail_timeout); default 10 000 ms. */
+  failTimeoutMs?: number;
   /** Idle keep-alive connections kept per backend server; default 256. */
   maxIdlePerBackend?: number;
   /** Backend keep-alive idle timeout; default 4 000 ms (below the usual 5 s server timeout, so the proxy closes first). */
@@ -32,6 +37,8 @@ export interface ResolvedOptions {
   readonly backendIdleTimeoutMs: number;
   readonly requestLimits: HeadLimits;
   readonly maxTries: number;
+  /** Passive ejection of members after failed connects. */
+  readonly ejection: EjectionPolicy;
 }
 
 /** Applies defaults. */
@@ -45,5 +52,9 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
     backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 4_000,
     requestLimits: { maxHeadBytes: o.maxHeadBytes ?? 32 * 1024, maxFields: o.maxHeaderCount ?? 100, allowBareLf: false },
     maxTries: o.maxTries ?? 3,
+    ejection: {
+      maxFails: o.maxFails ?? DEFAULT_EJECTION_POLICY.maxFails,
+      failTimeoutMs: o.failTimeoutMs ?? DEFAULT_EJECTION_POLICY.failTimeoutMs,
+    },
   };
 }

@@ -26,6 +26,9 @@ export interface UpstreamHome {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/** The error an owner sees when a connect times out (one shared object: no stack per timeout). */
+const CONNECT_TIMEOUT = new Error("backend connect timeout");
+
 /**
  * One keep-alive TCP connection to a backend server. Socket events go to the current owner (one
  * request at a time); while idle in its pool, any data or close makes it unusable and it is dropped.
@@ -43,16 +46,24 @@ export class UpstreamConnection {
   reused = false;
   /** When it went idle (ms). */
   idleSince = 0;
+  /** The connect did not complete within its timeout (the owner sees an error with this set). */
+  timedOut = false;
   /** Response parser, reused for every response on this connection. */
   readonly response = new ResponseParser();
+  /** This socket's own connect deadline (precise, unlike the handler's sweep); null once connected or gone. */
+  private connectTimer: NodeJS.Timeout | null;
 
   constructor(
     private readonly home: UpstreamHome,
     host: string,
     port: number,
+    /** Connect timeout; the connection fails with `timedOut` set when it passes. */
+    connectTimeoutMs: number,
   ) {
     const socket = net.connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: this.onRead } });
     this.socket = socket;
+    this.connectTimer = setTimeout(this.timeOut, connectTimeoutMs);
+    this.connectTimer.unref();
     socket.on("connect", this.onConnect);
     socket.on("drain", this.onDrain);
     socket.on("end", this.onEnd);
@@ -62,12 +73,30 @@ export class UpstreamConnection {
 
   /** Ends the connection now. */
   destroy(): void {
+    this.clearConnectTimer();
     this.alive = false;
     this.owner = null;
     this.socket.destroy();
   }
 
+  /** The connect timed out (own timer, or the owner's backstop): fails the connection as a timeout. */
+  readonly timeOut = (): void => {
+    this.connectTimer = null;
+    if (this.connected || !this.alive) return;
+    this.timedOut = true;
+    this.onError(CONNECT_TIMEOUT);
+    this.socket.destroy();
+  };
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+    }
+  }
+
   private onConnect = (): void => {
+    this.clearConnectTimer();
     this.connected = true;
     this.owner?.onUpstreamConnect();
   };
@@ -100,6 +129,7 @@ export class UpstreamConnection {
   };
 
   private onClose = (): void => {
+    this.clearConnectTimer();
     this.alive = false;
     const owner = this.owner;
     this.owner = null;

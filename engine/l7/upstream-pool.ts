@@ -7,10 +7,12 @@ export interface UpstreamPoolOptions {
   maxIdle: number;
   /** Idle connections older than this are closed; default 4 000 ms, below the common 5 s server keep-alive timeout, so we close first. */
   idleTimeoutMs: number;
+  /** TCP connect timeout of a new connection (its own timer); default 5 000 ms. */
+  connectTimeoutMs?: number;
 }
 
 /** Defaults for UpstreamPoolOptions. */
-export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = { maxIdle: 256, idleTimeoutMs: 4_000 };
+export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = { maxIdle: 256, idleTimeoutMs: 4_000, connectTimeoutMs: 5_000 };
 
 /**
  * Keep-alive connections to one backend server (address:port). Idle connections are reused
@@ -34,9 +36,10 @@ export class UpstreamPool implements UpstreamHome {
 
   /**
    * A connection for `owner`: an idle one when `reuse` (marked `reused`), else a new one (connecting).
-   * Writes before the connect completes are queued by the socket.
+   * Writes before the connect completes are queued by the socket; a new connection fails (timedOut)
+   * after `connectTimeoutMs` (default: the pool's option).
    */
-  acquire(owner: UpstreamOwner, reuse = true): UpstreamConnection {
+  acquire(owner: UpstreamOwner, reuse = true, connectTimeoutMs = this.options.connectTimeoutMs ?? 5_000): UpstreamConnection {
     if (reuse) {
       const idle = this.idle;
       while (idle.length > 0) {
@@ -49,7 +52,7 @@ export class UpstreamPool implements UpstreamHome {
         conn.destroy();
       }
     }
-    const conn = new UpstreamConnection(this, this.host, this.port);
+    const conn = new UpstreamConnection(this, this.host, this.port, connectTimeoutMs);
     conn.owner = owner;
     return conn;
   }

@@ -1,6 +1,7 @@
 import type { SnapshotPool } from "../protocol/snapshot.types";
 import type { Balancer } from "./balancers/balancer.types";
 import type { LiveMember } from "./member-runtime";
+import { readmitAll } from "./passive-ejection";
 import { isAvailable, PoolSelector, selectorFor } from "./pool-selector";
 import type { MemberRuntime, PoolRuntime } from "./pool-runtime.types";
 import { SourceIpStickyTable } from "./sticky/source-ip-table";
@@ -60,6 +61,12 @@ class LivePool implements PoolRuntime {
   }
 
   pick(clientIp: string, exclude?: ReadonlySet<MemberRuntime>): MemberRuntime | null {
+    const picked = this.pickAvailable(clientIp, exclude);
+    // Nothing available: when ejection is why, readmit everyone and try once more (rare path).
+    return picked !== null || !readmitAll(this.members) ? picked : this.pickAvailable(clientIp, exclude);
+  }
+
+  private pickAvailable(clientIp: string, exclude: ReadonlySet<MemberRuntime> | undefined): MemberRuntime | null {
     const sticky = this.sticky;
     if (sticky === null) return this.balancer.pick(clientIp, exclude);
     const stuckId = sticky.get(clientIp);

@@ -14,6 +14,10 @@ export interface MemberRuntime {
   activeConnections: number;
   /** Current health; true when the pool has no health check. */
   healthy: boolean;
+  /** Consecutive failed connects (passive health, see passive-ejection.ts); a successful connect resets it. Starts at 0. */
+  failures: number;
+  /** Passively ejected (skipped by picks) until this time, coarse-clock ms; 0 = not ejected. */
+  ejectedUntil: number;
 }
 
 /**
@@ -31,7 +35,7 @@ export interface PoolRuntime {
   pick(clientIp: string, exclude?: ReadonlySet<MemberRuntime>): MemberRuntime | null;
   /** Member by id (L7 cookie stickiness resolves its cookie to a member this way). */
   byId(memberId: string): MemberRuntime | undefined;
-  /** True when a member may receive traffic now: healthy and weight > 0. */
+  /** True when a member may receive traffic now: healthy, weight > 0 and not passively ejected. */
   isAvailable(member: MemberRuntime): boolean;
   /** Counts a connection/request against a member (weighted least connections); pair with release(). */
   acquire(member: MemberRuntime): void;

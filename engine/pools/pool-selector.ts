@@ -1,3 +1,4 @@
+import { coarseClock } from "../io/coarse-clock";
 import type { Algorithm, SnapshotPool } from "../protocol/snapshot.types";
 import type { Balancer, BalancerFactory, MemberFilter } from "./balancers/balancer.types";
 import { createSourceIpHash } from "./balancers/source-ip-hash";
@@ -12,8 +13,12 @@ const BALANCERS: Record<Algorithm, BalancerFactory> = {
   SOURCE_IP: createSourceIpHash,
 };
 
-/** A member may take traffic when healthy and weighted above 0 (weight 0: never, health is moot). */
-export const isAvailable: MemberFilter = (member) => member.healthy && member.config.weight > 0;
+/**
+ * A member may take traffic when healthy, weighted above 0 (weight 0: never, health is moot) and not
+ * passively ejected (passive-ejection.ts; one compare against the coarse clock).
+ */
+export const isAvailable: MemberFilter = (member) =>
+  member.healthy && member.config.weight > 0 && (member.ejectedUntil === 0 || member.ejectedUntil <= coarseClock.now);
 
 /**
  * The routing part of a backend server group (Pingora's selector): its member objects in config
@@ -68,7 +73,7 @@ export function selectorFor(config: SnapshotPool, prior: PoolSelector | undefine
   const members = config.members.map((memberConfig) => {
     const old = prior?.index.get(memberConfig.id);
     const carried = old !== undefined && sameServer(old.config, memberConfig) ? old.state : undefined;
-    const state: MemberState = carried ?? { activeConnections: 0, healthy: !monitored };
+    const state: MemberState = carried ?? { activeConnections: 0, healthy: !monitored, failures: 0, ejectedUntil: 0 };
     if (!monitored) state.healthy = true;
     return new LiveMember(memberConfig, state);
   });

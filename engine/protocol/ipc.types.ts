@@ -45,4 +45,12 @@ export interface MemberHealthReport {
   poolId: string;
   memberId: string;
   status: MemberHealth;
+  /**
+   * Passive health (optional: older engines omit it, read absent as "not ejected"): true while the
+   * engine skips the member after consecutive failed connects (nginx max_fails/fail_timeout), whatever
+   * the active check says. This engine sends both fields once a member has failed a connect.
+   */
+  ejected?: boolean;
+  /** Consecutive failed connects seen by the proxy (optional, like `ejected`); 0 after a success. */
+  consecutiveFailures?: number;
 }
