@@ -23,6 +23,8 @@ const server = http.createServer((req, res) => {
   req.headers["x-forwarded-for"] = fromTrustedProxy && claimed ? `${claimed}, ${peer}` : peer;
   // The session cookie is Secure only when the browser really talks HTTPS (here, or at a trusted proxy).
   if (!fromTrustedProxy || !req.headers["x-forwarded-proto"]) req.headers["x-forwarded-proto"] = req.socket.encrypted ? "https" : "http";
+  // The CSRF check (proxy.ts) compares Origin with X-Forwarded-Host: believed only from a trusted proxy.
+  if (!fromTrustedProxy) delete req.headers["x-forwarded-host"];
   delete req.headers["x-real-ip"];
   handle(req, res);
 });

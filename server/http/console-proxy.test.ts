@@ -28,8 +28,41 @@ describe("security headers", () => {
     expect(response.headers.get("cache-control")).toBeNull();
   });
 
-  it("marks API responses no-store", () => {
+  it("marks API responses no-store, refusals included", () => {
     expect(consoleProxy(request("/api/trpc/scope.list")).headers.get("cache-control")).toBe("no-store");
     expect(consoleProxy(request("/api/load-balancers/export")).headers.get("cache-control")).toBe("no-store");
+    const refused = consoleProxy(textPost("/api/auth/login", { origin: "http://evil.example" }));
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+    expect(refused.headers.get("x-frame-options")).toBe("DENY");
+  });
+});
+
+describe("cross-site state-changing requests", () => {
+  const refusedOrigins = ["http://evil.example", "http://localhost:4000", "https://localhost:3000", "null"];
+  for (const path of ["/api/auth/login", "/api/auth/logout", "/api/trpc/loadBalancer.delete"])
+    it(`refuses a cross-site text/plain POST to ${path} with 403 (Origin or Sec-Fetch-Site)`, async () => {
+      for (const origin of refusedOrigins) {
+        const response = consoleProxy(textPost(path, { origin }));
+        expect(response.status, origin).toBe(403);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/Cross-site request refused: Origin/);
+      }
+      for (const site of ["same-site", "cross-site"]) {
+        const response = consoleProxy(textPost(path, { "sec-fetch-site": site }));
+        expect(response.status, site).toBe(403);
+      }
+    });
+
+  it("passes the console's own fetches (same Origin, Sec-Fetch-Site same-origin) and non-browser clients", () => {
+    expect(passes(consoleProxy(textPost("/api/auth/login", { origin: CONSOLE, "sec-fetch-site": "same-origin" })))).toBe(true);
+    expect(passes(consoleProxy(textPost("/api/trpc/loadBalancer.delete", { "sec-fetch-site": "same-origin" })))).toBe(true);
+    expect(passes(consoleProxy(textPost("/api/auth/logout", {})))).toBe(true);
+    expect(passes(consoleProxy(request("/api/trpc/scope.list", { headers: { origin: "http://evil.example" } })))).toBe(true);
+  });
+
+  it("behind a trusted proxy compares with X-Forwarded-Proto/X-Forwarded-Host", () => {
+    const proxied = { host: "127.0.0.1:3000", "x-forwarded-host": "console.example", "x-forwarded-proto": "https" };
+    expect(passes(consoleProxy(textPost("/api/auth/login", { ...proxied, origin: "https://console.example" })))).toBe(true);
+    expect(consoleProxy(textPost("/api/auth/login", { ...proxied, origin: "http://console.example" })).status).toBe(403);
+    expect(consoleProxy(textPost("/api/auth/login", { ...proxied, origin: "https://evil.example" })).status).toBe(403);
   });
 });
