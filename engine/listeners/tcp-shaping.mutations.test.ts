@@ -1,6 +1,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { shadow, sleep, swallowDrains } from "../test-support/socket-shadows";
 import { TokenBucket } from "../limits/token-bucket";
 import { createConnectionContext } from "../observe/connection-context";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
@@ -21,20 +22,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Shadows one property of `target` with its own (over the prototype's); returns the undo. */
-function shadow<T extends object>(target: T, key: PropertyKey, descriptor: PropertyDescriptor): () => void {
-  Object.defineProperty(target, key, { configurable: true, ...descriptor });
-  return () => void delete (target as Record<PropertyKey, unknown>)[key];
-}
-
-/** Makes `socket` swallow its 'drain' events until the undo (a client that does not read on). */
-function swallowDrains(socket: net.Socket): () => void {
-  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-  return shadow(socket, "emit", { value: (event: string | symbol, ...args: unknown[]) => (event === "drain" ? false : emit(event, ...args)) });
-}
 
 /** What the test reaches into (private fields of TcpSession / ShapedWriter). */
 interface Inside {
