@@ -23,6 +23,7 @@ export function readResponseHead(x: ResponseExchange, chunk: Buffer): void {
     if (res.status === 101) return x.upgrade ? startTunnel(x, chunk, r) : x.fail("bad_response");
     // 1xx (100 Continue, 103 Early Hints): forwarded to HTTP/1.1 clients, then the real head follows.
     if (x.clientMinor === 1) x.conn.write(buildResponseHead(res, false, 1, ""));
+    x.armTimer(); // the backend is alive: the response timeout starts again (102 Processing every 20 s is no 504)
     res.reset();
     i = r;
     if (i >= chunk.length) return;

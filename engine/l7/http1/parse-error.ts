@@ -22,7 +22,7 @@ export const ParseError = {
   TOO_MANY_FIELDS: 8,
   /** The request line alone exceeds the limit. */
   URI_TOO_LONG: 9,
-  /** A well-formed HTTP version other than 1.0/1.1. */
+  /** A well-formed HTTP version other than 1.x (1.2–1.9 are served as 1.1). */
   VERSION_NOT_SUPPORTED: 10,
   /** HTTP/1.1 request without Host, or with several. */
   BAD_HOST: 11,

@@ -21,7 +21,7 @@ const MAX_LENGTH_DIGITS = 15;
 export class RequestParser extends HeadReader {
   /** Method as sent (common methods are interned constants). */
   method = "";
-  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and HTTP/1.2–1.9, served as 1.1). */
   versionMinor = 1;
   /** Offset of the request-target from `startLine`, and its length. */
   targetOffset = 0;
@@ -125,8 +125,10 @@ export class RequestParser extends HeadReader {
     const v = j + 1;
     const version = httpVersion(buf, v, end);
     if (version < 0) return ParseError.BAD_START_LINE;
-    if (version !== 10 && version !== 11) return ParseError.VERSION_NOT_SUPPORTED;
-    this.versionMinor = version - 10;
+    if (version < 10 || version > 19) return ParseError.VERSION_NOT_SUPPORTED;
+    // HTTP/1.x above 1.1 is served as 1.1, our highest minor version (RFC 9112 §2.3).
+    this.versionMinor = version === 10 ? 0 : 1;
+    if (version > 11) this.lineRewrite = true;
     if (this.method === "CONNECT") return ParseError.METHOD_NOT_ALLOWED;
     if (buf[t] === 0x2f) return ParseError.NONE; // origin-form, the common case
     return this.otherTarget(buf, start, t, j);
