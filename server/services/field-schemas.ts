@@ -25,12 +25,17 @@ export function resourceNameSchema(label = "Name") {
     .regex(/^[\p{L}\p{N}_.-]+$/u, `${label}: can contain only letters, digits, underscores (_), hyphens (-) and periods (.)`);
 }
 
-/** Description: up to 255 characters, no angle brackets. */
-export const resourceDescriptionSchema = z
-  .string()
-  .max(255, "Description: can contain at most 255 characters")
-  .regex(/^[^<>]*$/, "Description: cannot contain angle brackets (< and >)")
-  .default("");
+/** Refuses control characters (U+0000–U+001F, U+007F) in a one-line text field, naming it by `label`. */
+export function withoutControlCharacters(schema: z.ZodString, label: string) {
+  // eslint-disable-next-line no-control-regex
+  return schema.regex(/^[^\u0000-\u001f\u007f]*$/, `${label}: cannot contain control characters (U+0000 to U+001F)`);
+}
+
+/** Description: up to 255 characters, no angle brackets, no control characters. */
+export const resourceDescriptionSchema = withoutControlCharacters(
+  z.string().max(255, "Description: can contain at most 255 characters").regex(/^[^<>]*$/, "Description: cannot contain angle brackets (< and >)"),
+  "Description",
+).default("");
 
 /** An id of an existing row, with a message for an empty choice. */
 export const idSchema = (message = "Select an item") => z.string({ error: message }).min(1, message);

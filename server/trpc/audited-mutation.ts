@@ -8,6 +8,8 @@ import type { Scope, ServiceContext } from "../services/context";
 import type { ParsedInputSink } from "./capture-parsed-input";
 import { errorBody, rawResourceId, REFUSED_INPUT_LIMIT, resourceOf, resultCode } from "./call-trace";
 import { requestIdOf } from "./request-id";
+import { rejectNul } from "./reject-nul";
+import { type AppError, appErrorCodes } from "../errors";
 
 /** What the audit middleware needs of the signed-in call's context. */
 export interface AuditedCallContext {
@@ -51,8 +53,11 @@ export async function runAuditedMutation(opts: AuditedCallOptions): Promise<Resu
   const base = { traceName: trace.name, resourceType: trace.resourceType, userName: ctx.user.username, sourceIp: ctx.sourceIp, projectId: ctx.scope.projectId, regionId: ctx.scope.regionId };
   let parsed: { input: unknown } | undefined;
   let result: Result;
+  const nul = ctx.user.role === "admin" ? await nulRefusal(opts.getRawInput) : undefined;
   if (ctx.user.role !== "admin") {
     result = { ok: false, error: new TRPCError({ code: "FORBIDDEN", message: "Read-only users cannot change resources" }) };
+  } else if (nul) {
+    result = { ok: false, error: nul };
   } else {
     let changed = false;
     try {
@@ -81,6 +86,17 @@ export async function runAuditedMutation(opts: AuditedCallOptions): Promise<Resu
   }
   if (!result.ok) await traceFailure(ctx.db, base, parsed, opts.getRawInput, result.error);
   return result;
+}
+
+/** A BAD_REQUEST when the raw input holds U+0000 (see `rejectNul`). */
+async function nulRefusal(getRawInput: () => Promise<unknown>): Promise<TRPCError | undefined> {
+  try {
+    rejectNul(await getRawInput().catch(() => undefined));
+    return undefined;
+  } catch (cause) {
+    const app = cause as AppError;
+    return new TRPCError({ code: appErrorCodes[app.code].trpc, message: app.message, cause: app });
+  }
 }
 
 async function traceFailure(db: Database, base: Omit<TraceRecord, "code" | "request" | "response">, parsed: { input: unknown } | undefined, getRawInput: () => Promise<unknown>, error: TRPCError) {

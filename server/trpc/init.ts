@@ -16,6 +16,7 @@ import type { Scope, ServiceContext } from "../services/context";
 import { runAuditedMutation, type AuditedCallOptions } from "./audited-mutation";
 import { captureParsedInput } from "./capture-parsed-input";
 import { internalErrorMessage } from "./request-id";
+import { rejectNul } from "./reject-nul";
 
 // 1. Context ------------------------------------------------------------------------------------
 
@@ -100,9 +101,11 @@ export const createCallerFactory = t.createCallerFactory;
 /** No session needed (only the health probe uses it). */
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
-/** Requires a signed-in user; gives services their ServiceContext. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Requires a signed-in user; gives services their ServiceContext; refuses U+0000 anywhere in the input. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type, getRawInput }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  // Mutations check inside the audited flow, so the refusal is traced.
+  if (type !== "mutation") rejectNul(await getRawInput());
   const service: ServiceContext = { db: ctx.db, user: ctx.user, scope: ctx.scope, engine: ctx.engine, configChanged: ctx.configChanged };
   return next({ ctx: { ...ctx, user: ctx.user as SessionUser, scope: ctx.scope as Scope, service } });
 });

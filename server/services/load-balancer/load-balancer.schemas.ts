@@ -26,6 +26,8 @@ export const descriptionSchema = z
   .string()
   .max(255, "Description: can contain at most 255 characters")
   .regex(/^[^<>]*$/, "Description: cannot contain angle brackets (< and >)")
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "Description: cannot contain control characters (U+0000 to U+001F)")
   .default("");
 
 /** Tag key (table 2-2): 1–36 characters; letters, digits, _, -, Chinese characters; none of * < > \ = , | /. */

@@ -25,7 +25,9 @@ export const projectNameSchema = z
 export const projectDescriptionSchema = z
   .string()
   .max(255, "Description: can contain at most 255 characters")
-  .regex(/^[^<>]*$/, "Description: cannot contain angle brackets (< and >)");
+  .regex(/^[^<>]*$/, "Description: cannot contain angle brackets (< and >)")
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "Description: cannot contain control characters (U+0000 to U+001F)");
 
 const quotaSchema = (label: string) =>
   z

@@ -16,7 +16,9 @@ export const regionNameSchema = z
   .trim()
   .min(1, "Region name: enter 1 to 64 characters")
   .max(64, "Region name: can contain at most 64 characters")
-  .regex(/^[^<>]*$/, "Region name: cannot contain angle brackets (< and >)");
+  .regex(/^[^<>]*$/, "Region name: cannot contain angle brackets (< and >)")
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "Region name: cannot contain control characters (U+0000 to U+001F)");
 
 /** Create Region. */
 export const createRegionSchema = z.object({ code: regionCodeSchema, name: regionNameSchema });
