@@ -1,16 +1,27 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/server/runtime";
-import { deleteSession, SESSION_COOKIE } from "@/server/auth/sessions";
-import { clearedSessionCookie, isHttps } from "@/server/auth/cookie";
-import { readCookie } from "@/server/trpc/init";
+import { deleteSession, findSessionUser } from "@/server/auth/sessions";
+import { clearedSessionCookie, isHttps, readSessionToken } from "@/server/auth/cookie";
+import { recordAuthTrace } from "@/server/auth/auth-trace";
+import { sourceIpOf } from "@/server/trpc/init";
 
 export const dynamic = "force-dynamic";
 
-/** POST → ends the session and clears the cookie. */
+/** POST → ends the session (traced as "log out") and clears the cookie; fail-safe on a broken cookie. */
 export async function POST(request: Request) {
-  const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
-  if (token) await deleteSession(await getDb(), token);
+  const secure = isHttps(request);
+  const token = readSessionToken(request.headers, secure);
+  if (token) {
+    try {
+      const db = await getDb();
+      const user = await findSessionUser(db, token);
+      await deleteSession(db, token);
+      if (user) await recordAuthTrace(db, { traceName: "log out", username: user.username, userId: user.id, sourceIp: sourceIpOf(request.headers), code: 200, response: { ok: true } });
+    } catch (error) {
+      console.error("[elb] log-out could not end the session", error);
+    }
+  }
   const response = NextResponse.json({ ok: true });
-  response.headers.append("Set-Cookie", clearedSessionCookie(isHttps(request)));
+  response.headers.append("Set-Cookie", clearedSessionCookie(secure));
   return response;
 }
