@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { projects, regions } from "@/db/schema";
 import { AppError } from "../../errors";
 import type { Scope } from "../context";
+import { defaultRegionId } from "./default-region";
 
 /** Cookie names the region/project selector writes. */
 export const REGION_COOKIE = "elb_region";
@@ -11,11 +12,13 @@ export const PROJECT_COOKIE = "elb_project";
 
 /**
  * Resolves the region and enterprise project from the selector's cookies; unknown or missing ids fall
- * back to the first region (by code) and the "default" project.
+ * back to the stored default region (see defaultRegionId: adding a region moves nobody) and the
+ * "default" project.
  */
 export async function resolveScope(db: Database, wanted: { regionId?: string; projectId?: string }): Promise<Scope> {
-  const allRegions = await db.select({ id: regions.id }).from(regions).orderBy(asc(regions.code));
-  const region = allRegions.find((r) => r.id === wanted.regionId) ?? allRegions[0];
+  const chosen = wanted.regionId ? (await db.select({ id: regions.id }).from(regions).where(eq(regions.id, wanted.regionId)))[0] : undefined;
+  const fallback = chosen ? null : await defaultRegionId(db);
+  const region = chosen ?? (fallback ? { id: fallback } : undefined);
   const project =
     (wanted.projectId && (await db.select({ id: projects.id }).from(projects).where(eq(projects.id, wanted.projectId)))[0]) ||
     (await db.select({ id: projects.id }).from(projects).where(eq(projects.name, "default")))[0] ||
