@@ -2,6 +2,7 @@ import "server-only";
 import { and, count, eq, ilike, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { eipPools, eips, loadBalancers, projects, type EipType } from "@/db/schema";
+import { containsPattern } from "../like-pattern";
 
 /** An EIP as the EIP list shows it. `name` is its address: an EIP is known by it (traces, messages). */
 export interface EipView {
@@ -55,7 +56,7 @@ export function eipFilter(scope: { regionId: string; projectId: string }, filter
     eq(eipPools.regionId, scope.regionId),
     eq(eips.projectId, scope.projectId),
     filters.poolId ? eq(eips.poolId, filters.poolId) : undefined,
-    filters.address ? ilike(eips.address, `%${filters.address}%`) : undefined,
+    filters.address ? ilike(eips.address, containsPattern(filters.address)) : undefined,
     filters.id ? eq(eips.id, filters.id) : undefined,
   );
 }

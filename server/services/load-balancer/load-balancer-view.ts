@@ -6,6 +6,7 @@ import type { Scope } from "../context";
 import type { ListLoadBalancersInput } from "./load-balancer.schemas";
 import { qualified } from "../qualified-column";
 import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
+import { containsPattern } from "../like-pattern";
 
 /** A load balancer as the list, the details page and the export show it. */
 export interface LoadBalancerView {
@@ -29,12 +30,12 @@ export interface LoadBalancerView {
 /** Builds the WHERE clause of the list filters (name, IP — private or EIP, tag "key" or "key=value"). */
 function filterClause(scope: Scope, filters: ListLoadBalancersInput): SQL | undefined {
   const clauses: (SQL | undefined)[] = [loadBalancerInScope(scope)];
-  if (filters.name) clauses.push(ilike(loadBalancers.name, `%${filters.name}%`));
+  if (filters.name) clauses.push(ilike(loadBalancers.name, containsPattern(filters.name)));
   if (filters.ip)
     clauses.push(
       or(
-        ilike(loadBalancers.privateIp, `%${filters.ip}%`),
-        sql`exists (select 1 from ${eips} where ${qualified(eips.loadBalancerId)} = ${qualified(loadBalancers.id)} and ${qualified(eips.address)} ilike ${`%${filters.ip}%`})`,
+        ilike(loadBalancers.privateIp, containsPattern(filters.ip)),
+        sql`exists (select 1 from ${eips} where ${qualified(eips.loadBalancerId)} = ${qualified(loadBalancers.id)} and ${qualified(eips.address)} ilike ${containsPattern(filters.ip)})`,
       ),
     );
   if (filters.tag) {

@@ -5,6 +5,7 @@ import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listTracesSchema } from "./trace.schemas";
 import { retentionStart, traceScopeClause } from "./trace-scope";
+import { containsPattern } from "../like-pattern";
 
 /** One row of the Trace List. */
 export interface TraceListItem {
@@ -35,8 +36,8 @@ export async function listTraces(ctx: ServiceContext, rawInput: unknown, now = n
   if (input.operator) clauses.push(eq(traces.userName, input.operator));
   if (input.status !== "all") clauses.push(eq(traces.status, input.status));
   if (search && input.searchBy === "traceName") clauses.push(eq(traces.traceName, search));
-  if (search && input.searchBy === "resourceId") clauses.push(ilike(traces.resourceId, `%${search}%`));
-  if (search && input.searchBy === "resourceName") clauses.push(ilike(traces.resourceName, `%${search}%`));
+  if (search && input.searchBy === "resourceId") clauses.push(ilike(traces.resourceId, containsPattern(search)));
+  if (search && input.searchBy === "resourceName") clauses.push(ilike(traces.resourceName, containsPattern(search)));
   const where = and(...clauses);
   const [{ total } = { total: 0 }] = await ctx.db.select({ total: count() }).from(traces).where(where);
   const rows = await ctx.db
