@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
 import { startRawBackend, type RawAnswer } from "./test-support/raw-backend";
@@ -36,6 +37,23 @@ describe("our own HTTP version in the status line", () => {
     expect(first).not.toMatch(/connection: close/i);
     expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(closed).toBe(false); // keep-alive is ours: still open after both
+  });
+
+  it("a node:http keep-alive client reuses its connection behind an HTTP/1.0 backend", async () => {
+    const proxy = await proxyTo(() => "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    cleanup.push(async () => agent.destroy());
+    const get = () =>
+      new Promise<{ version: string; reused: boolean; body: string }>((resolve, reject) => {
+        const req = http.get({ host: "127.0.0.1", port: proxy.port, path: "/", agent }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c));
+          res.on("end", () => resolve({ version: res.httpVersion, reused: req.reusedSocket, body }));
+        });
+        req.on("error", reject);
+      });
+    expect(await get()).toEqual({ version: "1.1", reused: false, body: "hi" });
+    expect(await get()).toEqual({ version: "1.1", reused: true, body: "hi" });
   });
 
   it("rewrites the version also when the head is rebuilt (hop-by-hop fields, lone LF)", async () => {
