@@ -5,6 +5,7 @@ import type { ServiceContext } from "../context";
 import { loadBalancerColumns } from "./load-balancer-columns";
 import { listLoadBalancersSchema } from "./load-balancer.schemas";
 import { queryLoadBalancerViews } from "./load-balancer-view";
+import { csvCell, neutralizeFormula } from "./spreadsheet-cell";
 
 /** Export format of the load balancer list. */
 export type ExportFormat = "xlsx" | "csv";
@@ -14,12 +15,6 @@ export interface ExportedFile {
   body: Buffer;
   contentType: string;
   fileName: string;
-}
-
-/** A CSV cell: quoted when needed; a leading = + - @ tab or CR is escaped with ' so spreadsheets never run it as a formula. */
-function csvCell(raw: string): string {
-  const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** Exports every load balancer matching the list's current filter (all pages) as .xlsx or .csv. */
@@ -34,7 +29,7 @@ export async function exportLoadBalancers(ctx: ServiceContext, rawFilters: unkno
   }
   const columns = loadBalancerColumns.map((c) => ({
     header: { value: c.header, fontWeight: "bold" as const },
-    cell: (lb: (typeof items)[number]) => ({ value: c.text(lb) }),
+    cell: (lb: (typeof items)[number]) => ({ value: neutralizeFormula(c.text(lb)) }),
     width: Math.max(12, c.header.length + 2),
   }));
   const body = await writeExcelFile(items, { columns, sheet: "Load Balancers" }).toBuffer();
