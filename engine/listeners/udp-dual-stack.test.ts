@@ -21,7 +21,7 @@ describe("UDP listener on a dual-stack address", () => {
     const backend = await startUdpBackend("a");
     cleanups.push(() => backend.close());
     const runtime = createPoolRuntime(pool("p", [member("a", backend.port)], { protocol: "UDP" }));
-    const udp = createUdpListener({ listener: listener("u", 0, "p", { protocol: "UDP" }), pool: runtime }, { maxSessions: 1 });
+    const udp = createUdpListener({ listener: listener("u", 0, "p", { protocol: "UDP" }), pool: runtime }, { maxSessions: 1, evictIdleMs: 0 });
     await udp.bind("::", 0);
     cleanups.push(() => udp.close());
     const port = udp.portOf("::")!;

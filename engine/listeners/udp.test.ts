@@ -15,7 +15,7 @@ async function boundListener(names: string[], idleTimeoutSeconds = 300, maxSessi
   for (const b of backends) cleanups.push(() => b.close());
   const runtime = createPoolRuntime(pool("p", backends.map((b) => member(b.name, b.port)), { protocol: "UDP" }));
   const route = { listener: listener("u", 0, "p", { protocol: "UDP", idleTimeoutSeconds }), pool: runtime };
-  const udp: UdpListener = createUdpListener(route, { maxSessions });
+  const udp: UdpListener = createUdpListener(route, { maxSessions, evictIdleMs: 0 }); // at the bound: evict the least recently active at once
   await udp.bind("127.0.0.1", 0);
   cleanups.push(() => udp.close());
   return { udp, runtime, backends, route, port: udp.portOf("127.0.0.1")! };

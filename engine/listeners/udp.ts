@@ -6,12 +6,22 @@ import type { ListenerBinding } from "../observe/observer.types";
 import { sameServer } from "../pools/member-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerRoute } from "./listener.types";
+import { evictIdle } from "./udp-eviction";
 import { UdpSession, type UdpSessionOwner } from "./udp-session";
 
-/** Options of a UDP listener; defaults suit production. */
+/**
+ * Options of a UDP listener; defaults suit production. Each session costs a descriptor and an
+ * ephemeral port, so sessions are bounded per listener and per client address. At a bound, the least
+ * recently active session silent for `evictIdleMs` makes room (udp-eviction.ts); when every candidate
+ * is live the new client's datagram is dropped (nginx keeps live flows and refuses new ones).
+ */
 export interface UdpListenerOptions {
-  /** Most concurrent client sessions per listener; the oldest session is evicted beyond it. Default 10 000. */
+  /** Most concurrent client sessions per listener. Default 10 000. */
   maxSessions?: number;
+  /** Most concurrent sessions of one client IP address on one bind address (a flood of source ports cannot fill the listener). Default 1 000. */
+  maxSessionsPerAddress?: number;
+  /** At a bound, only a session silent at least this long is evicted for a new one. Default 5 000 ms. */
+  evictIdleMs?: number;
 }
 
 /** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
@@ -44,7 +54,7 @@ export interface UdpListener {
 
 /** Creates a UDP listener (not yet bound). */
 export function createUdpListener(route: ListenerRoute, options: UdpListenerOptions = {}): UdpListener {
-  return new DatagramListener(route, options.maxSessions ?? 10_000);
+  return new DatagramListener(route, options.maxSessions ?? 10_000, options.maxSessionsPerAddress ?? 1_000, options.evictIdleMs ?? 5_000);
 }
 
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
@@ -70,7 +80,7 @@ class Frontend implements UdpSessionOwner {
 
 class DatagramListener implements UdpListener {
   private readonly frontends = new Map<string, Frontend>();
-  /** Every live session in creation order: the first is the one evicted when full. */
+  /** Every live session in queue order (creation, or the last second chance: udp-eviction.ts); eviction looks at the first ones. */
   private readonly all = new Set<UdpSession>();
   private route!: ListenerRoute;
   private idleMs = 300_000;
@@ -79,6 +89,8 @@ class DatagramListener implements UdpListener {
   constructor(
     route: ListenerRoute,
     private readonly maxSessions: number,
+    private readonly maxPerAddress: number,
+    private readonly evictIdleMs: number,
   ) {
     this.update(route);
   }
@@ -168,7 +180,7 @@ class DatagramListener implements UdpListener {
       const pool = this.route.pool;
       const member = pool?.pick(address) ?? null;
       if (pool === null || member === null) return; // no group / no healthy member: drop
-      if (this.all.size >= this.maxSessions) this.all.values().next().value?.close();
+      if (!this.makeRoom(byPort)) return; // full of live flows: the new client is refused
       session = new UdpSession(frontend, createConnectionContext(frontend.binding, address, port), address, port, pool, member);
       this.all.add(session);
       byPort = frontend.sessions.get(address); // re-read: a close above may have dropped the map
@@ -177,6 +189,25 @@ class DatagramListener implements UdpListener {
     }
     session.forward(datagram);
   }
+
+  /** Room for one more session (of the client whose sessions are `byPort`): evicts an idle one at a bound; false = refuse. */
+  private makeRoom(byPort: Map<number, UdpSession> | undefined): boolean {
+    const now = Date.now();
+    if (byPort !== undefined && byPort.size >= this.maxPerAddress) {
+      const requeue = (s: UdpSession) => {
+        byPort.delete(s.clientPort);
+        byPort.set(s.clientPort, s);
+      };
+      if (!evictIdle(byPort.values(), requeue, now, this.evictIdleMs)) return false;
+    }
+    return this.all.size < this.maxSessions || evictIdle(this.all, this.requeue, now, this.evictIdleMs);
+  }
+
+  /** Second chance: a live session goes to the back of the eviction queue. */
+  private readonly requeue = (session: UdpSession): void => {
+    this.all.delete(session);
+    this.all.add(session);
+  };
 
   private readonly sweep = (): void => {
     const deadline = Date.now() - this.idleMs;
