@@ -86,4 +86,13 @@ describe("the audit trail cannot be skipped", () => {
       off();
     }
   });
+
+  it("a refused call's trace names the resource from the database, never from the rejected input", async () => {
+    const lb = await admin().loadBalancer.create({ networkType: "private", vpcId: bed.vpcId, subnetId: bed.subnetId, name: "real-name" });
+    await expect(admin().loadBalancer.update({ id: lb.id, name: "<img src=x>" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const [refused] = await bed.ctx.db.select().from(traces).where(eq(traces.traceName, "update loadbalancer"));
+    expect(refused).toMatchObject({ resourceId: lb.id, resourceName: "real-name", code: "400" });
+    await expect(admin().loadBalancer.create({ networkType: "private", vpcId: bed.vpcId, subnetId: bed.subnetId, name: "fake name!" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await bed.ctx.db.select().from(traces).where(eq(traces.resourceName, "fake name!"))).toEqual([]);
+  });
 });
