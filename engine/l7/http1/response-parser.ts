@@ -2,7 +2,7 @@ import { FIELD_VCHAR, SP, equalsLower, skipOws, trimOwsEnd } from "./bytes";
 import { HeadReader, type HeadLimits } from "./head-reader";
 import { H, type HeaderKind } from "./header-kind";
 import { ParseError, type ParseErrorCode } from "./parse-error";
-import { httpVersion, parseDecimal } from "./request-parser";
+import { httpVersion, parseDecimal } from "./start-line";
 
 /** Backend response-head limits: 64 KiB, 200 fields, lone LF tolerated (we re-serialize with CRLF). */
 export const DEFAULT_RESPONSE_LIMITS: HeadLimits = { maxHeadBytes: 64 * 1024, maxFields: 200, allowBareLf: true };
