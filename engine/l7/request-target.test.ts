@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
 import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
@@ -72,6 +74,17 @@ describe("absolute-form request-target (RFC 9112 §3.2.2)", () => {
       "GET http://o.example/a HTTP/1.0\r\n\r\n",
       `GET /a HTTP/1.0\r\nHost: o.example\r\n${xf("o.example")}Connection: keep-alive\r\n\r\n`,
     );
+  });
+
+  it("curl as a forward-proxy client (absolute-form, its own Host: h) reaches the backend in origin-form for the authority", async () => {
+    const before = backend.heads.length;
+    const args = ["-s", "--max-time", "5", "-x", `http://127.0.0.1:${proxy.port}`, "-H", "Host: h", "http://other.example/p?q"];
+    const { stdout } = await promisify(execFile)("curl", args, { timeout: 10_000 });
+    expect(stdout).toMatch(/^ok \d+$/);
+    const head = backend.heads[before]!;
+    expect(head).toMatch(/^GET \/p\?q HTTP\/1\.1\r\nHost: other\.example\r\n/);
+    expect(head).toContain(`\r\nX-Forwarded-Host: other.example\r\n`);
+    expect(head).not.toMatch(/\r\n(Host: h|Proxy-Connection:)/i);
   });
 
   it("refuses other schemes, userinfo and an empty or malformed authority", async () => {
