@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desc, eq } from "drizzle-orm";
 import { sessions, traces } from "@/db/schema";
 import { createServiceTestBed, type ServiceTestBed } from "@/server/services/test-support";
+import { findSessionUser } from "@/server/auth/sessions";
 import { POST as login } from "./login/route";
 import { POST as logout } from "./logout/route";
 
@@ -88,5 +89,24 @@ describe("POST /api/auth/login and /api/auth/logout", () => {
     expect(out.headers.get("set-cookie")).toMatch(/^__Host-elb_session=; Path=\/; .*Max-Age=0.*Secure/);
     expect((await bed.ctx.db.select().from(sessions)).length).toBe(before - 1);
     expect((await traceRows("log out"))[0]).toMatchObject({ resourceType: "user", resourceName: "admin", userName: "admin", sourceIp: "127.0.8.2", code: "200" });
+  });
+});
+
+describe("cross-origin log-in and log-out are refused", () => {
+  it("answers 403 to a cross-site or same-site (other port) request and leaves the session alone", async () => {
+    const ok = await login(loginRequest({ username: "admin", password: RIGHT }));
+    const token = ok.headers.get("set-cookie")!.split(";")[0]!.split("=")[1]!;
+    const crossOrigin: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { origin: "http://evil.test", host: "console.test" }];
+    for (const headers of crossOrigin) {
+      const out = await logout(new Request("http://console.test/api/auth/logout", { method: "POST", headers: { ...headers, cookie: `elb_session=${token}` } }));
+      expect(out.status).toBe(403);
+      const request = loginRequest({ username: "admin", password: RIGHT });
+      for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+      expect((await login(request)).status).toBe(403);
+    }
+    expect(await findSessionUser(bed.ctx.db, token)).not.toBeNull();
+    const sameOrigin = await logout(new Request("http://console.test/api/auth/logout", { method: "POST", headers: { "sec-fetch-site": "same-origin", cookie: `elb_session=${token}` } }));
+    expect(sameOrigin.status).toBe(200);
+    expect(await findSessionUser(bed.ctx.db, token)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { AppError, httpStatusOf } from "@/server/errors";
 import { getDb } from "@/server/runtime";
 import { logIn, LoginThrottledError } from "@/server/auth/log-in";
 import { isHttps, sessionCookie } from "@/server/auth/cookie";
+import { isCrossOriginRequest } from "@/server/auth/same-origin";
 import { recordAuthTrace, traceableUsername } from "@/server/auth/auth-trace";
 import { sourceIpOf } from "@/server/trpc/init";
 
@@ -18,11 +19,12 @@ const isDataException = (error: unknown) => {
 };
 
 /**
- * POST {username, password} (Content-Type: application/json) → sets the session cookie. Every attempt
+ * POST {username, password} (Content-Type: application/json, same origin) → sets the session cookie. Every attempt
  * that reaches the check is traced ("log in": success, failure, throttled). Unexpected failures answer a
  * generic 400/401 with a request id; the details go to the server log only.
  */
 export async function POST(request: Request) {
+  if (isCrossOriginRequest(request.headers)) return NextResponse.json({ error: "Log-in: refused from another site", field: null }, { status: 403 });
   if (!isJson(request)) return NextResponse.json({ error: "Content-Type: must be application/json", field: null }, { status: 415 });
   const body: unknown = await request.json().catch(() => undefined);
   if (!body || typeof body !== "object" || Array.isArray(body)) return NextResponse.json({ error: "Request body: must be a JSON object", field: null }, { status: 400 });

@@ -3,12 +3,14 @@ import { getDb } from "@/server/runtime";
 import { deleteSession, findSessionUser } from "@/server/auth/sessions";
 import { clearedSessionCookie, isHttps, readSessionToken } from "@/server/auth/cookie";
 import { recordAuthTrace } from "@/server/auth/auth-trace";
+import { isCrossOriginRequest } from "@/server/auth/same-origin";
 import { sourceIpOf } from "@/server/trpc/init";
 
 export const dynamic = "force-dynamic";
 
-/** POST → ends the session (traced as "log out") and clears the cookie; fail-safe on a broken cookie. */
+/** POST (same origin) → ends the session (traced as "log out") and clears the cookie; fail-safe on a broken cookie. */
 export async function POST(request: Request) {
+  if (isCrossOriginRequest(request.headers)) return NextResponse.json({ error: "Log-out: refused from another site" }, { status: 403 });
   const secure = isHttps(request);
   const token = readSessionToken(request.headers, secure);
   if (token) {
