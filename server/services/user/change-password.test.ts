@@ -7,6 +7,8 @@ import { createCaller } from "../../trpc/root";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { createUser } from "./create-user";
 import { updateUser } from "./update-user";
+import { changeOwnPassword } from "./change-password";
+import { LoginThrottle } from "../../auth/login-throttle";
 
 let bed: ServiceTestBed;
 beforeAll(async () => {
@@ -64,5 +66,19 @@ describe("Change Password (your own)", () => {
     await mine.caller.user.update({ id: ops.id, password: "ops-newer-password" });
     expect(await findSessionUser(bed.ctx.db, elsewhere.token)).toBeNull();
     expect(await findSessionUser(bed.ctx.db, mine.token)).toMatchObject({ username: "ops-cp" });
+  });
+});
+
+describe("Change Password and the log-in throttle", () => {
+  it("delays guesses of the current password like log-in guesses (from the 3rd consecutive failure)", async () => {
+    let now = 50_000_000;
+    const throttle = new LoginThrottle(() => now);
+    const guesser = await createUser(bed.ctx, { username: "guesser", role: "readonly", password: "guesser-pass-1" });
+    const ctx = { ...bed.ctx, user: { id: guesser.id, username: "guesser", role: "readonly" as const } };
+    for (let i = 0; i < 3; i++) await expect(changeOwnPassword(ctx, { currentPassword: `guess-${i}`, newPassword: "guesser-pass-2" }, throttle)).rejects.toThrow("Current Password: incorrect");
+    await expect(changeOwnPassword(ctx, { currentPassword: "guesser-pass-1", newPassword: "guesser-pass-2" }, throttle)).rejects.toThrow(/Too many failed/);
+    now += 1_000;
+    await changeOwnPassword(ctx, { currentPassword: "guesser-pass-1", newPassword: "guesser-pass-2" }, throttle);
+    expect(await verifyPassword("guesser-pass-2", await hashOf(guesser.id))).toBe(true);
   });
 });
