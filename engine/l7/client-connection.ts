@@ -91,6 +91,7 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
 
   /** Called by the handler's sweep. */
   onTick(now: number): void {
+    if (this.state === "body" && this.exchange.checkBodyRate(now)) return; // slow POST: once per sweep, not per chunk
     const kind = this.timer.expired(now, this.progress);
     switch (kind) {
       case "none":

@@ -1,4 +1,5 @@
 import { copyOf, writableCopy } from "../io/bytes";
+import { coarseClock } from "../io/coarse-clock";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { RequestRecord } from "../observe/observer.types";
 import { memberFailed, memberSucceeded } from "../pools/passive-ejection";
@@ -17,6 +18,9 @@ import { Retry, retryDecision } from "./retry-policy";
 import type { StickyPolicy } from "./sticky/sticky-policy";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
+
+/** The answer to a request body over maxBodyBytes. */
+const TOO_LARGE: PhaseAnswer = { status: 413, reason: "Content Too Large", fields: "Content-Type: text/plain\r\n", body: "413 Content Too Large\n" };
 
 /**
  * One request/response exchange of a client connection (the object is reused for every request
@@ -56,6 +60,11 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   private excluded: Set<MemberRuntime> | null = null;
   private tries = 0;
   private bodyBytesSent = 0;
+  /** maxBodyBytes of this request (read once per request, compared per body chunk). */
+  private bodyLimit = 0;
+  /** Minimum body rate window: its start (coarse ms; 0 = none yet) and the body bytes sent by then. */
+  private rateWindowStart = 0;
+  private rateWindowBytes = 0;
   private responseSeen = false;
   private idempotent = false;
   /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
@@ -97,7 +106,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.member = this.target = this.upstream = this.excluded = null;
     this.errorKind = null;
     this.answer = null;
-    this.tries = this.bodyBytesSent = 0;
+    this.tries = this.bodyBytesSent = this.rateWindowStart = this.rateWindowBytes = 0;
     this.stuck = this.responseSeen = this.closeClient = this.reusable = false;
     this.requestDone = conn.state !== "body";
     this.clientMinor = req.versionMinor;
@@ -115,12 +124,55 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return this.respond();
     }
+    const limit = (this.bodyLimit = conn.proxy.options.maxBodyBytes);
+    if (req.contentLength > limit) return this.tooLarge(); // before any backend connection
+    if (!this.requestDone) this.rateWindowStart = coarseClock.now; // first body rate window (checked by the sweep)
     this.forwardHead = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route));
     const member = this.member!; // chosen, not yet counted: assign() counts it
     this.member = null;
     if (!this.assign(member)) return this.fail("internal");
     this.send(true);
 
+  }
+
+  /**
+   * The request body is over maxBodyBytes: 413 before any response byte (the backend, if any, gets a
+   * reset, not a body that looks complete), else the client connection ends.
+   */
+  private tooLarge(): void {
+    const up = this.upstream;
+    if (up !== null) {
+      if (this.responseSeen) return this.abort("bad_request");
+      this.upstream = null;
+      up.socket.resetAndDestroy();
+      up.destroy();
+      this.releaseMember();
+    }
+    this.answer = TOO_LARGE;
+    this.respond();
+  }
+
+  /**
+   * Called by the connection's sweep while the request body arrives: true when the body came slower
+   * than minBodyBytesPerSecond over a whole window (→ 408, or the connection closes mid-response).
+   * A window in which the proxy held the client back (socket paused: backend backpressure) does not count.
+   */
+  checkBodyRate(now: number): boolean {
+    const o = this.conn.proxy.options;
+    const min = o.minBodyBytesPerSecond;
+    if (min <= 0 || this.stage === "idle" || this.stage === "done") return false;
+    const elapsed = now - this.rateWindowStart;
+    if (this.rateWindowStart !== 0 && !this.conn.socket.isPaused()) {
+      if (elapsed < o.bodyRateWindowMs) return false;
+      if ((this.bodyBytesSent - this.rateWindowBytes) * 1000 < min * elapsed) {
+        if (this.stage === "awaiting-head") this.fail("request_timeout");
+        else this.abort("request_timeout");
+        return true;
+      }
+    }
+    this.rateWindowStart = now;
+    this.rateWindowBytes = this.bodyBytesSent;
+    return false;
   }
 
   /** A phase answered the request itself: its answer, or the generated page of its error kind. */
@@ -139,7 +191,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   sendBody(buf: Buffer, start: number, end: number): void {
     const up = this.upstream;
     if (up === null || this.stage === "done") return;
-    this.bodyBytesSent += end - start;
+    if ((this.bodyBytesSent += end - start) > this.bodyLimit) return this.tooLarge(); // chunked past the limit
     if (!up.socket.write(writableCopy(buf, start, end), "latin1")) this.conn.socket.pause();
   }
 

@@ -23,6 +23,22 @@ export interface HttpProxyOptions {
   maxHeadBytes?: number;
   /** Request header count limit; default 100 (→ 431). */
   maxHeaderCount?: number;
+  /**
+   * Largest request body in bytes; default 2 GiB (an ELB carries uploads: nginx's 1 MiB would break
+   * them; a 999,999,999,999,999-byte Content-Length is not streamed). A larger Content-Length is
+   * answered 413 before any backend connection; a chunked body growing past it is cut (backend reset,
+   * 413 when no response byte came yet, else the client connection is closed).
+   */
+  maxBodyBytes?: number;
+  /**
+   * Slow-POST defence: a request body must arrive at this rate at least, averaged over each window of
+   * `bodyRateWindowMs` in which the proxy was not itself holding the client back (backend
+   * backpressure); default 256 B/s; 0 = off. One byte every 59 s no longer pins a backend connection
+   * (the silence timeout alone never fired). → 408 before the response, else the connection closes.
+   */
+  minBodyBytesPerSecond?: number;
+  /** Window of the minimum body rate check; default 10 000 ms. */
+  bodyRateWindowMs?: number;
   /** Connection attempts per request (other members on connect failure, fresh connection after a stale keep-alive); default 3. */
   maxTries?: number;
 }
@@ -37,6 +53,9 @@ export interface ResolvedOptions {
   readonly backendIdleTimeoutMs: number;
   readonly requestLimits: HeadLimits;
   readonly maxTries: number;
+  readonly maxBodyBytes: number;
+  readonly minBodyBytesPerSecond: number;
+  readonly bodyRateWindowMs: number;
   /** Passive ejection of members after failed connects. */
   readonly ejection: EjectionPolicy;
 }
@@ -52,6 +71,9 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
     backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 4_000,
     requestLimits: { maxHeadBytes: o.maxHeadBytes ?? 32 * 1024, maxFields: o.maxHeaderCount ?? 100, allowBareLf: false },
     maxTries: o.maxTries ?? 3,
+    maxBodyBytes: o.maxBodyBytes ?? 2 * 1024 ** 3,
+    minBodyBytesPerSecond: o.minBodyBytesPerSecond ?? 256,
+    bodyRateWindowMs: o.bodyRateWindowMs ?? 10_000,
     ejection: {
       maxFails: o.maxFails ?? DEFAULT_EJECTION_POLICY.maxFails,
       failTimeoutMs: o.failTimeoutMs ?? DEFAULT_EJECTION_POLICY.failTimeoutMs,
