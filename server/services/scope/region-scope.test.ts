@@ -23,7 +23,7 @@ describe("default region (users without a region cookie)", () => {
     expect(await regionWithoutCookie()).toBe(localId);
     const first = await createRegion(bed.ctx, { code: "a-first", name: "Sorts first" });
     expect(await regionWithoutCookie()).toBe(localId);
-    expect((await resolveScope(bed.ctx.db, { regionId: "%00not-an-id" })).regionId).toBe(localId);
+    expect((await resolveScope(bed.ctx.db, { regionId: "\u0000not-an-id" })).regionId).toBe(localId);
     expect((await resolveScope(bed.ctx.db, { regionId: first.id })).regionId).toBe(first.id);
   });
 

@@ -16,7 +16,8 @@ export const PROJECT_COOKIE = "elb_project";
  * "default" project.
  */
 export async function resolveScope(db: Database, wanted: { regionId?: string; projectId?: string }): Promise<Scope> {
-  const chosen = wanted.regionId ? (await db.select({ id: regions.id }).from(regions).where(eq(regions.id, wanted.regionId)))[0] : undefined;
+  // Matched in JS, never sent as a query parameter: a planted cookie (e.g. a NUL byte) cannot reach the database.
+  const chosen = wanted.regionId ? (await db.select({ id: regions.id }).from(regions)).find((r) => r.id === wanted.regionId) : undefined;
   const fallback = chosen ? null : await defaultRegionId(db);
   const region = chosen ?? (fallback ? { id: fallback } : undefined);
   const project =
