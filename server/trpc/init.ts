@@ -101,13 +101,17 @@ export const createCallerFactory = t.createCallerFactory;
 /** No session needed (only the health probe uses it). */
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
-/** Requires a signed-in user; gives services their ServiceContext; refuses U+0000 anywhere in the input. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type, getRawInput }) => {
+/** Requires a signed-in user; gives services their ServiceContext. */
+const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  // Mutations check inside the audited flow, so the refusal is traced.
-  if (type !== "mutation") rejectNul(await getRawInput());
   const service: ServiceContext = { db: ctx.db, user: ctx.user, scope: ctx.scope, engine: ctx.engine, configChanged: ctx.configChanged };
   return next({ ctx: { ...ctx, user: ctx.user as SessionUser, scope: ctx.scope as Scope, service } });
+});
+
+/** Requires a signed-in user; gives services their ServiceContext; refuses U+0000 anywhere in the input. */
+export const protectedProcedure = publicProcedure.use(signedIn).use(async ({ next, getRawInput }) => {
+  rejectNul(await getRawInput());
+  return next();
 });
 
 /**
@@ -116,7 +120,8 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type, 
  * transaction as the work (see `runAuditedMutation`).
  */
 export const mutationProcedure = captureParsedInput(
-  protectedProcedure.use(async (opts) => {
+  // The audited flow checks U+0000 itself, so that refusal is traced too.
+  publicProcedure.use(signedIn).use(async (opts) => {
     const result = await runAuditedMutation(opts as unknown as AuditedCallOptions);
     if (!result.ok) throw result.error;
     return result as unknown as Awaited<ReturnType<typeof opts.next<typeof opts.ctx>>>;
