@@ -61,7 +61,7 @@ export class TcpSession {
     context.observer.connectionOpened(context);
     client.allowHalfOpen = true;
     client.setNoDelay(true);
-    client.on("error", this.abort);
+    client.on("error", this.onClientError);
     client.on("close", this.onClientClose);
     client.on("end", this.onClientEnd);
     client.on("drain", this.onClientDrain);
@@ -72,6 +72,14 @@ export class TcpSession {
   readonly abort = (): void => {
     this.client.destroy();
     this.backend?.destroy();
+  };
+
+  /** A client reset (RST) is passed on as a reset: an aborted upload must not reach the backend as a clean FIN. */
+  private readonly onClientError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== "ECONNRESET") return this.abort();
+    const backend = this.backend;
+    if (this.connected && backend !== null && !backend.destroyed) backend.resetAndDestroy();
+    this.client.destroy();
   };
 
   private connect(member: MemberRuntime | null): void {
@@ -191,6 +199,8 @@ export class TcpSession {
     // The backend already sent everything (FIN, then e.g. a reset on our late data): let the client read it.
     if (this.backend?.readableEnded === true) return this.finishClient();
     this.report("backend_reset", err);
+    // A backend reset reaches the client as a reset too (not a FIN that looks like a complete response).
+    if ((err as NodeJS.ErrnoException).code === "ECONNRESET" && !this.client.destroyed) this.client.resetAndDestroy();
     this.abort();
   };
 
