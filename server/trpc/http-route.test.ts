@@ -126,3 +126,16 @@ describe("malformed cookies count as absent", () => {
     expect((await exported(`${adminCookie}; ${bad}`)).status).toBe(200);
   });
 });
+
+describe("tRPC HTTP front: the session cookie by protocol", () => {
+  const me = (cookie: string, proto: string) =>
+    trpc(new Request(url(`loadBalancer.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`), { method: "GET", headers: { cookie, "x-forwarded-proto": proto } }));
+
+  it("over HTTPS reads __Host-elb_session (and not the plain name); over HTTP reads elb_session", async () => {
+    const token = adminCookie.split("=")[1]!;
+    expect((await me(`__Host-elb_session=${token}`, "https")).status).toBe(200);
+    expect((await me(`elb_session=${token}`, "https")).status).toBe(401);
+    expect((await me(`elb_session=${token}`, "http")).status).toBe(200);
+    expect((await me(`__Host-elb_session=${token}`, "http")).status).toBe(401);
+  });
+});

@@ -6,7 +6,8 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { findSessionUser, SESSION_COOKIE, type SessionUser } from "../auth/sessions";
+import { readSessionToken } from "../auth/cookie";
+import { findSessionUser, type SessionUser } from "../auth/sessions";
 import { AppError, appErrorCodes } from "../errors";
 import { controlPlaneForRequest } from "../control-plane/control-plane-for-request";
 import { readCookie } from "../http/cookies";
@@ -28,7 +29,6 @@ export function sourceIpOf(headers: Headers): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SESSION_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 /** A cookie value kept only when it has the expected format (so nothing malformed reaches a query). */
 const wellFormed = (value: string | undefined, format: RegExp) => (value && format.test(value) ? value : undefined);
 
@@ -40,7 +40,7 @@ const wellFormed = (value: string | undefined, format: RegExp) => (value && form
 export async function createTRPCContext(opts: { headers: Headers }) {
   const db = await getDb();
   const cookie = opts.headers.get("cookie");
-  const user = await findSessionUser(db, wellFormed(readCookie(cookie, SESSION_COOKIE), SESSION_TOKEN));
+  const user = await findSessionUser(db, readSessionToken(opts.headers)); // __Host-elb_session over HTTPS, elb_session over HTTP
   const scope = await resolveScope(db, {
     regionId: wellFormed(readCookie(cookie, REGION_COOKIE), UUID),
     projectId: wellFormed(readCookie(cookie, PROJECT_COOKIE), UUID),
