@@ -4,6 +4,9 @@ import type { ConnectionContext } from "../observe/observer.types";
 import type { ConnectionHandler, ListenerRoute } from "./listener.types";
 import { TcpSession, type TcpSessionOptions } from "./tcp-session";
 
+/** Default backend connect timeout of TCP listeners: 5 000 ms (then the next member is tried). */
+export const DEFAULT_TCP_CONNECT_TIMEOUT_MS = 5_000;
+
 /** Options of the TCP handler; defaults suit production. */
 export interface TcpHandlerOptions {
   /** Backend connect timeout before the next member is tried; default 5000 ms. */
@@ -26,7 +29,7 @@ const MAX_SWEEP_MS = 1000;
  * one sweep period late.
  */
 export function createTcpHandler(route: ListenerRoute, options: TcpHandlerOptions = {}): ConnectionHandler {
-  return new TcpHandler(route, options.connectTimeoutMs ?? 5000);
+  return new TcpHandler(route, options.connectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS);
 }
 
 class TcpHandler implements ConnectionHandler {

@@ -24,6 +24,9 @@ export interface UdpListenerOptions {
   evictIdleMs?: number;
 }
 
+/** Defaults of UdpListenerOptions: 10 000 sessions per listener, 1 000 per client address, evict after 5 000 ms of silence. */
+export const DEFAULT_UDP_OPTIONS: Readonly<Required<UdpListenerOptions>> = { maxSessions: 10_000, maxSessionsPerAddress: 1_000, evictIdleMs: 5_000 };
+
 /** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
 export interface UdpListener {
   /**
@@ -54,7 +57,8 @@ export interface UdpListener {
 
 /** Creates a UDP listener (not yet bound). */
 export function createUdpListener(route: ListenerRoute, options: UdpListenerOptions = {}): UdpListener {
-  return new DatagramListener(route, options.maxSessions ?? 10_000, options.maxSessionsPerAddress ?? 1_000, options.evictIdleMs ?? 5_000);
+  const d = DEFAULT_UDP_OPTIONS;
+  return new DatagramListener(route, options.maxSessions ?? d.maxSessions, options.maxSessionsPerAddress ?? d.maxSessionsPerAddress, options.evictIdleMs ?? d.evictIdleMs);
 }
 
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
