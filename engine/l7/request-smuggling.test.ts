@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
-import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
+import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import type { RawBackend } from "./test-support/raw-backend";
+import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
 /**
  * Request-smuggling regressions, named after the attack. Each payload tries to make the proxy and
@@ -11,15 +12,10 @@ import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
 
 let backend: RawBackend;
 let proxy: ProxyFixture;
+let fixture: RawProxy;
 
-beforeAll(async () => {
-  backend = await startRawBackend();
-  proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
-});
-afterAll(async () => {
-  await proxy.close();
-  await backend.close();
-});
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+afterAll(() => fixture.close());
 
 const SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
 

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
-import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
+import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import type { RawBackend } from "./test-support/raw-backend";
+import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
 /**
  * Request-target forms and Host (RFC 9112 §3.2, RFC 9110 §7.2), against a raw recording backend:
@@ -13,15 +14,10 @@ import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
 
 let backend: RawBackend;
 let proxy: ProxyFixture;
+let fixture: RawProxy;
 
-beforeAll(async () => {
-  backend = await startRawBackend();
-  proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
-});
-afterAll(async () => {
-  await proxy.close();
-  await backend.close();
-});
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+afterAll(() => fixture.close());
 
 /** X-Forwarded-* as the proxy appends them. */
 function xf(host: string): string {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpPool, rawExchange, startProxy, type ProxyFixture } from "./test-support/http-fixture";
-import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
+import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import type { RawBackend } from "./test-support/raw-backend";
+import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
 /**
  * Request fields whose names contain `_` are dropped (nginx `underscores_in_headers off`): a
@@ -10,15 +11,10 @@ import { startRawBackend, type RawBackend } from "./test-support/raw-backend";
 
 let backend: RawBackend;
 let proxy: ProxyFixture;
+let fixture: RawProxy;
 
-beforeAll(async () => {
-  backend = await startRawBackend();
-  proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
-});
-afterAll(async () => {
-  await proxy.close();
-  await backend.close();
-});
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+afterAll(() => fixture.close());
 
 function xf(): string {
   return `X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: ${proxy.port}\r\nX-Forwarded-Host: h\r\n`;

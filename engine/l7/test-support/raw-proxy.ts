@@ -1,0 +1,23 @@
+import { httpPool, startProxy, type ProxyFixture } from "./http-fixture";
+import { startRawBackend, type RawBackend } from "./raw-backend";
+
+/** A raw recording backend and an HTTP proxy in front of it (one member "b"), for parser tests. */
+export interface RawProxy {
+  backend: RawBackend;
+  proxy: ProxyFixture;
+  close(): Promise<void>;
+}
+
+/** Starts the raw backend, then the proxy routing to it. */
+export async function startRawProxy(): Promise<RawProxy> {
+  const backend = await startRawBackend();
+  const proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
+  return {
+    backend,
+    proxy,
+    async close() {
+      await proxy.close();
+      await backend.close();
+    },
+  };
+}
