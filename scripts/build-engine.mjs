@@ -16,6 +16,8 @@ await build({
   sourcemap: true,
   // Bundled CommonJS dependencies may call require(); give ESM output one.
   banner: { js: "import { createRequire as __elbCreateRequire } from 'node:module'; const require = __elbCreateRequire(import.meta.url);" },
+  // The reuse-port addon is a .node binary: loaded from node_modules at run time, not bundled.
+  external: ["elb-native-socket"],
   logLevel: "warning",
 });
 console.log(`engine bundled: ${path.relative(root, outfile)}`);

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "elb_native_socket",
+      "sources": ["src/open-socket.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}
