@@ -1,6 +1,6 @@
 import "server-only";
 import type { ControlPlane } from "./control-plane-registry";
-import type { EngineView } from "./engine-view";
+import { passiveHealthOf, type EngineView } from "./engine-view";
 
 /**
  * The engine view of a running control plane, for one request: reads the supervisor's reports when asked
@@ -13,6 +13,7 @@ export function liveEngineView({ supervisor, publisher }: ControlPlane): EngineV
     // A copy: the supervisor keeps mutating its own object.
     status: () => structuredClone(supervisor.status),
     memberHealth: (memberId) => supervisor.health.get(memberId)?.status,
+    memberPassiveHealth: (memberId) => passiveHealthOf(supervisor.health.get(memberId)),
     listenerError: (listenerId) => {
       listenerErrors ??= new Map(supervisor.status.listenerErrors.map((e) => [e.listenerId, e.message]));
       return listenerErrors.get(listenerId);

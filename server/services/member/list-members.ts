@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import type { ServiceContext } from "../context";
 import { listMembersSchema } from "./member.schemas";
-import { memberHealthStatus, type MemberHealthStatus } from "./member-health";
+import { memberHealthStatus, memberPassiveHealth, type MemberHealthStatus, type MemberPassiveHealth } from "./member-health";
 import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 
 /** A backend server as the server list of a backend server group shows it. */
@@ -18,6 +18,8 @@ export interface MemberView {
   weight: number;
   /** Live health (refetched every 2 s by the console). */
   health: MemberHealthStatus;
+  /** Passive health (failed connects seen by the proxy, ejection); null when there is nothing to show. */
+  passiveHealth: MemberPassiveHealth | null;
   createdAt: Date;
 }
 
@@ -40,6 +42,7 @@ export async function listMembers(ctx: ServiceContext, rawInput: unknown): Promi
     port: m.port,
     weight: m.weight,
     health: memberHealthStatus(monitor?.enabled ?? false, ctx.engine, m.id),
+    passiveHealth: memberPassiveHealth(ctx.engine, m.id),
     createdAt: m.createdAt,
   }));
 }

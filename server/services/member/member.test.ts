@@ -136,4 +136,33 @@ describe("health shown per backend server", () => {
     await addMembers(bed.ctx, { poolId: unchecked.id, members: [{ address: "10.5.1.1", port: 80 }] });
     expect(await health(unchecked.id)).toEqual(["DISABLED"]);
   });
+
+  it("shows passive health (failed connects, ejection) beside the health check result, with or without a check", async () => {
+    const checked = await newGroup({ healthMonitor: {} });
+    const { members } = await addMembers(bed.ctx, { poolId: checked.id, members: [{ address: "10.6.0.1", port: 80 }, { address: "10.6.0.2", port: 80 }, { address: "10.6.0.3", port: 80 }] });
+    const [ejected, failing, fine] = members.map((m) => m.id) as [string, string, string];
+    const source = (running: boolean) =>
+      fixedEngineView({
+        running,
+        memberHealth: { [ejected]: "HEALTHY", [failing]: "HEALTHY", [fine]: "HEALTHY" },
+        passiveHealth: { [ejected]: { ejected: true, consecutiveFailures: 3 }, [failing]: { ejected: false, consecutiveFailures: 1 }, [fine]: { ejected: false, consecutiveFailures: 0 } },
+      });
+    const listed = async (poolId: string, running = true) => (await listMembers({ ...bed.ctx, engine: source(running) }, { poolId })).map((m) => [m.health, m.passiveHealth]);
+    expect(await listed(checked.id)).toEqual([
+      ["HEALTHY", { ejected: true, consecutiveFailures: 3 }],
+      ["HEALTHY", { ejected: false, consecutiveFailures: 1 }],
+      ["HEALTHY", null],
+    ]);
+    // The engine's last report is stale once it stopped: nothing is claimed.
+    expect(await listed(checked.id, false)).toEqual([
+      ["UNAVAILABLE", null],
+      ["UNAVAILABLE", null],
+      ["UNAVAILABLE", null],
+    ]);
+    // Passive health works without a health check: still shown with "Health check disabled".
+    await updateHealthMonitor(bed.ctx, { poolId: checked.id, enabled: false });
+    expect((await listed(checked.id))[0]).toEqual(["DISABLED", { ejected: true, consecutiveFailures: 3 }]);
+    // No report at all (this test process runs no engine): null.
+    expect((await listMembers(bed.ctx, { poolId: checked.id })).map((m) => m.passiveHealth)).toEqual([null, null, null]);
+  });
 });

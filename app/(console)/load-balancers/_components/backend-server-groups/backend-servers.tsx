@@ -27,7 +27,7 @@ export function BackendServers({ pool }: { pool: PoolView }) {
     { id: "address", header: "IP Address", cell: (m) => <span className="font-mono">{m.address}</span> },
     { id: "port", header: "Backend Port", cell: (m) => m.port },
     { id: "weight", header: "Weight", cell: (m) => <WeightCell key={`${m.id}-${m.weight}`} member={m} /> },
-    { id: "health", header: "Health Check Result", cell: (m) => <HealthStatus status={m.health} /> },
+    { id: "health", header: "Health Check Result", cell: (m) => <HealthStatus status={m.health} passive={m.passiveHealth} /> },
     {
       id: "operation",
       header: "Operation",
