@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort, startTcpBackend, type TcpBackend } from "@/engine/test-support/backends";
 import { listener, member, pool, snapshot } from "@/engine/test-support/fixtures";
 import { EngineSupervisor, type EngineSupervisorOptions } from "./engine-supervisor";
@@ -140,6 +140,36 @@ describe("engine supervisor", () => {
     // The restarted engine holds the same snapshot (from its disk copy, or re-sent by the supervisor).
     await waitFor(supervisor, "pong", (p: { version: number; pid: number }) => p.version === 7 && p.pid === secondPid);
     expect(supervisor.status).toMatchObject({ state: "running", pid: secondPid, version: 7 });
+  });
+
+  it("re-sends the current snapshot to a restarted engine that lost its snapshot.json", async () => {
+    const stateDir = path.join(dir, "state-lost");
+    const supervisor = supervise(stateDir);
+    const firstReady = waitFor<number>(supervisor, "ready");
+    supervisor.start();
+    const firstPid = await firstReady;
+    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 5, "resend-test");
+    const applied = waitFor<number>(supervisor, "applied", (v) => v === 5);
+    supervisor.publish(snapshot);
+    await applied;
+    const file = path.join(stateDir, "snapshot.json");
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 5_000, interval: 20 });
+
+    // The disk copy is gone (deleted, a new disk, a wiped state folder), then the engine dies.
+    rmSync(file);
+    let heldAtReady: { version: number; hash: string } | undefined;
+    supervisor.once("ready", () => (heldAtReady = { version: supervisor.status.version, hash: supervisor.status.hash }));
+    const secondReady = waitFor<number>(supervisor, "ready");
+    const reapplied = waitFor<number>(supervisor, "applied", (v) => v === 5);
+    process.kill(firstPid, "SIGKILL");
+    const secondPid = await secondReady;
+    expect(secondPid).not.toBe(firstPid);
+    // The new engine started empty ...
+    expect(heldAtReady).toEqual({ version: 0, hash: "" });
+    // ... and holds the console's snapshot again because the supervisor sent it, unasked.
+    await reapplied;
+    expect(supervisor.status).toMatchObject({ state: "running", pid: secondPid, version: 5, hash: snapshot.hash });
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 5_000, interval: 20 });
   });
 
   it("a console restart adopts the running engine: held connections survive, the next snapshot applies", async () => {

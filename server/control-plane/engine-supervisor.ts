@@ -31,7 +31,8 @@ interface Incarnation {
  * detached, so it survives this process; it restarts the engine with exponential backoff when it exits
  * or stops answering pings, hands it snapshots, and collects what it reports (applied version, pong,
  * member health). Events: "spawn" (pid of a started process), "ready" (pid), "applied" (version),
- * "health" (reports), "pong", "exit".
+ * "health" (reports), "pong", "exit" ({ code, signal, reason, restartInMs }: the delay before the next
+ * attempt, null when supervision stopped).
  */
 export class EngineSupervisor extends EventEmitter {
   private current: Incarnation | null = null;
@@ -250,15 +251,16 @@ export class EngineSupervisor extends EventEmitter {
     this.status.lastExit = exit
       ? { code: exit.code, signal: exit.signal, at: new Date().toISOString() }
       : { code: null, signal: null, at: new Date().toISOString(), reason };
-    this.emit("exit", { code: exit?.code ?? null, signal: exit?.signal ?? null, reason });
     if (this.stopping) {
       this.status.state = "stopped";
+      this.emit("exit", { code: exit?.code ?? null, signal: exit?.signal ?? null, reason, restartInMs: null });
       return;
     }
     const ranFor = Date.now() - current.startedAt;
     if (ranFor > (this.options.stableAfterMs ?? 60_000)) this.backoffMs = this.options.initialBackoffMs ?? 500;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
+    this.emit("exit", { code: exit?.code ?? null, signal: exit?.signal ?? null, reason, restartInMs: delay });
     this.status.state = "restarting";
     // An engine that found another one on the state folder did not crash: the next attempt adopts that one.
     if (exit?.code !== EXIT_STATE_DIR_LOCKED) this.status.restarts += 1;

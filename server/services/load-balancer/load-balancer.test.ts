@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
-import { eips, listeners, loadBalancers, loadBalancerTags, projects, subnets, vpcs } from "@/db/schema";
+import { count, eq, inArray } from "drizzle-orm";
+import { eips, listeners, loadBalancers, loadBalancerTags, members, projects, subnets, vpcs } from "@/db/schema";
 import { AppError } from "../../errors";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { allocateEip } from "../eip/allocate-eip";
@@ -12,6 +12,10 @@ import { unbindEip } from "./unbind-eip";
 import { deleteLoadBalancer } from "./delete-load-balancer";
 import { updateLoadBalancer } from "./update-load-balancer";
 import { exportLoadBalancers } from "./export-load-balancers";
+import { createPool } from "../pool/create-pool";
+import { deletePool } from "../pool/delete-pool";
+import { addMembers } from "../member/add-members";
+import { removeMembers } from "../member/remove-members";
 
 let bed: ServiceTestBed;
 beforeAll(async () => {
@@ -100,10 +104,15 @@ describe("create load balancer", () => {
   });
 
   it("refuses the load balancer beyond the project quota", async () => {
+    const [project] = await bed.ctx.db.select({ quota: projects.loadBalancerQuota }).from(projects).where(eq(projects.id, bed.ctx.scope.projectId));
     await bed.ctx.db.update(projects).set({ loadBalancerQuota: await lbCount() + 1 }).where(eq(projects.id, bed.ctx.scope.projectId));
-    await createLoadBalancer(bed.ctx, { ...base(), name: "last-one" });
-    await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "one-too-many" }), { code: "QUOTA_EXCEEDED", message: /at most \d+ load balancers/ });
-    await bed.ctx.db.update(projects).set({ loadBalancerQuota: 50 }).where(eq(projects.id, bed.ctx.scope.projectId));
+    try {
+      await createLoadBalancer(bed.ctx, { ...base(), name: "last-one" });
+      await expectRejected(() => createLoadBalancer(bed.ctx, { ...base(), name: "one-too-many" }), { code: "QUOTA_EXCEEDED", message: /at most \d+ load balancers/ });
+    } finally {
+      // Restored whatever happened, so a failure here does not turn the following tests into quota failures.
+      await bed.ctx.db.update(projects).set({ loadBalancerQuota: project!.quota }).where(eq(projects.id, bed.ctx.scope.projectId));
+    }
   });
 });
 
@@ -136,6 +145,31 @@ describe("EIP binding, bandwidth, delete", () => {
     await bed.ctx.db.delete(listeners).where(eq(listeners.loadBalancerId, lb.id));
     await deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "has-listener" });
     expect(await bed.ctx.db.select().from(loadBalancerTags).where(eq(loadBalancerTags.loadBalancerId, lb.id))).toEqual([]);
+  });
+
+  it("refuses delete while backend server groups or backend servers remain, naming them, and deletes nothing", async () => {
+    const lb = await createLoadBalancer(bed.ctx, { ...base(), name: "has-groups" });
+    const refusal = async (pattern: RegExp) => {
+      const error = await deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "has-groups" }).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: "PRECONDITION_FAILED" });
+      expect((error as AppError).message).toMatch(pattern);
+      expect(await bed.ctx.db.select({ id: loadBalancers.id }).from(loadBalancers).where(eq(loadBalancers.id, lb.id))).toHaveLength(1);
+    };
+    const group = await createPool(bed.ctx, { loadBalancerId: lb.id, name: "only-group", protocol: "TCP", algorithm: "ROUND_ROBIN" });
+    await refusal(/^Load balancer has-groups cannot be deleted: first delete or remove its 1 backend server group\(s\)\.$/);
+    const other = await createPool(bed.ctx, { loadBalancerId: lb.id, name: "second-group", protocol: "TCP", algorithm: "ROUND_ROBIN" });
+    const added = await addMembers(bed.ctx, { poolId: group.id, members: [{ address: "10.9.0.1", port: 80 }, { address: "10.9.0.2", port: 80 }] });
+    await addMembers(bed.ctx, { poolId: other.id, members: [{ address: "10.9.0.3", port: 80 }] });
+    await refusal(/^Load balancer has-groups cannot be deleted: first delete or remove its 2 backend server group\(s\), 3 backend server\(s\)\.$/);
+    expect(await bed.ctx.db.select({ id: members.id }).from(members).where(inArray(members.poolId, [group.id, other.id]))).toHaveLength(3);
+    await removeMembers(bed.ctx, { poolId: group.id, ids: added.members.map((m) => m.id) });
+    await bed.ctx.db.delete(members).where(eq(members.poolId, other.id));
+    await refusal(/its 2 backend server group\(s\)\.$/);
+    await deletePool(bed.ctx, { id: group.id });
+    await deletePool(bed.ctx, { id: other.id });
+    await deleteLoadBalancer(bed.ctx, { id: lb.id, confirmName: "has-groups" });
+    expect(await bed.ctx.db.select().from(loadBalancers).where(eq(loadBalancers.id, lb.id))).toEqual([]);
   });
 
   it("updates tags atomically: a bad tag list changes nothing", async () => {
