@@ -14,7 +14,7 @@ interface ErrorSpec {
 
 /**
  * The one table mapping errors to responses: client protocol errors → 4xx and close (the byte
- * stream can no longer be trusted); no pool/member → 503; backend connect error, reset or
+ * stream can no longer be trusted); no pool/member, or every member at its connection cap → 503; backend connect error, reset or
  * malformed response → 502; backend too slow → 504.
  */
 const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
@@ -27,6 +27,7 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   request_timeout: { status: 408, source: "client", retrySafe: false, closeClient: true },
   no_pool: { status: 503, source: "internal", retrySafe: false, closeClient: false },
   no_member: { status: 503, source: "internal", retrySafe: false, closeClient: false },
+  member_busy: { status: 503, source: "internal", retrySafe: false, closeClient: false },
   connect_failed: { status: 502, source: "backend", retrySafe: true, closeClient: false },
   connect_timeout: { status: 504, source: "backend", retrySafe: true, closeClient: false },
   backend_reset: { status: 502, source: "backend", retrySafe: false, closeClient: false },

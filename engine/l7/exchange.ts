@@ -1,9 +1,10 @@
 import { copyOf, writableCopy } from "../io/bytes";
-import { coarseClock } from "../io/coarse-clock";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { RequestRecord } from "../observe/observer.types";
 import { memberFailed, memberSucceeded } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import { BodyBuffer, CONTINUE } from "./body-buffer";
+import { BodyLimits, TOO_LARGE } from "./body-limits";
 import type { CompiledRoute } from "./compiled-route";
 import type { ExchangeStage, TimerKind } from "./connection-state";
 import { closesClient, statusOf, type ProxyErrorKind } from "./errors";
@@ -12,29 +13,30 @@ import { generatedResponse, phaseResponse } from "./generated-response";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
 import type { RequestParser } from "./http1/request-parser";
 import type { PhaseAnswer, PhaseRequest } from "./phases/phase.types";
-import { buildRequestHead } from "./request-head-writer";
+import { buildRequestHead, localAuthority } from "./request-head-writer";
 import { readResponseHead, relayResponseBody } from "./response-relay";
 import { Retry, retryDecision } from "./retry-policy";
 import type { StickyPolicy } from "./sticky/sticky-policy";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
 
-/** The answer to a request body over maxBodyBytes. */
-const TOO_LARGE: PhaseAnswer = { status: 413, reason: "Content Too Large", fields: "Content-Type: text/plain\r\n", body: "413 Content Too Large\n" };
-
 /**
  * One request/response exchange of a client connection (the object is reused for every request
  * of that connection). Per request: the route's phases decide where it goes (phases/: today pick
  * member — sticky cookie, else the balancer) or answer it; then acquire/release around the request,
- * the request head to a keep-alive backend connection, the response relayed as it streams with
- * backpressure both ways (response-relay.ts), 1xx forwarded, 101 turned into a tunnel. Failures
- * before any response byte are retried when safe (connect failure or connect timeout — each new
- * socket has its own connect timer — → another member, and the failed member counts toward its
- * passive ejection, pools/passive-ejection.ts; a reused
- * keep-alive connection that died → a fresh one, idempotent bodyless requests only), else answered
- * through errors.ts (502/503/504). On a limited address (EIP) backend bytes pass a ShapedWriter
- * first: a hold and the client's write backpressure both keep the backend paused. Every request
- * ends with one `requestDone` to the connection's observer.
+ * the request head to a keep-alive backend connection (a member at its `maxConnectionsPerMember`
+ * cap with no idle connection is skipped for the balancer's next choice; none left → 503
+ * member_busy), the response relayed as it streams with backpressure both ways (response-relay.ts),
+ * 1xx forwarded, 101 turned into a tunnel. Failures before any response byte are retried when safe
+ * (connect failure or connect timeout — each new socket has its own connect timer — → another
+ * member, and the failed member counts toward its passive ejection, pools/passive-ejection.ts; a
+ * reused keep-alive connection that died → a fresh one, idempotent requests only; a streamed body
+ * byte rules both out, a buffered body is simply sent again), else answered through errors.ts
+ * (502/503/504). On a limited address (EIP) backend bytes pass a ShapedWriter first: a hold and the
+ * client's write backpressure both keep the backend paused. Every request ends with one
+ * `requestDone` to the connection's observer. Body size and rate limits: body-limits.ts; a small
+ * Content-Length body is read whole before connecting (body-buffer.ts), so a slow client sending
+ * it holds no backend connection.
  */
 export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest, UpstreamOwner, ShapedTarget {
   stage: ExchangeStage = "idle";
@@ -59,12 +61,14 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   private forwardHead = "";
   private excluded: Set<MemberRuntime> | null = null;
   private tries = 0;
-  private bodyBytesSent = 0;
-  /** maxBodyBytes of this request (read once per request, compared per body chunk). */
-  private bodyLimit = 0;
-  /** Minimum body rate window: its start (coarse ms; 0 = none yet) and the body bytes sent by then. */
-  private rateWindowStart = 0;
-  private rateWindowBytes = 0;
+  /** Body size and rate of the current request. */
+  private readonly limits = new BodyLimits();
+  /** A small body read whole before connecting (`active` while it arrives). */
+  private readonly buffer = new BodyBuffer();
+  /** The member the phases chose for a buffered request: counted (assign) only once the body is complete. */
+  private chosen: MemberRuntime | null = null;
+  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
+  private replayable = false;
   private responseSeen = false;
   private idempotent = false;
   /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
@@ -103,15 +107,15 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.route = route;
     this.pool = route.pool;
     this.sticky = route.sticky;
-    this.member = this.target = this.upstream = this.excluded = null;
+    this.member = this.chosen = this.target = this.upstream = this.excluded = null;
     this.errorKind = null;
     this.answer = null;
-    this.tries = this.bodyBytesSent = this.rateWindowStart = this.rateWindowBytes = 0;
-    this.stuck = this.responseSeen = this.closeClient = this.reusable = false;
+    this.tries = 0;
+    this.stuck = this.responseSeen = this.closeClient = this.reusable = this.replayable = false;
     this.requestDone = conn.state !== "body";
     this.clientMinor = req.versionMinor;
     this.isHead = req.method === "HEAD";
-    this.upgrade = req.upgrade;
+    this.upgrade = req.upgrade && req.versionMinor === 1; // RFC 9110 §7.8: Upgrade in HTTP/1.0 is ignored
     this.idempotent = req.idempotent;
     this.stage = "awaiting-head";
     const record = this.record;
@@ -124,15 +128,31 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return this.respond();
     }
-    const limit = (this.bodyLimit = conn.proxy.options.maxBodyBytes);
-    if (req.contentLength > limit) return this.tooLarge(); // before any backend connection
-    if (!this.requestDone) this.rateWindowStart = coarseClock.now; // first body rate window (checked by the sweep)
-    this.forwardHead = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route));
+    const o = conn.proxy.options;
+    if (req.contentLength > o.maxBodyBytes) return this.tooLarge(); // before any backend connection
+    this.limits.begin(o.maxBodyBytes, !this.requestDone); // first body rate window (checked by the sweep)
     const member = this.member!; // chosen, not yet counted: assign() counts it
     this.member = null;
-    if (!this.assign(member)) return this.fail("internal");
-    this.send(true);
+    let drop = -1; // an Expect answered here (buffered body) is not forwarded
+    if (!this.requestDone && !req.chunked && req.contentLength <= o.bufferBodyBytes) {
+      drop = this.buffer.begin(req);
+      if (this.buffer.expectsContinue) conn.write(CONTINUE);
+    }
+    // An HTTP/1.0 request without Host goes out as HTTP/1.1 with the address the client reached as Host.
+    const host = req.versionMinor === 0 && req.hostField < 0 && !req.absoluteForm ? localAuthority(conn.socket.localAddress, conn.socket.localPort) : "";
+    this.forwardHead = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route), drop, host);
+    if (this.buffer.active) {
+      this.chosen = member; // the backend connection waits for the whole body (requestSent)
+      this.armTimer(); // body silence timeout while it arrives
+      return;
+    }
+    this.connect(member);
+  }
 
+  /** Counts `member`, takes a backend connection and sends the head (on another member when it is at its cap). */
+  private connect(member: MemberRuntime): void {
+    if (!this.assign(member)) return this.fail("internal");
+    if (!this.send(true)) this.fail("member_busy");
   }
 
   /**
@@ -158,21 +178,12 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
    * A window in which the proxy held the client back (socket paused: backend backpressure) does not count.
    */
   checkBodyRate(now: number): boolean {
+    if (this.stage === "idle" || this.stage === "done") return false;
     const o = this.conn.proxy.options;
-    const min = o.minBodyBytesPerSecond;
-    if (min <= 0 || this.stage === "idle" || this.stage === "done") return false;
-    const elapsed = now - this.rateWindowStart;
-    if (this.rateWindowStart !== 0 && !this.conn.socket.isPaused()) {
-      if (elapsed < o.bodyRateWindowMs) return false;
-      if ((this.bodyBytesSent - this.rateWindowBytes) * 1000 < min * elapsed) {
-        if (this.stage === "awaiting-head") this.fail("request_timeout");
-        else this.abort("request_timeout");
-        return true;
-      }
-    }
-    this.rateWindowStart = now;
-    this.rateWindowBytes = this.bodyBytesSent;
-    return false;
+    if (!this.limits.tooSlow(now, o.minBodyBytesPerSecond, o.bodyRateWindowMs, this.conn.socket.isPaused())) return false;
+    if (this.stage === "awaiting-head") this.fail("request_timeout");
+    else this.abort("request_timeout");
+    return true;
   }
 
   /** A phase answered the request itself: its answer, or the generated page of its error kind. */
@@ -189,15 +200,40 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   }
 
   sendBody(buf: Buffer, start: number, end: number): void {
+    if (this.stage === "done") return;
+    if (this.buffer.active) {
+      this.limits.add(end - start); // within Content-Length ≤ bufferBodyBytes: never over the limit
+      return this.buffer.add(buf, start, end);
+    }
     const up = this.upstream;
-    if (up === null || this.stage === "done") return;
-    if ((this.bodyBytesSent += end - start) > this.bodyLimit) return this.tooLarge(); // chunked past the limit
+    if (up === null) return;
+    if (!this.limits.add(end - start)) return this.tooLarge(); // chunked past the limit
     if (!up.socket.write(writableCopy(buf, start, end), "latin1")) this.conn.socket.pause();
   }
 
   requestSent(): void {
     this.requestDone = true;
+    if (this.buffer.active && this.stage === "awaiting-head") return this.sendBuffered();
     if (this.stage === "awaiting-head") this.armTimer();
+  }
+
+  /**
+   * The buffered body is complete: only now is a backend connection taken, for the chosen member
+   * (or the balancer's next pick if it became unavailable meanwhile); head and body go in one write.
+   */
+  private sendBuffered(): void {
+    this.forwardHead += this.buffer.take();
+    this.replayable = true;
+    let member = this.chosen!;
+    this.chosen = null;
+    const pool = this.pool!;
+    if (!pool.isAvailable(member)) {
+      const next = pool.pick(this.conn.clientIp);
+      if (next === null) return this.fail("no_member");
+      member = next;
+      this.stuck = false;
+    }
+    this.connect(member);
   }
 
   tunnelToBackend(chunk: Buffer, owned: boolean): void {
@@ -329,6 +365,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.upstream = null;
     up.destroy();
     if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
+    this.target!.discard(up); // no longer counted against the member's cap: a retry may replace it
     const kind = this.responseSeen ? "bad_response" : up.connected ? "backend_reset" : up.timedOut ? "connect_timeout" : "connect_failed";
     if (!up.connected && this.member !== null) memberFailed(this.member, this.conn.proxy.options.ejection); // passive health
     if (!this.responseSeen && this.retry(up)) {
@@ -360,21 +397,25 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
       connected: failed.connected,
       reused: failed.reused,
       idempotent: this.idempotent,
-      bodyBytesSent: this.bodyBytesSent,
+      bodyBytesSent: this.replayable ? 0 : this.limits.bytes, // a buffered body can be sent again
       tries: this.tries,
       maxTries: this.conn.proxy.options.maxTries,
     });
-    if (decision === Retry.FRESH_CONNECTION) {
-      this.send(false);
-      return true;
-    }
+    if (decision === Retry.FRESH_CONNECTION) return this.send(false);
     if (decision !== Retry.OTHER_MEMBER) return false;
+    return this.nextMember() && this.send(true);
+  }
+
+  /**
+   * Moves the request to the balancer's next choice, the current member excluded (it failed or is at
+   * its connection cap); false when no member is left.
+   */
+  private nextMember(): boolean {
     const excluded = (this.excluded ??= new Set());
     excluded.add(this.member!);
     const next = this.pool!.pick(this.conn.clientIp, excluded);
     if (next === null || !this.assign(next)) return false;
     this.stuck = false; // a new member: the response re-issues the load balancer cookie
-    this.send(true);
     return true;
   }
 
@@ -388,12 +429,23 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     return true;
   }
 
-  private send(reuse: boolean): void {
-    const up = this.target!.acquire(this, reuse, this.conn.proxy.options.connectTimeoutMs);
+  /**
+   * Sends the head on a connection to the assigned member: an idle one when `reuse`, else a new one
+   * while the member is under `maxConnectionsPerMember`; a member at its cap is skipped for the next
+   * pick. False when every candidate is at its cap (nothing was sent).
+   */
+  private send(reuse: boolean): boolean {
+    const o = this.conn.proxy.options;
+    let up = this.target!.tryAcquire(this, reuse, o.connectTimeoutMs, o.maxConnectionsPerMember);
+    while (up === null) {
+      if (!this.nextMember()) return false;
+      up = this.target!.tryAcquire(this, true, o.connectTimeoutMs, o.maxConnectionsPerMember);
+    }
     this.upstream = up;
     this.tries++;
     up.socket.write(this.forwardHead, "latin1");
     this.armTimer();
+    return true;
   }
 
   armTimer(): void {
@@ -434,6 +486,8 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   /** Hands the finished request to the observer (once per request). */
   private done(status: number, error: ProxyErrorKind | null): void {
+    if (this.buffer.active) this.buffer.clear(); // failed or cancelled while its body was buffered
+    this.chosen = null;
     const record = this.record;
     if (!this.recording) return;
     this.recording = false;

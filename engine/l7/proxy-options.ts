@@ -39,6 +39,22 @@ export interface HttpProxyOptions {
   minBodyBytesPerSecond?: number;
   /** Window of the minimum body rate check; default 10 000 ms. */
   bodyRateWindowMs?: number;
+  /**
+   * Request buffering (nginx `proxy_request_buffering`, for small bodies): a request whose
+   * Content-Length is at most this many bytes is read whole from the client before a backend
+   * connection is taken or opened, so a client trickling a small body holds no backend connection
+   * (the body timeout and the minimum body rate still apply while it is read). Chunked and larger
+   * bodies are streamed as they arrive. An `Expect: 100-continue` on such a request is answered by
+   * the proxy itself (and not forwarded), as nginx does. Default 16 384 (16 KiB); 0 = off.
+   */
+  bufferBodyBytes?: number;
+  /**
+   * Cap on open connections to one member (busy + connecting + idle), per listener (nginx
+   * `max_conns` without a shared zone): a member at its cap is skipped by the pick like an ejected
+   * one (the balancer's next choice is tried) unless an idle connection to it can be reused; when
+   * every candidate is at its cap the request is answered 503 (`member_busy`). Default 1024; 0 = no cap.
+   */
+  maxConnectionsPerMember?: number;
   /** Connection attempts per request (other members on connect failure, fresh connection after a stale keep-alive); default 3. */
   maxTries?: number;
 }
@@ -56,6 +72,9 @@ export interface ResolvedOptions {
   readonly maxBodyBytes: number;
   readonly minBodyBytesPerSecond: number;
   readonly bodyRateWindowMs: number;
+  readonly bufferBodyBytes: number;
+  /** Infinity when uncapped. */
+  readonly maxConnectionsPerMember: number;
   /** Passive ejection of members after failed connects. */
   readonly ejection: EjectionPolicy;
 }
@@ -74,6 +93,8 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
     maxBodyBytes: o.maxBodyBytes ?? 2 * 1024 ** 3,
     minBodyBytesPerSecond: o.minBodyBytesPerSecond ?? 256,
     bodyRateWindowMs: o.bodyRateWindowMs ?? 10_000,
+    bufferBodyBytes: o.bufferBodyBytes ?? 16 * 1024,
+    maxConnectionsPerMember: o.maxConnectionsPerMember === 0 ? Infinity : (o.maxConnectionsPerMember ?? 1024),
     ejection: {
       maxFails: o.maxFails ?? DEFAULT_EJECTION_POLICY.maxFails,
       failTimeoutMs: o.failTimeoutMs ?? DEFAULT_EJECTION_POLICY.failTimeoutMs,

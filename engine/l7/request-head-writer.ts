@@ -14,22 +14,38 @@ import type { RequestParser } from "./http1/request-parser";
  * per connection for the common case without an incoming chain. When nothing is dropped the kept
  * part is a single slice. An absolute-form target goes out in origin-form with its authority as
  * Host (the client's Host is dropped, RFC 9112 §3.2.2).
+ *
+ * The request line always carries our own version, HTTP/1.1 (RFC 9110 §6.2: the backend connection
+ * is ours and stays keep-alive; the client's HTTP/1.0 semantics are kept on the client side). So an
+ * HTTP/1.0 request's line is rewritten, its Upgrade is not forwarded (RFC 9110 §7.8: ignored in 1.0),
+ * and one without Host (or absolute-form authority) gets `Host: <defaultHost>` (RFC 9112 §3.2: an
+ * HTTP/1.1 request must carry Host; the caller passes the address:port the client reached, as
+ * nginx's `$host` falls back to the server name, or "" for an empty Host when it has none).
+ * `dropField` (a field index, -1 = none) is left out too: an `Expect` the proxy answered itself.
  */
-export function buildRequestHead(req: RequestParser, clientIp: string, forwardedFields: string, clientFields: string): string {
+export function buildRequestHead(
+  req: RequestParser,
+  clientIp: string,
+  forwardedFields: string,
+  clientFields: string,
+  dropField = -1,
+  defaultHost = "",
+): string {
   const buf = req.headBuf;
-  const upgrade = req.upgrade;
+  const old = req.versionMinor === 0;
+  const upgrade = req.upgrade && !old;
   const last = req.headEnd - 2; // keep the last field's CRLF, drop the empty line
   let head: string;
   let chain = "";
-  if (req.forwardedCount === 0 && req.hopCount === 0 && !req.lineRewrite) {
+  if (req.forwardedCount === 0 && req.hopCount === 0 && !req.lineRewrite && !old && dropField < 0) {
     head = latin1(buf, req.startLine, last);
   } else {
     const listed = req.connectionOther ? connectionListed(req) : null;
     const absolute = req.absoluteForm;
     let run = req.startLine;
     head = "";
-    if (req.lineRewrite) {
-      head = requestLine(req);
+    if (req.lineRewrite || old) {
+      head = requestLine(req, defaultHost);
       run = req.startLineEnd + 2;
     }
     const f = req.fields;
@@ -59,7 +75,7 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
           drop = !upgrade;
           break;
         default:
-          drop = listed !== null && isListed(req, i, listed);
+          drop = i === dropField || (listed !== null && isListed(req, i, listed));
       }
       if (drop) {
         head += latin1(buf, run, f[o + F_LINE]!);
@@ -71,22 +87,34 @@ export function buildRequestHead(req: RequestParser, clientIp: string, forwarded
   head += chain === "" ? clientFields : `X-Forwarded-For: ${chain}, ${clientIp}\r\n${forwardedFields}`;
   if (req.absoluteForm || req.hostField >= 0) head += `X-Forwarded-Host: ${req.host()}\r\n`;
   if (upgrade) head += "Connection: upgrade\r\n";
-  else if (req.versionMinor === 0) head += "Connection: keep-alive\r\n";
   return head + "\r\n";
 }
 
 /**
  * The request line as forwarded when it cannot be copied: origin-form for an absolute-form target
- * (empty path → `/`) followed by `Host: <authority>`, and our own version (HTTP/1.0 or HTTP/1.1).
+ * (empty path → `/`) followed by `Host: <authority>`, and our own version, always HTTP/1.1. An
+ * HTTP/1.0 request without Host gets `Host: <defaultHost>` after it.
  */
-function requestLine(req: RequestParser): string {
+function requestLine(req: RequestParser, defaultHost: string): string {
   const buf = req.headBuf;
   const line = req.startLine;
   const targetEnd = line + req.targetOffset + req.targetLength;
-  const version = req.versionMinor === 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
-  if (!req.absoluteForm) return latin1(buf, line, targetEnd) + version;
+  if (!req.absoluteForm) {
+    const start = latin1(buf, line, targetEnd) + " HTTP/1.1\r\n";
+    return req.hostField >= 0 ? start : `${start}Host: ${defaultHost}\r\n`;
+  }
   const method = latin1(buf, line, line + req.targetOffset);
   const path = line + req.pathOffset;
   const origin = path === targetEnd ? "/" : buf[path] === 0x3f ? "/" + latin1(buf, path, targetEnd) : latin1(buf, path, targetEnd);
-  return `${method}${origin}${version}Host: ${req.host()}\r\n`;
+  return `${method}${origin} HTTP/1.1\r\nHost: ${req.host()}\r\n`;
+}
+
+/**
+ * The authority a request without Host is taken to be for: the local address:port the client
+ * reached (IPv6 in brackets, IPv4-mapped as plain IPv4), "" when unknown or unspecified.
+ */
+export function localAuthority(address: string | undefined, port: number | undefined): string {
+  if (address === undefined || address === "" || address === "0.0.0.0" || address === "::" || !port) return "";
+  const plain = address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+  return plain.includes(":") ? `[${plain}]:${port}` : `${plain}:${port}`;
 }

@@ -65,10 +65,10 @@ describe("absolute-form request-target (RFC 9112 §3.2.2)", () => {
     );
   });
 
-  it("gives an HTTP/1.0 request without Host the authority as Host", async () => {
+  it("gives an HTTP/1.0 request without Host the authority as Host (sent as HTTP/1.1, our version)", async () => {
     await expectForwarded(
       "GET http://o.example/a HTTP/1.0\r\n\r\n",
-      `GET /a HTTP/1.0\r\nHost: o.example\r\n${xf("o.example")}Connection: keep-alive\r\n\r\n`,
+      `GET /a HTTP/1.1\r\nHost: o.example\r\n${xf("o.example")}\r\n`,
     );
   });
 

@@ -52,6 +52,8 @@ describe("timeouts and defaults", () => {
       maxBodyBytes: 2 * 1024 ** 3,
       minBodyBytesPerSecond: 256,
       bodyRateWindowMs: 10_000,
+      bufferBodyBytes: 16 * 1024,
+      maxConnectionsPerMember: 1024,
       ejection: { maxFails: 3, failTimeoutMs: 10_000 },
     });
     expect(DEFAULT_EJECTION_POLICY).toEqual({ maxFails: 3, failTimeoutMs: 10_000 });

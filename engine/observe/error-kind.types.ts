@@ -15,6 +15,8 @@ export type ErrorKind =
   | "request_timeout"
   | "no_pool"
   | "no_member"
+  /** Every member the balancer offered is at its connection cap (l7 `maxConnectionsPerMember`): 503. */
+  | "member_busy"
   | "connect_failed"
   | "connect_timeout"
   | "backend_reset"
