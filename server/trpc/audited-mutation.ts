@@ -34,9 +34,53 @@ export interface AuditedCallOptions {
 
 /** Carries a refused result out of the transaction so it rolls back. */
 class Refused extends Error {
-  constructor(readonly result: Result & { ok: false }) {
+  constructor(readonly result: Result) {
     super("refused");
   }
+}
+
+/** The call's view of the audited transaction: the transaction as its database, and a service context on it. */
+export interface AuditedTransaction {
+  db: Database;
+  service: ServiceContext;
+}
+
+/**
+ * The audited transaction shared by every traced mutation: `run` (the procedure) gets the transaction as
+ * `db` and as its service's `db` (a service's own `db.transaction` becomes a savepoint) with a change signal
+ * deferred until the commit; then `traceOf` says which trace commits with the call's writes, in the same
+ * transaction — or null to roll the call back (a refusal, traced afterwards by the caller). A trace that
+ * cannot be written, or any other failure, rolls everything back and answers INTERNAL_SERVER_ERROR.
+ */
+export async function inAuditedTransaction(
+  ctx: AuditedCallContext,
+  path: string,
+  run: (tx: AuditedTransaction) => Promise<Result>,
+  traceOf: (db: Database, result: Result) => Promise<TraceRecord | null>,
+): Promise<Result> {
+  let changed = false;
+  let result: Result;
+  try {
+    result = await ctx.db.transaction(async (tx) => {
+      const db = tx as unknown as Database;
+      const service: ServiceContext = { ...ctx.service, db, configChanged: () => void (changed = true) };
+      const done = await run({ db, service });
+      const record = await traceOf(db, done);
+      if (!record) throw new Refused(done);
+      await insertTrace(db, record);
+      return done;
+    });
+  } catch (error) {
+    if (error instanceof Refused) result = error.result;
+    else {
+      const failure = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "The operation or its audit trace could not be committed", cause: error });
+      console.error(`[elb] ${path} rolled back (request id ${requestIdOf(failure)})`, error);
+      result = { ok: false, error: failure };
+    }
+    changed = false;
+  }
+  if (changed) ctx.configChanged();
+  return result;
 }
 
 /**
@@ -59,30 +103,19 @@ export async function runAuditedMutation(opts: AuditedCallOptions): Promise<Resu
   } else if (nul) {
     result = { ok: false, error: nul };
   } else {
-    let changed = false;
-    try {
-      result = await ctx.db.transaction(async (tx) => {
-        const db = tx as unknown as Database;
-        const service: ServiceContext = { ...ctx.service, db, configChanged: () => void (changed = true) };
-        const done = await opts.next({ ctx: { db, service, captureParsedInput: (input) => void (parsed = { input }) } });
-        if (!done.ok) throw new Refused(done);
+    result = await inAuditedTransaction(
+      ctx,
+      path,
+      ({ db, service }) => opts.next({ ctx: { db, service, captureParsedInput: (input) => void (parsed = { input }) } }),
+      async (db, done) => {
+        if (!done.ok) return null;
         const fromResult = resourceOf(done.data);
         const fromInput = resourceOf(parsed?.input);
         const resourceId = fromResult.id ?? fromInput.id;
         const resourceName = fromResult.name ?? fromInput.name ?? (resourceId ? await lookupResourceName(db, trace.resourceType, resourceId) : null);
-        await insertTrace(db, { ...base, resourceId, resourceName, code: 200, request: parsed?.input, response: done.data });
-        return done;
-      });
-    } catch (error) {
-      if (error instanceof Refused) result = error.result;
-      else {
-        const failure = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "The operation or its audit trace could not be committed", cause: error });
-        console.error(`[elb] ${path} rolled back (request id ${requestIdOf(failure)})`, error);
-        result = { ok: false, error: failure };
-      }
-      changed = false;
-    }
-    if (changed) ctx.configChanged();
+        return { ...base, resourceId, resourceName, code: 200, request: parsed?.input, response: done.data };
+      },
+    );
   }
   if (!result.ok) await traceFailure(ctx.db, base, parsed, opts.getRawInput, result.error);
   return result;

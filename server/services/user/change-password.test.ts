@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { desc, eq } from "drizzle-orm";
-import { sessions, traces, users } from "@/db/schema";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { loginThrottle as throttleTable, sessions, traces, users } from "@/db/schema";
 import { verifyPassword } from "../../auth/password";
 import { createSession, findSessionUser } from "../../auth/sessions";
 import { createCaller } from "../../trpc/root";
@@ -80,5 +80,53 @@ describe("Change Password and the log-in throttle", () => {
     now += 1_000;
     await changeOwnPassword(ctx, { currentPassword: "guesser-pass-1", newPassword: "guesser-pass-2" }, throttle);
     expect(await verifyPassword("guesser-pass-2", await hashOf(guesser.id))).toBe(true);
+  });
+});
+
+describe("Change Password runs in the audited transaction", () => {
+  const tracesOf = async (userId: string) => bed.ctx.db.select().from(traces).where(and(eq(traces.traceName, "change password"), eq(traces.resourceId, userId)));
+  const userFailures = async (username: string) =>
+    (await bed.ctx.db.select().from(throttleTable).where(and(eq(throttleTable.scope, "user"), eq(throttleTable.key, username))))[0]?.failures ?? 0;
+  /** Makes every trace insert fail for the duration of `body` (a trace store that cannot be written). */
+  async function withTracesRefused(body: () => Promise<void>) {
+    await bed.ctx.db.execute(sql`create or replace function elb_test_refuse_trace() returns trigger language plpgsql as $$ begin raise exception 'trace store unavailable'; end $$`);
+    await bed.ctx.db.execute(sql`create trigger elb_test_refuse_trace before insert on traces for each row execute function elb_test_refuse_trace()`);
+    try {
+      await body();
+    } finally {
+      await bed.ctx.db.execute(sql`drop trigger elb_test_refuse_trace on traces`);
+    }
+  }
+
+  it("a trace that cannot be written fails the call and writes nothing: password, sessions and throttle unchanged", async () => {
+    const user = await createUser(bed.ctx, { username: "untraced-cp", role: "readonly", password: "untraced-old-pass" });
+    const other = await createSession(bed.ctx.db, user.id);
+    const { caller } = await signedIn(user.id);
+    const before = await hashOf(user.id);
+    await withTracesRefused(async () => {
+      await expect(caller.user.changePassword({ currentPassword: "untraced-old-pass", newPassword: "untraced-new-pass" })).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+      // A wrong current password while traces fail: the same answer (no oracle) and no count kept.
+      await expect(caller.user.changePassword({ currentPassword: "a-wrong-guess", newPassword: "untraced-new-pass" })).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+    });
+    expect(await hashOf(user.id)).toBe(before);
+    expect(await findSessionUser(bed.ctx.db, other.token)).not.toBeNull();
+    expect(await userFailures("untraced-cp")).toBe(0);
+    expect(await tracesOf(user.id)).toEqual([]);
+
+    // With the trace store back, the same call goes through and is traced once.
+    await caller.user.changePassword({ currentPassword: "untraced-old-pass", newPassword: "untraced-new-pass" });
+    expect(await verifyPassword("untraced-new-pass", await hashOf(user.id))).toBe(true);
+    expect(await findSessionUser(bed.ctx.db, other.token)).toBeNull();
+    expect(await tracesOf(user.id)).toEqual([expect.objectContaining({ code: "200", userName: "untraced-cp" })]);
+  });
+
+  it("a refused call commits its trace together with the refusal's own bookkeeping (the failed-guess count)", async () => {
+    const user = await createUser(bed.ctx, { username: "refused-cp", role: "readonly", password: "refused-old-pass" });
+    const { caller } = await signedIn(user.id);
+    await expect(caller.user.changePassword({ currentPassword: "a-wrong-guess", newPassword: "refused-new-pass" })).rejects.toMatchObject({ message: "Current Password: incorrect" });
+    expect(await userFailures("refused-cp")).toBe(1);
+    expect(await tracesOf(user.id)).toEqual([expect.objectContaining({ code: "400", status: "warning" })]);
+    await caller.user.changePassword({ currentPassword: "refused-old-pass", newPassword: "refused-new-pass" });
+    expect(await userFailures("refused-cp")).toBe(0);
   });
 });
