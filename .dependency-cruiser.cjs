@@ -13,7 +13,7 @@
 // The engine's folders in layer order, lowest first: a folder may import its own layer and the ones
 // before it, never one after it (test files and test-support/ folders are exempt: they drive layers
 // from outside). The seats tls/ and access-control/ sit between l7/ and listeners/.
-const ENGINE_LAYERS = ["protocol", "limits", "io", "pools", "observe", "health", "l7", "tls", "access-control", "listeners", "runtime", "control"];
+const ENGINE_LAYERS = ["protocol", "limits", "io", "pools", "observe", "health", "l7", "tls", "access-control", "listeners", "runtime", "workers", "control"];
 const engineLayerRules = ENGINE_LAYERS.slice(0, -1).map((layer, i) => ({
   name: `engine-layer-${layer}`,
   severity: "error",

@@ -1,0 +1,49 @@
+import type { ListenerError } from "../protocol/ipc.types";
+import type { Snapshot } from "../protocol/snapshot.types";
+
+/**
+ * Messages between the engine's primary thread and its worker threads (worker_threads postMessage,
+ * structured clone). The primary holds the console's connection, the health checks and the snapshot;
+ * each worker accepts on every listener through its own SO_REUSEPORT sockets and routes with the
+ * member state the primary shares with it (workers/README.md).
+ */
+
+/** Where one member's shared state lives: the slot of `poolId`'s member `memberId` at `address:port`. */
+export interface MemberSlot {
+  poolId: string;
+  memberId: string;
+  address: string;
+  port: number;
+  slot: number;
+}
+
+/** Primary → worker. */
+export type PrimaryToWorker =
+  /** Apply this snapshot (after any apply still running); answer "applied" with the same `seq`. */
+  | { type: "apply"; seq: number; snapshot: Snapshot; slots: MemberSlot[] }
+  /** Stop accepting, give connections `graceMs`, then answer "stopped" (the primary then ends the thread). */
+  | { type: "stop"; graceMs: number };
+
+/** Worker → primary. */
+export type WorkerToPrimary =
+  /** The worker started and waits for its first snapshot. */
+  | { type: "ready" }
+  /** Snapshot `seq` is what this worker serves now; `errors` are its listener problems (bind failures). */
+  | { type: "applied"; seq: number; version: number; errors: ListenerError[] }
+  /** Every listener closed and every connection ended (or the grace ran out). */
+  | { type: "stopped" };
+
+/** What the primary knows of one worker (Settings → Engine shows it). */
+export interface WorkerStatus {
+  /** 0 … count − 1: the worker's place, kept across restarts. */
+  index: number;
+  /** worker_threads thread id of the current thread (changes on restart); 0 while none runs. */
+  threadId: number;
+  state: "starting" | "running" | "restarting" | "stopping";
+  /** Snapshot version the worker serves (0 = none yet). */
+  version: number;
+  /** When the current thread started (ms since the epoch). */
+  startedAt: number;
+  /** Times this worker's thread died and was started again. */
+  restarts: number;
+}
