@@ -58,7 +58,8 @@ export class MemberProbe {
 
   /**
    * One check, then the next one scheduled whatever happened: a check that throws or rejects (it
-   * should not) counts as unhealthy, and `running` is always reset, so a member is never left unprobed.
+   * should not) counts as unhealthy, an inconclusive one (null) does not count at all, and `running`
+   * is always reset, so a member is never left unprobed.
    */
   private async run(): Promise<void> {
     if (this.abort.signal.aborted) return;
@@ -67,13 +68,14 @@ export class MemberProbe {
     try {
       const monitor = this.monitor;
       const target = { address: this.member.config.address, port: monitor.port ?? this.member.config.port };
-      let healthy: boolean;
+      let healthy: boolean | null;
       try {
         healthy = await this.check(target, monitor, this.abort.signal);
       } catch {
         healthy = false;
       }
       if (this.abort.signal.aborted) return;
+      if (healthy === null) return; // inconclusive (the engine is out of descriptors): the member keeps its status and streak
       const before = this.state.status;
       const after = applyCheckResult(this.state, healthy, this.monitor.maxRetries);
       if (after !== before) {

@@ -1,10 +1,13 @@
 import net from "node:net";
 import { writableCopy } from "../io/bytes";
+import { tickClock } from "../io/coarse-clock";
 import { readInto } from "../io/socket-reader";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { ConnectionContext } from "../observe/observer.types";
 import type { ErrorKind } from "../observe/error-kind.types";
+import { memberFailed, memberSucceeded, type EjectionPolicy } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "./descriptor-limit";
 
 /** Per-session settings, read from the handler's current route when the session starts. */
 export interface TcpSessionOptions {
@@ -12,6 +15,8 @@ export interface TcpSessionOptions {
   idleMs: number;
   /** Backend connect timeout in ms before trying the next member. */
   connectTimeoutMs: number;
+  /** Passive ejection: failed connects (refused, timed out) count against the member, as on HTTP listeners. */
+  ejection: EjectionPolicy;
 }
 
 /**
@@ -42,6 +47,8 @@ export class TcpSession {
   private member: MemberRuntime | null = null;
   private tried: Set<MemberRuntime> | undefined;
   private attempts = 0;
+  /** The last connect failed on our side (out of descriptors): no other member would do better. */
+  private localFailure = false;
   private clientClosed = false;
   private clientEnded = false;
   /** PAUSE_* bits: why the backend is paused (0 = reading). */
@@ -108,6 +115,8 @@ export class TcpSession {
   private readonly onBackendConnect = (): void => {
     const backend = this.backend;
     if (backend === null) return;
+    const member = this.member;
+    if (member !== null && member.failures !== 0) memberSucceeded(member); // the run of failures ends
     this.connected = true;
     this.seenProgress = this.progress;
     this.idleSince = Date.now();
@@ -191,11 +200,27 @@ export class TcpSession {
 
   private readonly onBackendTimeout = (): void => {
     this.report("connect_timeout", null);
+    this.memberFailed();
     this.backend?.destroy(); // connect timeout: 'close' follows and retries
   };
 
+  /** Passive health: a failed connect counts against the member (a black-holed or refusing server is then skipped). */
+  private memberFailed(): void {
+    const member = this.member;
+    if (member !== null) memberFailed(member, this.options.ejection, tickClock()); // rare: a fresh clock for the window
+  }
+
   private readonly onBackendError = (err: Error): void => {
-    if (!this.connected) return this.report("connect_failed", err); // 'close' follows and retries the next member
+    if (!this.connected) {
+      if (isDescriptorExhaustion(err)) {
+        // Our own limit, not the member's fault: no ejection, and no other member would do better.
+        this.localFailure = true;
+        const member = this.member;
+        return reportDescriptorExhaustion(this.context, err as NodeJS.ErrnoException, "connect", member === null ? "" : `${member.config.address}:${member.config.port}`);
+      }
+      this.report("connect_failed", err);
+      return this.memberFailed(); // 'close' follows and retries the next member
+    }
     // The backend already sent everything (FIN, then e.g. a reset on our late data): let the client read it.
     if (this.backend?.readableEnded === true) return this.finishClient();
     this.report("backend_reset", err);
@@ -220,7 +245,7 @@ export class TcpSession {
   }
 
   private retry(failed: MemberRuntime | null): void {
-    if (failed === null || this.attempts >= this.pool.members.length) return this.abort();
+    if (failed === null || this.localFailure || this.attempts >= this.pool.members.length) return this.abort();
     (this.tried ??= new Set()).add(failed);
     this.connect(this.pool.pick(this.clientIp, this.tried));
   }

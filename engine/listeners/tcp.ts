@@ -1,6 +1,8 @@
 import type net from "node:net";
+import { tickClock } from "../io/coarse-clock";
 import { UNBOUND, createConnectionContext } from "../observe/connection-context";
 import type { ConnectionContext } from "../observe/observer.types";
+import { DEFAULT_EJECTION_POLICY, type EjectionPolicy } from "../pools/passive-ejection";
 import type { ConnectionHandler, ListenerRoute } from "./listener.types";
 import { TcpSession, type TcpSessionOptions } from "./tcp-session";
 
@@ -11,6 +13,10 @@ export const DEFAULT_TCP_CONNECT_TIMEOUT_MS = 5_000;
 export interface TcpHandlerOptions {
   /** Backend connect timeout before the next member is tried; default 5000 ms. */
   connectTimeoutMs?: number;
+  /** Consecutive failed connects (refused or timed out) after which a member is skipped for `failTimeoutMs`; default 3; 0 = never (as on HTTP listeners). */
+  maxFails?: number;
+  /** How long a member is skipped after `maxFails` failed connects; default 10 000 ms. */
+  failTimeoutMs?: number;
 }
 
 /** Idle timeout when a listener does not set one (guide: 300 s for TCP). */
@@ -26,10 +32,16 @@ const MAX_SWEEP_MS = 1000;
  * socket is destroyed. Route updates apply to new connections; established sessions keep theirs.
  * Idle timeouts are enforced by one periodic sweep over the sessions while any are open (no
  * per-socket timer): a session whose byte counter stood still for its idleMs is closed, at most
- * one sweep period late.
+ * one sweep period late. Failed connects feed the members' passive ejection
+ * (pools/passive-ejection.ts), shared with HTTP listeners of the same pool: after `maxFails` in a row a
+ * member is skipped by new connections for `failTimeoutMs`.
  */
 export function createTcpHandler(route: ListenerRoute, options: TcpHandlerOptions = {}): ConnectionHandler {
-  return new TcpHandler(route, options.connectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS);
+  const ejection: EjectionPolicy = {
+    maxFails: options.maxFails ?? DEFAULT_EJECTION_POLICY.maxFails,
+    failTimeoutMs: options.failTimeoutMs ?? DEFAULT_EJECTION_POLICY.failTimeoutMs,
+  };
+  return new TcpHandler(route, options.connectTimeoutMs ?? DEFAULT_TCP_CONNECT_TIMEOUT_MS, ejection);
 }
 
 class TcpHandler implements ConnectionHandler {
@@ -44,6 +56,7 @@ class TcpHandler implements ConnectionHandler {
   constructor(
     route: ListenerRoute,
     private readonly connectTimeoutMs: number,
+    private readonly ejection: EjectionPolicy,
   ) {
     this.update(route);
   }
@@ -55,6 +68,7 @@ class TcpHandler implements ConnectionHandler {
       return;
     }
     context ??= createConnectionContext(UNBOUND, socket.remoteAddress, socket.remotePort);
+    tickClock(); // the coarse clock the pick reads for ejection windows (HTTP handlers tick it too)
     this.sessions.add(new TcpSession(socket, pool, this.sessionOptions, this.onSessionDone, context));
     if (this.sweepTimer === null) this.startSweep();
   }
@@ -62,7 +76,7 @@ class TcpHandler implements ConnectionHandler {
   update(route: ListenerRoute): void {
     this.route = route;
     const idleSeconds = route.listener.idleTimeoutSeconds > 0 ? route.listener.idleTimeoutSeconds : DEFAULT_IDLE_SECONDS;
-    this.sessionOptions = { idleMs: idleSeconds * 1000, connectTimeoutMs: this.connectTimeoutMs };
+    this.sessionOptions = { idleMs: idleSeconds * 1000, connectTimeoutMs: this.connectTimeoutMs, ejection: this.ejection };
     const sweepMs = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, (idleSeconds * 1000) / 4));
     if (sweepMs !== this.sweepMs) {
       this.sweepMs = sweepMs;

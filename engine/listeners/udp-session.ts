@@ -4,6 +4,7 @@ import type { ConnectionContext, ListenerBinding } from "../observe/observer.typ
 
 
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "./descriptor-limit";
 
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
 const MAX_PENDING = 64;
@@ -56,7 +57,7 @@ export class UdpSession {
     const { address, port } = member.config;
     this.upstream = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
     this.upstream.on("message", this.onReply);
-    this.upstream.on("error", this.close);
+    this.upstream.on("error", this.onUpstreamError);
     this.upstream.connect(port, address, this.onConnect);
   }
 
@@ -99,6 +100,15 @@ export class UdpSession {
     }
     this.owner.sessionClosed(this);
     this.context.observer.connectionClosed(this.context);
+  };
+
+  /** ICMP unreachable or a failed send ends the session; running out of descriptors is also reported and logged. */
+  private readonly onUpstreamError = (err: Error): void => {
+    if (isDescriptorExhaustion(err)) {
+      const { address, port } = this.member.config;
+      reportDescriptorExhaustion(this.context, err as NodeJS.ErrnoException, "udp session", `${address}:${port}`);
+    }
+    this.close();
   };
 
   private readonly onConnect = (): void => {

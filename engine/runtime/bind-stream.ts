@@ -14,16 +14,23 @@ function serverOptions(protocol: ListenerProtocol): net.ServerOpts {
   return protocol === "TCP" ? { allowHalfOpen: true, pauseOnConnect: true, noDelay: true } : { noDelay: true };
 }
 
+/** Default handler of errors a listening server reports after the bind (failed accepts): logged. */
+function logServerError(address: string, port: number): (err: NodeJS.ErrnoException) => void {
+  return (err) => console.error(`[engine] listener ${address}:${port}: ${err.message}`);
+}
+
 /**
  * Listens on address:port and hands every accepted socket to `onConnection`. Rejects with the
  * bind error after a few EADDRINUSE retries (a listener removed in the same snapshot releases the
- * port asynchronously).
+ * port asynchronously). Errors the server reports once listening (a failed accept: EMFILE, ENFILE,
+ * ENOBUFS…) go to `onError` (default: logged); the server keeps listening after them.
  */
 export async function listenStream(
   protocol: ListenerProtocol,
   address: string,
   port: number,
   onConnection: (socket: net.Socket) => void,
+  onError: (err: NodeJS.ErrnoException) => void = logServerError(address, port),
 ): Promise<net.Server> {
   for (let attempt = 0; ; attempt++) {
     const server = net.createServer(serverOptions(protocol), onConnection);
@@ -35,7 +42,7 @@ export async function listenStream(
           resolve();
         });
       });
-      server.on("error", (err) => console.error(`[engine] listener ${address}:${port}: ${err.message}`));
+      server.on("error", onError);
       return server;
     } catch (err) {
       server.close();

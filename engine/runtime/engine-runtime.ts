@@ -1,11 +1,15 @@
 import { HealthRegistry } from "../health/health-registry";
 import { AddressLimits } from "../limits/address-limits";
+import { reportDescriptorExhaustion } from "../listeners/descriptor-limit";
 import type { ListenerRoute } from "../listeners/listener.types";
+import { createConnectionContext } from "../observe/connection-context";
+import { NOOP_OBSERVER } from "../observe/noop-observer";
 import type { ConnectionObserver } from "../observe/observer.types";
 
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
+import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
 import { ListenerSet, type HandlerFactory } from "./listener-set";
 import { buildPools } from "./pool-set";
 
@@ -31,6 +35,13 @@ export interface EngineRuntimeOptions {
   handlerFactories?: Readonly<Partial<Record<"TCP" | "HTTP" | "HTTPS", HandlerFactory>>>;
   /** Sees every connection, request and error of every listener (metrics, access logs); default none. */
   observer?: ConnectionObserver;
+  /**
+   * Period of the check that the process can still open a descriptor (runtime/descriptor-watch.ts:
+   * failed accepts at the descriptor limit are otherwise silent); default 1000 ms; 0 = off. Each check
+   * that finds the limit reached is logged (rate-limited) and reported as an `internal` error with
+   * listener id "" to the observer.
+   */
+  descriptorCheckMs?: number;
 }
 
 /**
@@ -49,12 +60,18 @@ export class EngineRuntime {
   private readonly listeners: ListenerSet;
   private readonly health: HealthRegistry;
   private readonly limits = new AddressLimits();
+  private readonly descriptors: DescriptorWatch;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(options: EngineRuntimeOptions = {}) {
     this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
+    const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
+    this.descriptors = new DescriptorWatch(
+      (err) => reportDescriptorExhaustion(createConnectionContext(engineWide, undefined, undefined), err, "periodic check", "(accepts fail silently at the limit)"),
+      options.descriptorCheckMs ?? DEFAULT_DESCRIPTOR_CHECK_MS,
+    );
   }
 
   /** Epoch of the snapshot held ("" = none, or a snapshot persisted before epochs existed). */
@@ -97,6 +114,7 @@ export class EngineRuntime {
   /** Stops health checks and listeners; established connections get `graceMs` to finish. */
   async stop(graceMs?: number): Promise<void> {
     this.stopped = true;
+    this.descriptors.stop();
     await this.queue;
     this.health.stop();
     await this.listeners.stop(graceMs);

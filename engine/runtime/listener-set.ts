@@ -4,6 +4,8 @@ import { createHttpHandler } from "../listeners/http";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { createTcpHandler } from "../listeners/tcp";
 import { createUdpListener, type UdpListener } from "../listeners/udp";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../listeners/descriptor-limit";
+import { createConnectionContext } from "../observe/connection-context";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
@@ -31,6 +33,20 @@ type LiveListener = StreamListener | DatagramListener;
 
 /** Builds the connection handler of a stream listener, once per listener (not per connection). */
 export type HandlerFactory = (route: ListenerRoute) => ConnectionHandler;
+
+/**
+ * What a listening server's error (a failed accept) does: reported to the observer as an `internal`
+ * error of that listener (no client: address "", port 0); running out of descriptors also goes to the
+ * rate-limited descriptor log, anything else is logged as it comes. The server keeps listening.
+ */
+function acceptFailed(binding: StreamBinding, where: string): (err: NodeJS.ErrnoException) => void {
+  return (err) => {
+    const context = createConnectionContext(binding, undefined, undefined);
+    if (isDescriptorExhaustion(err)) return reportDescriptorExhaustion(context, err, "accept", where);
+    context.observer.error(context, "internal", err);
+    console.error(`[engine] listener ${where}: ${err.message}`);
+  };
+}
 
 /** Handler factory per stream protocol; HTTPS has none yet. */
 export const DEFAULT_HANDLER_FACTORIES: Readonly<Partial<Record<SnapshotListener["protocol"], HandlerFactory>>> = {
@@ -124,7 +140,8 @@ export class ListenerSet {
           await current.udp.bind(address, config.port, binding);
         } else if (!current.servers.has(address)) {
           const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler);
-          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept));
+          const onError = acceptFailed(binding, `${address}:${config.port}`);
+          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept, onError));
         }
       } catch (err) {
         failures.push(`bind ${address}:${config.port} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

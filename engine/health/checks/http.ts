@@ -1,7 +1,7 @@
 import http from "node:http";
 import net from "node:net";
 import type { HealthCheck } from "./check.types";
-import { probe } from "./probe";
+import { failed, probe } from "./probe";
 
 /** Bytes a request-target may carry as they are: visible ASCII. Anything else is percent-encoded. */
 const PLAIN_TARGET = /^[\x21-\x7e]*$/;
@@ -45,7 +45,7 @@ export const httpCheck: HealthCheck = (target, monitor, signal) =>
       done(monitor.expectedCodes.includes(response.statusCode ?? 0));
       response.resume();
     });
-    request.on("error", () => done(false));
+    request.on("error", (err) => done(failed(err)));
     request.end();
     return () => request.destroy();
   });

@@ -1,7 +1,7 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import type { HealthCheck } from "./check.types";
-import { probe } from "./probe";
+import { failed, probe } from "./probe";
 
 const PROBE_PAYLOAD = Buffer.from("ELB-HealthCheck\n");
 
@@ -21,7 +21,7 @@ export const udpCheck: HealthCheck = (target, monitor, signal) =>
     (done) => {
       const socket = dgram.createSocket(net.isIPv6(target.address) ? "udp6" : "udp4");
       let open = true;
-      socket.on("error", () => done(false));
+      socket.on("error", (err) => done(failed(err)));
       socket.once("message", () => done(true));
       socket.once("close", () => (open = false));
       try {
