@@ -11,7 +11,8 @@ afterEach(async () => {
 });
 
 /**
- * A UDP listener bound to "::" sees IPv4 clients as "::ffff:a.b.c.d". A session must keep that address as
+ * A UDP listener on an IPv6 socket (bound to "::" in production; to the IPv4-mapped loopback address
+ * here, so the test listens on loopback only) sees IPv4 clients as "::ffff:a.b.c.d". A session must keep that address as
  * it came (replies go back to it, the frontend keys the session by it); only its connection context is
  * normalised. Regression test: the connection-context refactor once sent replies to the normalised
  * address (EINVAL from an IPv6 socket) and left closed sessions in the map under the raw key.
@@ -22,9 +23,9 @@ describe("UDP listener on a dual-stack address", () => {
     cleanups.push(() => backend.close());
     const runtime = createPoolRuntime(pool("p", [member("a", backend.port)], { protocol: "UDP" }));
     const udp = createUdpListener({ listener: listener("u", 0, "p", { protocol: "UDP" }), pool: runtime }, { maxSessions: 1, evictIdleMs: 0 });
-    await udp.bind("::", 0);
+    await udp.bind("::ffff:127.0.0.1", 0); // an IPv6 socket, as for "::", without listening beyond loopback
     cleanups.push(() => udp.close());
-    const port = udp.portOf("::")!;
+    const port = udp.portOf("::ffff:127.0.0.1")!;
     const one = dgram.createSocket("udp4");
     const two = dgram.createSocket("udp4");
     cleanups.push(() => one.close(), () => two.close());

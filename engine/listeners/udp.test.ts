@@ -127,4 +127,27 @@ describe("UDP listener", () => {
     expect(v3.byId("b")!.activeConnections).toBe(0);
     expect((await udpAsk(port, "4", onA)).text).toBe("a:4");
   });
+
+  it("a one-way stream (client every 100 ms, backend never replies) keeps its session past the idle timeout: client datagrams refresh it", async () => {
+    const silent = dgram.createSocket("udp4");
+    const sourcePorts: number[] = [];
+    silent.on("message", (_msg, rinfo) => sourcePorts.push(rinfo.port)); // never answers
+    await new Promise<void>((r) => silent.bind(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise<void>((r) => silent.close(() => r())));
+    const runtime = createPoolRuntime(pool("p", [member("silent", silent.address().port)], { protocol: "UDP" }));
+    const udp = createUdpListener({ listener: listener("u", 0, "p", { protocol: "UDP", idleTimeoutSeconds: 1 }), pool: runtime });
+    await udp.bind("127.0.0.1", 0);
+    cleanups.push(() => udp.close());
+    const port = udp.portOf("127.0.0.1")!;
+    const client = await clientSocket();
+    const started = Date.now();
+    for (let i = 0; Date.now() - started < 2500; i++) {
+      client.send(`tick ${i}`, port, "127.0.0.1");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(udp.sessionCount).toBe(1);
+    }
+    await waitFor(() => sourcePorts.length >= 20, 1000, "datagrams at the backend");
+    expect(new Set(sourcePorts).size).toBe(1); // one upstream socket for 2.5 s: the same session all along
+    await waitFor(() => udp.sessionCount === 0, 3000, "session closed once the client stopped"); // the idle timeout is real
+  });
 });

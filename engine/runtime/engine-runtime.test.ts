@@ -1,8 +1,9 @@
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
 import { holdConnection } from "../test-support/proxy";
+import { RecordingObserver } from "../test-support/recording-observer";
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import { EngineRuntime } from "./engine-runtime";
 
@@ -40,20 +41,30 @@ function echo(socket: net.Socket, text: string): Promise<string> {
 }
 
 describe("engine runtime: applying snapshots", () => {
-  it("keeps an established connection across a config change; new connections see the new config", async () => {
+  it("keeps an established connection across a config change, past the drain grace, on the same listening socket", async () => {
     const [a, b] = await backends(["a", "b"]);
     const port = await freePort();
-    const rt = engine();
+    const rt = engine(); // drain grace 500 ms
     const v1 = await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
     expect(v1).toEqual({ applied: true, epoch: TEST_EPOCH, version: 1, hash: "hash-1", errors: [] });
     const held = await holdConnection(port);
     cleanups.push(() => held.socket.destroy());
     expect(held.name).toBe("a");
 
-    await rt.apply(snapshot(2, [listener("l1", port, "p", { name: "renamed" })], [pool("p", [member("b", b!.port)])]));
+    const listens = vi.spyOn(net.Server.prototype, "listen");
+    cleanups.push(() => listens.mockRestore());
+    await rt.apply(snapshot(2, [listener("l1", port, "p", { name: "renamed", idleTimeoutSeconds: 200 })], [pool("p", [member("b", b!.port)])]));
+    await rt.apply(snapshot(3, [listener("l1", port, "p", { name: "renamed again" })], [pool("p", [member("b", b!.port)])]));
+    expect(listens).not.toHaveBeenCalled(); // the listening socket stayed: nothing was re-bound
     expect(await echo(held.socket, "still here")).toBe("still here");
     expect(await tcpHello(port)).toBe("b");
+
+    await new Promise((r) => setTimeout(r, 500 + 300)); // past the drain grace: a drained connection would be cut by now
+    expect(held.socket.destroyed).toBe(false);
+    expect(await echo(held.socket, "after the grace")).toBe("after the grace");
+    expect(a!.open.size).toBe(1); // its backend connection too
     expect(a!.accepted).toBe(1);
+    expect(await tcpHello(port)).toBe("b");
   });
 
   it("ignores snapshots that are not newer", async () => {
@@ -132,12 +143,16 @@ describe("engine runtime: applying snapshots", () => {
   it("reports per-listener errors without stopping the others", async () => {
     const [a] = await backends(["a"]);
     const rt = engine();
-    const [good, bad, tls] = [await freePort(), await freePort(), await freePort()];
+    const [good, tls] = [await freePort(), await freePort()];
+    const taken = net.createServer(); // another process's socket on the port: the bind fails (loopback only)
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => taken.close(resolve)));
+    const bad = (taken.address() as net.AddressInfo).port;
     const result = await rt.apply(
       snapshot(
         1,
         [
-          listener("bad", bad, "p", { bindAddresses: ["192.0.2.10"] }), // not a local address
+          listener("bad", bad, "p"),
           listener("tls", tls, "p", { protocol: "HTTPS" }),
           listener("good", good, "p"),
           listener("orphan", await freePort(), "missing"),
@@ -146,7 +161,7 @@ describe("engine runtime: applying snapshots", () => {
       ),
     );
     expect(result.errors).toEqual([
-      { listenerId: "bad", message: expect.stringContaining("EADDRNOTAVAIL") },
+      { listenerId: "bad", message: `bind 127.0.0.1:${bad} failed: EADDRINUSE` },
       { listenerId: "tls", message: "HTTPS not supported yet" },
       { listenerId: "orphan", message: "backend server group missing not in snapshot" },
     ]);
@@ -186,5 +201,37 @@ describe("engine runtime: applying snapshots", () => {
       { poolId: "p", memberId: "gone", status: "UNHEALTHY" },
     ]);
     for (let i = 0; i < 3; i++) expect(await tcpHello(port)).toBe("a");
+  });
+
+  it("a failed accept the server does report (EMFILE) goes to the observer and the rate-limited log; the listener keeps accepting", async () => {
+    const [a] = await backends(["a"]);
+    const observer = new RecordingObserver();
+    const rt = new EngineRuntime({ drainGraceMs: 100, observer, descriptorCheckMs: 0 });
+    cleanups.push(() => rt.stop(100));
+    const port = await freePort();
+    const listening = new Set<net.Server>();
+    const listen = net.Server.prototype.listen;
+    const spy = vi.spyOn(net.Server.prototype, "listen").mockImplementation(function (this: net.Server, ...args: unknown[]) {
+      listening.add(this); // listen() may call itself once more (address lookup)
+      return (listen as (...a: unknown[]) => net.Server).apply(this, args);
+    });
+    await rt.apply(snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a!.port)])]));
+    spy.mockRestore();
+    const servers = [...listening];
+    expect(servers).toHaveLength(1);
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    cleanups.push(() => stderr.mockRestore());
+    const err = Object.assign(new Error("accept EMFILE"), { code: "EMFILE", errno: -24, syscall: "accept" });
+    servers[0]!.emit("error", err);
+    servers[0]!.emit("error", err);
+    expect(observer.of("error")).toEqual([
+      { type: "error", kind: "internal", cause: err },
+      { type: "error", kind: "internal", cause: err },
+    ]);
+    const lines = stderr.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("descriptor limit"));
+    expect(lines).toHaveLength(1); // rate-limited: the second one is counted, not printed
+    expect(lines[0]).toContain(`descriptor limit reached (EMFILE) at accept 127.0.0.1:${port}`);
+    stderr.mockRestore();
+    expect(await tcpHello(port)).toBe("a");
   });
 });

@@ -1,11 +1,13 @@
 import dgram from "node:dgram";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort, startTcpBackend, type TcpBackend } from "../../test-support/backends";
+import { startBlackHole } from "../../test-support/black-hole";
 import { monitor } from "../../test-support/fixtures";
 import { encodeCheckPath, httpCheck } from "./http";
-import { probe } from "./probe";
+import { failed, probe } from "./probe";
 import { tcpCheck } from "./tcp";
 import { udpCheck } from "./udp";
 
@@ -22,12 +24,18 @@ describe("TCP check", () => {
     expect(await tcpCheck(local(await freePort()), monitor(), signal)).toBe(false);
   });
 
-  it("ends early with false when aborted", async () => {
-    const controller = new AbortController();
-    // 192.0.2.1 (TEST-NET-1) is unroutable here: the connect either hangs or fails, never succeeds.
-    const pending = tcpCheck({ address: "192.0.2.1", port: 80 }, monitor({ timeoutSeconds: 10 }), controller.signal);
-    controller.abort();
-    expect(await pending).toBe(false);
+  it("ends early with false when aborted, while its connect still hangs", async () => {
+    const hole = await startBlackHole(); // a loopback port whose SYNs are dropped: the connect hangs
+    try {
+      const controller = new AbortController();
+      const started = Date.now();
+      const pending = tcpCheck({ address: "127.0.0.1", port: hole.port }, monitor({ timeoutSeconds: 10 }), controller.signal);
+      setTimeout(() => controller.abort(), 100);
+      expect(await pending).toBe(false);
+      expect(Date.now() - started).toBeLessThan(1000); // the abort, not the 10 s timeout
+    } finally {
+      await hole.close();
+    }
   });
 });
 
@@ -120,5 +128,34 @@ describe("UDP check", () => {
       silent.close();
       echo.close();
     }
+  });
+});
+
+describe("a check the engine cannot run for lack of descriptors", () => {
+  afterEach(() => void vi.restoreAllMocks());
+  const emfile = () => Object.assign(new Error("connect EMFILE"), { code: "EMFILE", syscall: "connect" });
+  /** A socket that fails as net.connect does when no descriptor is left. */
+  const failingSocket = () => {
+    const socket = new net.Socket();
+    process.nextTick(() => socket.destroy(emfile()));
+    return socket;
+  };
+
+  it("is inconclusive (null), not unhealthy, for TCP and HTTP checks; other errors stay unhealthy", async () => {
+    const port = await freePort();
+    vi.spyOn(net, "connect").mockImplementation(failingSocket as unknown as typeof net.connect);
+    expect(await tcpCheck(local(port), monitor(), signal)).toBeNull();
+    vi.spyOn(http.Agent.prototype, "createConnection").mockImplementation(failingSocket as unknown as http.Agent["createConnection"]);
+    expect(await httpCheck(local(port), monitor({ protocol: "HTTP" }), signal)).toBeNull();
+    vi.restoreAllMocks();
+    expect(await tcpCheck(local(port), monitor(), signal)).toBe(false); // refused: the member's answer
+    expect(await httpCheck(local(port), monitor({ protocol: "HTTP" }), signal)).toBe(false);
+  });
+
+  it("maps EMFILE and ENFILE to null and anything else to false", () => {
+    expect(failed(emfile())).toBeNull();
+    expect(failed(Object.assign(new Error(), { code: "ENFILE" }))).toBeNull();
+    expect(failed(Object.assign(new Error(), { code: "ECONNREFUSED" }))).toBe(false);
+    expect(failed(new TypeError("refused up front"))).toBe(false);
   });
 });
