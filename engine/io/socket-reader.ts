@@ -1,7 +1,10 @@
 import net from "node:net";
 
-/** Receives `nread` bytes at the start of the shared buffer; valid only during the call. */
-export type ReadCallback = (nread: number, buf: Buffer) => void;
+/**
+ * Receives `nread` bytes at the start of the shared buffer; valid only during the call. Called with
+ * `this` = the socket, so one shared function can serve every socket (no closure per connection).
+ */
+export type ReadCallback<S extends net.Socket = net.Socket> = (this: S, nread: number, buf: Buffer) => void;
 
 /** Node's private symbols behind net.connect's `onread` option, found on a probe socket. */
 const symbols = ((): { buffer: symbol; callback: symbol; generator: symbol } | null => {
@@ -26,10 +29,11 @@ type Internal = net.Socket & Record<symbol, unknown> & { _handle?: { useUserBuff
  * allocation per read. Accepted sockets have no public way to ask for this, so it sets the same
  * internal fields Node's own option sets, after checking they exist; when they don't (another
  * Node version) or data is already buffered, it falls back to a plain 'data' listener. Either
- * way the callback gets (nread, buf) and must copy what outlives the call. Pause/resume, 'end'
- * and 'close' keep working as usual.
+ * way the callback gets (nread, buf), with `this` = the socket, and must copy what outlives the
+ * call. It is installed as is (no wrapper per socket): Node stops reading only when it returns
+ * false, and a ReadCallback returns nothing. Pause/resume, 'end' and 'close' keep working as usual.
  */
-export function readInto(socket: net.Socket, buffer: Buffer, callback: ReadCallback): void {
+export function readInto<S extends net.Socket>(socket: S, buffer: Buffer, callback: ReadCallback<S>): void {
   const s = socket as Internal;
   const handle = s._handle;
   // Plain TCP only: a TLS socket's reads are decrypted by its own stream, not the raw handle.
@@ -37,13 +41,10 @@ export function readInto(socket: net.Socket, buffer: Buffer, callback: ReadCallb
   if (symbols !== null && plain && handle && typeof handle.useUserBuffer === "function" && socket.readableLength === 0) {
     s[symbols.buffer] = buffer;
     s[symbols.generator] = null;
-    s[symbols.callback] = (nread: number, buf: Buffer): boolean => {
-      callback(nread, buf);
-      return true;
-    };
+    s[symbols.callback] = callback; // Node calls socket[kBufferCb](nread, buffer): `this` is the socket
     handle.useUserBuffer(buffer);
   } else {
-    socket.on("data", (chunk: Buffer) => callback(chunk.length, chunk));
+    socket.on("data", (chunk: Buffer) => callback.call(socket, chunk.length, chunk));
   }
   // A server created with pauseOnConnect hands sockets over paused: start reading.
   if (socket.isPaused()) socket.resume();

@@ -9,6 +9,7 @@ import { Exchange } from "./exchange";
 import type { ClientSide, ProxyHost, RequestReaderConnection } from "./exchange.types";
 import { generatedResponse } from "./generated-response";
 import { BodyFramer } from "./http1/body-framer";
+import type { HeadLimits } from "./http1/head-reader";
 import { RequestParser } from "./http1/request-parser";
 import { feedRequests, forwardRequestBody, stashPipelined } from "./request-reader";
 
@@ -22,25 +23,109 @@ const CLIENT_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const LINGER_MS = 5_000;
 
 /**
+ * A head that arrived in pieces is accumulated in the parser's own buffer, which it keeps for the
+ * next request; a parser whose buffer grew past this is dropped instead of lent again.
+ */
+const KEEP_HEAD_BUFFER_BYTES = 4 * 1024;
+
+/** Spare parsers and body framers kept per handler at most (the peak of requests in flight, bounded). */
+const MAX_SPARES = 1024;
+
+/**
+ * Request parsers and request body framers of one handler's connections, lent for one request at a
+ * time: a connection takes them when a request head starts and gives them back when the exchange is
+ * over, so idle keep-alive connections hold none and the handler keeps about as many as requests
+ * were in flight at once, reused without allocation.
+ */
+class RequestSpares {
+  private readonly parsers: RequestParser[] = [];
+  private readonly framers: BodyFramer[] = [];
+
+  constructor(private readonly limits: HeadLimits) {}
+
+  parser(): RequestParser {
+    return this.parsers.pop() ?? new RequestParser(this.limits);
+  }
+
+  framer(): BodyFramer {
+    return this.framers.pop() ?? new BodyFramer();
+  }
+
+  /** Takes a parser back, unless it holds a partial head or grew a large head buffer (then it is dropped with it). */
+  giveParser(parser: RequestParser): void {
+    // A head that came in pieces went through the parser's own buffer: headBuf is that buffer once the
+    // head is complete (empty while it is not: its size unknown, it goes too).
+    const own = parser.headBuf.length;
+    if (parser.partial && (own === 0 || own > KEEP_HEAD_BUFFER_BYTES)) return;
+    if (this.parsers.length >= MAX_SPARES) return;
+    parser.reset();
+    this.parsers.push(parser);
+  }
+
+  giveFramer(framer: BodyFramer): void {
+    if (this.framers.length < MAX_SPARES) this.framers.push(framer);
+  }
+}
+
+/** One RequestSpares per handler, found by its (per-handler) request limits. */
+const SPARES = new WeakMap<HeadLimits, RequestSpares>();
+
+function sparesFor(limits: HeadLimits): RequestSpares {
+  let spares = SPARES.get(limits);
+  if (spares === undefined) SPARES.set(limits, (spares = new RequestSpares(limits)));
+  return spares;
+}
+
+/** The connection a client socket belongs to (one property on the socket: the shared handlers below find it). */
+const CONNECTION = Symbol("ClientConnection");
+type ClientSocket = net.Socket & { [CONNECTION]: ClientConnection };
+
+// Socket handlers, shared by every connection (Node calls them with `this` = the socket): no closure per connection.
+function onSocketRead(this: ClientSocket, nread: number, buf: Buffer): void {
+  this[CONNECTION].onRead(nread, buf);
+}
+function onSocketDrain(this: ClientSocket): void {
+  this[CONNECTION].onDrain();
+}
+function onSocketEnd(this: ClientSocket): void {
+  this[CONNECTION].onEnd();
+}
+function onSocketError(): void {
+  // 'close' follows and cleans up
+}
+function onSocketClose(this: ClientSocket): void {
+  this[CONNECTION].onClose();
+}
+
+/**
  * One client connection of an HTTP listener: socket events, keep-alive per HTTP/1.1 (or 1.0
  * keep-alive) between exchanges, closing (lingering only when needed) and its timeouts through
  * one deadline checked by the handler's sweep. Reading requests is request-reader.ts; forwarding
- * one is the Exchange. All handlers are bound once per connection. Bytes and open/close go to the
- * connection context's observer.
+ * one is the Exchange. Bytes and open/close go to the connection context's observer.
+ *
+ * Memory: an idle keep-alive connection is the socket, this object and its context. The socket
+ * handlers are shared functions (no closure per connection), the deadline's fields live in this
+ * object (it extends ConnectionTimer), and the per-request state — parser, request body framer,
+ * exchange, the cached X-Forwarded-For line — is built at the first request and dropped by the
+ * handler's sweep once the connection sat idle through two sweeps without a byte (`onTick`); a
+ * connection that keeps sending keeps it, so busy connections allocate nothing per request.
  */
-export class ClientConnection implements ClientSide, RequestReaderConnection {
-  readonly clientIp: string;
-  readonly parser: RequestParser;
-  readonly body = new BodyFramer();
+export class ClientConnection extends ConnectionTimer implements ClientSide, RequestReaderConnection {
   state: ClientState = "head";
   keepAlive = true;
   clientEnded = false;
   progress = 0;
-  readonly exchange: Exchange;
   pending: Buffer | null = null;
   feeding = false;
   headStarted = false;
-  private readonly timer = new ConnectionTimer();
+  /** `progress` when a sweep last saw the connection idle (-1 = it was busy): two alike → shed. */
+  private idleMark = -1;
+  /** The 'drain' handler is attached (at the first write the socket could not take at once). */
+  private drainHooked = false;
+  private readonly spares: RequestSpares;
+  private parserOrNull: RequestParser | null = null;
+  private bodyOrNull: BodyFramer | null = null;
+  private exchangeOrNull: Exchange | null = null;
   private fieldsRoute: CompiledRoute | null = null;
   private fields = "";
 
@@ -49,19 +134,38 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
     readonly socket: net.Socket,
     readonly context: ConnectionContext,
   ) {
+    super();
+    this.spares = sparesFor(proxy.options.requestLimits);
     // We answer a request even after the client half-closes; we close our side ourselves.
     (socket as { allowHalfOpen: boolean }).allowHalfOpen = true;
     socket.setNoDelay(true);
-    this.clientIp = context.clientAddress;
-    this.parser = new RequestParser(proxy.options.requestLimits);
-    this.exchange = new Exchange(this);
+    const owned = socket as ClientSocket;
+    owned[CONNECTION] = this;
     context.observer.connectionOpened(context);
-    readInto(socket, CLIENT_READ_BUFFER, this.onRead);
-    socket.on("drain", this.onDrain);
-    socket.on("end", this.onEnd);
-    socket.on("error", this.onError);
-    socket.on("close", this.onClose);
+    readInto(owned, CLIENT_READ_BUFFER, onSocketRead);
+    socket.on("end", onSocketEnd);
+    socket.on("error", onSocketError);
+    socket.on("close", onSocketClose);
     this.setTimer("head", proxy.options.headTimeoutMs);
+  }
+
+  get clientIp(): string {
+    return this.context.clientAddress;
+  }
+
+  /** The parser of the request head in flight, taken from the handler's spares when a head starts (see the class comment). */
+  get parser(): RequestParser {
+    return (this.parserOrNull ??= this.spares.parser());
+  }
+
+  /** Request body framing of the request in flight, taken from the handler's spares. */
+  get body(): BodyFramer {
+    return (this.bodyOrNull ??= this.spares.framer());
+  }
+
+  /** The exchange of the request in flight (reused for the next request), built when a request starts. */
+  get exchange(): Exchange {
+    return (this.exchangeOrNull ??= new Exchange(this));
   }
 
   clientFields(route: CompiledRoute): string {
@@ -77,22 +181,34 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
     const context = this.context;
     context.bytesOut += data.length; // latin1: one char per byte
     context.observer.bytesOut(context, data.length);
-    return typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
+    const ok = typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
+    if (!ok && !this.drainHooked) {
+      // Only a connection that ever filled its socket buffer needs 'drain' (idle ones carry no handler).
+      this.drainHooked = true;
+      this.socket.on("drain", onSocketDrain);
+    }
+    return ok;
   }
 
   /** The kind of deadline armed now. */
   get timerKind(): TimerKind {
-    return this.timer.kind;
+    return this.kind;
   }
 
   setTimer(kind: TimerKind, ms: number): void {
-    this.timer.arm(kind, ms, this.proxy.sweepMs, this.progress);
+    this.arm(kind, ms, this.proxy.sweepMs, this.progress);
   }
 
   /** Called by the handler's sweep. */
   onTick(now: number): void {
-    if (this.state === "body" && this.exchange.checkBodyRate(now)) return; // slow POST: once per sweep, not per chunk
-    const kind = this.timer.expired(now, this.progress);
+    const state = this.state;
+    if (state === "body" && this.exchangeOrNull!.checkBodyRate(now)) return; // slow POST: once per sweep, not per chunk
+    if (state === "head" && !this.headStarted && this.kind === "idle") {
+      // Idle between requests: silent through two sweeps → drop the per-request state.
+      if (this.idleMark === this.progress) this.shed();
+      else this.idleMark = this.progress;
+    } else this.idleMark = -1;
+    const kind = this.expired(now, this.progress);
     switch (kind) {
       case "none":
         return;
@@ -119,7 +235,7 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
       return;
     }
     this.state = "head";
-    this.parser.reset();
+    this.giveBack();
     this.headStarted = false;
     this.setTimer("idle", this.proxy.route.idleTimeoutMs);
     if (this.socket.isPaused()) this.socket.resume();
@@ -141,6 +257,7 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
 
   startTunnel(): void {
     this.state = "tunnel";
+    this.giveBack(); // no more heads on this connection
     const pending = this.pending;
     this.pending = null;
     if (pending !== null) this.exchange.tunnelToBackend(pending, true);
@@ -154,6 +271,32 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
 
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /** The request is over: its parser and body framer go back to the handler's spares. */
+  private giveBack(): void {
+    const parser = this.parserOrNull;
+    if (parser !== null) {
+      this.parserOrNull = null;
+      this.spares.giveParser(parser);
+    }
+    const body = this.bodyOrNull;
+    if (body !== null) {
+      this.bodyOrNull = null;
+      this.spares.giveFramer(body);
+    }
+  }
+
+  /** Drops the exchange of an idle connection (rebuilt by the getter at the next request). */
+  private shed(): void {
+    const exchange = this.exchangeOrNull;
+    if (exchange !== null) {
+      exchange.cancel(); // over already: only drops a shaper hold, if any
+      this.exchangeOrNull = null;
+    }
+    this.fieldsRoute = null;
+    this.fields = "";
+    this.idleMark = -1;
   }
 
   /**
@@ -175,7 +318,8 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
     this.setTimer("linger", LINGER_MS);
   }
 
-  private onRead = (nread: number, buf: Buffer): void => {
+  /** Socket read (shared buffer, valid during the call only). */
+  onRead(nread: number, buf: Buffer): void {
     const chunk = buf.subarray(0, nread);
     this.progress++;
     const context = this.context;
@@ -197,14 +341,14 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
         this.exchange.tunnelToBackend(chunk, false);
         break;
     }
-  };
+  }
 
-  private onDrain = (): void => {
+  onDrain(): void {
     this.progress++;
-    this.exchange.onClientDrain();
-  };
+    this.exchangeOrNull?.onClientDrain();
+  }
 
-  private onEnd = (): void => {
+  onEnd(): void {
     this.clientEnded = true;
     switch (this.state) {
       case "head":
@@ -218,19 +362,16 @@ export class ClientConnection implements ClientSide, RequestReaderConnection {
         break;
       // "wait": answer, then close (exchangeDone sees clientEnded)
     }
-  };
+  }
 
-  private onError = (): void => {
-    // 'close' follows and cleans up
-  };
-
-  private onClose = (): void => {
+  onClose(): void {
     this.state = "closed";
-    this.timer.clear();
+    this.clear();
     this.pending = null;
-    this.exchange.cancel();
+    this.exchangeOrNull?.cancel();
+    this.giveBack();
     const context = this.context;
     context.observer.connectionClosed(context);
     this.proxy.connectionClosed(this);
-  };
+  }
 }
