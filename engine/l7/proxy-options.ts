@@ -17,7 +17,11 @@ export interface HttpProxyOptions {
   failTimeoutMs?: number;
   /** Idle keep-alive connections kept per backend server; default 256. */
   maxIdlePerBackend?: number;
-  /** Backend keep-alive idle timeout; default 4 000 ms (below the usual 5 s server timeout, so the proxy closes first). */
+  /**
+   * Backend keep-alive idle timeout; default 60 000 ms (nginx's upstream keepalive_timeout), so backend
+   * connections stay warm through an idle pause. A backend closing earlier is seen by its FIN; a close
+   * racing a request costs an idempotent request a retry on a fresh connection (retry-policy.ts).
+   */
   backendIdleTimeoutMs?: number;
   /** Request head size limit in bytes; default 32 768 (→ 431). */
   maxHeadBytes?: number;
@@ -87,7 +91,7 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
     responseTimeoutMs: o.responseTimeoutMs ?? 60_000,
     connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
     maxIdlePerBackend: o.maxIdlePerBackend ?? 256,
-    backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 4_000,
+    backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 60_000,
     requestLimits: { maxHeadBytes: o.maxHeadBytes ?? 32 * 1024, maxFields: o.maxHeaderCount ?? 100, allowBareLf: false },
     maxTries: o.maxTries ?? 3,
     maxBodyBytes: o.maxBodyBytes ?? 2 * 1024 ** 3,

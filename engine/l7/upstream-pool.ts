@@ -5,14 +5,20 @@ import { UpstreamConnection, type UpstreamHome, type UpstreamOwner } from "./ups
 export interface UpstreamPoolOptions {
   /** Idle connections kept per backend server; default 256 (≥ expected concurrency, or reuse churns). */
   maxIdle: number;
-  /** Idle connections older than this are closed; default 4 000 ms, below the common 5 s server keep-alive timeout, so we close first. */
+  /**
+   * Idle connections older than this are closed; default 60 000 ms, as nginx's upstream
+   * keepalive_timeout: connections stay warm through a pause, so a burst after it does not reconnect
+   * everything. A backend that closes first (many use 5 s) is seen by its FIN and dropped from the
+   * idle list; one that closes just as a request goes out costs an idempotent request a retry on a
+   * fresh connection (retry-policy.ts), as in nginx.
+   */
   idleTimeoutMs: number;
   /** TCP connect timeout of a new connection (its own timer); default 5 000 ms. */
   connectTimeoutMs?: number;
 }
 
 /** Defaults for UpstreamPoolOptions. */
-export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = { maxIdle: 256, idleTimeoutMs: 4_000, connectTimeoutMs: 5_000 };
+export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = { maxIdle: 256, idleTimeoutMs: 60_000, connectTimeoutMs: 5_000 };
 
 /**
  * Keep-alive connections to one backend server (address:port). Idle connections are reused

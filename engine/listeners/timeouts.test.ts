@@ -46,7 +46,7 @@ describe("timeouts and defaults", () => {
       responseTimeoutMs: 60_000,
       connectTimeoutMs: 5_000,
       maxIdlePerBackend: 256,
-      backendIdleTimeoutMs: 4_000,
+      backendIdleTimeoutMs: 60_000,
       requestLimits: { maxHeadBytes: 32 * 1024, maxFields: 100, allowBareLf: false },
       maxTries: 3,
       maxBodyBytes: 2 * 1024 ** 3,
