@@ -23,9 +23,22 @@ import { rejectNul } from "./reject-nul";
 
 export { readCookie };
 
-/** Client address as the console sees it (Next.js sets X-Forwarded-For from the socket). */
-export function sourceIpOf(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "127.0.0.1";
+/** The addresses of ELB_TRUSTED_PROXIES (comma-separated), as scripts/console-server.mjs reads them. */
+export function trustedProxies(value = process.env.ELB_TRUSTED_PROXIES ?? ""): ReadonlySet<string> {
+  return new Set(value.split(",").map((s) => s.trim()).filter(Boolean));
+}
+
+/**
+ * Client address for traces and the log-in throttle. The console server (scripts/console-server.mjs) sets
+ * X-Forwarded-For to the socket's peer, or — for a peer listed in ELB_TRUSTED_PROXIES — to the chain that
+ * proxy sent with the peer appended. The client is the right-most address that is not a trusted proxy:
+ * everything left of it was written by that client and proves nothing (a forged first entry must not
+ * become the traced address, nor a fresh log-in throttle bucket).
+ */
+export function sourceIpOf(headers: Headers, trusted: ReadonlySet<string> = trustedProxies()): string {
+  const chain = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (let i = chain.length - 1; i >= 0; i--) if (!trusted.has(chain[i]!)) return chain[i]!;
+  return chain[0] || headers.get("x-real-ip") || "127.0.0.1";
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
