@@ -17,6 +17,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Real sockets and timers on a shared 2-core box: one retry in CI absorbs scheduling hiccups, never a real bug twice.
+    // A test that needed it is reported as flaky by name in the closing line of `npm test` (scripts/test-summary.ts).
     retry: process.env.CI ? 1 : 0,
+    // A focused test (`it.only`, `describe.only`) fails the run everywhere, not only in CI: it would silently skip the rest.
+    allowOnly: false,
   },
 });

@@ -34,9 +34,18 @@ npm run --silent lint
 npm run --silent typecheck
 npm run build
 
+# Each runner's exit code; a failing runner does not stop the others, the closing line counts them all.
+STEPS=()
+step() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  STEPS+=("$name=$rc")
+}
+
 # 3. Unit, service and engine tests on the embedded database --------------------------------------
 echo "[test] vitest (PGlite)"
-npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
+step vitest npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
 
 # 4. Service tests again on a real PostgreSQL on loopback ------------------------------------------
 PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
@@ -50,24 +59,16 @@ PG_PID=$!
 for _ in $(seq 1 50); do "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q && break; sleep 0.2; done
 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q || { echo "[test] PostgreSQL did not start:"; cat "$PG_DIR/log"; exit 1; }
 echo "[test] vitest (PostgreSQL) — service and database tests"
-DATABASE_URL="postgres://elb@127.0.0.1:$PG_PORT/postgres" npx vitest run server db --reporter=default --reporter=json --outputFile="$RESULTS/vitest-pg.json"
+DATABASE_URL="postgres://elb@127.0.0.1:$PG_PORT/postgres" step vitest-pg npx vitest run server db --reporter=default --reporter=json --outputFile="$RESULTS/vitest-pg.json"
 cleanup
 PG_PID=""
 
 # 5. Browser tests ---------------------------------------------------------------------------------
 echo "[test] playwright (Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/playwright.json" npx playwright test --reporter=list,json
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/playwright.json" step playwright npx playwright test --reporter=list,json
 
 # 6. One closing line for all runners --------------------------------------------------------------
-node -e '
-const fs = require("fs");
-let passed = 0, failed = 0, skipped = 0;
-for (const f of ["vitest.json", "vitest-pg.json"]) {
-  const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
-  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
-}
-const p = JSON.parse(fs.readFileSync(process.argv[1] + "/playwright.json", "utf8")).stats;
-passed += p.expected; failed += p.unexpected; skipped += p.skipped; passed += p.flaky;
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed ? 1 : 0);
-' "$RESULTS"
+# "N passed, N flaky, N failed, N skipped". A test that passed only on a retry is flaky: listed by name
+# above the line, not counted as passed, and it does not fail the run. A failed test, an error outside
+# any test (e.g. a refused .only), a missing report or a runner's non-zero exit fails it.
+npx tsx scripts/test-summary.ts "$RESULTS" "${STEPS[@]}"

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
 import { countAnswers, startNamedBackend } from "../fixtures/backends";
+import { freeListenerPort } from "../fixtures/ports";
 
 /**
  * Issue 3 end to end: Add Listener (HTTP) with a new backend server group of two real loopback backends,
@@ -16,7 +17,7 @@ test("HTTP listener balances real traffic as configured in the console", async (
     const row = await createLoadBalancerInConsole(page, { name: lbName, networkType: "Private network" });
     await row.getByRole("link", { name: lbName }).click();
     const privateIp = (await page.getByLabel("Basic Information", { exact: true }).innerText()).match(/127\.10\.\d+\.\d+/)![0];
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freeListenerPort();
 
     // Add Listener: listener → new backend server group → health check (1 s interval, 2 retries).
     await page.getByRole("tab", { name: "Listeners" }).click();
