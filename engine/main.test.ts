@@ -1,17 +1,16 @@
-import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readLines, writeLine } from "./protocol/ndjson";
 import type { EngineToConsole } from "./protocol/ipc.types";
 import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
+import { buildEngine, startEngine as startEngineProcess } from "./test-support/engine-process";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
 
 /** Black-box: the bundled engine process, driven over IPC the way the console's supervisor does. */
-const root = path.resolve(import.meta.dirname, "..");
 let dir = "";
 let entry = "";
 let backend: TcpBackend;
@@ -20,7 +19,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "elb-engine-"));
   entry = path.join(dir, "main.js");
-  await promisify(execFile)(process.execPath, [path.join(root, "scripts", "build-engine.mjs"), entry]);
+  await buildEngine(entry);
   backend = await startTcpBackend("backend-a");
 });
 afterAll(async () => {
@@ -32,19 +31,7 @@ afterEach(() => {
 });
 
 /** Forks the engine with an IPC channel and collects its messages. */
-function startEngine(env: Record<string, string>) {
-  const child = fork(entry, [], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json" });
-  children.push(child);
-  const messages: EngineToConsole[] = [];
-  child.on("message", (m: EngineToConsole) => messages.push(m));
-  const next = async <T extends EngineToConsole["type"]>(type: T, match: (m: Extract<EngineToConsole, { type: T }>) => boolean = () => true) => {
-    let found: Extract<EngineToConsole, { type: T }> | undefined;
-    await waitFor(() => (found = messages.find((m): m is Extract<EngineToConsole, { type: T }> => m.type === type && match(m as never))) !== undefined, 5000, type);
-    return found!;
-  };
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, messages, next, exited };
-}
+const startEngine = (env: Record<string, string>) => startEngineProcess(entry, env, children);
 
 describe("engine process", () => {
   it("applies a snapshot over IPC, serves, answers pings, reports health, persists, and drains on SIGTERM", async () => {

@@ -16,8 +16,9 @@ await build({
   sourcemap: true,
   // Bundled CommonJS dependencies may call require(); give ESM output one.
   banner: { js: "import { createRequire as __elbCreateRequire } from 'node:module'; const require = __elbCreateRequire(import.meta.url);" },
-  // The reuse-port addon is a .node binary: loaded from node_modules at run time, not bundled.
-  external: ["elb-native-socket"],
+  // The reuse-port addon (engine/native/socket) is a .node binary: copied beside the bundle and required from there.
+  loader: { ".node": "copy" },
+  assetNames: "[name]",
   logLevel: "warning",
 });
 console.log(`engine bundled: ${path.relative(root, outfile)}`);

@@ -1,5 +1,6 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import { bindUdpReusePort } from "../io/reuse-port";
 import { UNBOUND, createConnectionContext } from "../observe/connection-context";
 import type { ListenerBinding } from "../observe/observer.types";
 
@@ -22,10 +23,12 @@ export interface UdpListenerOptions {
   maxSessionsPerAddress?: number;
   /** At a bound, only a session silent at least this long is evicted for a new one. Default 5 000 ms. */
   evictIdleMs?: number;
+  /** Bind in the address's SO_REUSEPORT group (several worker threads; the kernel keeps each client on one). Default false. */
+  reusePort?: boolean;
 }
 
 /** Defaults of UdpListenerOptions: 10 000 sessions per listener, 1 000 per client address, evict after 5 000 ms of silence. */
-export const DEFAULT_UDP_OPTIONS: Readonly<Required<UdpListenerOptions>> = { maxSessions: 10_000, maxSessionsPerAddress: 1_000, evictIdleMs: 5_000 };
+export const DEFAULT_UDP_OPTIONS: Readonly<Required<Omit<UdpListenerOptions, "reusePort">>> = { maxSessions: 10_000, maxSessionsPerAddress: 1_000, evictIdleMs: 5_000 };
 
 /** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
 export interface UdpListener {
@@ -58,7 +61,7 @@ export interface UdpListener {
 /** Creates a UDP listener (not yet bound). */
 export function createUdpListener(route: ListenerRoute, options: UdpListenerOptions = {}): UdpListener {
   const d = DEFAULT_UDP_OPTIONS;
-  return new DatagramListener(route, options.maxSessions ?? d.maxSessions, options.maxSessionsPerAddress ?? d.maxSessionsPerAddress, options.evictIdleMs ?? d.evictIdleMs);
+  return new DatagramListener(route, options.maxSessions ?? d.maxSessions, options.maxSessionsPerAddress ?? d.maxSessionsPerAddress, options.evictIdleMs ?? d.evictIdleMs, options.reusePort ?? false);
 }
 
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
@@ -95,6 +98,7 @@ class DatagramListener implements UdpListener {
     private readonly maxSessions: number,
     private readonly maxPerAddress: number,
     private readonly evictIdleMs: number,
+    private readonly reusePort: boolean,
   ) {
     this.update(route);
   }
@@ -129,13 +133,16 @@ class DatagramListener implements UdpListener {
       return;
     }
     const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("error", reject);
-      socket.bind({ address, port }, () => {
-        socket.off("error", reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
+    const bindDone = this.reusePort
+      ? bindUdpReusePort(socket, address, port)
+      : new Promise<void>((resolve, reject) => {
+          socket.once("error", reject);
+          socket.bind({ address, port }, () => {
+            socket.off("error", reject);
+            resolve();
+          });
+        });
+    await bindDone.catch((err: unknown) => {
       socket.close();
       throw err;
     });

@@ -7,12 +7,28 @@ import type { MemberRuntime } from "./pool-runtime.types";
  * a connection opened under an old snapshot releases its count on the state the new snapshot also reads.
  */
 export interface MemberState {
-  activeConnections: number;
+  /** Read by weighted least connections; changed through `addConnections` only (exact across threads). */
+  readonly activeConnections: number;
+  /** One more (1) or one fewer (-1) connection; never below 0. */
+  addConnections(delta: 1 | -1): void;
   healthy: boolean;
   /** Consecutive failed connects (passive-ejection.ts). */
   failures: number;
   /** Passively ejected until (coarse-clock ms); 0 = not. */
   ejectedUntil: number;
+}
+
+/** MemberState in plain fields: the engine with one thread (workers > 1 use pools/shared-member-states.ts). */
+export class LocalMemberState implements MemberState {
+  activeConnections = 0;
+  failures = 0;
+  ejectedUntil = 0;
+
+  constructor(public healthy: boolean) {}
+
+  addConnections(delta: 1 | -1): void {
+    if (delta > 0 || this.activeConnections > 0) this.activeConnections += delta;
+  }
 }
 
 /** A MemberRuntime whose counters live in a shared MemberState. */
@@ -37,8 +53,8 @@ export class LiveMember implements MemberRuntime {
   get activeConnections(): number {
     return this.state.activeConnections;
   }
-  set activeConnections(value: number) {
-    this.state.activeConnections = value;
+  addConnections(delta: 1 | -1): void {
+    this.state.addConnections(delta);
   }
   get healthy(): boolean {
     return this.state.healthy;

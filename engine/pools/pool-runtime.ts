@@ -4,6 +4,7 @@ import type { LiveMember } from "./member-runtime";
 import { readmitAll } from "./passive-ejection";
 import { isAvailable, PoolSelector, selectorFor } from "./pool-selector";
 import type { MemberRuntime, PoolRuntime } from "./pool-runtime.types";
+import type { SharedMemberStates } from "./shared-member-states";
 import { SourceIpStickyTable } from "./sticky/source-ip-table";
 
 /** Options for createPoolRuntime; defaults suit production. */
@@ -12,6 +13,8 @@ export interface PoolRuntimeOptions {
   stickyMaxEntries?: number;
   /** Clock for sticky expiry; default Date.now. */
   now?: () => number;
+  /** Member states in shared memory (several worker threads); default: each member's own fields. */
+  memberStates?: SharedMemberStates;
 }
 
 /**
@@ -32,7 +35,7 @@ export function createPoolRuntime(
   options: PoolRuntimeOptions = {},
 ): PoolRuntime {
   const prior = previous instanceof LivePool ? previous : undefined;
-  const selector = selectorFor(config, prior?.selector);
+  const selector = selectorFor(config, prior?.selector, options.memberStates);
   let sticky: SourceIpStickyTable | null = null;
   if (config.stickySession?.type === "SOURCE_IP") {
     const durationMs = config.stickySession.durationMinutes * 60_000;
@@ -88,10 +91,10 @@ class LivePool implements PoolRuntime {
   }
 
   acquire(member: MemberRuntime): void {
-    member.activeConnections++;
+    member.addConnections(1);
   }
 
   release(member: MemberRuntime): void {
-    if (member.activeConnections > 0) member.activeConnections--;
+    member.addConnections(-1);
   }
 }

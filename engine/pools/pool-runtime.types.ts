@@ -11,7 +11,9 @@ import type { SnapshotMember, SnapshotPool } from "../protocol/snapshot.types";
 export interface MemberRuntime {
   readonly config: SnapshotMember;
   /** Connections (L4) or in-flight requests (L7) currently assigned; used by weighted least connections. */
-  activeConnections: number;
+  readonly activeConnections: number;
+  /** Counts one connection more (1) or fewer (-1); never below 0 (PoolRuntime.acquire/release call it). */
+  addConnections(delta: 1 | -1): void;
   /** Current health; true when the pool has no health check. */
   healthy: boolean;
   /** Consecutive failed connects (passive health, see passive-ejection.ts); a successful connect resets it. Starts at 0. */

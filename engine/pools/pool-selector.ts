@@ -4,7 +4,8 @@ import type { Balancer, BalancerFactory, MemberFilter } from "./balancers/balanc
 import { createSourceIpHash } from "./balancers/source-ip-hash";
 import { createWeightedLeastConnections } from "./balancers/weighted-least-connections";
 import { createWeightedRoundRobin } from "./balancers/weighted-round-robin";
-import { LiveMember, sameRouting, sameServer, type MemberState } from "./member-runtime";
+import { LiveMember, LocalMemberState, sameRouting, sameServer, type MemberState } from "./member-runtime";
+import type { SharedMemberStates } from "./shared-member-states";
 
 /** One balancer factory per algorithm (guide 3.4). */
 const BALANCERS: Record<Algorithm, BalancerFactory> = {
@@ -57,10 +58,11 @@ export class PoolSelector {
  * included, after each member adopts its new config (a renamed member reads its new name).
  * Otherwise a new selector with new member objects; a member that is the same server (id, address,
  * port) as one of `prior` shares its engine state (connections, health), a new one starts healthy
- * without a health check and unroutable until its first successful check with one.
+ * without a health check and unroutable until its first successful check with one. With `shared` (several
+ * worker threads) every member's state is its slot in shared memory, so all threads count and route alike.
  * Either way, without a health check every member is healthy (a removed check makes them all routable).
  */
-export function selectorFor(config: SnapshotPool, prior: PoolSelector | undefined): PoolSelector {
+export function selectorFor(config: SnapshotPool, prior: PoolSelector | undefined, shared?: SharedMemberStates): PoolSelector {
   const monitored = config.healthMonitor !== null;
   if (prior !== undefined && prior.fits(config)) {
     for (let i = 0; i < prior.members.length; i++) {
@@ -73,7 +75,7 @@ export function selectorFor(config: SnapshotPool, prior: PoolSelector | undefine
   const members = config.members.map((memberConfig) => {
     const old = prior?.index.get(memberConfig.id);
     const carried = old !== undefined && sameServer(old.config, memberConfig) ? old.state : undefined;
-    const state: MemberState = carried ?? { activeConnections: 0, healthy: !monitored, failures: 0, ejectedUntil: 0 };
+    const state: MemberState = shared?.stateFor(config.id, memberConfig) ?? carried ?? new LocalMemberState(!monitored);
     if (!monitored) state.healthy = true;
     return new LiveMember(memberConfig, state);
   });

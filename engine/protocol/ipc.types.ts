@@ -29,10 +29,32 @@ export type EngineToConsole =
    * `errors` lists per-listener problems (e.g. bind failures) that did not stop the rest.
    */
   | { type: "applied"; epoch?: string; version: number; hash: string; errors: ListenerError[] }
-  /** Answer to ping: alive, and which snapshot it holds. */
-  | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number }
+  /**
+   * Answer to ping: alive, and which snapshot it holds. `workers`: the data-plane worker threads (absent
+   * from an engine that runs in one thread, or from an older engine).
+   */
+  | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number; workers?: EngineWorkerStatus[] }
   /** Current health of every member of every pool with a health check (sent on change and periodically). */
   | { type: "health"; members: MemberHealthReport[] };
+
+/** One data-plane worker thread of the engine (Settings → Engine shows them). */
+export interface EngineWorkerStatus {
+  /** 0 … count − 1: the worker's place, kept across restarts. */
+  index: number;
+  /** worker_threads thread id of the current thread (changes on restart); 0 while none runs. */
+  threadId: number;
+  state: "starting" | "running" | "restarting" | "stopping";
+  /** Snapshot version the worker serves (0 = none yet). */
+  version: number;
+  /** When the current thread started (ms since the epoch). */
+  startedAt: number;
+  /** Times this worker's thread died and was started again. */
+  restarts: number;
+  /** Connections (and UDP sessions) this worker accepted since the engine started. */
+  connectionsAccepted?: number;
+  /** Connections (and UDP sessions) open on this worker now. */
+  connectionsOpen?: number;
+}
 
 /** A listener that could not be applied, with the reason. */
 export interface ListenerError {

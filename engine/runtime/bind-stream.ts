@@ -1,4 +1,5 @@
 import net from "node:net";
+import { listenReusePort } from "../io/reuse-port";
 import type { ListenerProtocol } from "../protocol/snapshot.types";
 
 /** How often a bind that hit EADDRINUSE is retried (the previous owner's socket may be closing). */
@@ -31,17 +32,22 @@ export async function listenStream(
   port: number,
   onConnection: (socket: net.Socket) => void,
   onError: (err: NodeJS.ErrnoException) => void = logServerError(address, port),
+  /** Join the address's SO_REUSEPORT group (several worker threads accept on it); default a plain bind. */
+  reusePort = false,
 ): Promise<net.Server> {
   for (let attempt = 0; ; attempt++) {
     const server = net.createServer(serverOptions(protocol), onConnection);
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen({ host: address, port }, () => {
-          server.off("error", reject);
-          resolve();
+      if (reusePort) await listenReusePort(server, address, port);
+      else {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen({ host: address, port }, () => {
+            server.off("error", reject);
+            resolve();
+          });
         });
-      });
+      }
       server.on("error", onError);
       return server;
     } catch (err) {

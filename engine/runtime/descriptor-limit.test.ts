@@ -54,6 +54,8 @@ beforeAll(async () => {
     build({
       stdin: { contents: HARNESS, resolveDir: import.meta.dirname, sourcefile: "harness.ts", loader: "ts" },
       outfile: harnessEntry,
+      loader: { ".node": "copy" }, // the reuse-port addon, as scripts/build-engine.mjs does
+      banner: { js: "import { createRequire as __elbCreateRequire } from 'node:module'; const require = __elbCreateRequire(import.meta.url);" },
       bundle: true,
       platform: "node",
       target: "node20",

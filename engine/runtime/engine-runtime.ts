@@ -7,6 +7,7 @@ import { NOOP_OBSERVER } from "../observe/noop-observer";
 import type { ConnectionObserver } from "../observe/observer.types";
 
 import type { PoolRuntime } from "../pools/pool-runtime.types";
+import type { SharedMemberStates } from "../pools/shared-member-states";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
@@ -42,6 +43,16 @@ export interface EngineRuntimeOptions {
    * listener id "" to the observer.
    */
   descriptorCheckMs?: number;
+  /**
+   * Which part of the engine this runtime is (workers/README.md): "single" (default) does everything in
+   * one thread; with several worker threads the "primary" keeps the pools and runs the health checks but
+   * binds no listener, and each "worker" binds every listener in its SO_REUSEPORT group and runs no health
+   * check (it routes by the health the primary writes into `memberStates`) and no descriptor check (the
+   * limit is the process's: the primary watches it).
+   */
+  role?: "single" | "primary" | "worker";
+  /** Member states in shared memory; required for "primary" and "worker". */
+  memberStates?: SharedMemberStates;
 }
 
 /**
@@ -63,14 +74,19 @@ export class EngineRuntime {
   private readonly descriptors: DescriptorWatch;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private readonly role: NonNullable<EngineRuntimeOptions["role"]>;
+  private readonly memberStates: SharedMemberStates | undefined;
 
   constructor(options: EngineRuntimeOptions = {}) {
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer);
+    this.role = options.role ?? "single";
+    if (this.role !== "single" && options.memberStates === undefined) throw new Error(`role ${this.role} needs memberStates`);
+    this.memberStates = options.memberStates;
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, this.role === "worker");
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
     const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
     this.descriptors = new DescriptorWatch(
       (err) => reportDescriptorExhaustion(createConnectionContext(engineWide, undefined, undefined), err, "periodic check", "(accepts fail silently at the limit)"),
-      options.descriptorCheckMs ?? DEFAULT_DESCRIPTOR_CHECK_MS,
+      this.role === "worker" ? 0 : (options.descriptorCheckMs ?? DEFAULT_DESCRIPTOR_CHECK_MS),
     );
   }
 
@@ -126,9 +142,9 @@ export class EngineRuntime {
       this.current = snapshot;
       return this.result(true);
     }
-    const pools = buildPools(snapshot.pools, this.pools);
-    this.health.update(pools.values());
-    const routes: ListenerRoute[] = snapshot.listeners.map((listener) => ({
+    const pools = buildPools(snapshot.pools, this.pools, this.memberStates);
+    if (this.role !== "worker") this.health.update(pools.values());
+    const routes: ListenerRoute[] = (this.role === "primary" ? [] : snapshot.listeners).map((listener) => ({
       listener,
       pool: listener.defaultPoolId === null ? null : (pools.get(listener.defaultPoolId) ?? null),
     }));
@@ -146,7 +162,7 @@ export class EngineRuntime {
   }
 
   /** True when `snapshot` replaces the held one: none held, another epoch, or a newer version of this epoch. */
-  private supersedes(snapshot: Snapshot): boolean {
+  supersedes(snapshot: Snapshot): boolean {
     const current = this.current;
     return current === null || snapshot.epoch !== current.epoch || snapshot.version > current.version;
   }

@@ -74,6 +74,8 @@ export class ListenerSet {
     private readonly limits = new AddressLimits(),
     /** Sees every connection of every listener (metrics, access logs); default none. */
     private readonly observer: ConnectionObserver = NOOP_OBSERVER,
+    /** Bind every address in its SO_REUSEPORT group (a worker thread among several); default plain binds. */
+    private readonly reusePort = false,
   ) {}
 
   /** Applies the routes of a snapshot; resolves with the listeners that could not be (fully) applied. */
@@ -121,7 +123,7 @@ export class ListenerSet {
 
   private create(route: ListenerRoute): LiveListener | string {
     const config = route.listener;
-    if (config.protocol === "UDP") return { kind: "datagram", config, udp: createUdpListener(route) };
+    if (config.protocol === "UDP") return { kind: "datagram", config, udp: createUdpListener(route, { reusePort: this.reusePort }) };
     const factory = this.factories[config.protocol];
     if (factory === undefined) return `${config.protocol} not supported yet`;
     return { kind: "stream", config, handler: factory(route), servers: new Map() };
@@ -141,7 +143,7 @@ export class ListenerSet {
         } else if (!current.servers.has(address)) {
           const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler);
           const onError = acceptFailed(binding, `${address}:${config.port}`);
-          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept, onError));
+          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept, onError, this.reusePort));
         }
       } catch (err) {
         failures.push(`bind ${address}:${config.port} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

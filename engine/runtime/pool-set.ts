@@ -1,5 +1,6 @@
 import { createPoolRuntime } from "../pools/pool-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
+import type { SharedMemberStates } from "../pools/shared-member-states";
 import type { SnapshotPool } from "../protocol/snapshot.types";
 
 /**
@@ -9,8 +10,11 @@ import type { SnapshotPool } from "../protocol/snapshot.types";
 export function buildPools(
   pools: readonly SnapshotPool[],
   previous: ReadonlyMap<string, PoolRuntime>,
+  /** Member states in shared memory (several worker threads); default each member's own. */
+  memberStates?: SharedMemberStates,
 ): Map<string, PoolRuntime> {
   const out = new Map<string, PoolRuntime>();
-  for (const config of pools) out.set(config.id, createPoolRuntime(config, previous.get(config.id)));
+  const options = memberStates === undefined ? undefined : { memberStates };
+  for (const config of pools) out.set(config.id, createPoolRuntime(config, previous.get(config.id), options));
   return out;
 }

@@ -1,4 +1,4 @@
-import type { ListenerError } from "../protocol/ipc.types";
+import type { EngineWorkerStatus, ListenerError } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 
 /**
@@ -33,17 +33,5 @@ export type WorkerToPrimary =
   /** Every listener closed and every connection ended (or the grace ran out). */
   | { type: "stopped" };
 
-/** What the primary knows of one worker (Settings → Engine shows it). */
-export interface WorkerStatus {
-  /** 0 … count − 1: the worker's place, kept across restarts. */
-  index: number;
-  /** worker_threads thread id of the current thread (changes on restart); 0 while none runs. */
-  threadId: number;
-  state: "starting" | "running" | "restarting" | "stopping";
-  /** Snapshot version the worker serves (0 = none yet). */
-  version: number;
-  /** When the current thread started (ms since the epoch). */
-  startedAt: number;
-  /** Times this worker's thread died and was started again. */
-  restarts: number;
-}
+/** What the primary knows of one worker (the console sees it in pong). */
+export type WorkerStatus = EngineWorkerStatus;

@@ -17,6 +17,8 @@ export interface WorkerPoolOptions {
   restartDelayMs?: number;
   /** Where the pool reports restarts and deadlines. */
   log: (message: string) => void;
+  /** Called when a worker's thread ended (before it is started again). */
+  onExit?: (index: number) => void;
 }
 
 /** What the pool keeps of one worker place. */
@@ -171,6 +173,7 @@ export class WorkerPool {
     clearTimeout(place.deadline);
     place.thread = null;
     place.status.threadId = 0;
+    this.options.onExit?.(place.status.index);
     if (this.stopping) return;
     place.status.state = "restarting";
     place.status.restarts++;

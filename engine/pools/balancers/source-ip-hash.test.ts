@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { member } from "../../test-support/fixtures";
-import { LiveMember } from "../member-runtime";
+import { LiveMember, LocalMemberState } from "../member-runtime";
 import type { MemberRuntime } from "../pool-runtime.types";
 import { createSourceIpHash, hashIp } from "./source-ip-hash";
 
 const live = (id: string, port: number, weight = 1) =>
-  new LiveMember(member(id, port, weight), { activeConnections: 0, healthy: true, failures: 0, ejectedUntil: 0 });
+  new LiveMember(member(id, port, weight), new LocalMemberState(true));
 const available = (m: MemberRuntime) => m.healthy && m.config.weight > 0;
 const clients = Array.from({ length: 4000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
 

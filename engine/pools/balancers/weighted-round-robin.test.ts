@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { member } from "../../test-support/fixtures";
-import { LiveMember } from "../member-runtime";
+import { LiveMember, LocalMemberState } from "../member-runtime";
 import type { MemberRuntime } from "../pool-runtime.types";
 import { createWeightedRoundRobin } from "./weighted-round-robin";
 
-const live = (id: string, weight: number) => new LiveMember(member(id, 1000, weight), { activeConnections: 0, healthy: true, failures: 0, ejectedUntil: 0 });
+const live = (id: string, weight: number) => new LiveMember(member(id, 1000, weight), new LocalMemberState(true));
 const available = (m: MemberRuntime) => m.healthy && m.config.weight > 0;
 
 function picks(balancer: ReturnType<typeof createWeightedRoundRobin>, count: number): string {

@@ -1,0 +1,182 @@
+import type { ChildProcess } from "node:child_process";
+import dgram from "node:dgram";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EngineWorkerStatus } from "./protocol/ipc.types";
+import { freePort, startTcpBackend, tcpHello, waitFor, type TcpBackend } from "./test-support/backends";
+import { buildEngine, startEngine, type EngineProcess } from "./test-support/engine-process";
+import { listener, member, monitor, pool, snapshot } from "./test-support/fixtures";
+
+/**
+ * The engine with several worker threads (ELB_ENGINE_WORKERS=2), as a black box: what the console and
+ * clients see must not depend on which worker accepted a connection.
+ */
+let dir = "";
+let entry = "";
+const children: ChildProcess[] = [];
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "elb-workers-"));
+  entry = path.join(dir, "main.js");
+  await buildEngine(entry);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function backend(name: string): Promise<TcpBackend> {
+  const b = await startTcpBackend(name);
+  closers.push(() => b.close());
+  return b;
+}
+
+async function twoWorkers(): Promise<EngineProcess> {
+  const engine = startEngine(entry, { ELB_ENGINE_WORKERS: "2" }, children);
+  await engine.next("ready");
+  return engine;
+}
+
+async function workersOf(engine: EngineProcess, nonce: number): Promise<EngineWorkerStatus[]> {
+  engine.child.send({ type: "ping", nonce });
+  return (await engine.next("pong", (m) => m.nonce === nonce)).workers ?? [];
+}
+
+/** Opens a connection, reads the backend's greeting and keeps the socket open. */
+function openHeld(port: number): Promise<{ socket: net.Socket; backend: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      data += chunk;
+      const end = data.indexOf("\n");
+      if (end >= 0) resolve({ socket, backend: data.slice(0, end) });
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("engine with two worker threads", () => {
+  it("accepts on both workers through one port, and lists them in pong with what each accepted", async () => {
+    const a = await backend("backend-a");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", a.port)])]) });
+    await engine.next("applied", (m) => m.version === 1);
+    const answers = await Promise.all(Array.from({ length: 64 }, () => tcpHello(port)));
+    expect(new Set(answers)).toEqual(new Set(["backend-a"]));
+    const workers = await workersOf(engine, 1);
+    expect(workers.map((w) => [w.index, w.state, w.version])).toEqual([[0, "running", 1], [1, "running", 1]]);
+    expect(workers.reduce((sum, w) => sum + (w.connectionsAccepted ?? 0), 0)).toBe(64);
+    for (const w of workers) expect(w.connectionsAccepted).toBeGreaterThan(0); // the kernel spread them over both
+  });
+
+  it("reports a snapshot applied only once every worker serves it (no connection afterwards sees the old one)", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const l1 = listener("l1", port, "p");
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [l1], [pool("p", [member("a", a.port)])]) });
+    await engine.next("applied", (m) => m.version === 1);
+    for (let version = 2; version <= 7; version++) {
+      const target = version % 2 === 0 ? b : a;
+      engine.child.send({ type: "snapshot", snapshot: snapshot(version, [l1], [pool("p", [member(target.name, target.port)])]) });
+      await engine.next("applied", (m) => m.version === version);
+      const answers = await Promise.all(Array.from({ length: 24 }, () => tcpHello(port)));
+      expect(new Set(answers)).toEqual(new Set([target.name]));
+    }
+  });
+
+  it("answers applied with the workers' listener errors (a port held by another program)", async () => {
+    const a = await backend("backend-a");
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => squatter.close(() => resolve())));
+    const taken = (squatter.address() as net.AddressInfo).port;
+    const engine = await twoWorkers();
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", taken, "p")], [pool("p", [member("a", a.port)])]) });
+    const applied = await engine.next("applied", (m) => m.version === 1);
+    expect(applied.errors).toEqual([{ listenerId: "l1", message: `bind 127.0.0.1:${taken} failed: EADDRINUSE` }]);
+  });
+
+  it("weighted least connections counts the connections of both workers: the two members never differ by more than one", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const members = [member("backend-a", a.port), member("backend-b", b.port)];
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", members, { algorithm: "LEAST_CONNECTIONS" })]) });
+    await engine.next("applied");
+    const held: net.Socket[] = [];
+    closers.push(async () => held.forEach((s) => s.destroy()));
+    const counts = { "backend-a": 0, "backend-b": 0 } as Record<string, number>;
+    for (let i = 0; i < 40; i++) {
+      const { socket, backend: name } = await openHeld(port); // one at a time: each pick sees all earlier ones
+      held.push(socket);
+      counts[name]!++;
+      expect(Math.abs(counts["backend-a"]! - counts["backend-b"]!)).toBeLessThanOrEqual(1);
+    }
+    const workers = await workersOf(engine, 2);
+    for (const w of workers) expect(w.connectionsAccepted).toBeGreaterThan(0); // both workers picked
+  });
+
+  it("runs each health check once for the whole engine, and every worker routes by it", async () => {
+    const traffic = await backend("backend-a");
+    let probes = 0;
+    const checkPort = net.createServer((s) => {
+      probes++;
+      s.destroy();
+    });
+    await new Promise<void>((resolve) => checkPort.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => checkPort.close(() => resolve())));
+    const healthPort = (checkPort.address() as net.AddressInfo).port;
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const checked = pool("p", [member("a", traffic.port)], { healthMonitor: monitor({ port: healthPort, intervalSeconds: 1 }) });
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [checked]) });
+    await engine.next("applied");
+    await engine.next("health", (m) => m.members.some((r) => r.status === "HEALTHY"));
+    const answers = await Promise.all(Array.from({ length: 32 }, () => tcpHello(port)));
+    expect(new Set(answers)).toEqual(new Set(["backend-a"])); // both workers see the member healthy
+    const from = probes;
+    await new Promise((r) => setTimeout(r, 3200));
+    // One checker: ~3 probes in 3.2 s at a 1 s interval; one per worker would be ~6.
+    expect(probes - from).toBeGreaterThanOrEqual(2);
+    expect(probes - from).toBeLessThanOrEqual(4);
+  });
+
+  it("keeps each UDP client on one worker: one session (one upstream port) per client", async () => {
+    const upstreamPorts = new Set<number>();
+    const udpBackend = dgram.createSocket("udp4");
+    udpBackend.on("message", (m, from) => {
+      upstreamPorts.add(from.port);
+      udpBackend.send(m, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => udpBackend.bind(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => udpBackend.close(() => resolve())));
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const udpPool = pool("u", [member("u", udpBackend.address().port)], { protocol: "UDP" });
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "u", { protocol: "UDP" })], [udpPool]) });
+    await engine.next("applied");
+    const clients = Array.from({ length: 16 }, () => dgram.createSocket("udp4"));
+    closers.push(async () => clients.forEach((c) => c.close()));
+    let replies = 0;
+    for (const c of clients) c.on("message", () => replies++);
+    for (let round = 0; round < 5; round++) {
+      for (const c of clients) c.send(`r${round}`, port, "127.0.0.1");
+      await waitFor(() => replies === (round + 1) * clients.length, 3000, `round ${round} replies`);
+    }
+    expect(upstreamPorts.size).toBe(clients.length);
+    const workers = await workersOf(engine, 3);
+    expect(workers.reduce((sum, w) => sum + (w.connectionsAccepted ?? 0), 0)).toBe(clients.length); // UDP sessions
+    for (const w of workers) expect(w.connectionsAccepted).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,108 @@
+import { WorkerCounters } from "../observe/worker-counters";
+import { SharedMemberStates } from "../pools/shared-member-states";
+import type { MemberHealthReport } from "../protocol/ipc.types";
+import type { Snapshot } from "../protocol/snapshot.types";
+import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
+import { MemberSlotAllocator } from "./member-slot-allocator";
+import type { WorkerStatus } from "./worker-messages.types";
+import { WorkerPool } from "./worker-pool";
+import type { WorkerThreadData } from "./worker-thread";
+
+/** Options of a MultiWorkerEngine. */
+export interface MultiWorkerEngineOptions {
+  /** Worker threads (≥ 2; one worker is the single-thread EngineRuntime). */
+  workers: number;
+  /** Script the worker threads run: the engine bundle (it starts a worker thread when not the main thread). */
+  entry: string | URL;
+  /** Called on every member health transition (the primary's checks). */
+  onHealthChange?: EngineRuntimeOptions["onHealthChange"];
+  /** Grace for connections of removed listeners; default 30 000 ms. */
+  drainGraceMs?: number;
+  log: (message: string) => void;
+}
+
+/**
+ * The engine with several data-plane threads, with EngineRuntime's face towards main.ts: `apply` in
+ * order, epoch/version/hash of the snapshot held, the health report, `stop`. The primary thread keeps
+ * the pools and runs the health checks (EngineRuntime role "primary": no listeners) over member states in
+ * shared memory; the worker threads serve the listeners. A snapshot is reported applied only after every
+ * worker applied it (WorkerPool's barrier). See workers/README.md.
+ */
+export class MultiWorkerEngine {
+  private readonly states: SharedMemberStates;
+  private readonly slots: MemberSlotAllocator;
+  private readonly primary: EngineRuntime;
+  private readonly pool: WorkerPool;
+  private readonly counters: WorkerCounters;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: MultiWorkerEngineOptions) {
+    const drainGraceMs = options.drainGraceMs ?? 30_000;
+    const buffer = SharedMemberStates.allocate();
+    this.states = new SharedMemberStates(buffer);
+    this.slots = new MemberSlotAllocator(this.states, drainGraceMs + 10_000);
+    this.primary = new EngineRuntime({ role: "primary", memberStates: this.states, onHealthChange: options.onHealthChange, drainGraceMs });
+    const counters = WorkerCounters.allocate(options.workers);
+    this.counters = new WorkerCounters(counters);
+    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, counters, drainGraceMs };
+    const onExit = (index: number): void => this.counters.clearOpen(index);
+    this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, log: options.log, onExit });
+  }
+
+  /** Starts the worker threads. */
+  start(): Promise<void> {
+    return this.pool.start();
+  }
+
+  get epoch(): string {
+    return this.primary.epoch;
+  }
+  get version(): number {
+    return this.primary.version;
+  }
+  get hash(): string {
+    return this.primary.hash;
+  }
+  get snapshot(): Snapshot | null {
+    return this.primary.snapshot;
+  }
+
+  /** The workers with their connection counters, for the console's Settings → Engine. */
+  workers(): WorkerStatus[] {
+    return this.pool.status().map((status) => ({
+      ...status,
+      connectionsAccepted: this.counters.accepted(status.index),
+      connectionsOpen: this.counters.open(status.index),
+    }));
+  }
+
+  /** Applies a snapshot after any apply already running: the primary's pools, then every worker. */
+  apply(snapshot: Snapshot): Promise<ApplyResult> {
+    const run = this.queue.then(() => this.applyNow(snapshot));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  healthReport(): MemberHealthReport[] {
+    return this.primary.healthReport();
+  }
+
+  /** Stops the workers (their connections get `graceMs`) and the health checks. */
+  async stop(graceMs?: number): Promise<void> {
+    await this.queue;
+    await this.pool.stop(graceMs ?? 3000);
+    await this.primary.stop(0);
+  }
+
+  private async applyNow(snapshot: Snapshot): Promise<ApplyResult> {
+    if (!this.primary.supersedes(snapshot)) return this.primary.apply(snapshot); // not newer: answered, nothing changes
+    const slots = this.slots.assign(snapshot.pools);
+    this.states.assign(slots);
+    const primary = await this.primary.apply(snapshot);
+    if (!primary.applied) return primary;
+    const workerErrors = await this.pool.apply(snapshot, slots);
+    // The primary and every worker see the same snapshot problems (a group missing from it): each once.
+    const seen = new Set(workerErrors.map((e) => `${e.listenerId}\n${e.message}`));
+    return { ...primary, errors: [...workerErrors, ...primary.errors.filter((e) => !seen.has(`${e.listenerId}\n${e.message}`))] };
+  }
+}

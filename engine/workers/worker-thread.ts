@@ -1,0 +1,52 @@
+import { parentPort, threadId, workerData } from "node:worker_threads";
+import { WorkerCounters } from "../observe/worker-counters";
+import { SharedMemberStates } from "../pools/shared-member-states";
+import { EngineRuntime } from "../runtime/engine-runtime";
+import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
+
+/** What the primary passes to every worker thread (`workerData`). */
+export interface WorkerThreadData {
+  /** The engine's shared member states (connections, health, passive ejection), one slot per member. */
+  memberStates: SharedArrayBuffer;
+  /** Per-worker connection counters (observe/worker-counters.ts); this worker writes its own row. */
+  counters: SharedArrayBuffer;
+  /** This worker's place, 0 … count − 1. */
+  workerIndex: number;
+  /** Grace for connections of listeners a snapshot removes; default 30 000 ms. */
+  drainGraceMs?: number;
+}
+
+/**
+ * A data-plane worker thread: serves every listener of the snapshots the primary sends, through its own
+ * SO_REUSEPORT sockets (the kernel spreads connections over the workers), with no health checks of its
+ * own — it routes by the member states the primary's checks write into shared memory. Snapshots are
+ * applied in order and each is answered with "applied" (the primary's version barrier waits for all).
+ */
+export function runWorkerThread(): void {
+  const port = parentPort;
+  if (port === null) throw new Error("runWorkerThread() must run in a worker thread");
+  const data = workerData as WorkerThreadData;
+  const states = new SharedMemberStates(data.memberStates);
+  const observer = new WorkerCounters(data.counters).observerFor(data.workerIndex);
+  const runtime = new EngineRuntime({ role: "worker", memberStates: states, drainGraceMs: data.drainGraceMs, observer });
+  const post = (message: WorkerToPrimary): void => port.postMessage(message);
+  const log = (message: string): void => void process.stderr.write(`[engine worker ${data.workerIndex} (thread ${threadId})] ${message}\n`);
+
+  port.on("message", (message: PrimaryToWorker) => {
+    if (message.type === "apply") {
+      states.assign(message.slots);
+      runtime.apply(message.snapshot).then(
+        (result) => post({ type: "applied", seq: message.seq, version: result.version, errors: result.errors }),
+        (err: Error) => {
+          log(`applying snapshot ${message.snapshot.version} failed: ${err.stack ?? err.message}`);
+          process.exit(1); // the primary starts a fresh worker and gives it the snapshot again
+        },
+      );
+    } else if (message.type === "stop") {
+      void runtime.stop(message.graceMs).then(() => post({ type: "stopped" }));
+    }
+  });
+  // A data plane should not drop every connection for one bug in one of them: log and keep serving.
+  process.on("uncaughtException", (err) => log(`uncaught: ${err.stack ?? err.message}`));
+  post({ type: "ready" });
+}
