@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RecordingObserver } from "../test-support/recording-observer";
-import { createConnectionContext } from "../observe/connection-context";
+import { createConnectionContext } from "./connection-context";
 import { DescriptorLimitLog, isDescriptorExhaustion, reportDescriptorExhaustion } from "./descriptor-limit";
 
 const emfile = () => Object.assign(new Error("accept EMFILE"), { code: "EMFILE", syscall: "accept" });
