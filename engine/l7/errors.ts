@@ -37,6 +37,16 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   client_closed: { status: 499, source: "client", retrySafe: false, closeClient: true },
 };
 
+/**
+ * The status of a request whose backend connect failed for lack of file descriptors (EMFILE/ENFILE).
+ * The shortage is the engine's, not the member's: it is reported as `internal` (like the TCP path),
+ * counts nothing against the member and tries no other (every connect would fail alike), but is
+ * answered 503 rather than `internal`'s 500 — the condition is temporary overload of the engine, and
+ * a client may retry — and not 502, which would blame a backend. The client connection is kept
+ * (when the request allows it): a retry on it needs no new descriptor.
+ */
+export const DESCRIPTOR_SHORTAGE_STATUS = 503;
+
 /** An error of the L7 proxy path: its kind, source, HTTP status and whether a retry is safe. */
 export class ProxyError extends Error {
   readonly source: ErrorSource;
@@ -64,7 +74,6 @@ export class ProxyError extends Error {
 export function proxyErrorOf(kind: ProxyErrorKind, cause?: unknown): ProxyError {
   return new ProxyError(kind, `${kind} (${SPECS[kind].status})`, { cause: cause ?? undefined });
 }
-
 
 /** Status code for an error kind. */
 export function statusOf(kind: ProxyErrorKind): number {

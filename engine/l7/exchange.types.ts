@@ -1,19 +1,26 @@
 import type net from "node:net";
-import type { ConnectionContext } from "../observe/observer.types";
-import type { MemberRuntime } from "../pools/pool-runtime.types";
+import type { ShapedWriter } from "../io/shaped-writer";
+import type { ConnectionContext, RequestRecord } from "../observe/observer.types";
+import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import type { BodyBuffer } from "./body-buffer";
+import type { BodyLimits } from "./body-limits";
 import type { CompiledRoute } from "./compiled-route";
 import type { ClientState, ExchangeStage, TimerKind } from "./connection-state";
 import type { ProxyErrorKind } from "./errors";
 import type { BodyFramer } from "./http1/body-framer";
 import type { RequestParser } from "./http1/request-parser";
+import type { PhaseAnswer } from "./phases/phase.types";
 import type { ResolvedOptions } from "./proxy-options";
 import type { StickyPolicy } from "./sticky/sticky-policy";
-import type { UpstreamConnection } from "./upstream-connection";
+import type { UpstreamConnection, UpstreamOwner } from "./upstream-connection";
+import type { UpstreamPool } from "./upstream-pool";
 
 /**
  * The narrow seams of the HTTP/1.1 path. The client connection, the request reader, the exchange and
  * the response relay know each other only through these interfaces (no class imports back and
- * forth): handler → connection → (request reader, exchange) → response relay.
+ * forth): handler → connection → (request reader, exchange) → response relay. The exchange's own
+ * parts — body-forwarding.ts, upstream-attempt.ts, error-answer.ts, request-report.ts — are functions
+ * over the one per-connection Exchange, each through the view below that names what it reads and advances.
  */
 
 /** What a client connection sees of its handler (HttpProxy). */
@@ -136,4 +143,89 @@ export interface ResponseExchange {
   abort(kind: ProxyErrorKind, cause?: unknown): void;
   /** The response is complete. */
   finish(): void;
+}
+
+/** What reporting each request to the observer (request-report.ts) reads and advances. */
+export interface ReportExchange {
+  readonly conn: ClientSide;
+  /** What the observer gets when the request is over (reused per request). */
+  readonly record: RequestRecord;
+  /** A request is under way and not yet reported. */
+  recording: boolean;
+  /** The observer wants requests: timestamps are taken (else no clock is read per request). */
+  readonly timed: boolean;
+  /** The member counted for this request (null once released: the record then names it). */
+  readonly member: MemberRuntime | null;
+}
+
+/**
+ * What answering a request without relaying a response (error-answer.ts) reads and advances: a
+ * generated error page, a phase's own answer, an abort once the response has started, a cancel.
+ */
+export interface AnswerExchange {
+  readonly conn: ClientSide;
+  stage: ExchangeStage;
+  upstream: UpstreamConnection | null;
+  /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
+  readonly shaper: ShapedWriter | null;
+  /** The member counted for this request (null once released, or never chosen). */
+  member: MemberRuntime | null;
+  readonly requestDone: boolean;
+  readonly clientMinor: number;
+  readonly isHead: boolean;
+  /** Set by a phase that answers with a generated error page. */
+  readonly errorKind: ProxyErrorKind | null;
+  /** Set by a phase that answers with a response of its own. */
+  readonly answer: PhaseAnswer | null;
+  /** What the observer gets when the request is over (reused per request). */
+  readonly record: RequestRecord;
+  /** Stops counting the member (PoolRuntime.release); it stays in the record. */
+  releaseMember(): void;
+  /** Hands the finished request to the observer (once per request). */
+  done(status: number, error: ProxyErrorKind | null): void;
+}
+
+/**
+ * What an upstream attempt (upstream-attempt.ts: count a member, take or open a connection to it,
+ * send the head; fail over after a failed connect) reads and advances. It receives the backend
+ * connection's events as their owner.
+ */
+export interface AttemptExchange extends AnswerExchange, UpstreamOwner {
+  readonly route: CompiledRoute | null;
+  /** The backend server group the phases chose. */
+  readonly pool: PoolRuntime | null;
+  /** Keep-alive connections to `member` (its `UpstreamPool`, counted against its cap). */
+  target: UpstreamPool | null;
+  /** The member was chosen by the request's sticky cookie (a new member re-issues the load balancer cookie). */
+  stuck: boolean;
+  /** Members tried and failed (or at their cap) for this request; null until the first one. */
+  excluded: Set<MemberRuntime> | null;
+  /** Attempts made so far (retry-policy.ts's `maxTries`). */
+  tries: number;
+  /** The request head as sent to the backend (and the buffered body after it), kept for a retry. */
+  readonly forwardHead: string;
+  readonly idempotent: boolean;
+  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
+  readonly replayable: boolean;
+  /** A response byte arrived: nothing may be retried any more. */
+  readonly responseSeen: boolean;
+  /** Body size and rate of the current request (`bytes` streamed so far). */
+  readonly limits: BodyLimits;
+  /** Arms the connection timer for the current stage. */
+  armTimer(): void;
+}
+
+/**
+ * What request-body forwarding (body-forwarding.ts: stream it, or buffer a small one whole before
+ * connecting; size and rate limits) reads and advances.
+ */
+export interface BodyExchange extends AttemptExchange {
+  /** A small body read whole before connecting (`active` while it arrives). */
+  readonly buffer: BodyBuffer;
+  /** The member the phases chose for a buffered request: counted only once the body is complete. */
+  chosen: MemberRuntime | null;
+  forwardHead: string;
+  replayable: boolean;
+  requestDone: boolean;
+  answer: PhaseAnswer | null;
 }

@@ -1,0 +1,49 @@
+import type { ProxyErrorKind } from "./errors";
+import type { ReportExchange } from "./exchange.types";
+
+/**
+ * What the connection's observer learns of each request: exactly one `requestDone` per request
+ * (relayed, answered by the engine, refused by the parser, or cut short), with method, status,
+ * member, error and timings. The record is one object per connection, reused for every request;
+ * clocks are read only when the observer asked for requests (`observesRequests`), so production's
+ * no-op observer costs no timestamp per request.
+ */
+
+/** A timestamp for the record (performance.now() ms), 0 when nobody observes requests. */
+export function stamp(x: ReportExchange): number {
+  return x.timed ? performance.now() : 0;
+}
+
+/** A request (method `method`) begins: the record is reset and will be reported once. */
+export function beginRecord(x: ReportExchange, method: string): void {
+  const record = x.record;
+  record.method = method;
+  record.status = 0;
+  record.startedAt = stamp(x);
+  record.responseStartedAt = -1;
+  x.recording = true;
+}
+
+/** The backend's final response head (status ≥ 200 or 101) arrived. */
+export function recordResponseStart(x: ReportExchange, status: number): void {
+  const record = x.record;
+  record.responseStartedAt = stamp(x);
+  record.status = status;
+}
+
+/** Hands the finished request to the observer (once per request: later calls do nothing). */
+export function reportRequest(x: ReportExchange, status: number, error: ProxyErrorKind | null): void {
+  const record = x.record;
+  if (!x.recording) return;
+  x.recording = false;
+  record.status = status;
+  if (x.timed) {
+    record.member = x.member ?? record.member;
+    if (error !== null) record.error = error;
+    record.doneAt = performance.now();
+    const context = x.conn.context;
+    context.observer.requestDone(context, record);
+  }
+  record.member = null;
+  record.error = null;
+}
