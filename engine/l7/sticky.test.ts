@@ -107,4 +107,31 @@ describe("sticky sessions: application cookie", () => {
     proxy.pool!.byId(first.body)!.healthy = false;
     for (let i = 0; i < 5; i++) expect((await request(proxy.port, { headers: { Cookie: cookie } })).body).not.toBe(first.body);
   });
+
+  it("forgets a value the backend expires with a past Expires date (no Max-Age): requests carrying it are balanced again", async () => {
+    let issued = 0;
+    const { proxy, backends } = await stickySetup({ type: "APP_COOKIE", cookieName: "SID", durationMinutes: 20 }, (req, res, seen) => {
+      req.resume();
+      const name = backends.find((b) => b.seen.includes(seen))!.name;
+      const sid = /SID=[^;]*/.exec(req.headers.cookie ?? "")?.[0];
+      if (req.url === "/login") res.setHeader("Set-Cookie", `SID=s-${name}-${++issued}; Path=/; HttpOnly`);
+      // The RFC 850 form a Java servlet container sends; a future Expires on /renew must not delete.
+      if (req.url === "/logout") res.setHeader("Set-Cookie", `${sid}; Path=/; Expires=Thursday, 01-Jan-70 00:00:10 GMT; HttpOnly`);
+      if (req.url === "/renew") res.setHeader("Set-Cookie", `${sid}; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT`);
+      res.end(name);
+    });
+    const ag = agent();
+    const login = await request(proxy.port, { agent: ag, path: "/login" });
+    const session = { cookie: login.headers["set-cookie"]![0]!.split(";")[0]!, member: login.body };
+    const answers = async (path = "/", times = 6) => {
+      const names = new Set<string>();
+      for (let i = 0; i < times; i++) names.add((await request(proxy.port, { agent: ag, path, headers: { Cookie: `theme=dark; ${session.cookie}` } })).body);
+      return names;
+    };
+    expect(await answers()).toEqual(new Set([session.member]));
+    expect(await answers("/renew", 1)).toEqual(new Set([session.member]));
+    expect(await answers()).toEqual(new Set([session.member])); // a future Expires keeps it
+    expect(await answers("/logout", 1)).toEqual(new Set([session.member])); // routed by it, then expired by its member
+    expect(await answers()).toEqual(new Set(["a", "b", "c"]));
+  });
 });
