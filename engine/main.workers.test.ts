@@ -127,6 +127,21 @@ describe("engine with two worker threads", () => {
     for (const w of workers) expect(w.connectionsAccepted).toBeGreaterThan(0); // both workers picked
   });
 
+  it("round robin takes turns for the whole engine, not per worker: weights 1:1 alternate exactly", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const members = [member("backend-a", a.port), member("backend-b", b.port)];
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", members)]) });
+    await engine.next("applied");
+    const order: string[] = [];
+    for (let i = 0; i < 40; i++) order.push(await tcpHello(port)); // sequential: every pick sees the one before
+    expect(order.filter((name) => name === "backend-a")).toHaveLength(20);
+    for (let i = 1; i < order.length; i++) expect(order[i]).not.toBe(order[i - 1]);
+    for (const w of await workersOf(engine, 4)) expect(w.connectionsAccepted).toBeGreaterThan(0);
+  });
+
   it("runs each health check once for the whole engine, and every worker routes by it", async () => {
     const traffic = await backend("backend-a");
     let probes = 0;

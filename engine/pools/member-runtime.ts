@@ -16,6 +16,8 @@ export interface MemberState {
   failures: number;
   /** Passively ejected until (coarse-clock ms); 0 = not. */
   ejectedUntil: number;
+  /** Smooth weighted round robin's running weight. */
+  currentWeight: number;
 }
 
 /** MemberState in plain fields: the engine with one thread (workers > 1 use pools/shared-member-states.ts). */
@@ -23,6 +25,7 @@ export class LocalMemberState implements MemberState {
   activeConnections = 0;
   failures = 0;
   ejectedUntil = 0;
+  currentWeight = 0;
 
   constructor(public healthy: boolean) {}
 
@@ -73,6 +76,12 @@ export class LiveMember implements MemberRuntime {
   }
   set ejectedUntil(value: number) {
     this.state.ejectedUntil = value;
+  }
+  get currentWeight(): number {
+    return this.state.currentWeight;
+  }
+  set currentWeight(value: number) {
+    this.state.currentWeight = value;
   }
 }
 

@@ -14,6 +14,8 @@ export interface MemberRuntime {
   readonly activeConnections: number;
   /** Counts one connection more (1) or fewer (-1); never below 0 (PoolRuntime.acquire/release call it). */
   addConnections(delta: 1 | -1): void;
+  /** Smooth weighted round robin's running weight (balancers/weighted-round-robin.ts); 0 for a new balancer. */
+  currentWeight: number;
   /** Current health; true when the pool has no health check. */
   healthy: boolean;
   /** Consecutive failed connects (passive health, see passive-ejection.ts); a successful connect resets it. Starts at 0. */

@@ -1,6 +1,6 @@
 import { coarseClock } from "../io/coarse-clock";
 import type { Algorithm, SnapshotPool } from "../protocol/snapshot.types";
-import type { Balancer, BalancerFactory, MemberFilter } from "./balancers/balancer.types";
+import { NO_LOCK, type Balancer, type BalancerFactory, type MemberFilter } from "./balancers/balancer.types";
 import { createSourceIpHash } from "./balancers/source-ip-hash";
 import { createWeightedLeastConnections } from "./balancers/weighted-least-connections";
 import { createWeightedRoundRobin } from "./balancers/weighted-round-robin";
@@ -79,5 +79,6 @@ export function selectorFor(config: SnapshotPool, prior: PoolSelector | undefine
     if (!monitored) state.healthy = true;
     return new LiveMember(memberConfig, state);
   });
-  return new PoolSelector(config.algorithm, members, BALANCERS[config.algorithm](members, isAvailable));
+  const lock = shared !== undefined && members.length > 0 ? shared.lockFor(members[0]!.state) : NO_LOCK;
+  return new PoolSelector(config.algorithm, members, BALANCERS[config.algorithm](members, isAvailable, lock));
 }

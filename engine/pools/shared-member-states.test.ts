@@ -31,4 +31,22 @@ describe("SharedMemberStates", () => {
     state.addConnections(-1);
     expect(state.activeConnections).toBe(0);
   });
+
+  it("locks a pool by its first member's slot, and takes over a lock whose holder died", () => {
+    const buffer = SharedMemberStates.allocate(2);
+    const one = new SharedMemberStates(buffer); // two threads' views of one buffer
+    const other = new SharedMemberStates(buffer);
+    const lock = one.lockFor(one.stateAt(0));
+    lock.acquire();
+    const word = new Int32Array(buffer, 2 * 16, 8); // after the Float64 fields: slot 0's ints, then slot 1's
+    expect(word[3]).toBe(1);
+    lock.release();
+    expect(word[3]).toBe(0);
+    lock.acquire(); // held, and its holder never releases it (ended mid-pick)
+    const started = Date.now();
+    other.lockFor(other.stateAt(0)).acquire(); // spins, then takes it over instead of hanging
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(word[3]).toBe(1);
+    expect(word[7]).toBe(0); // slot 1's lock untouched
+  });
 });

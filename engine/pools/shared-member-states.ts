@@ -1,13 +1,21 @@
 import type { SnapshotMember } from "../protocol/snapshot.types";
+import { NO_LOCK, type BalancerLock } from "./balancers/balancer.types";
 import type { MemberState } from "./member-runtime";
 
 /** Int32 fields of one slot. */
 const ACTIVE = 0;
 const HEALTHY = 1;
 const FAILURES = 2;
+/** The spin lock of the pool whose first member this slot is (balancers' shared round-robin state). */
+const LOCK = 3;
 const INTS_PER_SLOT = 4;
+/** Float64 fields: ejected-until, round robin's current weight. */
+const FLOATS_PER_SLOT = 2;
+const BYTES_PER_SLOT = INTS_PER_SLOT * 4 + FLOATS_PER_SLOT * 8;
+/** Spins before a lock is taken over: its holder must have died inside the few instructions it guards. */
+const MAX_SPINS = 1_000_000;
 
-/** Default number of member slots: 65 536 members × 24 bytes ≈ 1.5 MiB of shared memory. */
+/** Default number of member slots: 65 536 members × 32 bytes = 2 MiB of shared memory. */
 export const DEFAULT_MEMBER_SLOTS = 65_536;
 
 /** A member's place in shared memory, as the primary assigns it (workers/worker-messages.types.ts MemberSlot). */
@@ -34,7 +42,7 @@ export function memberKey(poolId: string, member: Pick<SnapshotMember, "id" | "a
  */
 export class SharedMemberStates {
   private readonly ints: Int32Array;
-  private readonly ejectedUntil: Float64Array;
+  private readonly floats: Float64Array;
   private slots = new Map<string, number>();
   private readonly views = new Map<number, SharedMemberState>();
 
@@ -42,20 +50,20 @@ export class SharedMemberStates {
     /** From `SharedMemberStates.allocate` in the primary, passed to every worker. */
     readonly buffer: SharedArrayBuffer,
   ) {
-    const capacity = buffer.byteLength / (INTS_PER_SLOT * 4 + 8);
+    const capacity = buffer.byteLength / BYTES_PER_SLOT;
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`shared member states: bad buffer size ${buffer.byteLength}`);
-    this.ejectedUntil = new Float64Array(buffer, 0, capacity);
-    this.ints = new Int32Array(buffer, capacity * 8, capacity * INTS_PER_SLOT);
+    this.floats = new Float64Array(buffer, 0, capacity * FLOATS_PER_SLOT);
+    this.ints = new Int32Array(buffer, capacity * FLOATS_PER_SLOT * 8, capacity * INTS_PER_SLOT);
   }
 
   /** A zeroed buffer for `capacity` member slots. */
   static allocate(capacity = DEFAULT_MEMBER_SLOTS): SharedArrayBuffer {
-    return new SharedArrayBuffer(capacity * (INTS_PER_SLOT * 4 + 8));
+    return new SharedArrayBuffer(capacity * BYTES_PER_SLOT);
   }
 
   /** Number of slots. */
   get capacity(): number {
-    return this.ejectedUntil.length;
+    return this.floats.length / FLOATS_PER_SLOT;
   }
 
   /** Takes the slot assignment sent with a snapshot (it replaces the previous one). */
@@ -76,7 +84,7 @@ export class SharedMemberStates {
     if (!(slot >= 0 && slot < this.capacity)) throw new RangeError(`member slot ${slot} outside 0…${this.capacity - 1}`);
     let view = this.views.get(slot);
     if (view === undefined) {
-      view = new SharedMemberState(this.ints, this.ejectedUntil, slot);
+      view = new SharedMemberState(this.ints, this.floats, slot);
       this.views.set(slot, view);
     }
     return view;
@@ -88,7 +96,42 @@ export class SharedMemberStates {
     Atomics.store(this.ints, base + ACTIVE, 0);
     Atomics.store(this.ints, base + HEALTHY, healthy ? 1 : 0);
     Atomics.store(this.ints, base + FAILURES, 0);
-    this.ejectedUntil[slot] = 0;
+    Atomics.store(this.ints, base + LOCK, 0);
+    this.floats[slot * FLOATS_PER_SLOT] = 0;
+    this.floats[slot * FLOATS_PER_SLOT + 1] = 0;
+  }
+
+  /**
+   * The spin lock stored in `state`'s slot: a pool's balancers lock the slot of the pool's first member,
+   * so every thread picking from that pool takes the same lock. For a state of another kind, NO_LOCK.
+   */
+  lockFor(state: MemberState): BalancerLock {
+    return state instanceof SharedMemberState ? new SpinLock(this.ints, state.slot * INTS_PER_SLOT + LOCK) : NO_LOCK;
+  }
+}
+
+/**
+ * A lock word in shared memory, held for a few instructions at a time (one balancer pick). A holder
+ * that died inside (a worker thread ended mid-pick) would hold it forever: after MAX_SPINS the waiter
+ * takes it over.
+ */
+class SpinLock implements BalancerLock {
+  constructor(
+    private readonly ints: Int32Array,
+    private readonly index: number,
+  ) {}
+
+  acquire(): void {
+    for (let spins = 0; Atomics.compareExchange(this.ints, this.index, 0, 1) !== 0; spins++) {
+      if (spins === MAX_SPINS) {
+        Atomics.store(this.ints, this.index, 1);
+        return;
+      }
+    }
+  }
+
+  release(): void {
+    Atomics.store(this.ints, this.index, 0);
   }
 }
 
@@ -99,13 +142,16 @@ export class SharedMemberStates {
  */
 export class SharedMemberState implements MemberState {
   private readonly base: number;
+  private readonly floatBase: number;
 
   constructor(
     private readonly ints: Int32Array,
-    private readonly ejected: Float64Array,
-    private readonly slot: number,
+    private readonly floats: Float64Array,
+    /** This state's slot. */
+    readonly slot: number,
   ) {
     this.base = slot * INTS_PER_SLOT;
+    this.floatBase = slot * FLOATS_PER_SLOT;
   }
 
   get activeConnections(): number {
@@ -142,9 +188,17 @@ export class SharedMemberState implements MemberState {
   }
 
   get ejectedUntil(): number {
-    return this.ejected[this.slot]!;
+    return this.floats[this.floatBase]!;
   }
   set ejectedUntil(value: number) {
-    this.ejected[this.slot] = value;
+    this.floats[this.floatBase] = value;
+  }
+
+  /** Read and written under the pool's SpinLock (Atomics on the lock order these plain accesses). */
+  get currentWeight(): number {
+    return this.floats[this.floatBase + 1]!;
+  }
+  set currentWeight(value: number) {
+    this.floats[this.floatBase + 1] = value;
   }
 }

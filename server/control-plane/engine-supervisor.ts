@@ -53,6 +53,7 @@ export class EngineSupervisor extends EventEmitter {
     lastPongAt: null,
     uptimeSeconds: null,
     listenerErrors: [],
+    workers: null,
   };
 
   constructor(private readonly options: EngineSupervisorOptions) {
@@ -217,6 +218,7 @@ export class EngineSupervisor extends EventEmitter {
         this.status.hash = message.hash;
         this.status.uptimeSeconds = message.uptimeSeconds;
         this.status.lastPongAt = new Date().toISOString();
+        this.status.workers = message.workers ?? null;
         this.emit("pong", message);
         break;
       case "health":

@@ -1,4 +1,4 @@
-import type { ListenerError } from "@/engine/protocol/ipc.types";
+import type { EngineWorkerStatus, ListenerError } from "@/engine/protocol/ipc.types";
 
 /** Options of the engine supervisor. */
 export interface EngineSupervisorOptions {
@@ -42,6 +42,8 @@ export interface EngineStatus {
   lastPongAt: string | null;
   uptimeSeconds: number | null;
   listenerErrors: ListenerError[];
+  /** The engine's worker threads from its last pong; null for an engine running in one thread (or not yet heard). */
+  workers: EngineWorkerStatus[] | null;
   /** True when this console found the engine already running (started by an earlier console). */
   adopted?: boolean;
 }

@@ -15,5 +15,17 @@ export interface Balancer {
   pick(clientIp: string, exclude: ReadonlySet<MemberRuntime> | undefined): MemberRuntime | null;
 }
 
-/** Builds a balancer over a fixed member list. */
-export type BalancerFactory = (members: readonly MemberRuntime[], isAvailable: MemberFilter) => Balancer;
+/**
+ * Makes a balancer's read-modify-write of shared member state (smooth round robin's current weights)
+ * one step for every thread that picks from the same pool. NO_LOCK in the engine with one thread.
+ */
+export interface BalancerLock {
+  acquire(): void;
+  release(): void;
+}
+
+/** The lock of a pool only one thread picks from. */
+export const NO_LOCK: BalancerLock = { acquire() {}, release() {} };
+
+/** Builds a balancer over a fixed member list; `lock` guards what several threads' balancers share. */
+export type BalancerFactory = (members: readonly MemberRuntime[], isAvailable: MemberFilter, lock: BalancerLock) => Balancer;

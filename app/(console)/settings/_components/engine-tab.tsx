@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Card, StatusDot } from "@/app/_components/ui/status";
 import { formatDateTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc/react";
+import type { EngineWorkerStatus } from "@/engine/protocol/ipc.types";
 import type { EngineStatus } from "@/server/control-plane/engine-supervisor.types";
 import { ConfigDiagnosticsCard } from "./config-diagnostics-card";
 
@@ -82,6 +83,7 @@ export function EngineTab() {
           <Row label="Last heartbeat">{formatDateTime(engine.lastPongAt)}</Row>
         </dl>
       </Card>
+      <WorkersCard workers={engine.workers} />
       <Card title="Listener errors">
         {engine.listenerErrors.length === 0 ? (
           <p className="text-slate-500">Every listener of the current snapshot is applied.</p>
@@ -97,5 +99,60 @@ export function EngineTab() {
       </Card>
       <ConfigDiagnosticsCard />
     </div>
+  );
+}
+
+const workerStateLabels: Record<EngineWorkerStatus["state"], { tone: "green" | "amber" | "red"; label: string }> = {
+  running: { tone: "green", label: "Running" },
+  starting: { tone: "amber", label: "Starting" },
+  restarting: { tone: "red", label: "Restarting" },
+  stopping: { tone: "amber", label: "Stopping" },
+};
+
+/** The engine's data-plane worker threads (ELB_ENGINE_WORKERS), from its last heartbeat. */
+function WorkersCard({ workers }: { workers: EngineWorkerStatus[] | null }) {
+  return (
+    <Card title="Workers">
+      {workers === null ? (
+        <p className="text-slate-500">The engine runs in one thread (ELB_ENGINE_WORKERS=1), or has not answered a heartbeat yet.</p>
+      ) : (
+        <>
+          <p className="mb-3 text-xs text-slate-500">
+            Each worker accepts connections on every listener; the kernel spreads new connections over them. Health checks run once for the whole engine.
+          </p>
+          <table aria-label="Workers" className="w-full text-left text-sm">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-1 font-normal">Worker</th>
+                <th className="py-1 font-normal">Status</th>
+                <th className="py-1 font-normal">Snapshot version</th>
+                <th className="py-1 font-normal">Open connections</th>
+                <th className="py-1 font-normal">Accepted connections</th>
+                <th className="py-1 font-normal">Restarts</th>
+                <th className="py-1 font-normal">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workers.map((w) => {
+                const state = workerStateLabels[w.state];
+                return (
+                  <tr key={w.index} className="border-t border-slate-100">
+                    <td className="py-1">Worker {w.index}</td>
+                    <td className="py-1">
+                      <StatusDot tone={state.tone}>{state.label}</StatusDot>
+                    </td>
+                    <td className="py-1">{w.version}</td>
+                    <td className="py-1">{w.connectionsOpen ?? "—"}</td>
+                    <td className="py-1">{w.connectionsAccepted ?? "—"}</td>
+                    <td className="py-1">{w.restarts}</td>
+                    <td className="py-1">{w.startedAt ? formatDateTime(new Date(w.startedAt).toISOString()) : "—"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Card>
   );
 }
