@@ -11,6 +11,7 @@ import type { SharedMemberStates } from "../pools/shared-member-states";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
+import { ConnectionGate, DEFAULT_MAX_CONNECTIONS } from "./connection-gate";
 import { ListenerSet, type HandlerFactory } from "./listener-set";
 import { buildPools } from "./pool-set";
 
@@ -53,6 +54,14 @@ export interface EngineRuntimeOptions {
   role?: "single" | "primary" | "worker";
   /** Member states in shared memory; required for "primary" and "worker". */
   memberStates?: SharedMemberStates;
+  /**
+   * Open client connections allowed at once over every TCP and HTTP listener; default 100 000
+   * (DEFAULT_MAX_CONNECTIONS); 0 = no cap. Past it a new connection is closed at accept and reported to
+   * the observer as an `internal` error (cause CONNECTION_LIMIT_REACHED, runtime/connection-gate.ts).
+   */
+  maxConnections?: number;
+  /** The count behind `maxConnections`, element 0; pass one over a SharedArrayBuffer so that worker threads share one cap. Default: this runtime's own. */
+  connectionCount?: Int32Array;
 }
 
 /**
@@ -81,7 +90,8 @@ export class EngineRuntime {
     this.role = options.role ?? "single";
     if (this.role !== "single" && options.memberStates === undefined) throw new Error(`role ${this.role} needs memberStates`);
     this.memberStates = options.memberStates;
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, this.role === "worker");
+    const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount);
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, this.role === "worker", gate);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
     const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
     this.descriptors = new DescriptorWatch(

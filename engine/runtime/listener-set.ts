@@ -11,6 +11,7 @@ import type { SnapshotListener } from "../protocol/snapshot.types";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
 import type { ConnectionObserver } from "../observe/observer.types";
 import { listenStream, stopAccepting } from "./bind-stream";
+import { DEFAULT_CONNECTION_GATE } from "./connection-gate";
 import { StreamBinding } from "./stream-binding";
 
 
@@ -76,6 +77,8 @@ export class ListenerSet {
     private readonly observer: ConnectionObserver = NOOP_OBSERVER,
     /** Bind every address in its SO_REUSEPORT group (a worker thread among several); default plain binds. */
     private readonly reusePort = false,
+    /** The engine-wide cap on open connections, shared by every stream listener; default the thread's default gate (100 000). */
+    private readonly gate = DEFAULT_CONNECTION_GATE,
   ) {}
 
   /** Applies the routes of a snapshot; resolves with the listeners that could not be (fully) applied. */
@@ -141,7 +144,7 @@ export class ListenerSet {
           const binding = { listenerId: config.id, localAddress: address, localPort: config.port, bandwidth: limits.bucketFor(address), observer };
           await current.udp.bind(address, config.port, binding);
         } else if (!current.servers.has(address)) {
-          const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler);
+          const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler, this.gate);
           const onError = acceptFailed(binding, `${address}:${config.port}`);
           current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept, onError, this.reusePort));
         }
