@@ -29,10 +29,38 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** The error an owner sees when a connect times out (one shared object: no stack per timeout). */
 const CONNECT_TIMEOUT = new Error("backend connect timeout");
 
+/** The connection a backend socket belongs to (one property on the socket: the shared handlers below find it). */
+const UPSTREAM = Symbol("UpstreamConnection");
+type UpstreamSocket = net.Socket & { [UPSTREAM]: UpstreamConnection };
+
+// Socket handlers shared by every backend connection (Node calls them with `this` = the socket): no closure per connection.
+function onSocketRead(this: UpstreamSocket, nread: number, buf: Uint8Array): boolean {
+  return this[UPSTREAM].onRead(nread, buf);
+}
+function onSocketConnect(this: UpstreamSocket): void {
+  this[UPSTREAM].onConnect();
+}
+function onSocketDrain(this: UpstreamSocket): void {
+  this[UPSTREAM].owner?.onUpstreamDrain();
+}
+function onSocketEnd(this: UpstreamSocket): void {
+  this[UPSTREAM].onEnd();
+}
+function onSocketError(this: UpstreamSocket, err: Error): void {
+  this[UPSTREAM].onError(err);
+}
+function onSocketClose(this: UpstreamSocket): void {
+  this[UPSTREAM].onClose();
+}
+/** Connect timer callback (the connection is the timer's argument). */
+function connectTimedOut(conn: UpstreamConnection): void {
+  conn.timeOut();
+}
+
 /**
  * One keep-alive TCP connection to a backend server. Socket events go to the current owner (one
  * request at a time); while idle in its pool, any data or close makes it unusable and it is dropped.
- * Handlers are bound once per socket, never per request.
+ * Its socket handlers are functions shared by every connection; nothing is bound per request.
  */
 export class UpstreamConnection {
   readonly socket: net.Socket;
@@ -60,15 +88,18 @@ export class UpstreamConnection {
     /** Connect timeout; the connection fails with `timedOut` set when it passes. */
     connectTimeoutMs: number,
   ) {
-    const socket = net.connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: this.onRead } });
+    // onread's callback is called as socket[kBufferCb](nread, buffer): `this` is the socket.
+    const onread = { buffer: READ_BUFFER, callback: onSocketRead as (nread: number, buf: Uint8Array) => boolean };
+    const socket = net.connect({ host, port, noDelay: true, onread }) as UpstreamSocket;
+    socket[UPSTREAM] = this;
     this.socket = socket;
-    this.connectTimer = setTimeout(this.timeOut, connectTimeoutMs);
+    this.connectTimer = setTimeout(connectTimedOut, connectTimeoutMs, this);
     this.connectTimer.unref();
-    socket.on("connect", this.onConnect);
-    socket.on("drain", this.onDrain);
-    socket.on("end", this.onEnd);
-    socket.on("error", this.onError);
-    socket.on("close", this.onClose);
+    socket.on("connect", onSocketConnect);
+    socket.on("drain", onSocketDrain);
+    socket.on("end", onSocketEnd);
+    socket.on("error", onSocketError);
+    socket.on("close", onSocketClose);
   }
 
   /** Ends the connection now. */
@@ -80,13 +111,13 @@ export class UpstreamConnection {
   }
 
   /** The connect timed out (own timer, or the owner's backstop): fails the connection as a timeout. */
-  readonly timeOut = (): void => {
+  timeOut(): void {
     this.connectTimer = null;
     if (this.connected || !this.alive) return;
     this.timedOut = true;
     this.onError(CONNECT_TIMEOUT);
     this.socket.destroy();
-  };
+  }
 
   private clearConnectTimer(): void {
     if (this.connectTimer !== null) {
@@ -95,45 +126,45 @@ export class UpstreamConnection {
     }
   }
 
-  private onConnect = (): void => {
+  /** Socket handler: the TCP connect completed. */
+  onConnect(): void {
     this.clearConnectTimer();
     this.connected = true;
     this.owner?.onUpstreamConnect();
-  };
+  }
 
-  /** Bytes in the shared READ_BUFFER, valid only during this call. */
-  private onRead = (nread: number, buf: Uint8Array): boolean => {
+  /** Socket handler: bytes in the shared READ_BUFFER, valid only during this call. */
+  onRead(nread: number, buf: Uint8Array): boolean {
     const owner = this.owner;
     if (owner !== null) owner.onUpstreamData((buf as Buffer).subarray(0, nread));
     else this.destroy(); // unsolicited bytes on an idle connection: it can no longer be trusted
     return true;
-  };
+  }
 
-  private onDrain = (): void => {
-    this.owner?.onUpstreamDrain();
-  };
-
-  private onEnd = (): void => {
+  /** Socket handler: the backend sent FIN. */
+  onEnd(): void {
     this.alive = false;
     const owner = this.owner;
     if (owner !== null) owner.onUpstreamEnd();
     else this.home.discard(this);
-  };
+  }
 
-  private onError = (err: Error): void => {
+  /** Socket handler (and the connect timeout): the connection failed. */
+  onError(err: Error): void {
     this.alive = false;
     const owner = this.owner;
     this.owner = null;
     if (owner !== null) owner.onUpstreamError(err);
     this.home.discard(this);
-  };
+  }
 
-  private onClose = (): void => {
+  /** Socket handler: the socket closed. */
+  onClose(): void {
     this.clearConnectTimer();
     this.alive = false;
     const owner = this.owner;
     this.owner = null;
     this.home.discard(this);
     if (owner !== null) owner.onUpstreamError(null);
-  };
+  }
 }
