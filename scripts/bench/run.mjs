@@ -5,14 +5,19 @@
 // proxy's TCP listener). Prints ratios and ends with one `bench:` line.
 // Runs are interleaved (engine, nginx, haproxy, engine, …) and the best of BENCH_ROUNDS counts, since
 // other work on a shared box only ever makes a run slower. Per-request proxy CPU is printed too.
+// Last, "after idle" (after-idle.mjs): p99 of a burst paced at half the maximum rate, 128 connections,
+// after 6 s without traffic, engine vs nginx (and haproxy) in the same run, with the steady-state p99.
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// BENCH_ONLY=engine,nginx,haproxy.
+// BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle (default all; see
+// after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
+// older commit's, instead of building dist/engine/main.js).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { NGINX_STREAM_MODULE, backendNginx, engineSnapshot, proxyHaproxy, proxyNginx } from "./configs.mjs";
 import { ensurePackages, freePort, startPinned, stopAll, waitForPort } from "./processes.mjs";
+import { afterIdle } from "./after-idle.mjs";
 import { runWrk } from "./wrk.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -20,6 +25,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
+const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle").split(",");
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
 
@@ -71,7 +78,7 @@ async function startProxies(dir, backendPort) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
     const file = path.join(dir, "snapshot.json");
     writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort)));
-    const child = startPinned("engine", PROXY_CPU, process.execPath, [path.join(root, "dist", "engine", "main.js")], {
+    const child = startPinned("engine", PROXY_CPU, process.execPath, [engineBundle], {
       ELB_ENGINE_SNAPSHOT_FILE: file,
       ELB_ENGINE_DRAIN_MS: "200",
     });
@@ -108,10 +115,13 @@ const TESTS = [
 
 async function main() {
   ensurePackages([["wrk", "wrk"], ["nginx", "nginx"], [NGINX_STREAM_MODULE, "libnginx-mod-stream"], ["haproxy", "haproxy"], ["taskset", "util-linux"]]);
-  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-engine.mjs")], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error("engine build failed");
+  if (process.env.BENCH_ENGINE === undefined) {
+    const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-engine.mjs")], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("engine build failed");
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), "elb-bench-"));
   const results = {};
+  let idle = null;
   try {
     const backendPort = await freePort();
     const backendDir = path.join(dir, "backend");
@@ -126,7 +136,7 @@ async function main() {
     const direct = await runWrk(`http://127.0.0.1:${backendPort}/`, { seconds: 2, connections, cpu: LOAD_CPU });
     console.log(`  backend direct: ${direct.rps.toFixed(0)} req/s (ceiling of the load side)`);
     for (const p of proxies) await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up (JIT, pools)
-    for (const test of TESTS) {
+    for (const test of TESTS.filter((t) => cases.includes(t.key))) {
       const runs = Object.fromEntries(proxies.map((p) => [p.name, []]));
       for (let round = 0; round < rounds; round++) {
         for (const p of proxies) runs[p.name].push(await measureOnce(p, `http://127.0.0.1:${p[test.port]}/`, test.opts));
@@ -136,6 +146,7 @@ async function main() {
         (results[p.name] ??= {})[test.key] = best(runs[p.name]);
       }
     }
+    if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU });
   } finally {
     await stopAll();
     rmSync(dir, { recursive: true, force: true });
@@ -154,7 +165,16 @@ async function main() {
       `  vs ${other.padEnd(8)} keep-alive ${ratio(e.keepalive, o.keepalive).toFixed(2)}  new connections ${ratio(e.newConn, o.newConn).toFixed(2)}  tcp ${ratio(e.tcp, o.tcp).toFixed(2)}`,
     );
   }
-  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}`);
+  let tail = "";
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ie = idle?.byProxy.engine;
+  const ing = idle?.byProxy.nginx;
+  if (ie && ing) {
+    const [e99, n99] = [med(ie.afterIdle), med(ing.afterIdle)];
+    console.log(`  after idle p99 (median of rounds): engine ${e99.toFixed(2)} ms, nginx ${n99.toFixed(2)} ms, difference ${(e99 - n99).toFixed(2)} ms; steady ${med(ie.steady).toFixed(2)} vs ${med(ing.steady).toFixed(2)} ms`);
+    tail = ` p99_after_idle_engine_ms=${e99.toFixed(2)} p99_after_idle_nginx_ms=${n99.toFixed(2)} p99_after_idle_diff_ms=${(e99 - n99).toFixed(2)}`;
+  }
+  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${tail}`);
 }
 
 main().catch(async (err) => {

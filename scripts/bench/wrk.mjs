@@ -11,11 +11,13 @@ function toMs(text) {
 
 /**
  * One wrk run: `connections` connections for `seconds` on core `cpu`; `close` adds
- * `Connection: close` (a new TCP connection per request). Returns requests/s, latency and errors.
+ * `Connection: close` (a new TCP connection per request); `script` is a wrk Lua script (-s).
+ * Returns requests/s, latency and errors.
  */
-export function runWrk(url, { seconds, connections, cpu, close = false }) {
+export function runWrk(url, { seconds, connections, cpu, close = false, script = null }) {
   const args = ["-c", String(cpu), "wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--latency"];
   if (close) args.push("-H", "Connection: close");
+  if (script !== null) args.push("-s", script);
   args.push(url);
   return new Promise((resolve, reject) => {
     const child = spawn("taskset", args, { stdio: ["ignore", "pipe", "pipe"] });
