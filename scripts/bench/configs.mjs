@@ -25,7 +25,10 @@ function nginxHttpPaths(dir) {
 `;
 }
 
-/** The backend: nginx answering 200 "ok" from a return location (it must never be the bottleneck). */
+/**
+ * The backend: nginx answering 200 "ok" from a return location (it must never be the bottleneck);
+ * /stub_status counts the connections it accepted (the after-idle case counts the proxies' reconnects).
+ */
 export function backendNginx(dir, port) {
   return `${nginxMain(dir)}
 http {
@@ -33,6 +36,7 @@ ${nginxHttpPaths(dir)}
   server {
     listen 127.0.0.1:${port} backlog=4096;
     location / { return 200 "ok"; }
+    location = /stub_status { stub_status; }
   }
 }
 `;

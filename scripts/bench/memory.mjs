@@ -12,6 +12,8 @@
 // - nginx (one worker, in front of the same backend): VmRSS of master + worker.
 // - node-bare: a net.Server answering every request with a fixed response (the floor for any Node
 //   proxy: a net.Socket and its libuv/V8 state), heap and RSS like the engine.
+// Last, MEMORY_SLOW (default 50) slow readers: each asks for a 32 MiB file from the backend and never
+// reads (the proxy holds what it buffered for them; the kernel's socket buffers are not in RSS).
 // Samples are taken MEMORY_SETTLE_MS (default 10 000; partial heads 3 000) after the connections opened: the engine drops
 // an idle connection's per-request state after two sweeps (≤ 2 s), and V8 returns the pages freed by
 // the burst to the system only when its memory reducer runs (~8 s after allocation stops), so an
@@ -19,7 +21,7 @@
 // Env: MEMORY_CONNECTIONS, MEMORY_PARTIAL, MEMORY_SETTLE_MS, MEMORY_ONLY=engine,nginx,node-bare;
 // MEMORY_ENGINE_BEFORE=<bundle> adds an "engine-before" row measured the same way (e.g. an older
 // commit built with `node scripts/build-engine.mjs <file>` in a `git archive` copy), for a before/after
-// in the same run.
+// in the same run; MEMORY_ENGINE=<bundle> measures that bundle as "engine" instead of building one.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -32,11 +34,15 @@ import { freePort, startPinned, stop, stopAll, waitForPort } from "./processes.m
 const root = path.resolve(import.meta.dirname, "..", "..");
 const N = Number(process.env.MEMORY_CONNECTIONS ?? 5000);
 const PARTIAL = Number(process.env.MEMORY_PARTIAL ?? 1000);
+const SLOW = Number(process.env.MEMORY_SLOW ?? 50);
+const SLOW_FILE_MIB = 32;
 const only = (process.env.MEMORY_ONLY ?? "engine,nginx,node-bare").split(",");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SETTLE_MS = Number(process.env.MEMORY_SETTLE_MS ?? 10_000);
 const PARTIAL_SETTLE_MS = 3000;
 const BEFORE = process.env.MEMORY_ENGINE_BEFORE;
+/** An engine bundle to measure instead of building dist/engine/main.js. */
+const ENGINE = process.env.MEMORY_ENGINE;
 
 /** VmRSS of `pid` in KiB. */
 function rssKiB(pid) {
@@ -111,6 +117,24 @@ async function openConnections(port, n, request, until, sockets) {
   }
 }
 
+/** Opens `n` connections that each ask for the backend's big file and never read. */
+async function openSlowReaders(port, n, sockets) {
+  await Promise.all(
+    Array.from({ length: n }, () => {
+      return new Promise((resolve, reject) => {
+        const s = net.connect(port, "127.0.0.1");
+        sockets.push(s);
+        s.on("error", reject);
+        s.once("connect", () => {
+          s.pause(); // never read: the response piles up in the proxy and the kernel
+          s.write("GET /big.bin HTTP/1.1\r\nHost: bench\r\n\r\n");
+          resolve();
+        });
+      });
+    }),
+  );
+}
+
 function closeAll(sockets) {
   for (const s of sockets.splice(0)) s.destroy();
 }
@@ -151,7 +175,14 @@ async function measure(server) {
   await openConnections(server.port, PARTIAL, PARTIAL_HEAD, null, sockets);
   const partial = await sample(PARTIAL_SETTLE_MS);
   closeAll(sockets);
-  return { name: server.name, first: per(base0, first, N), repeat: per(base1, repeat, N), partial: per(base2, partial, PARTIAL) };
+  let slow = { rss: NaN, heap: NaN, heapTotal: NaN, external: NaN };
+  if (server.bigFile) {
+    const base3 = await sample(PARTIAL_SETTLE_MS);
+    await openSlowReaders(server.port, SLOW, sockets);
+    slow = per(base3, await sample(PARTIAL_SETTLE_MS), SLOW);
+    closeAll(sockets);
+  }
+  return { name: server.name, first: per(base0, first, N), repeat: per(base1, repeat, N), partial: per(base2, partial, PARTIAL), slow };
 }
 
 const BARE_SERVER = `
@@ -161,19 +192,23 @@ net.createServer((s) => s.on("data", (c) => { if (c.includes("\\r\\n\\r\\n")) s.
 `;
 
 async function main() {
-  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-engine.mjs")], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error("engine build failed");
+  if (ENGINE === undefined) {
+    const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-engine.mjs")], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("engine build failed");
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), "elb-memory-"));
   const results = [];
   try {
     const backendPort = await freePort();
     const backendDir = path.join(dir, "backend");
     mkdirSync(backendDir);
-    writeFileSync(path.join(backendDir, "nginx.conf"), backendNginx(backendDir, backendPort));
+    const bigFile = `    location = /big.bin { root ${backendDir}; }\n`;
+    writeFileSync(path.join(backendDir, "big.bin"), Buffer.alloc(SLOW_FILE_MIB * 1024 * 1024, "x"));
+    writeFileSync(path.join(backendDir, "nginx.conf"), backendNginx(backendDir, backendPort).replace("    location / {", `${bigFile}    location / {`));
     startPinned("backend nginx", "1", "nginx", ["-p", backendDir, "-c", path.join(backendDir, "nginx.conf"), "-e", path.join(backendDir, "error.log"), "-g", "daemon off;"]);
     await waitForPort(backendPort);
 
-    const engines = only.includes("engine") ? [["engine", path.join(root, "dist", "engine", "main.js")]] : [];
+    const engines = only.includes("engine") ? [["engine", path.resolve(ENGINE ?? path.join(root, "dist", "engine", "main.js"))]] : [];
     if (BEFORE) engines.unshift(["engine-before", path.resolve(BEFORE)]);
     for (const [name, bundle] of engines) {
       const [httpPort, tcpPort, inspectPort] = [await freePort(), await freePort(), await freePort()];
@@ -185,7 +220,7 @@ async function main() {
       });
       await waitForPort(httpPort);
       const insp = await inspector(inspectPort);
-      results.push(await measure({ name, port: httpPort, pids: () => [child.pid], inspector: insp }));
+      results.push(await measure({ name, port: httpPort, pids: () => [child.pid], inspector: insp, bigFile: true }));
       insp.close();
       await stop(child);
     }
@@ -198,7 +233,7 @@ async function main() {
       writeFileSync(path.join(d, "nginx.conf"), conf);
       const child = startPinned("nginx", "0", "nginx", ["-p", d, "-c", path.join(d, "nginx.conf"), "-e", path.join(d, "error.log"), "-g", "daemon off;"]);
       await waitForPort(httpPort);
-      results.push(await measure({ name: "nginx", port: httpPort, pids: () => [child.pid, ...children(child.pid)] }));
+      results.push(await measure({ name: "nginx", port: httpPort, pids: () => [child.pid, ...children(child.pid)], bigFile: true }));
       await stop(child);
     }
     if (only.includes("node-bare")) {
@@ -215,12 +250,12 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const kib = (v) => (Number.isNaN(v) ? "-" : (v / 1024).toFixed(2)).padStart(6);
-  console.log(`\nmemory per connection, KiB (${N} idle keep-alive connections after one request each; ${PARTIAL} partial 30 KiB heads):`);
+  console.log(`\nmemory per connection, KiB (${N} idle keep-alive connections after one request each; ${PARTIAL} partial 30 KiB heads; ${SLOW} slow readers of ${SLOW_FILE_MIB} MiB):`);
   console.log("  rss = VmRSS delta, heap = V8 heapUsed delta after a full GC (external stays 0 unless noted)");
   console.log("  first = first burst on a warmed-up server; repeat = the same burst again (pages and pools of the first reused)");
-  console.log(`  ${"server".padEnd(13)} ${"first rss".padStart(9)} ${"heap".padStart(6)}   ${"repeat rss".padStart(10)} ${"heap".padStart(6)}   ${"partial rss".padStart(11)} ${"heap".padStart(6)} ${"extern".padStart(6)}`);
+  console.log(`  ${"server".padEnd(13)} ${"first rss".padStart(9)} ${"heap".padStart(6)}   ${"repeat rss".padStart(10)} ${"heap".padStart(6)}   ${"partial rss".padStart(11)} ${"heap".padStart(6)} ${"extern".padStart(6)}   ${"slow rss".padStart(8)} ${"heap".padStart(6)} ${"extern".padStart(6)}`);
   for (const r of results) {
-    console.log(`  ${r.name.padEnd(13)} ${kib(r.first.rss).padStart(9)} ${kib(r.first.heap)}   ${kib(r.repeat.rss).padStart(10)} ${kib(r.repeat.heap)}   ${kib(r.partial.rss).padStart(11)} ${kib(r.partial.heap)} ${kib(r.partial.external)}`);
+    console.log(`  ${r.name.padEnd(13)} ${kib(r.first.rss).padStart(9)} ${kib(r.first.heap)}   ${kib(r.repeat.rss).padStart(10)} ${kib(r.repeat.heap)}   ${kib(r.partial.rss).padStart(11)} ${kib(r.partial.heap)} ${kib(r.partial.external)}   ${kib(r.slow.rss).padStart(8)} ${kib(r.slow.heap)} ${kib(r.slow.external)}`);
   }
   const f = (v) => (v / 1024).toFixed(2);
   const line = results.map((r) => `${r.name}_rss_kib=${f(r.first.rss)}/${f(r.repeat.rss)}${Number.isNaN(r.first.heap) ? "" : ` ${r.name}_heap_kib=${f(r.first.heap)}/${f(r.repeat.heap)}`}`).join(" ");

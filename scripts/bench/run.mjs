@@ -10,7 +10,8 @@
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
 // BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
-// older commit's, instead of building dist/engine/main.js).
+// older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
+// bundle as "engine-before", in the same rounds: a before/after in one run).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -68,21 +69,23 @@ function report(name, label, runs) {
   const bad = r.non2xx ? ` non-2xx: ${r.non2xx}` : "";
   const all = runs.map((x) => x.rps.toFixed(0)).join("/");
   console.log(
-    `  ${name.padEnd(8)} ${label.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s (runs ${all})  avg ${r.avg.toFixed(2)} ms  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  proxy ${r.cpuUsPerRequest.toFixed(1)} us/req at ${(r.cpuShare * 100).toFixed(0)}% cpu${errs}${bad}`,
+    `  ${name.padEnd(13)} ${label.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s (runs ${all})  avg ${r.avg.toFixed(2)} ms  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  proxy ${r.cpuUsPerRequest.toFixed(1)} us/req at ${(r.cpuShare * 100).toFixed(0)}% cpu${errs}${bad}`,
   );
 }
 
 async function startProxies(dir, backendPort) {
   const proxies = [];
-  if (only.includes("engine")) {
+  const engines = only.includes("engine") ? [["engine", engineBundle]] : [];
+  if (process.env.BENCH_ENGINE_BEFORE) engines.push(["engine-before", path.resolve(process.env.BENCH_ENGINE_BEFORE)]);
+  for (const [name, bundle] of engines) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
-    const file = path.join(dir, "snapshot.json");
+    const file = path.join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort)));
-    const child = startPinned("engine", PROXY_CPU, process.execPath, [engineBundle], {
+    const child = startPinned(name, PROXY_CPU, process.execPath, [bundle], {
       ELB_ENGINE_SNAPSHOT_FILE: file,
       ELB_ENGINE_DRAIN_MS: "200",
     });
-    proxies.push({ name: "engine", child, httpPort, tcpPort });
+    proxies.push({ name, child, httpPort, tcpPort });
   }
   if (only.includes("nginx")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
@@ -146,7 +149,7 @@ async function main() {
         (results[p.name] ??= {})[test.key] = best(runs[p.name]);
       }
     }
-    if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU });
+    if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU, backendPort });
   } finally {
     await stopAll();
     rmSync(dir, { recursive: true, force: true });
@@ -158,11 +161,11 @@ async function main() {
   const nc = ratio(e?.newConn, results.nginx?.newConn);
   const tcp = ratio(e?.tcp, results.haproxy?.tcp);
   console.log("\nratios (engine / other, requests per second):");
-  for (const other of ["nginx", "haproxy"]) {
+  for (const other of ["nginx", "haproxy", "engine-before"]) {
     const o = results[other];
     if (!e || !o) continue;
     console.log(
-      `  vs ${other.padEnd(8)} keep-alive ${ratio(e.keepalive, o.keepalive).toFixed(2)}  new connections ${ratio(e.newConn, o.newConn).toFixed(2)}  tcp ${ratio(e.tcp, o.tcp).toFixed(2)}`,
+      `  vs ${other.padEnd(13)} keep-alive ${ratio(e.keepalive, o.keepalive).toFixed(2)}  new connections ${ratio(e.newConn, o.newConn).toFixed(2)}  tcp ${ratio(e.tcp, o.tcp).toFixed(2)}`,
     );
   }
   let tail = "";
