@@ -1,7 +1,19 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import { readFileSync } from "node:fs";
+import { openSocket } from "elb-native-socket";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../test-support/backends";
 import { bindUdpReusePort, listenReusePort } from "./reuse-port";
+
+/** net.ipv6.bindv6only: the kernel's default for IPV6_V6ONLY (0 = dual-stack). */
+function bindV6Only(): number {
+  try {
+    return Number(readFileSync("/proc/sys/net/ipv6/bindv6only", "utf8").trim());
+  } catch {
+    return -1;
+  }
+}
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -39,14 +51,54 @@ describe("reuse-port sockets", () => {
     expect(new Set(answers)).toEqual(new Set(["a", "b"]));
   });
 
-  it("listens on IPv6 loopback too, IPv6 only", async () => {
+  it("listens on IPv6 loopback too, beside an IPv4 socket on the same port", async () => {
     const a = tcpServer("v6");
     await listenReusePort(a, "::1", 0);
     const port = (a.address() as net.AddressInfo).port;
     expect(await readTcp(port, "::1")).toBe("v6");
     const v4 = tcpServer("v4");
-    await listenReusePort(v4, "127.0.0.1", port); // no dual-stack clash with the IPv6 socket
+    await listenReusePort(v4, "127.0.0.1", port);
     expect(await readTcp(port)).toBe("v4");
+  });
+
+  // IPV6_V6ONLY is the kernel's default (net.ipv6.bindv6only, 0 almost everywhere), as for Node's own
+  // listen: an IPv6 socket takes IPv4 clients as ::ffff:a.b.c.d. Bound to the IPv4-mapped loopback address
+  // (as "::" would be, without listening beyond loopback); a forced IPV6_V6ONLY makes this bind fail.
+  it.runIf(bindV6Only() === 0)("leaves IPv6 sockets dual-stack, as Node does: an IPv4 client reaches one bound to ::ffff:127.0.0.1", async () => {
+    const mapped = tcpServer("mapped");
+    await listenReusePort(mapped, "::ffff:127.0.0.1", 0);
+    const port = (mapped.address() as net.AddressInfo).port;
+    expect(await readTcp(port, "127.0.0.1")).toBe("mapped");
+    const udp = dgram.createSocket("udp6");
+    closers.push(() => new Promise((resolve) => udp.close(() => resolve())));
+    udp.on("message", (_m, from) => udp.send("udp-mapped", from.port, from.address));
+    await bindUdpReusePort(udp, "::ffff:127.0.0.1", 0);
+    const client = dgram.createSocket("udp4");
+    closers.push(() => new Promise((resolve) => client.close(() => resolve())));
+    const answer = new Promise<string>((resolve) => client.once("message", (m) => resolve(m.toString())));
+    client.send("x", udp.address().port, "127.0.0.1");
+    expect(await answer).toBe("udp-mapped");
+  });
+
+  it("listens on a descriptor it is handed (an inherited socket) and resolves with it", async () => {
+    const a = tcpServer("first");
+    const fd = await listenReusePort(a, "127.0.0.1", 0);
+    const port = (a.address() as net.AddressInfo).port;
+    const fresh = openSocket(4, "tcp", "127.0.0.1", port, true);
+    const b = tcpServer("inherited");
+    expect(await listenReusePort(b, "127.0.0.1", port, fresh)).toBe(fresh);
+    expect(fd).not.toBe(fresh);
+    await new Promise<void>((resolve) => a.close(() => resolve()));
+    expect(await readTcp(port)).toBe("inherited");
+  });
+
+  it("refuses an inherited descriptor bound to another port (EINHERITED) and closes it", async () => {
+    const port = await freePort();
+    const other = await freePort();
+    const fd = openSocket(4, "tcp", "127.0.0.1", other, true);
+    await expect(listenReusePort(tcpServer("x"), "127.0.0.1", port, fd)).rejects.toMatchObject({ code: "EINHERITED" });
+    const plain = tcpServer("plain"); // binds only once the inherited socket on `other` is closed
+    await new Promise<void>((resolve, reject) => plain.once("error", reject).listen(other, "127.0.0.1", resolve));
   });
 
   it("refuses a port held by a socket without SO_REUSEPORT", async () => {

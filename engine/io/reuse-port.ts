@@ -3,11 +3,18 @@ import net from "node:net";
 import { closeFd, openSocket } from "elb-native-socket";
 
 /**
- * Sockets that several engine workers bind to the same address and port (SO_REUSEPORT): the kernel
- * spreads new TCP connections over the listening sockets of the group and keeps each UDP client
- * (its address and port) on one socket, so a datagram session stays on one worker. Node 20's net and
- * dgram cannot set SO_REUSEPORT before bind, so the socket is opened and bound by the small addon in
- * engine/native/socket and handed over as a descriptor (`listen({ fd })`, `bind({ fd })`).
+ * Every listening socket of the engine is opened here, in the SO_REUSEPORT group of its address and port:
+ * several engine workers bind the same address and port (the kernel spreads new TCP connections over the
+ * listening sockets of the group and keeps each UDP client, its address and port, on one socket, so a
+ * datagram session stays on one worker), and a new engine build taking over (control/upgrade.ts) can add
+ * sockets of its own beside the ones it inherits. Node 20's net and dgram cannot set SO_REUSEPORT before
+ * bind, so the socket is opened and bound by the small addon in engine/native/socket and handed over as a
+ * descriptor (`listen({ fd })`, `bind({ fd })`). A port held by a socket without SO_REUSEPORT (another
+ * program) still fails with EADDRINUSE. IPV6_V6ONLY is the kernel's default, as with Node's own binds.
+ *
+ * Both functions take an optional descriptor already bound to address:port (inherited from the engine
+ * this one replaces): it is used instead of opening one, after checking that it is bound where asked.
+ * Both resolve with the descriptor the server or socket now owns (closed with it).
  */
 
 /** Family (4 or 6) of a literal address; the engine binds literal addresses only. */
@@ -17,18 +24,33 @@ function familyOf(address: string): 4 | 6 {
   return family as 4 | 6;
 }
 
+/** True when `actual` (what the socket reports) is the address:port asked for; compares parsed addresses (`::0` = `::`). */
+function boundWhereAsked(actual: net.AddressInfo | { address: string; port: number }, address: string, port: number): boolean {
+  if (actual.port !== port) return false;
+  const family = net.isIP(address) === 6 ? "ipv6" : "ipv4";
+  if (net.isIP(actual.address) !== net.isIP(address)) return false;
+  const list = new net.BlockList();
+  list.addAddress(address, family);
+  return list.check(actual.address, family);
+}
+
+function wrongBinding(fd: number, actual: { address: string; port: number }, address: string, port: number): Error {
+  return Object.assign(new Error(`inherited descriptor ${fd} is bound to ${actual.address}:${actual.port}, not ${address}:${port}`), { code: "EINHERITED" });
+}
+
 /**
- * Makes `server` listen on address:port in the reuse-port group of that address. Rejects with the
- * bind error (code EADDRINUSE when a socket without SO_REUSEPORT, or another user's, holds the port).
+ * Makes `server` listen on address:port in the reuse-port group of that address (or on `inheritedFd`).
+ * Rejects with the bind error (code EADDRINUSE when a socket without SO_REUSEPORT, or another user's,
+ * holds the port), or EINHERITED when the inherited descriptor is bound elsewhere (then closed).
  */
-export function listenReusePort(server: net.Server, address: string, port: number): Promise<void> {
+export function listenReusePort(server: net.Server, address: string, port: number, inheritedFd?: number): Promise<number> {
   let fd: number;
   try {
-    fd = openSocket(familyOf(address), "tcp", address, port, true);
+    fd = inheritedFd ?? openSocket(familyOf(address), "tcp", address, port, true);
   } catch (err) {
     return Promise.reject(err);
   }
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const fail = (err: Error): void => {
       closeQuietly(fd);
       reject(err);
@@ -36,20 +58,26 @@ export function listenReusePort(server: net.Server, address: string, port: numbe
     server.once("error", fail);
     server.listen({ fd }, () => {
       server.off("error", fail);
-      resolve();
+      const actual = server.address() as net.AddressInfo;
+      // Port 0 asks for any port: only an inherited descriptor is checked, and against a fixed port.
+      if (inheritedFd !== undefined && !boundWhereAsked(actual, address, port)) {
+        server.close();
+        return reject(wrongBinding(fd, actual, address, port));
+      }
+      resolve(fd);
     });
   });
 }
 
-/** Binds a UDP socket to address:port in the reuse-port group of that address. */
-export function bindUdpReusePort(socket: dgram.Socket, address: string, port: number): Promise<void> {
+/** Binds a UDP socket to address:port in the reuse-port group of that address (or to `inheritedFd`). */
+export function bindUdpReusePort(socket: dgram.Socket, address: string, port: number, inheritedFd?: number): Promise<number> {
   let fd: number;
   try {
-    fd = openSocket(familyOf(address), "udp", address, port, true);
+    fd = inheritedFd ?? openSocket(familyOf(address), "udp", address, port, true);
   } catch (err) {
     return Promise.reject(err);
   }
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const fail = (err: Error): void => {
       closeQuietly(fd);
       reject(err);
@@ -57,9 +85,19 @@ export function bindUdpReusePort(socket: dgram.Socket, address: string, port: nu
     socket.once("error", fail);
     socket.bind({ fd }, () => {
       socket.off("error", fail);
-      resolve();
+      const actual = socket.address();
+      if (inheritedFd !== undefined && !boundWhereAsked(actual, address, port)) {
+        socket.close();
+        return reject(wrongBinding(fd, actual, address, port));
+      }
+      resolve(fd);
     });
   });
+}
+
+/** Closes a descriptor that no server or socket owns (an inherited one nobody took). */
+export function closeDescriptor(fd: number): void {
+  closeQuietly(fd);
 }
 
 function closeQuietly(fd: number): void {

@@ -264,9 +264,14 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     if (this.socket.isPaused()) this.socket.resume();
   }
 
-  /** Handler drain: close now when idle, otherwise after the in-flight response. */
+  /**
+   * Handler drain: close now when idle between requests, otherwise after the in-flight response. A
+   * connection still waiting for its first request (deadline "head") is not idle: its client has just
+   * connected and its request may be on the way (an engine upgrade drains the old process right after
+   * its last accepts); it gets that request answered, with Connection: close, or the head timeout.
+   */
   drain(): void {
-    if (this.state === "head" && !this.headStarted) this.closeGracefully();
+    if (this.state === "head" && !this.headStarted && this.kind === "idle") this.closeGracefully();
   }
 
   destroy(): void {

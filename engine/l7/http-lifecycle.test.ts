@@ -98,21 +98,37 @@ describe("HTTP proxy: lifecycle", () => {
     expect(await ask()).toMatch(/b$/);
   });
 
-  it("drain(): idle connections close now, an in-flight request finishes with Connection: close", async () => {
+  it("drain(): idle keep-alive connections close now, an in-flight request finishes with Connection: close, a new connection's first request is answered", async () => {
     const a = await startBackend("a", (req, res) => {
       req.resume();
-      setTimeout(() => res.end("slow"), 150);
+      if (req.url === "/slow") setTimeout(() => res.end("slow"), 150);
+      else res.end("quick");
     });
     cleanup.push(() => a.close());
     const proxy = await startProxy(httpPool([{ id: "a", port: a.port }]));
+    // Idle: served one request, kept alive, waiting for the next.
     const idle = net.connect(proxy.port, "127.0.0.1");
-    await new Promise((r) => idle.once("connect", r));
-    const idleClosed = new Promise<void>((r) => idle.once("close", () => r()));
     idle.on("error", () => {});
-    const busy = rawExchange(proxy.port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 3000);
-    while (a.seen.length < 1) await new Promise((r) => setTimeout(r, 5));
+    let idleText = "";
+    idle.on("data", (chunk: Buffer) => (idleText += chunk.toString("latin1")));
+    const idleClosed = new Promise<void>((r) => idle.once("close", () => r()));
+    idle.write("GET /quick HTTP/1.1\r\nHost: h\r\n\r\n");
+    while (!idleText.endsWith("quick")) await new Promise((r) => setTimeout(r, 5));
+    // Fresh: connected (accepted just before the drain), its first request not sent yet.
+    const fresh = net.connect(proxy.port, "127.0.0.1");
+    fresh.on("error", () => {});
+    let freshText = "";
+    fresh.on("data", (chunk: Buffer) => (freshText += chunk.toString("latin1")));
+    const freshClosed = new Promise<void>((r) => fresh.once("close", () => r()));
+    await new Promise((r) => fresh.once("connect", r));
+    while (proxy.handler.connectionCount < 2) await new Promise((r) => setTimeout(r, 5));
+    const busy = rawExchange(proxy.port, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n", 3000);
+    while (a.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
     const drained = proxy.handler.drain(2000);
     await idleClosed;
+    fresh.write("GET /quick HTTP/1.1\r\nHost: h\r\n\r\n");
+    await freshClosed;
+    expect(freshText).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*Connection: close\r\n[\s\S]*quick$/);
     const { text, closed } = await busy;
     await drained;
     expect(text).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*Connection: close\r\n[\s\S]*slow$/);

@@ -23,26 +23,38 @@ export interface UdpListenerOptions {
   maxSessionsPerAddress?: number;
   /** At a bound, only a session silent at least this long is evicted for a new one. Default 5 000 ms. */
   evictIdleMs?: number;
-  /** Bind in the address's SO_REUSEPORT group (several worker threads; the kernel keeps each client on one). Default false. */
-  reusePort?: boolean;
 }
 
 /** Defaults of UdpListenerOptions: 10 000 sessions per listener, 1 000 per client address, evict after 5 000 ms of silence. */
-export const DEFAULT_UDP_OPTIONS: Readonly<Required<Omit<UdpListenerOptions, "reusePort">>> = { maxSessions: 10_000, maxSessionsPerAddress: 1_000, evictIdleMs: 5_000 };
+export const DEFAULT_UDP_OPTIONS: Readonly<Required<UdpListenerOptions>> = { maxSessions: 10_000, maxSessionsPerAddress: 1_000, evictIdleMs: 5_000 };
 
-/** A UDP listener: one dgram socket per bind address, client sessions to members, idle timeout. */
+/** A listening UDP socket of a listener: what a new engine build inherits on upgrade. */
+export interface BoundDatagramSocket {
+  address: string;
+  port: number;
+  fd: number;
+}
+
+/**
+ * A UDP listener: one dgram socket per bind address (in the address's SO_REUSEPORT group, so the kernel
+ * keeps each client on one socket of the group: one worker), client sessions to members, idle timeout.
+ */
 export interface UdpListener {
   /**
    * Binds one more address (rejects on bind errors, e.g. EADDRINUSE / EADDRNOTAVAIL). `binding`: the
    * listener id, the address's bucket when it is limited (an EIP: replies beyond it are dropped,
    * policing) and the observer, copied into each new session's context. Called again for an address
-   * already bound, it only swaps the binding (new sessions see it).
+   * already bound, it only swaps the binding (new sessions see it). `inheritedFds`: sockets already bound
+   * to address:port (from the engine this one replaces): the first is used instead of opening one, each
+   * further one is read too (a datagram the kernel queued on any of them is served).
    */
-  bind(address: string, port: number, binding?: ListenerBinding): Promise<void>;
+  bind(address: string, port: number, binding?: ListenerBinding, inheritedFds?: readonly number[]): Promise<void>;
   /** Stops receiving on one address and closes its sessions. */
   unbind(address: string): Promise<void>;
   /** Addresses currently bound. */
   readonly addresses: readonly string[];
+  /** Every socket bound now (with its descriptor). */
+  sockets(): BoundDatagramSocket[];
   /**
    * Swaps the route. Established sessions keep their member while it is still a member of the new
    * route's pool (same pool id; member with the same id, address and port); the others are closed at
@@ -61,7 +73,7 @@ export interface UdpListener {
 /** Creates a UDP listener (not yet bound). */
 export function createUdpListener(route: ListenerRoute, options: UdpListenerOptions = {}): UdpListener {
   const d = DEFAULT_UDP_OPTIONS;
-  return new DatagramListener(route, options.maxSessions ?? d.maxSessions, options.maxSessionsPerAddress ?? d.maxSessionsPerAddress, options.evictIdleMs ?? d.evictIdleMs, options.reusePort ?? false);
+  return new DatagramListener(route, options.maxSessions ?? d.maxSessions, options.maxSessionsPerAddress ?? d.maxSessionsPerAddress, options.evictIdleMs ?? d.evictIdleMs);
 }
 
 /** One bound socket with its sessions, keyed client address → client port (no string building per datagram). */
@@ -70,9 +82,12 @@ class Frontend implements UdpSessionOwner {
 
   constructor(
     readonly socket: dgram.Socket,
+    /** The descriptor `socket` owns. */
+    readonly fd: number,
     private readonly listener: DatagramListener,
     /** What new sessions on this address get in their context (swapped by a re-bind). */
     public binding: ListenerBinding,
+    readonly address: string,
   ) {}
 
   sessionClosed(session: UdpSession): void {
@@ -87,6 +102,8 @@ class Frontend implements UdpSessionOwner {
 
 class DatagramListener implements UdpListener {
   private readonly frontends = new Map<string, Frontend>();
+  /** Further inherited sockets of an address (read like the first: each keeps its own sessions). */
+  private readonly extras = new Map<string, Frontend[]>();
   /** Every live session in queue order (creation, or the last second chance: udp-eviction.ts); eviction looks at the first ones. */
   private readonly all = new Set<UdpSession>();
   private route!: ListenerRoute;
@@ -98,13 +115,18 @@ class DatagramListener implements UdpListener {
     private readonly maxSessions: number,
     private readonly maxPerAddress: number,
     private readonly evictIdleMs: number,
-    private readonly reusePort: boolean,
   ) {
     this.update(route);
   }
 
   get addresses(): readonly string[] {
     return [...this.frontends.keys()];
+  }
+
+  sockets(): BoundDatagramSocket[] {
+    const port = (frontend: Frontend) => frontend.socket.address().port;
+    const all = [...this.frontends.values(), ...[...this.extras.values()].flat()];
+    return all.map((frontend) => ({ address: frontend.address, port: port(frontend), fd: frontend.fd }));
   }
 
   portOf(address: string): number | undefined {
@@ -126,38 +148,60 @@ class DatagramListener implements UdpListener {
     this.sweeper.unref();
   }
 
-  async bind(address: string, port: number, binding: ListenerBinding = UNBOUND): Promise<void> {
+  async bind(address: string, port: number, binding: ListenerBinding = UNBOUND, inheritedFds: readonly number[] = []): Promise<void> {
     const bound = this.frontends.get(address);
     if (bound !== undefined) {
       bound.binding = binding;
+      for (const extra of this.extras.get(address) ?? []) extra.binding = binding;
       return;
     }
+    const [first, ...rest] = inheritedFds;
+    const frontend = await this.open(address, port, binding, first).catch((err: Error) => {
+      if (first === undefined) throw err;
+      console.error(`[engine] UDP ${address}:${port}: inherited socket not usable (${err.message}); opening a new one`);
+      return this.open(address, port, binding, undefined);
+    });
+    this.frontends.set(address, frontend);
+    const extras: Frontend[] = [];
+    for (const fd of rest) {
+      try {
+        extras.push(await this.open(address, port, binding, fd));
+      } catch (err) {
+        console.error(`[engine] UDP ${address}:${port}: inherited socket ${fd} not usable (${(err as Error).message})`);
+      }
+    }
+    if (extras.length > 0) this.extras.set(address, extras);
+  }
+
+  /** Binds one socket of an address (a new one, or the inherited `fd`) and starts reading it. */
+  private async open(address: string, port: number, binding: ListenerBinding, fd: number | undefined): Promise<Frontend> {
     const socket = dgram.createSocket({ type: net.isIPv6(address) ? "udp6" : "udp4" });
-    const bindDone = this.reusePort
-      ? bindUdpReusePort(socket, address, port)
-      : new Promise<void>((resolve, reject) => {
-          socket.once("error", reject);
-          socket.bind({ address, port }, () => {
-            socket.off("error", reject);
-            resolve();
-          });
-        });
-    await bindDone.catch((err: unknown) => {
-      socket.close();
+    const owned = await bindUdpReusePort(socket, address, port, fd).catch((err: unknown) => {
+      try {
+        socket.close();
+      } catch {
+        // already closed (an inherited socket bound elsewhere)
+      }
       throw err;
     });
-    const frontend = new Frontend(socket, this, binding);
+    const frontend = new Frontend(socket, owned, this, binding, address);
     socket.on("error", () => {}); // send errors to vanished clients are not the listener's problem
     socket.on("message", (datagram, rinfo) => this.receive(frontend, datagram, rinfo.address, rinfo.port));
-    this.frontends.set(address, frontend);
+    return frontend;
   }
 
   async unbind(address: string): Promise<void> {
     const frontend = this.frontends.get(address);
     if (frontend === undefined) return;
+    const all = [frontend, ...(this.extras.get(address) ?? [])];
     this.frontends.delete(address);
-    for (const byPort of frontend.sessions.values()) for (const session of byPort.values()) session.close();
-    await new Promise<void>((resolve) => frontend.socket.close(() => resolve()));
+    this.extras.delete(address);
+    await Promise.all(
+      all.map((one) => {
+        for (const byPort of one.sessions.values()) for (const session of byPort.values()) session.close();
+        return new Promise<void>((resolve) => one.socket.close(() => resolve()));
+      }),
+    );
   }
 
   async close(): Promise<void> {

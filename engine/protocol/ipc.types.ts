@@ -14,15 +14,26 @@ import type { MemberHealth, Snapshot } from "./snapshot.types";
  * Versions compare only within an epoch: a console seeing another epoch than its own sends its snapshot.
  */
 
+/**
+ * `build` on ready/pong: the engine's build identity, the sha256 (hex) of its bundle file as it was when
+ * the process started (optional: older engines do not send it). A console compares it with the bundle on
+ * disk to know whether the engine runs the current build.
+ */
+
 /** Console → engine. */
 export type ConsoleToEngine =
   | { type: "snapshot"; snapshot: Snapshot }
-  | { type: "ping"; nonce: number };
+  | { type: "ping"; nonce: number }
+  /**
+   * Hand over to the engine bundle on disk (a new build) without closing a connection, as SIGUSR2 does
+   * (engine/control/upgrade.ts): answered by "upgrading" once the new engine serves, or "upgradeFailed".
+   */
+  | { type: "upgrade" };
 
 /** Engine → console. */
 export type EngineToConsole =
   /** Sent once the engine has started (and applied any snapshot kept on disk). */
-  | { type: "ready"; pid: number; epoch?: string; version: number; hash: string }
+  | { type: "ready"; pid: number; epoch?: string; version: number; hash: string; build?: string }
   /**
    * Answer to a snapshot message, applied or not: the epoch, version and hash the engine holds now
    * (a same-epoch snapshot that is not newer is ignored and answered with the held ones).
@@ -33,9 +44,17 @@ export type EngineToConsole =
    * Answer to ping: alive, and which snapshot it holds. `workers`: the data-plane worker threads (absent
    * from an engine that runs in one thread, or from an older engine).
    */
-  | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number; workers?: EngineWorkerStatus[] }
+  | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number; workers?: EngineWorkerStatus[]; build?: string }
   /** Current health of every member of every pool with a health check (sent on change and periodically). */
-  | { type: "health"; members: MemberHealthReport[] };
+  | { type: "health"; members: MemberHealthReport[] }
+  /**
+   * The engine handed over to a new engine process (`pid`, running `build`), which serves every listener
+   * now on the same sockets. This engine stops accepting, closes the control socket (a console reconnects:
+   * the new engine opens it and says "ready"), drains its connections and exits: not a crash.
+   */
+  | { type: "upgrading"; pid: number; build?: string }
+  /** An upgrade did not happen (the new engine failed to start or to become ready): this engine keeps serving. */
+  | { type: "upgradeFailed"; message: string };
 
 /** One data-plane worker thread of the engine (Settings → Engine shows them). */
 export interface EngineWorkerStatus {

@@ -12,6 +12,7 @@ import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
 import { ConnectionGate, DEFAULT_MAX_CONNECTIONS } from "./connection-gate";
+import { InheritedSockets, type InheritedSocket } from "./inherited-sockets";
 import { ListenerSet, type HandlerFactory } from "./listener-set";
 import { buildPools } from "./pool-set";
 
@@ -62,6 +63,11 @@ export interface EngineRuntimeOptions {
   maxConnections?: number;
   /** The count behind `maxConnections`, element 0; pass one over a SharedArrayBuffer so that worker threads share one cap. Default: this runtime's own. */
   connectionCount?: Int32Array;
+  /**
+   * Listening sockets inherited from the engine this one replaces (runtime/inherited-sockets.ts): binds
+   * take them before opening new ones; those the first apply leaves are closed. Default none.
+   */
+  inheritedSockets?: readonly InheritedSocket[];
 }
 
 /**
@@ -91,7 +97,8 @@ export class EngineRuntime {
     if (this.role !== "single" && options.memberStates === undefined) throw new Error(`role ${this.role} needs memberStates`);
     this.memberStates = options.memberStates;
     const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount);
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, this.role === "worker", gate);
+    const inherited = new InheritedSockets(options.inheritedSockets);
+    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, inherited, gate);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
     const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
     this.descriptors = new DescriptorWatch(
@@ -130,6 +137,12 @@ export class EngineRuntime {
   /** Health of every member of every pool (NO_MONITOR for pools without a health check). */
   healthReport(): MemberHealthReport[] {
     return this.health.report();
+  }
+
+  /** Every listening socket of the live listeners once the applies queued now are done, with its descriptor (handed to a new engine build on upgrade). */
+  async listeningSockets(): Promise<InheritedSocket[]> {
+    await this.queue;
+    return this.listeners.listeningSockets();
   }
 
   /** Pool runtime by id (tests, diagnostics). */

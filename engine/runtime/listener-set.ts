@@ -1,4 +1,3 @@
-import type net from "node:net";
 import { AddressLimits } from "../limits/address-limits";
 import { createHttpHandler } from "../listeners/http";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
@@ -10,17 +9,21 @@ import type { ListenerError } from "../protocol/ipc.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
 import type { ConnectionObserver } from "../observe/observer.types";
-import { listenStream, stopAccepting } from "./bind-stream";
+import { listenStream, stopAccepting, type ListeningStream } from "./bind-stream";
 import { DEFAULT_CONNECTION_GATE } from "./connection-gate";
+import { InheritedSockets, type InheritedSocket } from "./inherited-sockets";
 import { StreamBinding } from "./stream-binding";
 
 
-/** A TCP or HTTP listener: one handler shared by one net.Server per bound address. */
+/**
+ * A TCP or HTTP listener: one handler shared by the servers of every bound address — one per address,
+ * plus one per further socket of that address inherited from the engine this one replaced.
+ */
 interface StreamListener {
   kind: "stream";
   config: SnapshotListener;
   handler: ConnectionHandler;
-  servers: Map<string, net.Server>;
+  servers: Map<string, ListeningStream[]>;
 }
 
 /** A UDP listener (it binds its own sockets). */
@@ -31,6 +34,11 @@ interface DatagramListener {
 }
 
 type LiveListener = StreamListener | DatagramListener;
+
+/** Error of a bind on an address and port another listener of this runtime holds (as the kernel says for another program's). */
+function inUseBy(listenerId: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`held by listener ${listenerId}`), { code: "EADDRINUSE" });
+}
 
 /** Builds the connection handler of a stream listener, once per listener (not per connection). */
 export type HandlerFactory = (route: ListenerRoute) => ConnectionHandler;
@@ -62,10 +70,17 @@ export const DEFAULT_HANDLER_FACTORIES: Readonly<Partial<Record<SnapshotListener
  * - new listeners bind; a failed bind is reported per listener and never stops the others (and is
  *   retried on the next snapshot, since the listener is kept with whatever did bind);
  * - removed listeners (or changed protocol/port) stop accepting and drain in the background.
+ * Every socket is in its address's SO_REUSEPORT group (worker threads share the port), so two listeners of
+ * one runtime on the same protocol family, address and port are refused here (EADDRINUSE, as a plain bind
+ * would); a bind first takes a socket inherited from the engine this one replaced (`inherited`), and the
+ * inherited sockets the first apply did not take are closed.
  */
 export class ListenerSet {
   private readonly live = new Map<string, LiveListener>();
   private readonly draining = new Set<Promise<void>>();
+  /** "tcp|udp address port" → id of the listener bound there. */
+  private readonly held = new Map<string, string>();
+  private applied = false;
 
   constructor(
     /** How long a removed listener's connections may take to finish; default 30 s. */
@@ -75,8 +90,8 @@ export class ListenerSet {
     private readonly limits = new AddressLimits(),
     /** Sees every connection of every listener (metrics, access logs); default none. */
     private readonly observer: ConnectionObserver = NOOP_OBSERVER,
-    /** Bind every address in its SO_REUSEPORT group (a worker thread among several); default plain binds. */
-    private readonly reusePort = false,
+    /** Sockets inherited from the engine this one replaces (control/upgrade.ts); default none. */
+    private readonly inherited = new InheritedSockets(),
     /** The engine-wide cap on open connections, shared by every stream listener; default the thread's default gate (100 000). */
     private readonly gate = DEFAULT_CONNECTION_GATE,
   ) {}
@@ -94,12 +109,28 @@ export class ListenerSet {
     }
     const outcomes = await Promise.all(routes.map((route) => this.applyOne(route)));
     for (const error of outcomes) if (error !== null) errors.push(error);
+    if (!this.applied) {
+      this.applied = true;
+      const left = this.inherited.closeLeftovers();
+      if (left.length > 0) console.error(`[engine] closed ${left.length} inherited socket(s) no listener uses: ${left.map((s) => `${s.type} ${s.address}:${s.port}`).join(", ")}`);
+    }
     return errors; // in snapshot order
   }
 
   /** Listener ids currently live. */
   ids(): string[] {
     return [...this.live.keys()];
+  }
+
+  /** Every listening socket of every live listener (what a new engine build inherits). */
+  listeningSockets(): InheritedSocket[] {
+    const sockets: InheritedSocket[] = [];
+    for (const current of this.live.values()) {
+      const port = current.config.port;
+      if (current.kind === "datagram") for (const s of current.udp.sockets()) sockets.push({ type: "udp", address: s.address, port: s.port, fd: s.fd });
+      else for (const [address, bound] of current.servers) for (const { fd } of bound) sockets.push({ type: "tcp", address, port, fd });
+    }
+    return sockets;
   }
 
   /** Stops every listener and waits for the drains (each bounded by `graceMs`). */
@@ -126,7 +157,7 @@ export class ListenerSet {
 
   private create(route: ListenerRoute): LiveListener | string {
     const config = route.listener;
-    if (config.protocol === "UDP") return { kind: "datagram", config, udp: createUdpListener(route, { reusePort: this.reusePort }) };
+    if (config.protocol === "UDP") return { kind: "datagram", config, udp: createUdpListener(route) };
     const factory = this.factories[config.protocol];
     if (factory === undefined) return `${config.protocol} not supported yet`;
     return { kind: "stream", config, handler: factory(route), servers: new Map() };
@@ -136,29 +167,45 @@ export class ListenerSet {
   private async bindAddresses(current: LiveListener, config: SnapshotListener): Promise<string[]> {
     const wanted = new Set(config.bindAddresses);
     const failures: string[] = [];
-    const { limits, observer } = this;
+    const { limits, observer, inherited, held } = this;
+    const type = current.kind === "datagram" ? "udp" : "tcp";
     const bind = async (address: string) => {
+      const key = `${type} ${address} ${config.port}`;
       try {
+        const owner = held.get(key);
+        if (owner !== undefined && owner !== config.id) throw inUseBy(owner);
+        held.set(key, config.id);
         if (current.kind === "datagram") {
           // Per snapshot: the frontend polices replies with the bucket looked up here.
           const binding = { listenerId: config.id, localAddress: address, localPort: config.port, bandwidth: limits.bucketFor(address), observer };
-          await current.udp.bind(address, config.port, binding);
+          const fds = current.udp.addresses.includes(address) ? [] : inherited.takeAll("udp", address, config.port);
+          await current.udp.bind(address, config.port, binding, fds);
         } else if (!current.servers.has(address)) {
           const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler, this.gate);
           const onError = acceptFailed(binding, `${address}:${config.port}`);
-          current.servers.set(address, await listenStream(config.protocol, address, config.port, binding.accept, onError, this.reusePort));
+          const listen = (fd: number | undefined) => listenStream(config.protocol, address, config.port, binding.accept, onError, fd);
+          const first = await listen(inherited.take("tcp", address, config.port));
+          // Every further inherited socket of the address is listened on too: a connection the kernel queued on any is accepted.
+          const extras = await Promise.all(inherited.takeAll("tcp", address, config.port).map((fd) => listen(fd).catch(() => null)));
+          current.servers.set(address, [first, ...extras.filter((extra) => extra !== null)]);
         }
       } catch (err) {
+        if (held.get(key) === config.id && !(current.kind === "datagram" ? current.udp.addresses.includes(address) : current.servers.has(address))) held.delete(key);
         failures.push(`bind ${address}:${config.port} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     };
     if (current.kind === "datagram") {
-      for (const address of current.udp.addresses) if (!wanted.has(address)) await current.udp.unbind(address);
-    } else {
-      for (const [address, server] of current.servers) {
+      for (const address of current.udp.addresses) {
         if (wanted.has(address)) continue;
-        stopAccepting(server);
+        held.delete(`udp ${address} ${config.port}`);
+        await current.udp.unbind(address);
+      }
+    } else {
+      for (const [address, bound] of current.servers) {
+        if (wanted.has(address)) continue;
+        for (const { server } of bound) stopAccepting(server);
         current.servers.delete(address);
+        held.delete(`tcp ${address} ${config.port}`);
       }
     }
     await Promise.all([...wanted].map(bind));
@@ -168,9 +215,14 @@ export class ListenerSet {
   /** Stops accepting now and drains in the background. */
   private retire(current: LiveListener, graceMs = this.drainGraceMs): void {
     let done: Promise<void>;
-    if (current.kind === "datagram") done = current.udp.close();
-    else {
-      for (const server of current.servers.values()) stopAccepting(server);
+    if (current.kind === "datagram") {
+      for (const address of current.udp.addresses) this.held.delete(`udp ${address} ${current.config.port}`);
+      done = current.udp.close();
+    } else {
+      for (const [address, bound] of current.servers) {
+        this.held.delete(`tcp ${address} ${current.config.port}`);
+        for (const { server } of bound) stopAccepting(server);
+      }
       done = current.handler.drain(graceMs);
     }
     const tracked = done.catch(() => {}).finally(() => this.draining.delete(tracked));

@@ -8,9 +8,13 @@ import { waitFor } from "./backends";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
-/** Bundles engine/main.ts to `outfile` (with the addon copied beside it), as `npm run build` does. */
-export async function buildEngine(outfile: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [path.join(root, "scripts", "build-engine.mjs"), outfile]);
+/**
+ * Bundles engine/main.ts to `outfile` (with the addon copied beside it), as `npm run build` does; `label`
+ * (a banner comment) makes a rebuild of the same sources differ, as a new build would.
+ */
+export async function buildEngine(outfile: string, label?: string): Promise<void> {
+  const env = { ...process.env, ELB_ENGINE_BUILD_LABEL: label ?? "" };
+  await promisify(execFile)(process.execPath, [path.join(root, "scripts", "build-engine.mjs"), outfile], { env });
 }
 
 /** A forked engine and what it said. */

@@ -3,6 +3,7 @@ import { SharedMemberStates } from "../pools/shared-member-states";
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
+import { splitAmongWorkers, type InheritedSocket } from "../runtime/inherited-sockets";
 import { MemberSlotAllocator } from "./member-slot-allocator";
 import type { WorkerStatus } from "./worker-messages.types";
 import { WorkerPool } from "./worker-pool";
@@ -18,6 +19,8 @@ export interface MultiWorkerEngineOptions {
   onHealthChange?: EngineRuntimeOptions["onHealthChange"];
   /** Grace for connections of removed listeners; default 30 000 ms. */
   drainGraceMs?: number;
+  /** Listening sockets inherited from the engine this one replaces: split among the workers (round robin per address). */
+  inheritedSockets?: readonly InheritedSocket[];
   log: (message: string) => void;
 }
 
@@ -46,7 +49,8 @@ export class MultiWorkerEngine {
     this.counters = new WorkerCounters(counters);
     const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, counters, drainGraceMs };
     const onExit = (index: number): void => this.counters.clearOpen(index);
-    this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, log: options.log, onExit });
+    const initialWorkerData = splitAmongWorkers(options.inheritedSockets ?? [], options.workers).map((inheritedSockets) => ({ inheritedSockets }));
+    this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, initialWorkerData, log: options.log, onExit });
   }
 
   /** Starts the worker threads. */
@@ -81,6 +85,11 @@ export class MultiWorkerEngine {
     const run = this.queue.then(() => this.applyNow(snapshot));
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /** Every worker's listening sockets (handed to a new engine build on upgrade). */
+  listeningSockets(): Promise<InheritedSocket[]> {
+    return this.queue.then(() => this.pool.listeningSockets());
   }
 
   healthReport(): MemberHealthReport[] {

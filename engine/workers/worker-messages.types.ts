@@ -1,5 +1,6 @@
 import type { EngineWorkerStatus, ListenerError } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
+import type { InheritedSocket } from "../runtime/inherited-sockets";
 
 /**
  * Messages between the engine's primary thread and its worker threads (worker_threads postMessage,
@@ -22,7 +23,9 @@ export type PrimaryToWorker =
   /** Apply this snapshot (after any apply still running); answer "applied" with the same `seq`. */
   | { type: "apply"; seq: number; snapshot: Snapshot; slots: MemberSlot[] }
   /** Stop accepting, give connections `graceMs`, then answer "stopped" (the primary then ends the thread). */
-  | { type: "stop"; graceMs: number };
+  | { type: "stop"; graceMs: number }
+  /** List your listening sockets (after the applies queued now); answer "sockets" with the same `seq`. */
+  | { type: "sockets"; seq: number };
 
 /** Worker → primary. */
 export type WorkerToPrimary =
@@ -31,7 +34,9 @@ export type WorkerToPrimary =
   /** Snapshot `seq` is what this worker serves now; `errors` are its listener problems (bind failures). */
   | { type: "applied"; seq: number; version: number; errors: ListenerError[] }
   /** Every listener closed and every connection ended (or the grace ran out). */
-  | { type: "stopped" };
+  | { type: "stopped" }
+  /** The worker's listening sockets: descriptors of this process (threads share them), for a new engine build. */
+  | { type: "sockets"; seq: number; sockets: InheritedSocket[] };
 
 /** What the primary knows of one worker (the console sees it in pong). */
 export type WorkerStatus = EngineWorkerStatus;

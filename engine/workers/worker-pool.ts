@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
+import type { InheritedSocket } from "../runtime/inherited-sockets";
 import type { MemberSlot, PrimaryToWorker, WorkerStatus, WorkerToPrimary } from "./worker-messages.types";
 
 /** Options of a WorkerPool. */
@@ -11,6 +12,11 @@ export interface WorkerPoolOptions {
   entry: string | URL;
   /** Passed to every worker as `workerData` (the shared memory and the worker's index are added). */
   workerData: Record<string, unknown>;
+  /**
+   * Added to `workerData` of the first thread of place i only (its share of inherited listening sockets:
+   * descriptors a restarted thread must not take again, they belong to the thread that ended).
+   */
+  initialWorkerData?: readonly Record<string, unknown>[];
   /** A worker that has not answered an apply after this long is ended and started again; default 15 000 ms. */
   applyDeadlineMs?: number;
   /** First restart delay after a worker died; doubles per death in a row up to 5 s; default 100 ms. */
@@ -54,6 +60,7 @@ export class WorkerPool {
   private seq = 0;
   private waiters: { seq: number; resolve: (errors: ListenerError[]) => void }[] = [];
   private stopping = false;
+  private socketsSeq = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {
     if (!(options.count >= 1)) throw new Error(`worker count must be at least 1, got ${options.count}`);
@@ -97,6 +104,41 @@ export class WorkerPool {
     return done;
   }
 
+  /**
+   * Every running worker's listening sockets (descriptors of this process). A worker that does not answer
+   * within `timeoutMs` (or ends meanwhile) adds none; that is logged.
+   */
+  async listeningSockets(timeoutMs = 5000): Promise<InheritedSocket[]> {
+    const seq = ++this.socketsSeq;
+    const shares = await Promise.all(
+      this.places.map((place) => {
+        const thread = place.thread;
+        if (thread === null || place.status.state !== "running") return Promise.resolve([]);
+        return new Promise<InheritedSocket[]>((resolve) => {
+          const done = (sockets: InheritedSocket[]): void => {
+            clearTimeout(timer);
+            thread.off("message", onMessage);
+            thread.off("exit", onExit);
+            resolve(sockets);
+          };
+          const onMessage = (message: WorkerToPrimary): void => {
+            if (message.type === "sockets" && message.seq === seq) done(message.sockets);
+          };
+          const onExit = (): void => done([]);
+          const timer = setTimeout(() => {
+            this.options.log(`worker ${place.status.index} did not list its sockets within ${timeoutMs} ms`);
+            done([]);
+          }, timeoutMs);
+          thread.on("message", onMessage);
+          thread.once("exit", onExit);
+          const message: PrimaryToWorker = { type: "sockets", seq };
+          thread.postMessage(message);
+        });
+      }),
+    );
+    return shares.flat();
+  }
+
   /** Asks every worker to stop accepting and drain for `graceMs`, then ends the threads. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
@@ -119,8 +161,9 @@ export class WorkerPool {
   }
 
   private spawn(place: Place): Promise<void> {
+    const first = place.status.startedAt === 0 ? this.options.initialWorkerData?.[place.status.index] : undefined;
     const thread = new Worker(this.options.entry, {
-      workerData: { ...this.options.workerData, workerIndex: place.status.index },
+      workerData: { ...this.options.workerData, ...first, workerIndex: place.status.index },
       stdout: false,
       stderr: false,
     });

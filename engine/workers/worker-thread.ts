@@ -2,6 +2,7 @@ import { parentPort, threadId, workerData } from "node:worker_threads";
 import { WorkerCounters } from "../observe/worker-counters";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { EngineRuntime } from "../runtime/engine-runtime";
+import type { InheritedSocket } from "../runtime/inherited-sockets";
 import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
 
 /** What the primary passes to every worker thread (`workerData`). */
@@ -14,6 +15,11 @@ export interface WorkerThreadData {
   workerIndex: number;
   /** Grace for connections of listeners a snapshot removes; default 30 000 ms. */
   drainGraceMs?: number;
+  /**
+   * This worker's share of the listening sockets inherited from the engine this one replaces (given to
+   * the first thread of each place only: a restarted worker opens its own).
+   */
+  inheritedSockets?: InheritedSocket[];
 }
 
 /**
@@ -28,7 +34,7 @@ export function runWorkerThread(): void {
   const data = workerData as WorkerThreadData;
   const states = new SharedMemberStates(data.memberStates);
   const observer = new WorkerCounters(data.counters).observerFor(data.workerIndex);
-  const runtime = new EngineRuntime({ role: "worker", memberStates: states, drainGraceMs: data.drainGraceMs, observer });
+  const runtime = new EngineRuntime({ role: "worker", memberStates: states, drainGraceMs: data.drainGraceMs, observer, inheritedSockets: data.inheritedSockets });
   const post = (message: WorkerToPrimary): void => port.postMessage(message);
   const log = (message: string): void => void process.stderr.write(`[engine worker ${data.workerIndex} (thread ${threadId})] ${message}\n`);
 
@@ -44,6 +50,8 @@ export function runWorkerThread(): void {
       );
     } else if (message.type === "stop") {
       void runtime.stop(message.graceMs).then(() => post({ type: "stopped" }));
+    } else if (message.type === "sockets") {
+      void runtime.listeningSockets().then((sockets) => post({ type: "sockets", seq: message.seq, sockets }));
     }
   });
   // A data plane should not drop every connection for one bug in one of them: log and keep serving.

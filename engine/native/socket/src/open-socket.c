@@ -2,7 +2,8 @@
  * openSocket(family, type, address, port, reusePort) -> fd
  *
  * Creates an IPv4/IPv6 TCP or UDP socket, sets SO_REUSEADDR (TCP) and, when asked, SO_REUSEPORT, binds it
- * to address:port and returns the descriptor (close-on-exec, non-blocking). Node 20's net and dgram cannot
+ * to address:port and returns the descriptor (close-on-exec, non-blocking). IPV6_V6ONLY keeps the kernel's
+ * default, as in Node's net and dgram. Node 20's net and dgram cannot
  * set SO_REUSEPORT before bind; they take the bound descriptor instead: net.Server.listen({ fd }) and
  * dgram.Socket.bind({ fd }). Errors are thrown with the errno name as `code` (EADDRINUSE, EACCES, ...).
  */
@@ -86,8 +87,8 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   int on = 1;
   if (is_tcp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) goto fail_setsockopt;
   if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) goto fail_setsockopt;
-  /* Node binds IPv6 listeners dual-stack unless told otherwise; the engine binds each family itself. */
-  if (family == 6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) goto fail_setsockopt;
+  /* IPV6_V6ONLY is left at the kernel's default (net.ipv6.bindv6only, normally 0: "::" takes IPv4 too), as
+   * Node's own listen/bind does, so a listener behaves the same whichever way its socket was opened. */
   if (bind(fd, (struct sockaddr *)&storage, storage_length) != 0) {
     int err = errno;
     close(fd);
