@@ -1,17 +1,19 @@
 import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import path from "node:path";
 import { EXIT_STATE_DIR_LOCKED, controlSocketPath } from "@/engine/protocol/control-socket";
 import { readLines, writeLine } from "@/engine/protocol/ndjson";
 import type { ConsoleToEngine, EngineToConsole, MemberHealthReport } from "@/engine/protocol/ipc.types";
-import type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
+import type { EngineStatus, EngineSupervisorOptions, UpgradeRequest } from "./engine-supervisor.types";
 import { alive, connect, signal, sleep } from "./engine-process";
 import type { Snapshot } from "@/engine/protocol/snapshot.types";
 
-export type { EngineStatus, EngineSupervisorOptions } from "./engine-supervisor.types";
+export type { EngineStatus, EngineSupervisorOptions, UpgradeRequest } from "./engine-supervisor.types";
 
 /** One engine process as seen by this supervisor: from connecting (or spawning) to losing it. */
 interface Incarnation {
@@ -23,6 +25,8 @@ interface Incarnation {
   startedAt: number;
   lastHeardAt: number;
   over: boolean;
+  /** The engine said "upgrading": this pid serves now, and the coming disconnect is a hand-over. */
+  successorPid: number | null;
 }
 
 /**
@@ -32,7 +36,13 @@ interface Incarnation {
  * or stops answering pings, hands it snapshots, and collects what it reports (applied version, pong,
  * member health). Events: "spawn" (pid of a started process), "ready" (pid), "applied" (version),
  * "health" (reports), "pong", "exit" ({ code, signal, reason, restartInMs }: the delay before the next
- * attempt, null when supervision stopped).
+ * attempt, null when supervision stopped), "upgrading" (pid of the engine taking over), "upgradeFailed"
+ * (the engine's reason).
+ *
+ * Upgrades (engine/control/upgrade.ts): an engine that says "upgrading" has handed every listening socket
+ * to a new engine process and is draining; its disconnect is not a crash — no kill, no restart: the
+ * supervisor reconnects to the control socket and adopts the new engine. An engine found or adopted with
+ * another `build` than the bundle on disk is asked to upgrade (options.autoUpgrade, once per build on disk).
  */
 export class EngineSupervisor extends EventEmitter {
   private current: Incarnation | null = null;
@@ -42,6 +52,10 @@ export class EngineSupervisor extends EventEmitter {
   private stopping = true;
   private latest: Snapshot | null = null;
   private nonce = 0;
+  /** The build on disk this supervisor last asked an engine to upgrade to by itself (once per build). */
+  private autoUpgradedTo: string | null = null;
+  /** sha256 of the entry file, and the file's identity it was read from. */
+  private diskBuild: { key: string; build: string } | null = null;
   readonly health = new Map<string, MemberHealthReport>();
   readonly status: EngineStatus = {
     state: "stopped",
@@ -54,6 +68,9 @@ export class EngineSupervisor extends EventEmitter {
     uptimeSeconds: null,
     listenerErrors: [],
     workers: null,
+    build: null,
+    buildOnDisk: null,
+    upgrade: null,
   };
 
   constructor(private readonly options: EngineSupervisorOptions) {
@@ -77,6 +94,19 @@ export class EngineSupervisor extends EventEmitter {
   publish(snapshot: Snapshot): void {
     this.latest = snapshot;
     this.send({ type: "snapshot", snapshot });
+  }
+
+  /**
+   * Asks the engine to hand over to the bundle on disk without closing a connection (the outcome comes
+   * as "upgrading" then "ready" from the new engine, or "upgradeFailed"). Refused when no engine answers.
+   */
+  requestUpgrade(): UpgradeRequest {
+    const current = this.current;
+    if (!current?.socket || current.over || current.pid === null || this.status.state !== "running") return { ok: false, reason: "The engine is not running" };
+    if (current.successorPid !== null) return { ok: false, reason: `The engine is handing over to engine ${current.successorPid}` };
+    this.send({ type: "upgrade" });
+    this.status.upgrade = { state: "requested", at: new Date().toISOString(), fromPid: current.pid, toPid: null };
+    return { ok: true, pid: current.pid };
   }
 
   /**
@@ -133,7 +163,7 @@ export class EngineSupervisor extends EventEmitter {
 
   private incarnation(child: ChildProcess | null): Incarnation {
     const now = Date.now();
-    const current: Incarnation = { child, exit: null, socket: null, pid: child?.pid ?? null, startedAt: now, lastHeardAt: now, over: false };
+    const current: Incarnation = { child, exit: null, socket: null, pid: child?.pid ?? null, startedAt: now, lastHeardAt: now, over: false, successorPid: null };
     this.current = current;
     this.status.pid = current.pid;
     if (child) {
@@ -182,7 +212,7 @@ export class EngineSupervisor extends EventEmitter {
     current.socket = socket;
     current.lastHeardAt = Date.now();
     socket.on("error", () => {});
-    socket.on("close", () => this.lost(current, "connection lost", false));
+    socket.on("close", () => (current.successorPid !== null ? void this.adoptSuccessor(current) : void this.lost(current, "connection lost", false)));
     readLines(socket, (message) => {
       if (current.over) return;
       current.lastHeardAt = Date.now();
@@ -203,9 +233,12 @@ export class EngineSupervisor extends EventEmitter {
         this.status.pid = message.pid;
         this.status.version = message.version;
         this.status.hash = message.hash;
+        this.status.build = message.build ?? null;
+        if (this.status.upgrade?.state === "handing-over" && this.status.upgrade.toPid === message.pid) this.status.upgrade.state = "done";
         // The console is authoritative: whatever the engine kept on disk, it must hold the latest snapshot.
         if (this.latest && this.latest.hash !== message.hash) this.send({ type: "snapshot", snapshot: this.latest });
         this.emit("ready", message.pid);
+        void this.compareBuild(current, message.build);
         break;
       case "applied":
         this.status.version = message.version;
@@ -219,13 +252,79 @@ export class EngineSupervisor extends EventEmitter {
         this.status.uptimeSeconds = message.uptimeSeconds;
         this.status.lastPongAt = new Date().toISOString();
         this.status.workers = message.workers ?? null;
+        this.status.build = message.build ?? null;
+        void this.readDiskBuild().then((build) => (this.status.buildOnDisk = build));
         this.emit("pong", message);
         break;
       case "health":
         for (const report of message.members) this.health.set(report.memberId, report);
         this.emit("health", message.members);
         break;
+      case "upgrading":
+        // A new engine serves on the same sockets; this one drains and closes the connection: adopt, do not restart.
+        current.successorPid = message.pid;
+        this.status.upgrade = { state: "handing-over", at: new Date().toISOString(), fromPid: current.pid, toPid: message.pid };
+        console.error(`[elb] engine ${current.pid} hands over to engine ${message.pid}`);
+        this.emit("upgrading", message.pid);
+        break;
+      case "upgradeFailed":
+        this.status.upgrade = { state: "failed", at: new Date().toISOString(), fromPid: current.pid, toPid: null, message: message.message };
+        console.error(`[elb] engine ${current.pid} did not upgrade and keeps serving: ${message.message}`);
+        this.emit("upgradeFailed", message.message);
+        break;
     }
+  }
+
+  /**
+   * The engine that said "upgrading" closed its control connection: connect to the one that took over
+   * (it opens the control socket once the old one let go of it) and use it. Only when it does not
+   * answer in time (or dies) is this a loss like any other.
+   */
+  private async adoptSuccessor(previous: Incarnation): Promise<void> {
+    if (previous.over || this.current !== previous) return;
+    previous.over = true;
+    previous.socket?.destroy();
+    const pid = previous.successorPid!;
+    const next = this.incarnation(null);
+    next.pid = pid;
+    this.status.pid = pid;
+    this.status.adopted = true;
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 15_000);
+    while (this.isCurrent(next)) {
+      const socket = await connect(this.socketPath);
+      if (!this.isCurrent(next)) return void socket?.destroy();
+      if (socket) return this.use(next, socket);
+      if (!alive(pid)) return this.lost(next, "the engine that took over exited", false);
+      if (Date.now() > deadline) return this.lost(next, "the engine that took over did not open its control socket in time", true);
+      await sleep(25);
+    }
+  }
+
+  /** sha256 of the engine entry on disk (re-read only when the file changed); null when it cannot be read. */
+  private async readDiskBuild(): Promise<string | null> {
+    try {
+      const info = await stat(this.options.entry);
+      const key = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+      if (this.diskBuild?.key !== key) this.diskBuild = { key, build: createHash("sha256").update(await readFile(this.options.entry)).digest("hex") };
+      return this.diskBuild.build;
+    } catch {
+      return null;
+    }
+  }
+
+  /** After "ready": an engine running another build than the one on disk is asked to upgrade (once per build on disk). */
+  private async compareBuild(current: Incarnation, build: string | undefined): Promise<void> {
+    const onDisk = await this.readDiskBuild();
+    if (!this.isCurrent(current)) return;
+    this.status.buildOnDisk = onDisk;
+    if (!(this.options.autoUpgrade ?? true) || build === undefined || onDisk === null || build === onDisk) return;
+    if (this.autoUpgradedTo === onDisk) {
+      console.error(`[elb] engine ${current.pid} still runs build ${build.slice(0, 12)}, not ${onDisk.slice(0, 12)} on disk; not asking again (Settings → Engine: Upgrade engine)`);
+      return;
+    }
+    this.autoUpgradedTo = onDisk;
+    console.error(`[elb] engine ${current.pid} runs build ${build.slice(0, 12)}, the bundle on disk is ${onDisk.slice(0, 12)}: upgrading it`);
+    this.requestUpgrade();
   }
 
   /**

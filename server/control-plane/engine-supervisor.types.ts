@@ -27,7 +27,28 @@ export interface EngineSupervisorOptions {
   logFile?: string;
   /** Extra environment for the engine. */
   env?: Record<string, string>;
+  /**
+   * When the engine it finds or adopts runs another build than `entry` on disk (its `build`, the sha256
+   * of its bundle at start, against the file's), ask it to upgrade (hand over to the bundle on disk
+   * without closing a connection): `npm start` after a rebuild upgrades the running engine. Once per
+   * build on disk. Default true.
+   */
+  autoUpgrade?: boolean;
 }
+
+/** The last engine upgrade this console asked for or saw. */
+export interface EngineUpgradeStatus {
+  /** requested: sent to the engine; handing-over: a new engine serves, the console reconnects; done: adopted; failed: the old one keeps serving. */
+  state: "requested" | "handing-over" | "done" | "failed";
+  at: string;
+  fromPid: number | null;
+  toPid: number | null;
+  /** Why it failed (the engine's words). */
+  message?: string;
+}
+
+/** Answer to EngineSupervisor.requestUpgrade. */
+export type UpgradeRequest = { ok: true; pid: number } | { ok: false; reason: string };
 
 /** What the console knows about the engine process. */
 export interface EngineStatus {
@@ -44,6 +65,12 @@ export interface EngineStatus {
   listenerErrors: ListenerError[];
   /** The engine's worker threads from its last pong; null for an engine running in one thread (or not yet heard). */
   workers: EngineWorkerStatus[] | null;
-  /** True when this console found the engine already running (started by an earlier console). */
+  /** True when this console found the engine already running (started by an earlier console, or by an upgrade). */
   adopted?: boolean;
+  /** The build the engine runs: sha256 of its bundle when it started; null when not known (not heard yet, or an engine too old to say). */
+  build: string | null;
+  /** sha256 of the engine bundle on disk (the supervisor's entry); null when missing or not read yet. */
+  buildOnDisk: string | null;
+  /** The last upgrade (see EngineUpgradeStatus); null when none since this console started. */
+  upgrade: EngineUpgradeStatus | null;
 }

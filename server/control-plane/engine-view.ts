@@ -1,7 +1,7 @@
 import "server-only";
 import type { MemberHealth } from "@/engine/protocol/snapshot.types";
 import type { ConfigDiagnostic } from "./compile/diagnostic";
-import type { EngineStatus } from "./engine-supervisor.types";
+import type { EngineStatus, UpgradeRequest } from "./engine-supervisor.types";
 
 /**
  * The engine as services see it (through `ServiceContext.engine`): its process status, the health of
@@ -25,6 +25,8 @@ export interface EngineView {
   listenerError(listenerId: string): string | undefined;
   /** Diagnostics of the last compiled snapshot (objects left out of the engine's configuration). */
   diagnostics(): readonly ConfigDiagnostic[];
+  /** Asks the engine to hand over to the build on disk without closing a connection (EngineSupervisor.requestUpgrade). */
+  requestUpgrade(): UpgradeRequest;
 }
 
 /** Passive health of one backend server as the engine reports it (nginx max_fails / fail_timeout). */
@@ -54,6 +56,8 @@ export interface FixedEngineParts {
   /** Engine errors by listener id. */
   listenerErrors?: Record<string, string>;
   diagnostics?: ConfigDiagnostic[];
+  /** What requestUpgrade answers; default refused (no engine). */
+  upgrade?: () => UpgradeRequest;
 }
 
 /** An engine view over fixed data (tests, and the "not running" view). */
@@ -69,6 +73,7 @@ export function fixedEngineView(parts: FixedEngineParts = {}): EngineView {
     memberPassiveHealth: (memberId) => passive.get(memberId),
     listenerError: (listenerId) => errors.get(listenerId),
     diagnostics: () => parts.diagnostics ?? [],
+    requestUpgrade: parts.upgrade ?? (() => ({ ok: false, reason: "The engine is not started by this console process" })),
   };
 }
 

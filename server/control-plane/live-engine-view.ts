@@ -19,5 +19,6 @@ export function liveEngineView({ supervisor, publisher }: ControlPlane): EngineV
       return listenerErrors.get(listenerId);
     },
     diagnostics: () => publisher.diagnostics(),
+    requestUpgrade: () => supervisor.requestUpgrade(),
   };
 }

@@ -25,6 +25,8 @@ export async function startControlPlane(): Promise<ControlPlane> {
     entry,
     stateDir: path.join(dataDirectory(), "engine"),
     stopEngineOnStop: process.env.ELB_ENGINE_STOP_WITH_CONSOLE === "1",
+    // An engine running another build than dist/engine/main.js is upgraded in place (no connection closed).
+    autoUpgrade: process.env.ELB_ENGINE_AUTO_UPGRADE !== "0",
   });
   const publisher = createSnapshotPublisher({ build: () => buildNextSnapshot(db), send: (snapshot) => supervisor.publish(snapshot) });
   const controlPlane: ControlPlane = { supervisor, publisher };

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { traces } from "@/db/schema";
 import { createServiceTestBed, type ServiceTestBed } from "../../services/test-support";
 import { createTestLoadBalancer } from "../../services/listener/test-fixtures";
 import { fixedEngineView } from "../../control-plane/engine-view";
@@ -37,6 +39,25 @@ describe("engine view through tRPC", () => {
     expect(listed.map((l) => [l.name, l.engineError, l.configError])).toEqual([
       ["web", null, diagnostics[0]!.message],
       ["other", "listen EADDRINUSE 127.10.0.5:81", undefined],
+    ]);
+  });
+
+  it("upgrade: asks the engine to hand over to the build on disk (administrators), refused without an engine; traced either way", async () => {
+    const admin = createCaller({ ...bed.ctx, sourceIp: "192.0.2.33" });
+    await expect(admin.engine.upgrade()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: "The engine is not started by this console process" });
+    let asked = 0;
+    const engine = fixedEngineView({ running: true, upgrade: () => (asked++, { ok: true, pid: 4242 }) });
+    const withEngine = createCaller({ ...bed.ctx, engine, sourceIp: "192.0.2.34" });
+    expect(await withEngine.engine.upgrade()).toEqual({ id: "4242", name: "engine 4242", pid: 4242 });
+    expect(asked).toBe(1);
+    const viewer = createCaller({ ...bed.ctx, engine, user: { ...bed.ctx.user, role: "readonly" }, sourceIp: "192.0.2.35" });
+    await expect(viewer.engine.upgrade()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(asked).toBe(1);
+    const rows = await bed.ctx.db.select().from(traces).where(eq(traces.traceName, "upgrade engine"));
+    expect(rows.map((r) => [r.code, r.resourceType, r.resourceName]).sort()).toEqual([
+      ["200", "engine", "engine 4242"],
+      ["403", "engine", null],
+      ["412", "engine", null],
     ]);
   });
 });

@@ -1,12 +1,14 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { Button } from "@/app/_components/ui/button";
 import { Card, StatusDot } from "@/app/_components/ui/status";
-import { formatDateTime } from "@/app/_lib/format";
+import { errorMessage, formatDateTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { EngineWorkerStatus } from "@/engine/protocol/ipc.types";
 import type { EngineStatus } from "@/server/control-plane/engine-supervisor.types";
 import { ConfigDiagnosticsCard } from "./config-diagnostics-card";
+import { READ_ONLY_HINT, useIsAdministrator } from "./use-settings-access";
 
 const stateLabels: Record<EngineStatus["state"], { tone: "green" | "amber" | "red"; label: string }> = {
   running: { tone: "green", label: "Running" },
@@ -37,7 +39,87 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The engine process as the console supervises it, and the compiler's diagnostics; refreshed every 2 s. Read-only. */
+/** A build id for people: its first 12 hex digits (the whole sha256 in the tooltip). */
+function Build({ id }: { id: string | null }) {
+  if (id === null) return <>—</>;
+  return (
+    <code className="text-xs" title={id}>
+      {id.slice(0, 12)}
+    </code>
+  );
+}
+
+const upgradeLabels: Record<NonNullable<EngineStatus["upgrade"]>["state"], string> = {
+  requested: "requested",
+  "handing-over": "handing over",
+  done: "done",
+  failed: "failed",
+};
+
+/** Why "Upgrade engine" cannot run now; null when it can. */
+function upgradeBlocked(engine: EngineStatus, isAdmin: boolean): string | null {
+  if (!isAdmin) return READ_ONLY_HINT;
+  if (engine.state !== "running") return "The engine is not running";
+  if (engine.build === null) return "The engine does not report its build (an engine older than upgrades): restart it once";
+  if (engine.buildOnDisk === null) return "There is no engine bundle on disk (npm run build)";
+  if (engine.build === engine.buildOnDisk) return "The engine runs the build on disk";
+  const upgrade = engine.upgrade;
+  if (upgrade && (upgrade.state === "requested" || upgrade.state === "handing-over") && Date.now() - Date.parse(upgrade.at) < 60_000) return "An upgrade is under way";
+  return null;
+}
+
+/** The engine's build, the build on disk and the last upgrade. */
+function BuildRows({ engine }: { engine: EngineStatus }) {
+  const last = engine.upgrade;
+  return (
+    <>
+      <Row label="Build">
+        <Build id={engine.build} />
+      </Row>
+      <Row label="Build on disk">
+        <Build id={engine.buildOnDisk} />
+        {engine.build !== null && engine.buildOnDisk !== null && engine.build !== engine.buildOnDisk && <span className="ml-2 text-amber-700">differs from the running engine</span>}
+      </Row>
+      <Row label="Last upgrade">
+        {last ? (
+          <span className={last.state === "failed" ? "text-red-700" : undefined}>
+            {formatDateTime(last.at)}: {upgradeLabels[last.state]}
+            {last.fromPid !== null && ` (engine ${last.fromPid}${last.toPid !== null ? ` → ${last.toPid}` : ""})`}
+            {last.message ? `: ${last.message}` : ""}
+          </span>
+        ) : (
+          "—"
+        )}
+      </Row>
+    </>
+  );
+}
+
+/** "Upgrade engine" (administrators; while the build on disk differs from the running one). */
+function UpgradeButton({ engine }: { engine: EngineStatus }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const isAdmin = useIsAdministrator();
+  const upgrade = useMutation(trpc.engine.upgrade.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.engine.status.queryKey() }) }));
+  const blocked = upgrade.isPending ? "Sending…" : upgradeBlocked(engine, isAdmin);
+  return (
+    <div className="pt-3">
+      <Button disabled={blocked !== null} title={blocked ?? undefined} onClick={() => upgrade.mutate()}>
+        Upgrade engine
+      </Button>
+      <p className="mt-1 text-xs text-slate-500">
+        Starts the engine build on disk beside the running one and hands it every listening socket: no connection is closed. The running engine finishes its open connections, then exits.
+      </p>
+      {upgrade.error && (
+        <p role="alert" className="mt-2 text-red-600">
+          {errorMessage(upgrade.error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The engine process as the console supervises it, and the compiler's diagnostics; refreshed every 2 s. Administrators can upgrade it. */
 export function EngineTab() {
   const trpc = useTRPC();
   const status = useQuery({ ...trpc.engine.status.queryOptions(), refetchInterval: 2000, staleTime: 0 });
@@ -81,7 +163,9 @@ export function EngineTab() {
               : "—"}
           </Row>
           <Row label="Last heartbeat">{formatDateTime(engine.lastPongAt)}</Row>
+          <BuildRows engine={engine} />
         </dl>
+        <UpgradeButton engine={engine} />
       </Card>
       <WorkersCard workers={engine.workers} />
       <Card title="Listener errors">
