@@ -142,6 +142,57 @@ describe("engine with two worker threads", () => {
     for (const w of await workersOf(engine, 4)) expect(w.connectionsAccepted).toBeGreaterThan(0);
   });
 
+  it("source-IP sticky sessions hold across workers: every connection of a client IP reaches one member", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const sticky = { type: "SOURCE_IP" as const, durationMinutes: 20, cookieName: null };
+    const members = [member("backend-a", a.port), member("backend-b", b.port)];
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", members, { stickySession: sticky })]) });
+    await engine.next("applied");
+    const clients = Array.from({ length: 24 }, (_, i) => `127.0.0.${10 + i}`);
+    const seen = new Map<string, Set<string>>(clients.map((ip) => [ip, new Set()]));
+    for (let round = 0; round < 6; round++) {
+      // Rounds interleave the clients, so a client's connections land on both workers over the rounds.
+      for (const ip of clients) seen.get(ip)!.add(await tcpHello(port, "127.0.0.1", ip));
+    }
+    for (const [ip, names] of seen) expect([ip, names.size]).toEqual([ip, 1]);
+    expect(new Set([...seen.values()].map((names) => [...names][0])).size).toBe(2); // both members got clients
+    for (const w of await workersOf(engine, 5)) expect(w.connectionsAccepted).toBeGreaterThan(0);
+  });
+
+  it("an EIP's bandwidth limit holds for the sum of both workers", async () => {
+    const payload = Buffer.alloc(64 * 1024, 7);
+    const streamer = net.createServer((socket) => {
+      socket.on("error", () => {});
+      const pump = (): void => {
+        while (socket.writable && socket.write(payload)) {}
+      };
+      socket.on("drain", pump);
+      pump();
+    });
+    await new Promise<void>((resolve) => streamer.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => { streamer.close(() => resolve()); }));
+    const eip = "127.0.0.77";
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const v1 = snapshot(1, [listener("l1", port, "p", { bindAddresses: [eip] })], [pool("p", [member("s", (streamer.address() as net.AddressInfo).port)])]);
+    v1.addressLimits = [{ address: eip, megabitsPerSecond: 8 }]; // 1 000 000 bytes/s for everything sent from the EIP
+    engine.child.send({ type: "snapshot", snapshot: v1 });
+    await engine.next("applied");
+    let received = 0;
+    const clients = Array.from({ length: 16 }, () => net.connect(port, eip).on("data", (chunk: Buffer) => (received += chunk.length)).on("error", () => {}));
+    closers.push(async () => clients.forEach((c) => c.destroy()));
+    await new Promise((r) => setTimeout(r, 300)); // connected, the burst spent
+    const from = received;
+    await new Promise((r) => setTimeout(r, 2000));
+    const rate = (received - from) / 2; // bytes per second over the last 2 s
+    expect(rate).toBeGreaterThan(700_000);
+    expect(rate).toBeLessThan(1_250_000); // one bucket per worker would let ~2 000 000 through
+    for (const w of await workersOf(engine, 6)) expect(w.connectionsOpen).toBeGreaterThan(0); // both workers carry some
+  });
+
   it("runs each health check once for the whole engine, and every worker routes by it", async () => {
     const traffic = await backend("backend-a");
     let probes = 0;

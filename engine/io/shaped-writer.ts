@@ -1,4 +1,4 @@
-import type { TokenBucket } from "../limits/token-bucket";
+import type { Bandwidth } from "../limits/bandwidth.types";
 import { copyOf } from "./bytes";
 
 /** Who a ShapedWriter holds bytes for: the side that relays them and the source it pauses. */
@@ -28,7 +28,7 @@ export class ShapedWriter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly bucket: TokenBucket,
+    private readonly bucket: Bandwidth,
     private readonly target: ShapedTarget,
   ) {}
 

@@ -1,5 +1,5 @@
 import type { MemberRuntime } from "../pools/pool-runtime.types";
-import type { TokenBucket } from "../limits/token-bucket";
+import type { Bandwidth } from "../limits/bandwidth.types";
 import type { ErrorKind } from "./error-kind.types";
 
 /**
@@ -67,7 +67,7 @@ export interface ConnectionContext {
   readonly clientAddress: string;
   readonly clientPort: number;
   /** Bucket of the limited address (EIP) the client connected to; null = unlimited. */
-  readonly bandwidth: TokenBucket | null;
+  readonly bandwidth: Bandwidth | null;
   /** Where the connection's events go. */
   readonly observer: ConnectionObserver;
   /** Date.now() at accept. */
@@ -82,6 +82,6 @@ export interface ListenerBinding {
   readonly listenerId: string;
   readonly localAddress: string;
   readonly localPort: number;
-  readonly bandwidth: TokenBucket | null;
+  readonly bandwidth: Bandwidth | null;
   readonly observer: ConnectionObserver;
 }

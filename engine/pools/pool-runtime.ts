@@ -5,6 +5,8 @@ import { readmitAll } from "./passive-ejection";
 import { isAvailable, PoolSelector, selectorFor } from "./pool-selector";
 import type { MemberRuntime, PoolRuntime } from "./pool-runtime.types";
 import type { SharedMemberStates } from "./shared-member-states";
+import type { SharedSourceIpTable } from "./sticky/shared-source-ip-table";
+import { LocalSourceIpStickiness, SharedSourceIpStickiness, type SourceIpStickiness } from "./sticky/source-ip-stickiness";
 import { SourceIpStickyTable } from "./sticky/source-ip-table";
 
 /** Options for createPoolRuntime; defaults suit production. */
@@ -15,6 +17,8 @@ export interface PoolRuntimeOptions {
   now?: () => number;
   /** Member states in shared memory (several worker threads); default: each member's own fields. */
   memberStates?: SharedMemberStates;
+  /** Source-IP sticky sessions shared by every worker thread (needs `memberStates`); default the pool's own table. */
+  sourceIpTable?: SharedSourceIpTable;
 }
 
 /**
@@ -36,11 +40,17 @@ export function createPoolRuntime(
 ): PoolRuntime {
   const prior = previous instanceof LivePool ? previous : undefined;
   const selector = selectorFor(config, prior?.selector, options.memberStates);
-  let sticky: SourceIpStickyTable | null = null;
+  let sticky: SourceIpStickiness | null = null;
   if (config.stickySession?.type === "SOURCE_IP") {
     const durationMs = config.stickySession.durationMinutes * 60_000;
-    sticky = prior?.sticky ?? new SourceIpStickyTable(durationMs, options.stickyMaxEntries, options.now);
-    sticky.setDuration(durationMs);
+    if (options.sourceIpTable !== undefined && options.memberStates !== undefined) {
+      sticky = new SharedSourceIpStickiness(options.sourceIpTable, config.id, selector.members, durationMs);
+    } else {
+      const carried = prior?.sticky instanceof LocalSourceIpStickiness ? prior.sticky.table : undefined;
+      const table = carried ?? new SourceIpStickyTable(durationMs, options.stickyMaxEntries, options.now);
+      table.setDuration(durationMs);
+      sticky = new LocalSourceIpStickiness(table, selector.index);
+    }
   }
   return new LivePool(config, selector, sticky);
 }
@@ -55,8 +65,8 @@ class LivePool implements PoolRuntime {
     readonly config: SnapshotPool,
     /** Members and balancer; shared with the previous runtime when the routing did not change. */
     readonly selector: PoolSelector,
-    /** Source-IP sticky table, when the pool's sticky session type is SOURCE_IP. */
-    readonly sticky: SourceIpStickyTable | null,
+    /** Source-IP sticky sessions, when the pool's sticky session type is SOURCE_IP. */
+    readonly sticky: SourceIpStickiness | null,
   ) {
     this.members = selector.members;
     this.balancer = selector.balancer;
@@ -72,14 +82,12 @@ class LivePool implements PoolRuntime {
   private pickAvailable(clientIp: string, exclude: ReadonlySet<MemberRuntime> | undefined): MemberRuntime | null {
     const sticky = this.sticky;
     if (sticky === null) return this.balancer.pick(clientIp, exclude);
-    const stuckId = sticky.get(clientIp);
-    if (stuckId !== undefined) {
-      const stuck = this.index.get(stuckId);
-      if (stuck !== undefined && isAvailable(stuck) && (exclude === undefined || !exclude.has(stuck))) return stuck;
-    }
-    const picked = this.balancer.pick(clientIp, exclude);
-    if (picked !== null) sticky.set(clientIp, picked.config.id);
-    return picked;
+    const stuck = sticky.stuck(clientIp);
+    if (stuck !== undefined && usable(stuck, exclude)) return stuck;
+    const picked = this.balancer.pick(clientIp, exclude) as LiveMember | null; // the balancer is built over `members`
+    if (picked === null) return null;
+    const chosen = sticky.remember(clientIp, picked, stuck);
+    return chosen === picked || usable(chosen, exclude) ? chosen : picked; // another thread stuck it first
   }
 
   byId(memberId: string): MemberRuntime | undefined {
@@ -97,4 +105,9 @@ class LivePool implements PoolRuntime {
   release(member: MemberRuntime): void {
     member.addConnections(-1);
   }
+}
+
+/** Available and not excluded. */
+function usable(member: LiveMember, exclude: ReadonlySet<MemberRuntime> | undefined): boolean {
+  return isAvailable(member) && (exclude === undefined || !exclude.has(member));
 }

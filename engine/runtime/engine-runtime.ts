@@ -8,6 +8,8 @@ import type { ConnectionObserver } from "../observe/observer.types";
 
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { SharedMemberStates } from "../pools/shared-member-states";
+import type { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
+import type { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
@@ -55,6 +57,10 @@ export interface EngineRuntimeOptions {
   role?: "single" | "primary" | "worker";
   /** Member states in shared memory; required for "primary" and "worker". */
   memberStates?: SharedMemberStates;
+  /** Source-IP sticky sessions shared by the worker threads (with `memberStates`); default each pool's own table. */
+  sourceIpTable?: SharedSourceIpTable;
+  /** EIP bandwidth buckets shared by the worker threads (slots assigned by the primary); default per-thread buckets. */
+  buckets?: SharedTokenBuckets;
   /**
    * Open client connections allowed at once over every TCP and HTTP listener; default 100 000
    * (DEFAULT_MAX_CONNECTIONS); 0 = no cap. Past it a new connection is closed at accept and reported to
@@ -85,7 +91,8 @@ export class EngineRuntime {
   private errors: ListenerError[] = [];
   private readonly listeners: ListenerSet;
   private readonly health: HealthRegistry;
-  private readonly limits = new AddressLimits();
+  private readonly limits: AddressLimits;
+  private readonly shared: { memberStates?: SharedMemberStates; sourceIpTable?: SharedSourceIpTable } | undefined;
   private readonly descriptors: DescriptorWatch;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -96,6 +103,8 @@ export class EngineRuntime {
     this.role = options.role ?? "single";
     if (this.role !== "single" && options.memberStates === undefined) throw new Error(`role ${this.role} needs memberStates`);
     this.memberStates = options.memberStates;
+    this.shared = options.memberStates === undefined ? undefined : { memberStates: options.memberStates, sourceIpTable: options.sourceIpTable };
+    this.limits = new AddressLimits(options.buckets);
     const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount);
     const inherited = new InheritedSockets(options.inheritedSockets);
     this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, inherited, gate);
@@ -165,7 +174,7 @@ export class EngineRuntime {
       this.current = snapshot;
       return this.result(true);
     }
-    const pools = buildPools(snapshot.pools, this.pools, this.memberStates);
+    const pools = buildPools(snapshot.pools, this.pools, this.shared);
     if (this.role !== "worker") this.health.update(pools.values());
     const routes: ListenerRoute[] = (this.role === "primary" ? [] : snapshot.listeners).map((listener) => ({
       listener,

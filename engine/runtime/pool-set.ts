@@ -1,6 +1,5 @@
-import { createPoolRuntime } from "../pools/pool-runtime";
+import { createPoolRuntime, type PoolRuntimeOptions } from "../pools/pool-runtime";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
-import type { SharedMemberStates } from "../pools/shared-member-states";
 import type { SnapshotPool } from "../protocol/snapshot.types";
 
 /**
@@ -10,11 +9,10 @@ import type { SnapshotPool } from "../protocol/snapshot.types";
 export function buildPools(
   pools: readonly SnapshotPool[],
   previous: ReadonlyMap<string, PoolRuntime>,
-  /** Member states in shared memory (several worker threads); default each member's own. */
-  memberStates?: SharedMemberStates,
+  /** State shared by worker threads (member states, source-IP sticky table); default each pool's own. */
+  shared?: Pick<PoolRuntimeOptions, "memberStates" | "sourceIpTable">,
 ): Map<string, PoolRuntime> {
   const out = new Map<string, PoolRuntime>();
-  const options = memberStates === undefined ? undefined : { memberStates };
-  for (const config of pools) out.set(config.id, createPoolRuntime(config, previous.get(config.id), options));
+  for (const config of pools) out.set(config.id, createPoolRuntime(config, previous.get(config.id), shared));
   return out;
 }

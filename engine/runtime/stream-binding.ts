@@ -1,6 +1,6 @@
 import type net from "node:net";
 import type { AddressLimits } from "../limits/address-limits";
-import type { TokenBucket } from "../limits/token-bucket";
+import type { Bandwidth } from "../limits/bandwidth.types";
 import type { ConnectionHandler } from "../listeners/listener.types";
 import { createConnectionContext } from "../observe/connection-context";
 import type { ConnectionObserver, ListenerBinding } from "../observe/observer.types";
@@ -26,7 +26,7 @@ export class StreamBinding implements ListenerBinding {
   ) {}
 
   /** The address's bucket now (EIP bandwidth), looked up once per accepted connection. */
-  get bandwidth(): TokenBucket | null {
+  get bandwidth(): Bandwidth | null {
     return this.limits.bucketFor(this.localAddress);
   }
 

@@ -1,5 +1,6 @@
 import { memberKey, type SharedMemberStates } from "../pools/shared-member-states";
 import type { SnapshotPool } from "../protocol/snapshot.types";
+import { SlotTable } from "./slot-table";
 import type { MemberSlot } from "./worker-messages.types";
 
 /**
@@ -11,56 +12,36 @@ import type { MemberSlot } from "./worker-messages.types";
  * drain) and only then reused.
  */
 export class MemberSlotAllocator {
-  private readonly assigned = new Map<string, MemberSlot>();
-  private readonly held: { slot: number; until: number }[] = [];
-  private readonly free: number[] = [];
-  private next = 0;
+  private readonly table: SlotTable;
 
   constructor(
     private readonly states: SharedMemberStates,
     /** How long a removed member's slot stays unused; the drain grace plus a margin. */
-    private readonly holdMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    holdMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.table = new SlotTable(states.capacity, holdMs, "shared member", now);
+  }
 
   /** Slots for every member of `pools`; throws when shared memory has no slot left. */
   assign(pools: readonly SnapshotPool[]): MemberSlot[] {
-    const now = this.now();
-    while (this.held.length > 0 && this.held[0]!.until <= now) this.free.push(this.held.shift()!.slot);
-    const kept = new Set<string>();
-    const out: MemberSlot[] = [];
+    const entries = new Map<string, MemberSlot>();
+    const monitored = new Map<string, boolean>();
     for (const pool of pools) {
       for (const member of pool.members) {
         const key = memberKey(pool.id, member);
-        if (kept.has(key)) continue; // a repeated member shares its state, as in one thread
-        kept.add(key);
-        let entry = this.assigned.get(key);
-        if (entry === undefined) {
-          const slot = this.take();
-          this.states.reset(slot, pool.healthMonitor === null);
-          entry = { poolId: pool.id, memberId: member.id, address: member.address, port: member.port, slot };
-          this.assigned.set(key, entry);
-        }
-        out.push(entry);
+        if (entries.has(key)) continue; // a repeated member shares its state, as in one thread
+        entries.set(key, { poolId: pool.id, memberId: member.id, address: member.address, port: member.port, slot: -1 });
+        monitored.set(key, pool.healthMonitor !== null);
       }
     }
-    for (const [key, entry] of this.assigned) {
-      if (kept.has(key)) continue;
-      this.assigned.delete(key);
-      this.held.push({ slot: entry.slot, until: now + this.holdMs });
-    }
-    return out;
+    const slots = this.table.assign(entries.keys(), (slot, key) => this.states.reset(slot, !monitored.get(key)));
+    for (const [key, entry] of entries) entry.slot = slots.get(key)!;
+    return [...entries.values()];
   }
 
-  /** Slots in use (tests). */
+  /** Members holding a slot (tests). */
   get size(): number {
-    return this.assigned.size;
-  }
-
-  private take(): number {
-    const reused = this.free.pop();
-    if (reused !== undefined) return reused;
-    if (this.next >= this.states.capacity) throw new Error(`no shared member slot left (${this.states.capacity} members)`);
-    return this.next++;
+    return this.table.size;
   }
 }

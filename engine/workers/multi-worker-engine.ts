@@ -1,9 +1,12 @@
 import { WorkerCounters } from "../observe/worker-counters";
+import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
+import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
 import { splitAmongWorkers, type InheritedSocket } from "../runtime/inherited-sockets";
+import { AddressSlotAllocator } from "./address-slot-allocator";
 import { MemberSlotAllocator } from "./member-slot-allocator";
 import type { WorkerStatus } from "./worker-messages.types";
 import { WorkerPool } from "./worker-pool";
@@ -34,6 +37,7 @@ export interface MultiWorkerEngineOptions {
 export class MultiWorkerEngine {
   private readonly states: SharedMemberStates;
   private readonly slots: MemberSlotAllocator;
+  private readonly bandwidth: AddressSlotAllocator;
   private readonly primary: EngineRuntime;
   private readonly pool: WorkerPool;
   private readonly counters: WorkerCounters;
@@ -43,11 +47,16 @@ export class MultiWorkerEngine {
     const drainGraceMs = options.drainGraceMs ?? 30_000;
     const buffer = SharedMemberStates.allocate();
     this.states = new SharedMemberStates(buffer);
-    this.slots = new MemberSlotAllocator(this.states, drainGraceMs + 10_000);
+    const holdMs = drainGraceMs + 10_000;
+    this.slots = new MemberSlotAllocator(this.states, holdMs);
+    const sourceIpTable = SharedSourceIpTable.allocate();
+    const buckets = SharedTokenBuckets.allocate();
+    this.bandwidth = new AddressSlotAllocator(new SharedTokenBuckets(buckets), holdMs);
+    const connectionCount = new SharedArrayBuffer(4); // the engine-wide connection cap counts every worker's connections
     this.primary = new EngineRuntime({ role: "primary", memberStates: this.states, onHealthChange: options.onHealthChange, drainGraceMs });
     const counters = WorkerCounters.allocate(options.workers);
     this.counters = new WorkerCounters(counters);
-    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, counters, drainGraceMs };
+    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs };
     const onExit = (index: number): void => this.counters.clearOpen(index);
     const initialWorkerData = splitAmongWorkers(options.inheritedSockets ?? [], options.workers).map((inheritedSockets) => ({ inheritedSockets }));
     this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, initialWorkerData, log: options.log, onExit });
@@ -105,11 +114,12 @@ export class MultiWorkerEngine {
 
   private async applyNow(snapshot: Snapshot): Promise<ApplyResult> {
     if (!this.primary.supersedes(snapshot)) return this.primary.apply(snapshot); // not newer: answered, nothing changes
-    const slots = this.slots.assign(snapshot.pools);
-    this.states.assign(slots);
+    const members = this.slots.assign(snapshot.pools);
+    this.states.assign(members);
+    const bandwidth = this.bandwidth.assign(snapshot.addressLimits);
     const primary = await this.primary.apply(snapshot);
     if (!primary.applied) return primary;
-    const workerErrors = await this.pool.apply(snapshot, slots);
+    const workerErrors = await this.pool.apply(snapshot, { members, bandwidth });
     // The primary and every worker see the same snapshot problems (a group missing from it): each once.
     const seen = new Set(workerErrors.map((e) => `${e.listenerId}\n${e.message}`));
     return { ...primary, errors: [...workerErrors, ...primary.errors.filter((e) => !seen.has(`${e.listenerId}\n${e.message}`))] };

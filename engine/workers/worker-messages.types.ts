@@ -1,4 +1,5 @@
 import type { EngineWorkerStatus, ListenerError } from "../protocol/ipc.types";
+import type { BandwidthSlot } from "../limits/shared-token-bucket";
 import type { Snapshot } from "../protocol/snapshot.types";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
 
@@ -18,10 +19,16 @@ export interface MemberSlot {
   slot: number;
 }
 
+/** Where a snapshot's shared state lives: one slot per member, one bucket per limited address (EIP). */
+export interface SlotAssignment {
+  members: MemberSlot[];
+  bandwidth: BandwidthSlot[];
+}
+
 /** Primary → worker. */
 export type PrimaryToWorker =
   /** Apply this snapshot (after any apply still running); answer "applied" with the same `seq`. */
-  | { type: "apply"; seq: number; snapshot: Snapshot; slots: MemberSlot[] }
+  | { type: "apply"; seq: number; snapshot: Snapshot; slots: SlotAssignment }
   /** Stop accepting, give connections `graceMs`, then answer "stopped" (the primary then ends the thread). */
   | { type: "stop"; graceMs: number }
   /** List your listening sockets (after the applies queued now); answer "sockets" with the same `seq`. */

@@ -3,7 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { snapshot } from "../test-support/fixtures";
+import type { SlotAssignment } from "./worker-messages.types";
 import { WorkerPool } from "./worker-pool";
+
+const NO_SLOTS: SlotAssignment = { members: [], bandwidth: [] };
 
 /**
  * The barrier and the restarts, with a scripted stand-in for the engine's worker thread (the real worker
@@ -58,7 +61,7 @@ describe("WorkerPool", () => {
     const { pool } = workerPool(3, { delays: [0, 300, 50] });
     await pool.start();
     const started = Date.now();
-    await pool.apply(snapshot(1, [], []), []);
+    await pool.apply(snapshot(1, [], []), NO_SLOTS);
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     expect(pool.status().map((s) => [s.state, s.version])).toEqual([["running", 1], ["running", 1], ["running", 1]]);
   });
@@ -67,7 +70,7 @@ describe("WorkerPool", () => {
     const { pool, logs } = workerPool(2, { crashOnApply: [1], crashes: 2 });
     await pool.start();
     const firstThread = pool.status()[1]!.threadId;
-    await pool.apply(snapshot(7, [], []), []);
+    await pool.apply(snapshot(7, [], []), NO_SLOTS);
     const [, second] = pool.status();
     expect(second).toMatchObject({ state: "running", version: 7, restarts: 2 });
     expect(second!.threadId).not.toBe(firstThread);
@@ -78,7 +81,7 @@ describe("WorkerPool", () => {
   it("ends and replaces a worker that does not answer within the deadline", async () => {
     const { pool, logs } = workerPool(2, { hangOnApply: 0, hangs: 1 }, 200);
     await pool.start();
-    await pool.apply(snapshot(3, [], []), []);
+    await pool.apply(snapshot(3, [], []), NO_SLOTS);
     expect(logs.join("\n")).toMatch(/worker 0 did not apply snapshot 3 within 200 ms/);
     expect(pool.status()[0]).toMatchObject({ version: 3, restarts: 1 });
   });
@@ -86,7 +89,7 @@ describe("WorkerPool", () => {
   it("reports each listener error once, whatever the number of workers that hit it", async () => {
     const { pool } = workerPool(3, {});
     await pool.start();
-    expect(await pool.apply(snapshot(13, [], []), [])).toEqual([{ listenerId: "l1", message: "bind failed" }]);
-    expect(await pool.apply(snapshot(14, [], []), [])).toEqual([]);
+    expect(await pool.apply(snapshot(13, [], []), NO_SLOTS)).toEqual([{ listenerId: "l1", message: "bind failed" }]);
+    expect(await pool.apply(snapshot(14, [], []), NO_SLOTS)).toEqual([]);
   });
 });

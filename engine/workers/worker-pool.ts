@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
-import type { MemberSlot, PrimaryToWorker, WorkerStatus, WorkerToPrimary } from "./worker-messages.types";
+import type { SlotAssignment, PrimaryToWorker, WorkerStatus, WorkerToPrimary } from "./worker-messages.types";
 
 /** Options of a WorkerPool. */
 export interface WorkerPoolOptions {
@@ -43,7 +43,7 @@ interface Place {
 interface Target {
   seq: number;
   snapshot: Snapshot;
-  slots: MemberSlot[];
+  slots: SlotAssignment;
 }
 
 /**
@@ -95,7 +95,7 @@ export class WorkerPool {
    * Sends `snapshot` to every worker; resolves, once every worker place applied it (or a later one),
    * with the listener errors the workers reported for it (each distinct error once).
    */
-  apply(snapshot: Snapshot, slots: MemberSlot[]): Promise<ListenerError[]> {
+  apply(snapshot: Snapshot, slots: SlotAssignment): Promise<ListenerError[]> {
     const seq = ++this.seq;
     this.target = { seq, snapshot, slots };
     const done = new Promise<ListenerError[]>((resolve) => this.waiters.push({ seq, resolve }));

@@ -1,6 +1,8 @@
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { WorkerCounters } from "../observe/worker-counters";
+import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
+import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import { EngineRuntime } from "../runtime/engine-runtime";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
 import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
@@ -9,6 +11,12 @@ import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
 export interface WorkerThreadData {
   /** The engine's shared member states (connections, health, passive ejection), one slot per member. */
   memberStates: SharedArrayBuffer;
+  /** The engine's source-IP sticky sessions (pools/sticky/shared-source-ip-table.ts). */
+  sourceIpTable: SharedArrayBuffer;
+  /** The engine's EIP bandwidth buckets (limits/shared-token-bucket.ts), slots assigned with each snapshot. */
+  buckets: SharedArrayBuffer;
+  /** One Int32: connections open on every worker, under the engine-wide cap (runtime/connection-gate.ts). */
+  connectionCount: SharedArrayBuffer;
   /** Per-worker connection counters (observe/worker-counters.ts); this worker writes its own row. */
   counters: SharedArrayBuffer;
   /** This worker's place, 0 … count − 1. */
@@ -34,13 +42,24 @@ export function runWorkerThread(): void {
   const data = workerData as WorkerThreadData;
   const states = new SharedMemberStates(data.memberStates);
   const observer = new WorkerCounters(data.counters).observerFor(data.workerIndex);
-  const runtime = new EngineRuntime({ role: "worker", memberStates: states, drainGraceMs: data.drainGraceMs, observer, inheritedSockets: data.inheritedSockets });
+  const buckets = new SharedTokenBuckets(data.buckets);
+  const runtime = new EngineRuntime({
+    role: "worker",
+    memberStates: states,
+    sourceIpTable: new SharedSourceIpTable(data.sourceIpTable),
+    buckets,
+    connectionCount: new Int32Array(data.connectionCount),
+    drainGraceMs: data.drainGraceMs,
+    observer,
+    inheritedSockets: data.inheritedSockets,
+  });
   const post = (message: WorkerToPrimary): void => port.postMessage(message);
   const log = (message: string): void => void process.stderr.write(`[engine worker ${data.workerIndex} (thread ${threadId})] ${message}\n`);
 
   port.on("message", (message: PrimaryToWorker) => {
     if (message.type === "apply") {
-      states.assign(message.slots);
+      states.assign(message.slots.members);
+      buckets.assign(message.slots.bandwidth);
       runtime.apply(message.snapshot).then(
         (result) => post({ type: "applied", seq: message.seq, version: result.version, errors: result.errors }),
         (err: Error) => {
