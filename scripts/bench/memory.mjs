@@ -21,7 +21,8 @@
 // Env: MEMORY_CONNECTIONS, MEMORY_PARTIAL, MEMORY_SETTLE_MS, MEMORY_ONLY=engine,nginx,node-bare;
 // MEMORY_ENGINE_BEFORE=<bundle> adds an "engine-before" row measured the same way (e.g. an older
 // commit built with `node scripts/build-engine.mjs <file>` in a `git archive` copy), for a before/after
-// in the same run; MEMORY_ENGINE=<bundle> measures that bundle as "engine" instead of building one.
+// in the same run; MEMORY_RSS_BEFORE_GC=1 reads RSS before the forced GC (garbage not yet collected
+// included, as a process watched from outside holds it); MEMORY_ENGINE=<bundle> measures that bundle as "engine" instead of building one.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -41,6 +42,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SETTLE_MS = Number(process.env.MEMORY_SETTLE_MS ?? 10_000);
 const PARTIAL_SETTLE_MS = 3000;
 const BEFORE = process.env.MEMORY_ENGINE_BEFORE;
+/** Read RSS before forcing the GC (as the process holds it, garbage not yet collected included). */
+const RSS_BEFORE_GC = process.env.MEMORY_RSS_BEFORE_GC === "1";
 /** An engine bundle to measure instead of building dist/engine/main.js. */
 const ENGINE = process.env.MEMORY_ENGINE;
 
@@ -152,9 +155,11 @@ const PARTIAL_HEAD = `GET / HTTP/1.1\r\nHost: bench\r\n${Array.from({ length: 30
 async function measure(server) {
   const sample = async (ms) => {
     await sleep(ms);
-    const mem = server.inspector ? await server.inspector.memory() : null; // full GC first, then RSS
+    const readRss = () => server.pids().reduce((sum, pid) => sum + rssKiB(pid), 0) * 1024;
+    const held = RSS_BEFORE_GC ? readRss() : NaN;
+    const mem = server.inspector ? await server.inspector.memory() : null; // a full GC, then RSS
     await sleep(200);
-    const rss = server.pids().reduce((sum, pid) => sum + rssKiB(pid), 0) * 1024;
+    const rss = RSS_BEFORE_GC ? held : readRss();
     return { rss, heap: mem?.heapUsed ?? NaN, heapTotal: mem?.heapTotal ?? NaN, external: mem ? mem.external : NaN };
   };
   const per = (a, b, n) => ({ rss: (b.rss - a.rss) / n, heap: (b.heap - a.heap) / n, heapTotal: (b.heapTotal - a.heapTotal) / n, external: (b.external - a.external) / n });
@@ -251,7 +256,7 @@ async function main() {
   }
   const kib = (v) => (Number.isNaN(v) ? "-" : (v / 1024).toFixed(2)).padStart(6);
   console.log(`\nmemory per connection, KiB (${N} idle keep-alive connections after one request each; ${PARTIAL} partial 30 KiB heads; ${SLOW} slow readers of ${SLOW_FILE_MIB} MiB):`);
-  console.log("  rss = VmRSS delta, heap = V8 heapUsed delta after a full GC (external stays 0 unless noted)");
+  console.log(`  rss = VmRSS delta ${RSS_BEFORE_GC ? "before" : "after"} a full GC, heap = V8 heapUsed delta after it (external stays 0 unless noted)`);
   console.log("  first = first burst on a warmed-up server; repeat = the same burst again (pages and pools of the first reused)");
   console.log(`  ${"server".padEnd(13)} ${"first rss".padStart(9)} ${"heap".padStart(6)}   ${"repeat rss".padStart(10)} ${"heap".padStart(6)}   ${"partial rss".padStart(11)} ${"heap".padStart(6)} ${"extern".padStart(6)}   ${"slow rss".padStart(8)} ${"heap".padStart(6)} ${"extern".padStart(6)}`);
   for (const r of results) {
