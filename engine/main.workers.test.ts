@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
+import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -160,6 +161,44 @@ describe("engine with two worker threads", () => {
     for (const [ip, names] of seen) expect([ip, names.size]).toEqual([ip, 1]);
     expect(new Set([...seen.values()].map((names) => [...names][0])).size).toBe(2); // both members got clients
     for (const w of await workersOf(engine, 5)) expect(w.connectionsAccepted).toBeGreaterThan(0);
+  });
+
+  it("application-cookie stickiness: a cookie learned on one worker routes on every worker", async () => {
+    const backends = await Promise.all(
+      ["app-a", "app-b"].map(async (name) => {
+        let issued = 0;
+        const server = http.createServer((req, res) => {
+          if (req.url === "/login") res.setHeader("Set-Cookie", `SID=${name}-${++issued}; Path=/`);
+          res.end(name);
+        });
+        server.keepAliveTimeout = 100;
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+        return member(name, (server.address() as net.AddressInfo).port);
+      }),
+    );
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const sticky = { type: "APP_COOKIE" as const, durationMinutes: 20, cookieName: "SID" };
+    const web = pool("web", backends, { protocol: "HTTP", stickySession: sticky });
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "web", { protocol: "HTTP" })], [web]) });
+    await engine.next("applied");
+    const get = (path: string, cookie?: string) =>
+      new Promise<{ body: string; setCookie: string | undefined }>((resolve, reject) => {
+        const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: cookie ? { cookie } : {} }, (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ body, setCookie: res.headers["set-cookie"]?.[0] }));
+        });
+        req.on("error", reject);
+      });
+    for (let session = 0; session < 4; session++) {
+      const login = await get("/login"); // learned by whichever worker accepted this connection
+      const cookie = login.setCookie!.split(";")[0]!;
+      const answers = new Set<string>();
+      for (let i = 0; i < 12; i++) answers.add((await get("/", cookie)).body); // new connections: both workers
+      expect([cookie, [...answers]]).toEqual([cookie, [login.body]]);
+    }
+    for (const w of await workersOf(engine, 7)) expect(w.connectionsAccepted).toBeGreaterThan(0);
   });
 
   it("an EIP's bandwidth limit holds for the sum of both workers", async () => {

@@ -3,6 +3,7 @@ import type { SnapshotListener } from "../protocol/snapshot.types";
 import { compilePhases } from "./phases/compile-phases";
 import type { RequestPhase } from "./phases/phase.types";
 import { AppCookiePolicy, AppCookieTable } from "./sticky/app-cookie";
+import { appCookieSync } from "./sticky/app-cookie-sync";
 import { LbCookiePolicy } from "./sticky/lb-cookie";
 import type { StickyPolicy } from "./sticky/sticky-policy";
 import type { UpstreamPool } from "./upstream-pool";
@@ -49,8 +50,12 @@ export function compileRoute(
   const { listener, pool } = route;
   const targets = registry.resolve(pool);
   registry.retain(targets.values());
-  const sticky = pool === null ? null : stickyPolicy(pool, appTables);
-  for (const id of appTables.keys()) if (id !== pool?.config.id) appTables.delete(id);
+  const sticky = pool === null ? null : stickyPolicy(listener.id, pool, appTables);
+  for (const [id, table] of appTables) {
+    if (id === pool?.config.id) continue;
+    table.unshare();
+    appTables.delete(id);
+  }
   const idle = listener.idleTimeoutSeconds > 0 ? listener.idleTimeoutSeconds * 1000 : DEFAULT_IDLE_TIMEOUT_MS;
   return {
     route,
@@ -64,15 +69,18 @@ export function compileRoute(
   };
 }
 
-function stickyPolicy(pool: PoolRuntime, appTables: Map<string, AppCookieTable>): StickyPolicy | null {
+function stickyPolicy(listenerId: string, pool: PoolRuntime, appTables: Map<string, AppCookieTable>): StickyPolicy | null {
   const sticky = pool.config.stickySession;
   if (sticky === null) return null;
   const durationMs = sticky.durationMinutes * 60_000;
   if (sticky.type === "HTTP_COOKIE") return new LbCookiePolicy(pool, sticky.durationMinutes);
   if (sticky.type === "APP_COOKIE" && sticky.cookieName) {
     let table = appTables.get(pool.config.id);
-    if (table === undefined) appTables.set(pool.config.id, (table = new AppCookieTable(durationMs)));
-    else table.setDuration(durationMs);
+    if (table === undefined) {
+      appTables.set(pool.config.id, (table = new AppCookieTable(durationMs)));
+      const sync = appCookieSync(); // several worker threads: what one learns, all know
+      if (sync !== null) table.share(sync, `${listenerId}\n${pool.config.id}`);
+    } else table.setDuration(durationMs);
     return new AppCookiePolicy(sticky.cookieName, table);
   }
   return null; // SOURCE_IP stickiness lives in pool.pick()

@@ -1,5 +1,6 @@
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { WorkerCounters } from "../observe/worker-counters";
+import { AppCookieSync, installAppCookieSync } from "../l7/sticky/app-cookie-sync";
 import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
@@ -42,6 +43,7 @@ export function runWorkerThread(): void {
   const data = workerData as WorkerThreadData;
   const states = new SharedMemberStates(data.memberStates);
   const observer = new WorkerCounters(data.counters).observerFor(data.workerIndex);
+  installAppCookieSync(new AppCookieSync()); // before any table exists: application-cookie learning reaches every worker
   const buckets = new SharedTokenBuckets(data.buckets);
   const runtime = new EngineRuntime({
     role: "worker",

@@ -3,6 +3,7 @@ import { ExpiringTable } from "../../pools/sticky/expiring-table";
 import { H } from "../http1/header-kind";
 import type { RequestParser } from "../http1/request-parser";
 import type { ResponseParser } from "../http1/response-parser";
+import type { AppCookieSync, SyncedTable } from "./app-cookie-sync";
 import { findCookie, parseSetCookie } from "./cookies";
 import type { StickyPolicy } from "./sticky-policy";
 
@@ -15,8 +16,11 @@ export const DEFAULT_APP_COOKIE_ENTRIES = 100_000;
  * are swept on learn. Kept per pool across snapshots, by member id so members that survive a snapshot
  * keep their sessions. A thin face over the ExpiringTable the source-IP sticky table also uses.
  */
-export class AppCookieTable {
+export class AppCookieTable implements SyncedTable {
   private readonly table: ExpiringTable<string, string>;
+  /** Where learning goes to the other worker threads, and this table's key there; null with one thread. */
+  private sync: AppCookieSync | null = null;
+  private syncKey = "";
 
   constructor(
     /** Stickiness duration in ms (pool's durationMinutes × 60 000). */
@@ -39,9 +43,34 @@ export class AppCookieTable {
     this.table.setDuration(durationMs);
   }
 
-  /** Binds a cookie value to a member (re-binding refreshes it). */
+  /** Shares this table's learning with the same table in the other worker threads (under `key`). */
+  share(sync: AppCookieSync, key: string): void {
+    this.sync = sync;
+    this.syncKey = key;
+    sync.register(key, this);
+  }
+
+  /** Stops sharing (the table is dropped). */
+  unshare(): void {
+    this.sync?.unregister(this.syncKey);
+    this.sync = null;
+  }
+
+  /** Binds a cookie value to a member (re-binding refreshes it); other workers learn it too. */
   learn(value: string, memberId: string): void {
+    if (this.table.get(value) === memberId) return; // known: refreshed, nothing new to tell
     this.table.set(value, memberId);
+    this.sync?.publish(this.syncKey, value, memberId);
+  }
+
+  /** What another worker's table learned. */
+  learnFromPeer(value: string, memberId: string): void {
+    this.table.set(value, memberId);
+  }
+
+  /** What another worker's table forgot. */
+  forgetFromPeer(value: string): void {
+    this.table.delete(value);
   }
 
   /** Member id bound to `value`, refreshing its expiry; undefined when unknown or expired. */
@@ -49,9 +78,10 @@ export class AppCookieTable {
     return this.table.get(value);
   }
 
-  /** Forgets a value (the application expired its cookie). */
+  /** Forgets a value (the application expired its cookie); other workers forget it too. */
   forget(value: string): void {
     this.table.delete(value);
+    this.sync?.publish(this.syncKey, value, null);
   }
 }
 
