@@ -139,6 +139,8 @@ function runPrimary(): void {
       send(pong);
     } else if (message?.type === "upgrade") {
       void upgrade("upgrade requested");
+    } else if (message?.type === "restartWorker") {
+      if (multi === null || !multi.restartWorker(message.index)) log(`restartWorker ${message.index}: no such worker`);
     }
   }
   // Registered before anything async: a snapshot sent right after fork must not be missed. A successor's

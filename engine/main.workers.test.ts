@@ -95,6 +95,103 @@ describe("engine with two worker threads", () => {
     }
   });
 
+  it("applies snapshots under load: no connection fails, none accepted after 'applied' sees the older config", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const l1 = listener("l1", port, "p");
+    const targetOf = (version: number) => (version % 2 === 0 ? b : a);
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [l1], [pool("p", [member("backend-a", a.port)])]) });
+    await engine.next("applied", (m) => m.version === 1);
+    let appliedVersion = 1;
+    let failures = 0;
+    let stale = 0;
+    let served = 0;
+    let running = true;
+    const loop = async () => {
+      while (running) {
+        const version = appliedVersion; // the newest version the engine has reported before this connection
+        try {
+          const name = await tcpHello(port);
+          served++;
+          if (version > 1 && name !== targetOf(version).name && name !== targetOf(version + 1).name) stale++;
+        } catch {
+          failures++;
+        }
+      }
+    };
+    const loops = Array.from({ length: 4 }, loop);
+    for (let version = 2; version <= 9; version++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const target = targetOf(version);
+      engine.child.send({ type: "snapshot", snapshot: snapshot(version, [l1], [pool("p", [member(target.name, target.port)])]) });
+      await engine.next("applied", (m) => m.version === version);
+      appliedVersion = version;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    running = false;
+    await Promise.all(loops);
+    expect({ failures, stale }).toEqual({ failures: 0, stale: 0 });
+    expect(served).toBeGreaterThan(100);
+  });
+
+  it("restarts a worker that ended; the other worker's connections keep working, and the new one serves again", async () => {
+    const echo = await backend("echo");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", [member("echo", echo.port)])]) });
+    await engine.next("applied");
+    const held = await Promise.all(Array.from({ length: 24 }, () => openHeld(port)));
+    closers.push(async () => held.forEach((h) => h.socket.destroy()));
+    const before = await workersOf(engine, 8);
+    expect(before.map((w) => w.connectionsOpen)).not.toContain(0); // both workers hold some
+    const onSurvivor = before[1]!.connectionsOpen!;
+    engine.child.send({ type: "restartWorker", index: 0 });
+    let after: EngineWorkerStatus[] = [];
+    for (let nonce = 100; !(after[0]?.restarts === 1 && after[0].state === "running" && after[0].version === 1); nonce++) {
+      if (nonce > 200) throw new Error(`worker 0 not back: ${JSON.stringify(after)}`);
+      await new Promise((r) => setTimeout(r, 50));
+      after = await workersOf(engine, nonce);
+    }
+    const echoes = await Promise.all(
+      held.map(
+        ({ socket }) =>
+          new Promise<boolean>((resolve) => {
+            if (socket.destroyed) return resolve(false);
+            const timer = setTimeout(() => resolve(false), 1000);
+            socket.once("data", () => (clearTimeout(timer), resolve(true)));
+            socket.once("close", () => (clearTimeout(timer), resolve(false)));
+            socket.write("ping\n");
+          }),
+      ),
+    );
+    expect(echoes.filter(Boolean)).toHaveLength(onSurvivor); // every connection of worker 1 still echoes
+    expect(after[1]).toMatchObject({ restarts: 0, state: "running" });
+    const acceptedBefore = after[0]!.connectionsAccepted!;
+    await Promise.all(Array.from({ length: 32 }, () => tcpHello(port)));
+    const last = await workersOf(engine, 300);
+    expect(last[0]!.connectionsAccepted).toBeGreaterThan(acceptedBefore); // the fresh thread accepts again
+  });
+
+  it("holds the round robin ratio over 1 000 connections opened 25 at a time on both workers", async () => {
+    const a = await backend("backend-a");
+    const b = await backend("backend-b");
+    const port = await freePort();
+    const engine = await twoWorkers();
+    const members = [member("backend-a", a.port, 3), member("backend-b", b.port, 1)];
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", members)]) });
+    await engine.next("applied");
+    let toA = 0;
+    for (let batch = 0; batch < 40; batch++) {
+      const names = await Promise.all(Array.from({ length: 25 }, () => tcpHello(port)));
+      toA += names.filter((n) => n === "backend-a").length;
+    }
+    expect(toA).toBeGreaterThanOrEqual(740); // 3:1 of 1 000 is 750; the shared schedule keeps it within ±10
+    expect(toA).toBeLessThanOrEqual(760);
+    for (const w of await workersOf(engine, 9)) expect(w.connectionsAccepted).toBeGreaterThan(100);
+  });
+
   it("answers applied with the workers' listener errors (a port held by another program)", async () => {
     const a = await backend("backend-a");
     const squatter = net.createServer();

@@ -28,7 +28,12 @@ export type ConsoleToEngine =
    * Hand over to the engine bundle on disk (a new build) without closing a connection, as SIGUSR2 does
    * (engine/control/upgrade.ts): answered by "upgrading" once the new engine serves, or "upgradeFailed".
    */
-  | { type: "upgrade" };
+  | { type: "upgrade" }
+  /**
+   * Ends worker thread `index` (its connections close with it) so the engine starts a fresh one with the
+   * current snapshot, as when a worker dies; the other workers keep serving. Ignored with one thread.
+   */
+  | { type: "restartWorker"; index: number };
 
 /** Engine → console. */
 export type EngineToConsole =

@@ -89,6 +89,11 @@ export class MultiWorkerEngine {
     }));
   }
 
+  /** Ends worker `index`'s thread; the pool starts a fresh one with the current snapshot. False: no such worker running. */
+  restartWorker(index: number): boolean {
+    return this.pool.terminate(index);
+  }
+
   /** Applies a snapshot after any apply already running: the primary's pools, then every worker. */
   apply(snapshot: Snapshot): Promise<ApplyResult> {
     const run = this.queue.then(() => this.applyNow(snapshot));

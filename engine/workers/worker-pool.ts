@@ -139,6 +139,15 @@ export class WorkerPool {
     return shares.flat();
   }
 
+  /** Ends worker `index`'s thread now (it is started again as after a crash); false when it has none running. */
+  terminate(index: number): boolean {
+    const thread = this.places[index]?.thread;
+    if (thread === null || thread === undefined || this.stopping) return false;
+    this.options.log(`worker ${index}: ending its thread on request`);
+    void thread.terminate();
+    return true;
+  }
+
   /** Asks every worker to stop accepting and drain for `graceMs`, then ends the threads. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
