@@ -1,7 +1,15 @@
-/** One entry: the value and when it expires (ms on the table's clock). Reused in place on refresh. */
-interface Entry<V> {
+/**
+ * One entry: its key (to unlink it from the map when it is evicted or swept), the value, when it
+ * expires (ms on the table's clock) and its neighbours in use order. Reused in place on refresh.
+ */
+interface Entry<K, V> {
+  readonly key: K;
   value: V;
   expiresAt: number;
+  /** Used less recently; undefined for the head (the least recently used). */
+  prev: Entry<K, V> | undefined;
+  /** Used more recently; undefined for the tail (the most recently used). */
+  next: Entry<K, V> | undefined;
 }
 
 /**
@@ -10,13 +18,23 @@ interface Entry<V> {
  *
  * - `get` refreshes a live entry (sliding expiry: the session lasts while the client keeps coming
  *   back) and drops an expired one; `set` inserts or rebinds with a fresh expiry.
- * - The Map's insertion order is kept equal to expiry order (every touch re-inserts at the end, and
- *   entries share one duration), so `set` sweeps expired entries from the front in amortised O(1),
- *   and at the bound it evicts the first entry: the least recently used, closest to expiring.
+ * - Entries are kept in a doubly linked list in order of last use (every touch moves the entry to
+ *   the tail), which is also expiry order as entries share one duration. `set` sweeps expired
+ *   entries from the head, stopping at the first live one, and at the bound evicts the head: the
+ *   least recently used, closest to expiring. Every operation is O(1) (amortised over the Map's
+ *   own rehashing).
+ * - The list, not the Map's insertion order, holds the order: the Map is never iterated. (It was:
+ *   deleting from a V8 Map's front leaves deleted slots there until the next rehash, up to about
+ *   160 000 at this bound, and every new iterator walked over them, twice per `set` at the bound:
+ *   ~6 000 inserts/s past a bound of 100 000 instead of ~1 000 000.)
  * - No timers. One clock read per `get` of a present key and per `set`; `get` allocates nothing.
  */
 export class ExpiringTable<K, V> {
-  private readonly entries = new Map<K, Entry<V>>();
+  private readonly entries = new Map<K, Entry<K, V>>();
+  /** Least recently used entry: the first to expire or be evicted. */
+  private head: Entry<K, V> | undefined = undefined;
+  /** Most recently used entry. */
+  private tail: Entry<K, V> | undefined = undefined;
 
   constructor(
     /** Lifetime of an entry after its last use, in ms. */
@@ -42,10 +60,12 @@ export class ExpiringTable<K, V> {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const now = this.now();
-    this.entries.delete(key);
-    if (entry.expiresAt <= now) return undefined;
+    if (entry.expiresAt <= now) {
+      this.remove(entry);
+      return undefined;
+    }
     entry.expiresAt = now + this.durationMs;
-    this.entries.set(key, entry);
+    this.moveToTail(entry);
     return entry.value;
   }
 
@@ -53,35 +73,63 @@ export class ExpiringTable<K, V> {
   set(key: K, value: V): void {
     const now = this.now();
     this.sweep(now);
-    const existing = this.entries.get(key);
-    if (existing !== undefined) this.entries.delete(key);
-    else if (this.entries.size >= this.maxEntries) this.evictOldest();
-    const entry = existing ?? { value, expiresAt: 0 };
-    entry.value = value;
+    let entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.moveToTail(entry);
+      entry.value = value;
+    } else {
+      if (this.head !== undefined && this.entries.size >= this.maxEntries) this.remove(this.head);
+      entry = { key, value, expiresAt: 0, prev: this.tail, next: undefined };
+      if (this.tail === undefined) this.head = entry;
+      else this.tail.next = entry;
+      this.tail = entry;
+      this.entries.set(key, entry);
+    }
     entry.expiresAt = now + this.durationMs;
-    this.entries.set(key, entry);
   }
 
   /** Forgets `key`. */
   delete(key: K): void {
-    this.entries.delete(key);
+    const entry = this.entries.get(key);
+    if (entry !== undefined) this.remove(entry);
   }
 
   /** Forgets every entry. */
   clear(): void {
     this.entries.clear();
+    this.head = undefined;
+    this.tail = undefined;
   }
 
-  /** Drops expired entries from the front, stopping at the first live one. */
+  /** Drops expired entries from the head, stopping at the first live one. */
   private sweep(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now) return;
-      this.entries.delete(key);
-    }
+    while (this.head !== undefined && this.head.expiresAt <= now) this.remove(this.head);
   }
 
-  private evictOldest(): void {
-    const first = this.entries.keys().next();
-    if (first.done !== true) this.entries.delete(first.value);
+  /** Drops `entry` from the map and the list (its links cleared so it holds no other entry alive). */
+  private remove(entry: Entry<K, V>): void {
+    this.entries.delete(entry.key);
+    this.unlink(entry);
+    entry.prev = undefined;
+    entry.next = undefined;
+  }
+
+  /** Takes `entry` out of the list, joining its neighbours; its own links are left as they were. */
+  private unlink(entry: Entry<K, V>): void {
+    if (entry.prev === undefined) this.head = entry.next;
+    else entry.prev.next = entry.next;
+    if (entry.next === undefined) this.tail = entry.prev;
+    else entry.next.prev = entry.prev;
+  }
+
+  /** Makes `entry`, already in the list, the most recently used. */
+  private moveToTail(entry: Entry<K, V>): void {
+    const tail = this.tail;
+    if (entry === tail || tail === undefined) return;
+    this.unlink(entry);
+    entry.prev = tail;
+    entry.next = undefined;
+    tail.next = entry;
+    this.tail = entry;
   }
 }
