@@ -7,7 +7,7 @@ import type { ConnectionContext } from "../observe/observer.types";
 import type { ErrorKind } from "../observe/error-kind.types";
 import { memberFailed, memberSucceeded, type EjectionPolicy } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
-import { isDescriptorExhaustion, reportDescriptorExhaustion } from "./descriptor-limit";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
 
 /** Per-session settings, read from the handler's current route when the session starts. */
 export interface TcpSessionOptions {

@@ -4,7 +4,7 @@ import type { ConnectionContext, ListenerBinding } from "../observe/observer.typ
 
 
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
-import { isDescriptorExhaustion, reportDescriptorExhaustion } from "./descriptor-limit";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
 
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
 const MAX_PENDING = 64;

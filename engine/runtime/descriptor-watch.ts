@@ -1,6 +1,6 @@
 import { closeSync, openSync } from "node:fs";
 import { devNull } from "node:os";
-import { isDescriptorExhaustion } from "../listeners/descriptor-limit";
+import { isDescriptorExhaustion } from "../observe/descriptor-limit";
 
 /** Default period of the descriptor check: once a second (two system calls). */
 export const DEFAULT_DESCRIPTOR_CHECK_MS = 1_000;
@@ -12,7 +12,7 @@ export const DEFAULT_DESCRIPTOR_CHECK_MS = 1_000;
  * Node server would emit is never raised. The engine therefore checks every `periodMs` that it can
  * still open one descriptor (os.devNull, closed at once); when it cannot, `onExhausted` gets the error
  * (EMFILE/ENFILE). Backend connects, UDP sessions and the rare accept error that does surface report
- * themselves (listeners/descriptor-limit.ts). The timer is unref'd.
+ * themselves (observe/descriptor-limit.ts). The timer is unref'd.
  */
 export class DescriptorWatch {
   private readonly timer: NodeJS.Timeout | null;

@@ -1,6 +1,6 @@
 import { HealthRegistry } from "../health/health-registry";
 import { AddressLimits } from "../limits/address-limits";
-import { reportDescriptorExhaustion } from "../listeners/descriptor-limit";
+import { reportDescriptorExhaustion } from "../observe/descriptor-limit";
 import type { ListenerRoute } from "../listeners/listener.types";
 import { createConnectionContext } from "../observe/connection-context";
 import { NOOP_OBSERVER } from "../observe/noop-observer";

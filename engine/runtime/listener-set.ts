@@ -3,7 +3,7 @@ import { createHttpHandler } from "../listeners/http";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { createTcpHandler } from "../listeners/tcp";
 import { createUdpListener, type UdpListener } from "../listeners/udp";
-import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../listeners/descriptor-limit";
+import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
 import { createConnectionContext } from "../observe/connection-context";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
