@@ -240,7 +240,7 @@ describe("engine with two worker threads", () => {
     for (const w of await workersOf(engine, 4)) expect(w.connectionsAccepted).toBeGreaterThan(0);
   });
 
-  it("source-IP sticky sessions hold across workers: every connection of a client IP reaches one member", async () => {
+  it("source-IP sticky sessions and source IP hash hold across workers: every connection of a client IP reaches one member", async () => {
     const a = await backend("backend-a");
     const b = await backend("backend-b");
     const port = await freePort();
@@ -258,6 +258,13 @@ describe("engine with two worker threads", () => {
     for (const [ip, names] of seen) expect([ip, names.size]).toEqual([ip, 1]);
     expect(new Set([...seen.values()].map((names) => [...names][0])).size).toBe(2); // both members got clients
     for (const w of await workersOf(engine, 5)) expect(w.connectionsAccepted).toBeGreaterThan(0);
+
+    // Source IP hash (the algorithm, no table): the same answer on every worker by construction.
+    engine.child.send({ type: "snapshot", snapshot: snapshot(2, [listener("l1", port, "p")], [pool("p", members, { algorithm: "SOURCE_IP" })]) });
+    await engine.next("applied", (m) => m.version === 2);
+    const hashed = new Map<string, Set<string>>(clients.map((ip) => [ip, new Set()]));
+    for (let round = 0; round < 4; round++) for (const ip of clients) hashed.get(ip)!.add(await tcpHello(port, "127.0.0.1", ip));
+    for (const [ip, names] of hashed) expect([ip, names.size]).toEqual([ip, 1]);
   });
 
   it("application-cookie stickiness: a cookie learned on one worker routes on every worker", async () => {
