@@ -47,6 +47,7 @@ import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./ru
 import type { ConsoleToEngine, EngineToConsole } from "./protocol/ipc.types";
 import type { Snapshot } from "./protocol/snapshot.types";
 import { MultiWorkerEngine } from "./workers/multi-worker-engine";
+import { pinWorkerEntry } from "./workers/pinned-entry";
 import { runWorkerThread } from "./workers/worker-thread";
 
 process.setSourceMapsEnabled(true);
@@ -103,7 +104,7 @@ function runPrimary(): void {
   }
 
   const workers = workerCount(env.ELB_ENGINE_WORKERS, log);
-  const multi = workers > 1 ? new MultiWorkerEngine({ workers, entry, onHealthChange: scheduleHealthReport, inheritedSockets: inherited, log }) : null;
+  const multi = workers > 1 ? new MultiWorkerEngine({ workers, entry: pinWorkerEntry(entry, build), onHealthChange: scheduleHealthReport, inheritedSockets: inherited, log }) : null;
   const runtime: EngineRuntime | MultiWorkerEngine = multi ?? new EngineRuntime({ onHealthChange: scheduleHealthReport, inheritedSockets: inherited });
 
   let persisting: Promise<void> = Promise.resolve();
