@@ -127,4 +127,17 @@ describe("engine connection cap", () => {
     const open = new ConnectionGate(0);
     for (let i = 0; i < 1000; i++) expect(open.enter()).toBe(true);
   });
+
+  it("takes a dead worker's connections off the shared total (its own slot), so the cap does not shrink", () => {
+    const counter = new Int32Array(new SharedArrayBuffer(4 * 3));
+    const a = new ConnectionGate(3, counter, 1);
+    const b = new ConnectionGate(3, counter, 2);
+    expect([a.enter(), b.enter(), b.enter(), a.enter()]).toEqual([true, true, true, false]); // 3 open: the cap
+    ConnectionGate.releaseSlot(counter, 2); // worker b's thread ended with its two connections
+    expect(a.open).toBe(1);
+    expect([a.enter(), a.enter(), a.enter()]).toEqual([true, true, false]);
+    a.leave();
+    expect([counter[0], counter[1], counter[2]]).toEqual([2, 2, 0]);
+  });
 });
+

@@ -12,12 +12,15 @@ export const CONNECTION_LIMIT_REACHED: Error = Object.assign(new Error("engine c
  * reported to the observer (StreamBinding). One gate is shared by every listener of a runtime; the
  * count lives in an Int32Array so that worker threads can share one gate through a SharedArrayBuffer
  * (`counter`). Each admitted socket gets the gate's one `leave` function as a 'close' listener (no
- * closure per connection).
+ * closure per connection). With `ownSlot`, the thread's own connections are also counted in that element,
+ * so when the thread dies (its connections with it) the primary can take them off the total
+ * (`releaseSlot`).
  */
 export class ConnectionGate {
   /** Runs once per admitted socket, on its 'close'. */
   readonly leave = (): void => {
     Atomics.sub(this.counter, 0, 1);
+    if (this.ownSlot > 0) Atomics.sub(this.counter, this.ownSlot, 1);
   };
 
   constructor(
@@ -25,7 +28,14 @@ export class ConnectionGate {
     readonly max: number = DEFAULT_MAX_CONNECTIONS,
     /** The count, in element 0 (pass one over a SharedArrayBuffer to share it between threads). */
     private readonly counter: Int32Array = new Int32Array(1),
+    /** This thread's own count in `counter` (≥ 1), or 0 for none. */
+    private readonly ownSlot = 0,
   ) {}
+
+  /** Takes a dead thread's connections (its `ownSlot` count) off the total of a shared `counter`. */
+  static releaseSlot(counter: Int32Array, slot: number): void {
+    Atomics.sub(counter, 0, Atomics.exchange(counter, slot, 0));
+  }
 
   /** Connections admitted and not yet closed. */
   get open(): number {
@@ -39,6 +49,7 @@ export class ConnectionGate {
       Atomics.sub(this.counter, 0, 1);
       return false;
     }
+    if (this.ownSlot > 0) Atomics.add(this.counter, this.ownSlot, 1);
     return true;
   }
 }

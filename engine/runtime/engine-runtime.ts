@@ -69,6 +69,8 @@ export interface EngineRuntimeOptions {
   maxConnections?: number;
   /** The count behind `maxConnections`, element 0; pass one over a SharedArrayBuffer so that worker threads share one cap. Default: this runtime's own. */
   connectionCount?: Int32Array;
+  /** This runtime's own element of `connectionCount` (a worker thread's, so its connections can be taken off the total when it dies); default none. */
+  connectionCountSlot?: number;
   /**
    * Listening sockets inherited from the engine this one replaces (runtime/inherited-sockets.ts): binds
    * take them before opening new ones; those the first apply leaves are closed. Default none.
@@ -105,7 +107,7 @@ export class EngineRuntime {
     this.memberStates = options.memberStates;
     this.shared = options.memberStates === undefined ? undefined : { memberStates: options.memberStates, sourceIpTable: options.sourceIpTable };
     this.limits = new AddressLimits(options.buckets);
-    const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount);
+    const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount, options.connectionCountSlot);
     const inherited = new InheritedSockets(options.inheritedSockets);
     this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, inherited, gate);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));

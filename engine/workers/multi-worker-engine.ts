@@ -4,6 +4,7 @@ import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
+import { ConnectionGate } from "../runtime/connection-gate";
 import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
 import { splitAmongWorkers, type InheritedSocket } from "../runtime/inherited-sockets";
 import { AddressSlotAllocator } from "./address-slot-allocator";
@@ -52,12 +53,18 @@ export class MultiWorkerEngine {
     const sourceIpTable = SharedSourceIpTable.allocate();
     const buckets = SharedTokenBuckets.allocate();
     this.bandwidth = new AddressSlotAllocator(new SharedTokenBuckets(buckets), holdMs);
-    const connectionCount = new SharedArrayBuffer(4); // the engine-wide connection cap counts every worker's connections
+    // The engine-wide connection cap counts every worker's connections (element 0); element 1 + i holds
+    // worker i's own, taken off the total when that worker dies (its connections died with it).
+    const connectionCount = new SharedArrayBuffer(4 * (1 + options.workers));
+    const connectionCounts = new Int32Array(connectionCount);
     this.primary = new EngineRuntime({ role: "primary", memberStates: this.states, onHealthChange: options.onHealthChange, drainGraceMs });
     const counters = WorkerCounters.allocate(options.workers);
     this.counters = new WorkerCounters(counters);
     const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs };
-    const onExit = (index: number): void => this.counters.clearOpen(index);
+    const onExit = (index: number): void => {
+      this.counters.clearOpen(index);
+      ConnectionGate.releaseSlot(connectionCounts, 1 + index);
+    };
     const initialWorkerData = splitAmongWorkers(options.inheritedSockets ?? [], options.workers).map((inheritedSockets) => ({ inheritedSockets }));
     this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, initialWorkerData, log: options.log, onExit });
   }

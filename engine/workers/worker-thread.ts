@@ -16,7 +16,7 @@ export interface WorkerThreadData {
   sourceIpTable: SharedArrayBuffer;
   /** The engine's EIP bandwidth buckets (limits/shared-token-bucket.ts), slots assigned with each snapshot. */
   buckets: SharedArrayBuffer;
-  /** One Int32: connections open on every worker, under the engine-wide cap (runtime/connection-gate.ts). */
+  /** Int32s: connections open on every worker (element 0, under the engine-wide cap: runtime/connection-gate.ts), then each worker's own. */
   connectionCount: SharedArrayBuffer;
   /** Per-worker connection counters (observe/worker-counters.ts); this worker writes its own row. */
   counters: SharedArrayBuffer;
@@ -51,6 +51,7 @@ export function runWorkerThread(): void {
     sourceIpTable: new SharedSourceIpTable(data.sourceIpTable),
     buckets,
     connectionCount: new Int32Array(data.connectionCount),
+    connectionCountSlot: 1 + data.workerIndex,
     drainGraceMs: data.drainGraceMs,
     observer,
     inheritedSockets: data.inheritedSockets,
