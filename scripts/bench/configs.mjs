@@ -3,10 +3,10 @@
 // X-Forwarded-For/Proto added) and a TCP pass-through listener, so they do equivalent work.
 import path from "node:path";
 
-/** nginx common preamble: everything (pid, logs, temp files) inside `dir`, one worker, no access log. */
-function nginxMain(dir, events = "worker_connections 4096;") {
+/** nginx common preamble: everything (pid, logs, temp files) inside `dir`, `workers` workers (one by default), no access log. */
+function nginxMain(dir, events = "worker_connections 4096;", workers = 1) {
   return `
-worker_processes 1;
+worker_processes ${workers};
 pid ${path.join(dir, "nginx.pid")};
 error_log ${path.join(dir, "error.log")} warn;
 events { ${events} }
@@ -46,9 +46,9 @@ ${nginxHttpPaths(dir)}
 export const NGINX_STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
 
 /** nginx as reverse proxy: upstream keep-alive pool, X-Forwarded-*; stream block for TCP. */
-export function proxyNginx(dir, httpPort, tcpPort, backendPort) {
+export function proxyNginx(dir, httpPort, tcpPort, backendPort, workers = 1) {
   return `load_module ${NGINX_STREAM_MODULE};
-${nginxMain(dir)}
+${nginxMain(dir, undefined, workers)}
 http {
 ${nginxHttpPaths(dir)}
   upstream backend {
@@ -77,11 +77,11 @@ stream {
 `;
 }
 
-/** haproxy as reverse proxy: one thread, connection reuse, forwardfor; a TCP frontend. */
-export function proxyHaproxy(dir, httpPort, tcpPort, backendPort) {
+/** haproxy as reverse proxy: `threads` threads (one by default), connection reuse, forwardfor; a TCP frontend. */
+export function proxyHaproxy(dir, httpPort, tcpPort, backendPort, threads = 1) {
   return `
 global
-  nbthread 1
+  nbthread ${threads}
   maxconn 8000
   pidfile ${path.join(dir, "haproxy.pid")}
 defaults

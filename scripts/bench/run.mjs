@@ -7,6 +7,8 @@
 // other work on a shared box only ever makes a run slower. Per-request proxy CPU is printed too.
 // Last, "after idle" (after-idle.mjs): p99 of a burst paced at half the maximum rate, 128 connections,
 // after 6 s without traffic, engine vs nginx (and haproxy) in the same run, with the steady-state p99.
+// Then "two workers" (twoWorkers): engine ELB_ENGINE_WORKERS=2, nginx worker_processes 2, haproxy
+// nbthread 2, unpinned (cores 0,1 for proxies, wrk -t2 and the backend alike), keep-alive and TCP.
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
 // BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
@@ -17,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { NGINX_STREAM_MODULE, backendNginx, engineSnapshot, proxyHaproxy, proxyNginx } from "./configs.mjs";
-import { ensurePackages, freePort, startPinned, stopAll, waitForPort } from "./processes.mjs";
+import { ensurePackages, freePort, startPinned, stop, stopAll, waitForPort } from "./processes.mjs";
 import { afterIdle } from "./after-idle.mjs";
 import { runWrk } from "./wrk.mjs";
 
@@ -27,9 +29,10 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
-const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle").split(",");
+const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle,twoWorkers").split(",");
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
+const BOTH_CPUS = "0,1";
 
 /** CPU seconds (user+system) a process has used so far, from /proc. */
 function cpuSeconds(pid) {
@@ -51,7 +54,7 @@ function treeCpuSeconds(pid) {
 /** One wrk run against `proxy`, with the proxy's CPU time per request. */
 async function measureOnce(proxy, url, opts) {
   const before = treeCpuSeconds(proxy.child.pid);
-  const result = await runWrk(url, { seconds, connections, cpu: LOAD_CPU, ...opts });
+  const result = await runWrk(url, { seconds, connections, cpu: LOAD_CPU, ...opts }); // opts may set cpu/threads
   const cpu = treeCpuSeconds(proxy.child.pid) - before;
   result.cpuUsPerRequest = (cpu * 1e6) / Math.max(1, result.rps * seconds);
   result.cpuShare = cpu / seconds;
@@ -73,35 +76,41 @@ function report(name, label, runs) {
   );
 }
 
-async function startProxies(dir, backendPort) {
+/**
+ * Starts the proxies on `cpus` with `workers` workers each (engine ELB_ENGINE_WORKERS, nginx
+ * worker_processes, haproxy nbthread); names get `suffix` ("" or "-2w").
+ */
+async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, suffix = "" } = {}) {
   const proxies = [];
   const engines = only.includes("engine") ? [["engine", engineBundle]] : [];
   if (process.env.BENCH_ENGINE_BEFORE) engines.push(["engine-before", path.resolve(process.env.BENCH_ENGINE_BEFORE)]);
-  for (const [name, bundle] of engines) {
+  for (const [base, bundle] of engines) {
+    const name = base + suffix;
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
     const file = path.join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort)));
-    const child = startPinned(name, PROXY_CPU, process.execPath, [bundle], {
+    const child = startPinned(name, cpus, process.execPath, [bundle], {
       ELB_ENGINE_SNAPSHOT_FILE: file,
       ELB_ENGINE_DRAIN_MS: "200",
+      ELB_ENGINE_WORKERS: String(workers),
     });
     proxies.push({ name, child, httpPort, tcpPort });
   }
   if (only.includes("nginx")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
-    const d = path.join(dir, "nginx");
+    const d = path.join(dir, `nginx${suffix}`);
     mkdirSync(d);
-    writeFileSync(path.join(d, "nginx.conf"), proxyNginx(d, httpPort, tcpPort, backendPort));
-    const child = startPinned("nginx", PROXY_CPU, "nginx", ["-p", d, "-c", path.join(d, "nginx.conf"), "-e", path.join(d, "error.log"), "-g", "daemon off;"]);
-    proxies.push({ name: "nginx", child, httpPort, tcpPort });
+    writeFileSync(path.join(d, "nginx.conf"), proxyNginx(d, httpPort, tcpPort, backendPort, workers));
+    const child = startPinned(`nginx${suffix}`, cpus, "nginx", ["-p", d, "-c", path.join(d, "nginx.conf"), "-e", path.join(d, "error.log"), "-g", "daemon off;"]);
+    proxies.push({ name: `nginx${suffix}`, child, httpPort, tcpPort });
   }
   if (only.includes("haproxy")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
-    const d = path.join(dir, "haproxy");
+    const d = path.join(dir, `haproxy${suffix}`);
     mkdirSync(d);
-    writeFileSync(path.join(d, "haproxy.cfg"), proxyHaproxy(d, httpPort, tcpPort, backendPort));
-    const child = startPinned("haproxy", PROXY_CPU, "haproxy", ["-db", "-f", path.join(d, "haproxy.cfg")]);
-    proxies.push({ name: "haproxy", child, httpPort, tcpPort });
+    writeFileSync(path.join(d, "haproxy.cfg"), proxyHaproxy(d, httpPort, tcpPort, backendPort, workers));
+    const child = startPinned(`haproxy${suffix}`, cpus, "haproxy", ["-db", "-f", path.join(d, "haproxy.cfg")]);
+    proxies.push({ name: `haproxy${suffix}`, child, httpPort, tcpPort });
   }
   for (const p of proxies) {
     await waitForPort(p.httpPort);
@@ -150,6 +159,23 @@ async function main() {
       }
     }
     if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU, backendPort });
+    if (cases.includes("twoWorkers")) {
+      await Promise.all(proxies.map((p) => stop(p.child))); // the one-core proxies make room
+      const two = await startProxies(dir, backendPort, { cpus: BOTH_CPUS, workers: 2, suffix: "-2w" });
+      console.log(`two workers each, unpinned (cores ${BOTH_CPUS}) with wrk -t2 and the backend: ${two.map((p) => `${p.name} pid ${p.child.pid}`).join(", ")}`);
+      const twoOpts = { cpu: BOTH_CPUS, threads: 2 };
+      for (const p of two) await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: 1, connections, ...twoOpts }); // warm-up
+      for (const test of TESTS.filter((t) => t.key !== "newConn")) {
+        const runs = Object.fromEntries(two.map((p) => [p.name, []]));
+        for (let round = 0; round < rounds; round++) {
+          for (const p of two) runs[p.name].push(await measureOnce(p, `http://127.0.0.1:${p[test.port]}/`, { ...test.opts, ...twoOpts }));
+        }
+        for (const p of two) {
+          report(p.name, test.label, runs[p.name]);
+          (results[p.name] ??= {})[test.key] = best(runs[p.name]);
+        }
+      }
+    }
   } finally {
     await stopAll();
     rmSync(dir, { recursive: true, force: true });
@@ -177,7 +203,14 @@ async function main() {
     console.log(`  after idle p99 (median of rounds): engine ${e99.toFixed(2)} ms, nginx ${n99.toFixed(2)} ms, difference ${(e99 - n99).toFixed(2)} ms; steady ${med(ie.steady).toFixed(2)} vs ${med(ing.steady).toFixed(2)} ms`);
     tail = ` p99_after_idle_engine_ms=${e99.toFixed(2)} p99_after_idle_nginx_ms=${n99.toFixed(2)} p99_after_idle_diff_ms=${(e99 - n99).toFixed(2)}`;
   }
-  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${tail}`);
+  let two = "";
+  if (results["engine-2w"]) {
+    const ka2 = ratio(results["engine-2w"].keepalive, results["nginx-2w"]?.keepalive);
+    const tcp2 = ratio(results["engine-2w"].tcp, results["haproxy-2w"]?.tcp);
+    console.log(`  two workers: keep-alive vs nginx ${ka2.toFixed(2)} (one core ${ka.toFixed(2)}), tcp vs haproxy ${tcp2.toFixed(2)} (one core ${tcp.toFixed(2)})`);
+    two = ` http_keepalive_2w_vs_nginx_2w=${ka2.toFixed(2)} tcp_2w_vs_haproxy_2t=${tcp2.toFixed(2)}`;
+  }
+  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${two}${tail}`);
 }
 
 main().catch(async (err) => {

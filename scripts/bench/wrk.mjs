@@ -11,11 +11,12 @@ function toMs(text) {
 
 /**
  * One wrk run: `connections` connections for `seconds` on core `cpu`; `close` adds
- * `Connection: close` (a new TCP connection per request); `script` is a wrk Lua script (-s).
+ * `Connection: close` (a new TCP connection per request); `script` is a wrk Lua script (-s); `threads`
+ * wrk threads (default 1).
  * Returns requests/s, latency and errors.
  */
-export function runWrk(url, { seconds, connections, cpu, close = false, script = null }) {
-  const args = ["-c", String(cpu), "wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--latency"];
+export function runWrk(url, { seconds, connections, cpu, close = false, script = null, threads = 1 }) {
+  const args = ["-c", String(cpu), "wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency"];
   if (close) args.push("-H", "Connection: close");
   if (script !== null) args.push("-s", script);
   args.push(url);
