@@ -38,15 +38,29 @@ function wrongBinding(fd: number, actual: { address: string; port: number }, add
   return Object.assign(new Error(`inherited descriptor ${fd} is bound to ${actual.address}:${actual.port}, not ${address}:${port}`), { code: "EINHERITED" });
 }
 
+/** What a net.Server and a dgram.Socket share for taking a bound descriptor: listen/bind on it, report where. */
+interface DescriptorTaker {
+  once(event: "error", listener: (err: Error) => void): unknown;
+  off(event: "error", listener: (err: Error) => void): unknown;
+  close(): unknown;
+}
+
 /**
- * Makes `server` listen on address:port in the reuse-port group of that address (or on `inheritedFd`).
- * Rejects with the bind error (code EADDRINUSE when a socket without SO_REUSEPORT, or another user's,
- * holds the port), or EINHERITED when the inherited descriptor is bound elsewhere (then closed).
+ * Opens (or takes the inherited) descriptor, hands it to `take` (listen/bind with `{ fd }`), and checks an
+ * inherited one is bound where asked; resolves with the descriptor the taker now owns.
  */
-export function listenReusePort(server: net.Server, address: string, port: number, inheritedFd?: number): Promise<number> {
+function takeDescriptor<T extends DescriptorTaker>(
+  taker: T,
+  type: "tcp" | "udp",
+  address: string,
+  port: number,
+  inheritedFd: number | undefined,
+  take: (taker: T, fd: number, done: () => void) => void,
+  boundTo: (taker: T) => { address: string; port: number },
+): Promise<number> {
   let fd: number;
   try {
-    fd = inheritedFd ?? openSocket(familyOf(address), "tcp", address, port, true);
+    fd = inheritedFd ?? openSocket(familyOf(address), type, address, port, true);
   } catch (err) {
     return Promise.reject(err);
   }
@@ -55,13 +69,13 @@ export function listenReusePort(server: net.Server, address: string, port: numbe
       closeQuietly(fd);
       reject(err);
     };
-    server.once("error", fail);
-    server.listen({ fd }, () => {
-      server.off("error", fail);
-      const actual = server.address() as net.AddressInfo;
+    taker.once("error", fail);
+    take(taker, fd, () => {
+      taker.off("error", fail);
+      const actual = boundTo(taker);
       // Port 0 asks for any port: only an inherited descriptor is checked, and against a fixed port.
       if (inheritedFd !== undefined && !boundWhereAsked(actual, address, port)) {
-        server.close();
+        taker.close();
         return reject(wrongBinding(fd, actual, address, port));
       }
       resolve(fd);
@@ -69,30 +83,34 @@ export function listenReusePort(server: net.Server, address: string, port: numbe
   });
 }
 
+/**
+ * Makes `server` listen on address:port in the reuse-port group of that address (or on `inheritedFd`).
+ * Rejects with the bind error (code EADDRINUSE when a socket without SO_REUSEPORT, or another user's,
+ * holds the port), or EINHERITED when the inherited descriptor is bound elsewhere (then closed).
+ */
+export function listenReusePort(server: net.Server, address: string, port: number, inheritedFd?: number): Promise<number> {
+  return takeDescriptor(
+    server,
+    "tcp",
+    address,
+    port,
+    inheritedFd,
+    (s, fd, done) => s.listen({ fd }, done),
+    (s) => s.address() as net.AddressInfo,
+  );
+}
+
 /** Binds a UDP socket to address:port in the reuse-port group of that address (or to `inheritedFd`). */
 export function bindUdpReusePort(socket: dgram.Socket, address: string, port: number, inheritedFd?: number): Promise<number> {
-  let fd: number;
-  try {
-    fd = inheritedFd ?? openSocket(familyOf(address), "udp", address, port, true);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  return new Promise<number>((resolve, reject) => {
-    const fail = (err: Error): void => {
-      closeQuietly(fd);
-      reject(err);
-    };
-    socket.once("error", fail);
-    socket.bind({ fd }, () => {
-      socket.off("error", fail);
-      const actual = socket.address();
-      if (inheritedFd !== undefined && !boundWhereAsked(actual, address, port)) {
-        socket.close();
-        return reject(wrongBinding(fd, actual, address, port));
-      }
-      resolve(fd);
-    });
-  });
+  return takeDescriptor(
+    socket,
+    "udp",
+    address,
+    port,
+    inheritedFd,
+    (s, fd, done) => s.bind({ fd }, done),
+    (s) => s.address(),
+  );
 }
 
 /** Closes a descriptor that no server or socket owns (an inherited one nobody took). */

@@ -8,6 +8,7 @@ import { freePort, startTcpBackend, type TcpBackend } from "@/engine/test-suppor
 import { listener, member, pool, snapshot } from "@/engine/test-support/fixtures";
 import { EngineSupervisor, type EngineSupervisorOptions } from "./engine-supervisor";
 import { compileSnapshot } from "./compile";
+import { isAlive, waitForEvent } from "./test-support/supervisor-events";
 
 /** The real engine bundle, built into a temp folder, supervised as a separate (detached) process. */
 let dir: string;
@@ -47,26 +48,8 @@ function supervise(stateDir: string, options: Partial<EngineSupervisorOptions> =
   return supervisor;
 }
 
-const waitFor = <T>(emitter: EngineSupervisor, event: string, predicate: (value: T) => boolean = () => true, timeoutMs = 10_000) =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
-    const listener = (value: T) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      emitter.off(event, listener);
-      resolve(value);
-    };
-    emitter.on(event, listener);
-  });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const waitFor = waitForEvent;
+const alive = isAlive;
 
 /** Pids of live processes running this test's engine bundle (Linux /proc; assertions only, never to kill). */
 function enginesRunning(): number[] {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startTcpBackend, type TcpBackend } from "@/engine/test-support/backends";
 import { listener, member, pool, snapshot } from "@/engine/test-support/fixtures";
 import { EngineSupervisor, type EngineSupervisorOptions } from "./engine-supervisor";
+import { isAlive, waitForEvent } from "./test-support/supervisor-events";
 
 /**
  * The supervisor and engine upgrades (engine/control/upgrade.ts), with the real engine bundle in a temp
@@ -52,26 +53,8 @@ function supervise(stateDir: string, options: Partial<EngineSupervisorOptions> =
   return supervisor;
 }
 
-const waitFor = <T>(emitter: EngineSupervisor, event: string, predicate: (value: T) => boolean = () => true, timeoutMs = 15_000) =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
-    const listener = (value: T) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      emitter.off(event, listener);
-      resolve(value);
-    };
-    emitter.on(event, listener);
-  });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const waitFor = waitForEvent;
+const alive = isAlive;
 
 /** A client connection through the engine that stays open: reads the greeting, then echoes lines. */
 async function holdConnection(port: number) {
