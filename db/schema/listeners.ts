@@ -1,4 +1,5 @@
-import { integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { certificates } from "./certificates";
 import { createdAtColumn, idColumn, updatedAtColumn } from "./ids";
 import { loadBalancers } from "./load-balancers";
 import { pools } from "./pools";
@@ -27,6 +28,18 @@ export const listeners = pgTable(
     portClass: text("port_class").$type<"UDP" | "STREAM">().notNull(),
     defaultPoolId: text("default_pool_id").references(() => pools.id),
     idleTimeoutSeconds: integer("idle_timeout_seconds").notNull().default(300),
+    /** HTTPS: the Server Certificate (required for HTTPS, null otherwise). */
+    serverCertificateId: text("server_certificate_id").references(() => certificates.id),
+    /** HTTPS Advanced Settings: HTTP/2 (ALPN h2 with HTTP/1.1 fallback). */
+    http2Enabled: boolean("http2_enabled").notNull().default(false),
+    /** HTTPS Advanced Settings: Mutual Authentication is on exactly when a CA Certificate is set. */
+    caCertificateId: text("ca_certificate_id").references(() => certificates.id),
+    /** HTTPS: SNI on; the certificates are in listener_sni_certificates. */
+    sniEnabled: boolean("sni_enabled").notNull().default(false),
+    /** Access Control (guide 3.6): disabled admits everyone; enabled admits the whitelist only (empty = nobody). */
+    accessControlEnabled: boolean("access_control_enabled").notNull().default(false),
+    /** Whitelist: up to 300 IPv4 addresses or CIDR blocks, in the order entered. */
+    accessControlWhitelist: jsonb("access_control_whitelist").$type<string[]>().notNull().default([]),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

@@ -4,7 +4,7 @@
  * The engine imports nothing from app/, server/ or db/; the console's compiler produces exactly this.
  */
 
-/** Frontend protocol of a listener (HTTPS arrives with the certificates issue). */
+/** Frontend protocol of a listener. */
 export type ListenerProtocol = "TCP" | "UDP" | "HTTP" | "HTTPS";
 
 /** Backend protocol of a backend server group. */
@@ -30,8 +30,8 @@ export interface Snapshot {
   /** Monotonically increasing within an epoch; the engine ignores a same-epoch snapshot that is not newer. */
   version: number;
   /**
-   * sha256 (hex) of the canonical JSON of `listeners` and `pools` (and `addressLimits` when not empty);
-   * equal hash = nothing to change.
+   * sha256 (hex) of the canonical JSON of `listeners` and `pools` (and `addressLimits`, `certificates`
+   * when not empty); equal hash = nothing to change.
    */
   hash: string;
   /** ISO time the console compiled it. */
@@ -44,6 +44,65 @@ export interface Snapshot {
    * (private IPs) are unlimited. Absent in snapshots from before limits existed = none.
    */
   addressLimits?: SnapshotAddressLimit[];
+  /**
+   * The certificates HTTPS listeners use (server, SNI and CA certificates), each once, in id order.
+   * Absent = none.
+   */
+  certificates?: SnapshotCertificate[];
+}
+
+/**
+ * A certificate as the engine needs it. `certificatePem` is the PEM chain, leaf first (a CA certificate:
+ * one or more trusted CA certificates). `privateKeySealed` is the server certificate's private key sealed
+ * with AES-256-GCM (`protocol/sealed-secret.ts`): the snapshot, also persisted by the engine, never holds
+ * a key in clear; the engine opens it with the secret key (ELB_SECRET_KEY or ELB_SECRET_KEY_FILE).
+ */
+export interface SnapshotCertificate {
+  id: string;
+  type: "SERVER" | "CA";
+  certificatePem: string;
+  /** null for a CA certificate. */
+  privateKeySealed: string | null;
+  /** The domain a server certificate serves under SNI (exact, or a wildcard "*.example.com"); null = none. */
+  domainName: string | null;
+}
+
+/** TLS settings of an HTTPS listener. */
+export interface SnapshotListenerTls {
+  /** The Server Certificate: served when SNI is off or no SNI certificate matches the client's server name. */
+  certificateId: string;
+  /** SNI certificates (SNI enabled), each with a domain name; empty = SNI off. */
+  sniCertificateIds: string[];
+  /** Mutual Authentication: clients must present a certificate signed by this CA certificate; null = off. */
+  caCertificateId: string | null;
+  /** HTTP/2: offer ALPN "h2" before "http/1.1". */
+  http2: boolean;
+}
+
+/** Access Control of a listener when enabled (guide 3.6): only these IPv4 addresses/CIDRs get in; [] = nobody. */
+export interface SnapshotAccessControl {
+  whitelist: string[];
+}
+
+/** A redirected HTTP listener (guide 3.8.4): every request gets 301 to https://<host>:<port><path>?<query>. */
+export interface SnapshotRedirect {
+  /** Port of the target HTTPS listener. */
+  port: number;
+}
+
+/** URL Matching Rule (table 3-7). */
+export type UrlMatchRule = "EXACT" | "PREFIX" | "REGEX";
+
+/**
+ * A forwarding policy (guide 3.8.1): Host equal to `domainName` (when set) and path matching `url` by
+ * `match` (when set) → `poolId`. The listener's list is in creation order.
+ */
+export interface SnapshotForwardingPolicy {
+  id: string;
+  domainName: string | null;
+  url: string | null;
+  match: UrlMatchRule;
+  poolId: string;
 }
 
 /** The egress bandwidth of one address (an EIP's "Bandwidth"), 1–2000 Mbit/s. */
@@ -65,6 +124,14 @@ export interface SnapshotListener {
   defaultPoolId: string | null;
   /** Idle timeout in seconds; default 300 for TCP (guide), 60 for HTTP keep-alive, 300 for UDP sessions. */
   idleTimeoutSeconds: number;
+  /** HTTPS only: certificates, SNI, mutual authentication, HTTP/2. Absent/null for other protocols. */
+  tls?: SnapshotListenerTls | null;
+  /** Access Control enabled; absent/null = disabled (everyone admitted). */
+  accessControl?: SnapshotAccessControl | null;
+  /** HTTP only: redirected to an HTTPS listener; everything else but access control is then inactive. */
+  redirect?: SnapshotRedirect | null;
+  /** HTTP/HTTPS: forwarding policies in creation order; absent = none. Their pools are in `pools`. */
+  forwardingPolicies?: SnapshotForwardingPolicy[];
 }
 
 /** A backend server group with its members, balancing algorithm, stickiness and health check. */
