@@ -28,7 +28,7 @@ export interface CompiledRoute {
   readonly pool: PoolRuntime | null;
   /** Request phases in order (phases/compile-phases.ts). */
   readonly phases: readonly RequestPhase[];
-  /** `X-Forwarded-Proto: http\r\nX-Forwarded-Port: <listener port>\r\n`. */
+  /** `X-Forwarded-Proto: http(s)\r\nX-Forwarded-Port: <listener port>\r\n` (https on an HTTPS listener). */
   readonly forwardedFields: string;
   /** Client keep-alive idle timeout (listener idle timeout). */
   readonly idleTimeoutMs: number;
@@ -62,7 +62,7 @@ export function compileRoute(
     pool,
     phases: compilePhases(),
 
-    forwardedFields: `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listener.port}\r\n`,
+    forwardedFields: `X-Forwarded-Proto: ${listener.protocol === "HTTPS" ? "https" : "http"}\r\nX-Forwarded-Port: ${listener.port}\r\n`,
     idleTimeoutMs: idle,
     targets,
     sticky,

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import type { SnapshotListener } from "../protocol/snapshot.types";
+import type { SnapshotCertificate, SnapshotListener } from "../protocol/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ConnectionContext } from "../observe/observer.types";
 
@@ -7,6 +7,13 @@ import type { ConnectionContext } from "../observe/observer.types";
 export interface ListenerRoute {
   readonly listener: SnapshotListener;
   readonly pool: PoolRuntime | null;
+  /**
+   * The pools the listener's forwarding policies target, by pool id (a policy whose pool is missing is
+   * left out). Absent = the listener has no forwarding policies.
+   */
+  readonly policyPools?: ReadonlyMap<string, PoolRuntime>;
+  /** The snapshot's certificates by id (HTTPS listeners: server, SNI and CA certificates). Absent = none. */
+  readonly certificates?: ReadonlyMap<string, SnapshotCertificate>;
 }
 
 /**

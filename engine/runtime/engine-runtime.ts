@@ -11,7 +11,7 @@ import type { SharedMemberStates } from "../pools/shared-member-states";
 import type { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import type { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import type { ListenerError, MemberHealthReport } from "../protocol/ipc.types";
-import type { Snapshot } from "../protocol/snapshot.types";
+import type { Snapshot, SnapshotListener } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
 import { ConnectionGate, DEFAULT_MAX_CONNECTIONS } from "./connection-gate";
 import { InheritedSockets, type InheritedSocket } from "./inherited-sockets";
@@ -178,9 +178,12 @@ export class EngineRuntime {
     }
     const pools = buildPools(snapshot.pools, this.pools, this.shared);
     if (this.role !== "worker") this.health.update(pools.values());
+    const certificates = new Map((snapshot.certificates ?? []).map((c) => [c.id, c]));
     const routes: ListenerRoute[] = (this.role === "primary" ? [] : snapshot.listeners).map((listener) => ({
       listener,
       pool: listener.defaultPoolId === null ? null : (pools.get(listener.defaultPoolId) ?? null),
+      policyPools: policyPoolsOf(listener, pools),
+      certificates,
     }));
     this.limits.apply(snapshot.addressLimits); // before binding: new sockets see the new buckets
     const errors = await this.listeners.apply(routes);
@@ -204,4 +207,16 @@ export class EngineRuntime {
   private result(applied: boolean): ApplyResult {
     return { applied, epoch: this.epoch, version: this.version, hash: this.hash, errors: this.errors };
   }
+}
+
+/** The pools a listener's forwarding policies target, by id; undefined when it has no policies. */
+function policyPoolsOf(listener: SnapshotListener, pools: ReadonlyMap<string, PoolRuntime>): ReadonlyMap<string, PoolRuntime> | undefined {
+  const policies = listener.forwardingPolicies;
+  if (policies === undefined || policies.length === 0) return undefined;
+  const out = new Map<string, PoolRuntime>();
+  for (const policy of policies) {
+    const pool = pools.get(policy.poolId);
+    if (pool !== undefined) out.set(policy.poolId, pool);
+  }
+  return out;
 }

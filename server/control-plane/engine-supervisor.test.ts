@@ -104,7 +104,7 @@ describe("engine supervisor", () => {
     expect(statSync(path.join(stateDir, "control.sock")).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(stateDir, "engine.pid"), "utf8").trim()).toBe(String(firstPid));
 
-    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 7, "supervisor-test");
+    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [], certificates: [], listenerSniCertificates: [], redirects: [], forwardingPolicies: [] }, 7, "supervisor-test");
     const applied = waitFor<number>(supervisor, "applied", (v) => v === 7);
     supervisor.publish(snapshot);
     await applied;
@@ -131,7 +131,7 @@ describe("engine supervisor", () => {
     const firstReady = waitFor<number>(supervisor, "ready");
     supervisor.start();
     const firstPid = await firstReady;
-    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] }, 5, "resend-test");
+    const { snapshot } = compileSnapshot({ loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [], certificates: [], listenerSniCertificates: [], redirects: [], forwardingPolicies: [] }, 5, "resend-test");
     const applied = waitFor<number>(supervisor, "applied", (v) => v === 5);
     supervisor.publish(snapshot);
     await applied;

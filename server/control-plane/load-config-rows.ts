@@ -1,6 +1,6 @@
 import "server-only";
 import type { Database } from "@/db/client";
-import { eips, healthMonitors, listeners, loadBalancers, members, pools } from "@/db/schema";
+import { certificates, eips, forwardingPolicies, healthMonitors, listenerSniCertificates, listeners, loadBalancers, members, pools, redirects } from "@/db/schema";
 
 /** Every row the snapshot compiler needs. */
 export interface ConfigRows {
@@ -10,6 +10,10 @@ export interface ConfigRows {
   pools: (typeof pools.$inferSelect)[];
   members: (typeof members.$inferSelect)[];
   healthMonitors: (typeof healthMonitors.$inferSelect)[];
+  certificates: (typeof certificates.$inferSelect)[];
+  listenerSniCertificates: (typeof listenerSniCertificates.$inferSelect)[];
+  redirects: (typeof redirects.$inferSelect)[];
+  forwardingPolicies: (typeof forwardingPolicies.$inferSelect)[];
 }
 
 /**
@@ -24,5 +28,9 @@ export async function loadConfigRows(db: Database): Promise<ConfigRows> {
     pools: await db.select().from(pools),
     members: await db.select().from(members),
     healthMonitors: await db.select().from(healthMonitors),
+    certificates: await db.select().from(certificates),
+    listenerSniCertificates: await db.select().from(listenerSniCertificates),
+    redirects: await db.select().from(redirects),
+    forwardingPolicies: await db.select().from(forwardingPolicies),
   };
 }

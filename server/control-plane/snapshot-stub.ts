@@ -7,6 +7,6 @@ import { compileSnapshot } from "./compile";
  */
 export function buildNextSnapshotStub(diagnostics: ConfigDiagnostic[]) {
   let version = 0;
-  const empty = { loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [] };
+  const empty = { loadBalancers: [], eips: [], listeners: [], pools: [], members: [], healthMonitors: [], certificates: [], listenerSniCertificates: [], redirects: [], forwardingPolicies: [] };
   return async () => ({ snapshot: compileSnapshot(empty, ++version, "stub-epoch").snapshot, diagnostics });
 }

@@ -130,5 +130,9 @@ export function validRows(): ConfigRows {
       healthMonitorRow("h-http", "p-http", { protocol: "HTTP", domainName: "www.example.com", path: "/health", intervalSeconds: 2, timeoutSeconds: 7 }),
       healthMonitorRow("h-udp", "p-udp", { protocol: "UDP", enabled: false }),
     ],
+    certificates: [],
+    listenerSniCertificates: [],
+    redirects: [],
+    forwardingPolicies: [],
   };
 }
