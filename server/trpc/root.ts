@@ -16,6 +16,9 @@ import { poolRouter } from "./routers/pool/router";
 import { memberRouter } from "./routers/member/router";
 import { healthMonitorRouter } from "./routers/health-monitor/router";
 import { serverRouter } from "./routers/server/router";
+import { certificateRouter } from "./routers/certificate/router";
+import { redirectRouter } from "./routers/redirect/router";
+import { forwardingPolicyRouter } from "./routers/forwarding-policy/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -35,6 +38,9 @@ export const appRouter = createTRPCRouter({
   member: memberRouter,
   healthMonitor: healthMonitorRouter,
   server: serverRouter,
+  certificate: certificateRouter,
+  redirect: redirectRouter,
+  forwardingPolicy: forwardingPolicyRouter,
 });
 
 /** Type of the API, imported by the client. */
