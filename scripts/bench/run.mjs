@@ -9,8 +9,11 @@
 // after 6 s without traffic, engine vs nginx (and haproxy) in the same run, with the steady-state p99.
 // Then "two workers" (twoWorkers): engine ELB_ENGINE_WORKERS=2, nginx worker_processes 2, haproxy
 // nbthread 2, unpinned (cores 0,1 for proxies, wrk -t2 and the backend alike), keep-alive and TCP.
+// Then TLS (tls.mjs), proxies on one core again: HTTPS keep-alive (wrk over TLS, 64 connections), new
+// TLS connections (full handshakes, Connection: close) and HTTP/2 (h2load -c32 -m10), the same ECDSA
+// P-256 certificate for all three proxies (cases httpsKeepalive, tlsHandshake, h2).
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle (default all; see
+// BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
 // older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
 // bundle as "engine-before", in the same rounds: a before/after in one run).
@@ -22,6 +25,7 @@ import { NGINX_STREAM_MODULE, backendNginx, engineSnapshot, proxyHaproxy, proxyN
 import { ensurePackages, freePort, startPinned, stop, stopAll, waitForPort } from "./processes.mjs";
 import { afterIdle } from "./after-idle.mjs";
 import { runWrk } from "./wrk.mjs";
+import { runH2load, startTlsProxies, stopTlsProxies } from "./tls.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
@@ -29,7 +33,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
-const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle,twoWorkers").split(",");
+const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
 const BOTH_CPUS = "0,1";
@@ -51,10 +55,10 @@ function treeCpuSeconds(pid) {
   return cpuSeconds(pid) + children.reduce((sum, child) => sum + treeCpuSeconds(child), 0);
 }
 
-/** One wrk run against `proxy`, with the proxy's CPU time per request. */
-async function measureOnce(proxy, url, opts) {
+/** One wrk run (or `run`, e.g. h2load) against `proxy`, with the proxy's CPU time per request. */
+async function measureOnce(proxy, url, opts, run = runWrk) {
   const before = treeCpuSeconds(proxy.child.pid);
-  const result = await runWrk(url, { seconds, connections, cpu: LOAD_CPU, ...opts }); // opts may set cpu/threads
+  const result = await run(url, { seconds, connections, cpu: LOAD_CPU, ...opts }); // opts may set cpu/threads
   const cpu = treeCpuSeconds(proxy.child.pid) - before;
   result.cpuUsPerRequest = (cpu * 1e6) / Math.max(1, result.rps * seconds);
   result.cpuShare = cpu / seconds;
@@ -71,8 +75,9 @@ function report(name, label, runs) {
   const errs = r.errors ? ` errors: ${r.errors}` : "";
   const bad = r.non2xx ? ` non-2xx: ${r.non2xx}` : "";
   const all = runs.map((x) => x.rps.toFixed(0)).join("/");
+  const latency = Number.isNaN(r.avg) ? "" : `  avg ${r.avg.toFixed(2)} ms  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
   console.log(
-    `  ${name.padEnd(13)} ${label.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s (runs ${all})  avg ${r.avg.toFixed(2)} ms  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  proxy ${r.cpuUsPerRequest.toFixed(1)} us/req at ${(r.cpuShare * 100).toFixed(0)}% cpu${errs}${bad}`,
+    `  ${name.padEnd(13)} ${label.padEnd(16)} ${r.rps.toFixed(0).padStart(7)} req/s (runs ${all})${latency}  proxy ${r.cpuUsPerRequest.toFixed(1)} us/req at ${(r.cpuShare * 100).toFixed(0)}% cpu${errs}${bad}`,
   );
 }
 
@@ -125,8 +130,14 @@ const TESTS = [
   { key: "tcp", label: "tcp pass-through", port: "tcpPort", opts: {} },
 ];
 
+const TLS_TESTS = [
+  { key: "httpsKeepalive", label: "https keep-alive", opts: {} },
+  { key: "tlsHandshake", label: "tls handshakes", opts: { close: true } },
+  { key: "h2", label: "h2 -c32 -m10", opts: { clients: 32, streams: 10 }, run: runH2load },
+];
+
 async function main() {
-  ensurePackages([["wrk", "wrk"], ["nginx", "nginx"], [NGINX_STREAM_MODULE, "libnginx-mod-stream"], ["haproxy", "haproxy"], ["taskset", "util-linux"]]);
+  ensurePackages([["h2load", "nghttp2-client"], ["wrk", "wrk"], ["nginx", "nginx"], [NGINX_STREAM_MODULE, "libnginx-mod-stream"], ["haproxy", "haproxy"], ["taskset", "util-linux"]]);
   if (process.env.BENCH_ENGINE === undefined) {
     const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-engine.mjs")], { stdio: "inherit" });
     if (build.status !== 0) throw new Error("engine build failed");
@@ -159,6 +170,24 @@ async function main() {
       }
     }
     if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU, backendPort });
+    const tlsTests = TLS_TESTS.filter((t) => cases.includes(t.key));
+    if (tlsTests.length > 0) {
+      await Promise.all(proxies.map((p) => stop(p.child))); // the plain proxies make room on the core
+      const tls = await startTlsProxies(dir, backendPort, { cpu: PROXY_CPU, only, engineBundle });
+      console.log(`TLS, ECDSA P-256, proxies on core ${PROXY_CPU}: ${tls.map((p) => `${p.name} pid ${p.child.pid}`).join(", ")}`);
+      for (const p of tls) await runWrk(`https://127.0.0.1:${p.port}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up
+      for (const test of tlsTests) {
+        const runs = Object.fromEntries(tls.map((p) => [p.name, []]));
+        for (let round = 0; round < rounds; round++) {
+          for (const p of tls) runs[p.name].push(await measureOnce(p, `https://127.0.0.1:${p.port}/`, test.opts, test.run));
+        }
+        for (const p of tls) {
+          report(p.name, test.label, runs[p.name]);
+          (results[p.name] ??= {})[test.key] = best(runs[p.name]);
+        }
+      }
+      await stopTlsProxies(tls);
+    }
     if (cases.includes("twoWorkers")) {
       await Promise.all(proxies.map((p) => stop(p.child))); // the one-core proxies make room
       const two = await startProxies(dir, backendPort, { cpus: BOTH_CPUS, workers: 2, suffix: "-2w" });
@@ -210,7 +239,16 @@ async function main() {
     console.log(`  two workers: keep-alive vs nginx ${ka2.toFixed(2)} (one core ${ka.toFixed(2)}), tcp vs haproxy ${tcp2.toFixed(2)} (one core ${tcp.toFixed(2)})`);
     two = ` http_keepalive_2w_vs_nginx_2w=${ka2.toFixed(2)} tcp_2w_vs_haproxy_2t=${tcp2.toFixed(2)}`;
   }
-  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${two}${tail}`);
+  let tlsLine = "";
+  if (e?.httpsKeepalive || e?.tlsHandshake || e?.h2) {
+    const n = results.nginx ?? {};
+    const hk = ratio(e.httpsKeepalive, n.httpsKeepalive);
+    const th = ratio(e.tlsHandshake, n.tlsHandshake);
+    const h2 = ratio(e.h2, n.h2);
+    console.log(`  tls: https keep-alive vs nginx ${hk.toFixed(2)}, handshakes vs nginx ${th.toFixed(2)}, h2 vs nginx ${h2.toFixed(2)} (h2 vs haproxy ${ratio(e.h2, results.haproxy?.h2).toFixed(2)})`);
+    tlsLine = ` https_keepalive_vs_nginx=${hk.toFixed(2)} tls_handshake_vs_nginx=${th.toFixed(2)} h2_vs_nginx=${h2.toFixed(2)}`;
+  }
+  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${two}${tlsLine}${tail}`);
 }
 
 main().catch(async (err) => {
