@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test — unit/service/engine (vitest, PGlite), the service tests again on PostgreSQL,
 # and the Playwright browser tests against the built console and engine. Installs what the tests need
-# from Debian when it is missing (chromium, nginx, haproxy, curl, openssl, postgresql).
+# from Debian when it is missing (chromium, nginx, haproxy, curl, openssl, nghttp2-client, postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,6 +20,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v h2load >/dev/null 2>&1 && command -v nghttp >/dev/null 2>&1 || missing+=(nghttp2-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[test] installing from Debian: ${missing[*]}"
