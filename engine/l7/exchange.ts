@@ -1,4 +1,5 @@
 import { copyOf } from "../io/bytes";
+import { normalizeIp } from "../observe/connection-context";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { RequestRecord } from "../observe/observer.types";
 import { memberSucceeded } from "../pools/passive-ejection";
@@ -93,6 +94,11 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   get clientIp(): string {
     return this.conn.clientIp;
+  }
+
+  /** PhaseRequest: the socket's local address (read only by a phase that needs it: a redirect without Host). */
+  get localAddress(): string {
+    return normalizeIp(this.conn.socket.localAddress);
   }
 
   start(): void {

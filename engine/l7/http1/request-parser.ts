@@ -67,10 +67,17 @@ export class RequestParser extends HeadReader {
     return m === "GET" || m === "HEAD" || m === "OPTIONS" || m === "PUT" || m === "DELETE" || m === "TRACE";
   }
 
-  /** The request-target as a string (allocates). */
+  /**
+   * The request-target in origin-form, path and query as sent (allocates): an absolute-form target
+   * gives its path ("/" when empty, "?q" → "/?q"); `*` stays `*`.
+   */
   target(): string {
     const s = this.startLine + this.targetOffset;
-    return latin1(this.headBuf, s, s + this.targetLength);
+    const end = s + this.targetLength;
+    if (!this.absoluteForm) return latin1(this.headBuf, s, end);
+    const path = this.startLine + this.pathOffset;
+    if (path === end) return "/";
+    return this.headBuf[path] === 0x3f ? "/" + latin1(this.headBuf, path, end) : latin1(this.headBuf, path, end);
   }
 
   /** The host the request is for: the absolute-form authority, else the Host value, else "" (allocates). */

@@ -1,10 +1,25 @@
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
 import type { ProxyErrorKind } from "../errors";
-import type { RequestParser } from "../http1/request-parser";
-import type { StickyPolicy } from "../sticky/sticky-policy";
+import type { CookieSource, StickyPolicy } from "../sticky/sticky-policy";
 
 /** What a phase says: go on to the next phase, or stop and answer the client now (nothing is forwarded). */
 export type PhaseOutcome = "continue" | "respond";
+
+/**
+ * The request head as the phases read it: all they may use of a request, so that the HTTP/1
+ * `RequestParser` and an HTTP/2 stream's head both serve. Strings are made on demand (may allocate).
+ */
+export interface PhaseHead extends CookieSource {
+  /** Method as sent ("GET", "HEAD", …). */
+  readonly method: string;
+  /**
+   * Path and query exactly as the client sent them, in origin-form ("/a/b?x=1"): an absolute-form
+   * target gives its path ("/" when empty; "?q" → "/?q"), HTTP/2 its `:path`; `*` for OPTIONS *.
+   */
+  target(): string;
+  /** The host the request names, port included as sent ("Example.com:8080", "[::1]:80"): Host, the absolute-form authority, or HTTP/2 `:authority`; "" when none (HTTP/1.0 without Host). */
+  host(): string;
+}
 
 /**
  * One request as the phases see and decide it. The exchange implements it (no object per request):
@@ -12,9 +27,11 @@ export type PhaseOutcome = "continue" | "respond";
  */
 export interface PhaseRequest {
   /** The parsed request head. */
-  readonly head: RequestParser;
+  readonly head: PhaseHead;
   /** Client address (plain IPv4 for IPv4-mapped IPv6). */
   readonly clientIp: string;
+  /** The local address the client reached (plain IPv4 for IPv4-mapped IPv6, IPv6 without brackets); "" when unknown. */
+  readonly localAddress: string;
   /** Backend server group the request goes to: the listener's default one until a phase changes it. */
   pool: PoolRuntime | null;
   /** L7 stickiness of `pool` (cookie insert or learn); null = none. Set together with `pool`. */

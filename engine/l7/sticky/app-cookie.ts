@@ -1,11 +1,10 @@
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
 import { ExpiringTable } from "../../pools/sticky/expiring-table";
 import { H } from "../http1/header-kind";
-import type { RequestParser } from "../http1/request-parser";
 import type { ResponseParser } from "../http1/response-parser";
 import type { AppCookieSync, SyncedTable } from "./app-cookie-sync";
 import { findCookie, parseSetCookie } from "./cookies";
-import type { StickyPolicy } from "./sticky-policy";
+import type { CookieSource, StickyPolicy } from "./sticky-policy";
 
 /** Default bound on learned application cookies per pool. */
 export const DEFAULT_APP_COOKIE_ENTRIES = 100_000;
@@ -95,7 +94,7 @@ export class AppCookiePolicy implements StickyPolicy {
     private readonly table: AppCookieTable,
   ) {}
 
-  stuckMember(request: RequestParser, pool: PoolRuntime): MemberRuntime | null {
+  stuckMember(request: CookieSource, pool: PoolRuntime): MemberRuntime | null {
     if (request.cookieCount === 0) return null;
     for (const header of request.values(H.COOKIE)) {
       const value = findCookie(header, this.cookieName);

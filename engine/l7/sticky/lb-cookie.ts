@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
 import { H } from "../http1/header-kind";
-import type { RequestParser } from "../http1/request-parser";
 import { findCookie } from "./cookies";
-import type { StickyPolicy } from "./sticky-policy";
+import type { CookieSource, StickyPolicy } from "./sticky-policy";
 
 /** Name of the cookie the engine sets for "Load balancer cookie" stickiness. */
 export const LB_COOKIE_NAME = "ELBSESSION";
@@ -39,7 +38,7 @@ export class LbCookiePolicy implements StickyPolicy {
     }
   }
 
-  stuckMember(request: RequestParser, pool: PoolRuntime): MemberRuntime | null {
+  stuckMember(request: CookieSource, pool: PoolRuntime): MemberRuntime | null {
     if (request.cookieCount === 0) return null;
     for (const header of request.values(H.COOKIE)) {
       const token = findCookie(header, LB_COOKIE_NAME);

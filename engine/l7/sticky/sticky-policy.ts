@@ -1,6 +1,17 @@
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
-import type { RequestParser } from "../http1/request-parser";
+import type { HeaderKind } from "../http1/header-kind";
 import type { ResponseParser } from "../http1/response-parser";
+
+/**
+ * What stickiness reads of a request: how many Cookie fields it has and the values of its fields of
+ * one kind (only `H.COOKIE` is asked for). The HTTP/1 `RequestParser` implements it, and so does an HTTP/2 stream's head.
+ */
+export interface CookieSource {
+  /** Number of Cookie fields (0 = no cookie: nothing to look up). */
+  readonly cookieCount: number;
+  /** Values of every field of `kind`, in order (may allocate). */
+  values(kind: HeaderKind): readonly string[];
+}
 
 /**
  * Layer-7 session stickiness of one pool, compiled once per route. Per request the proxy asks
@@ -9,7 +20,7 @@ import type { ResponseParser } from "../http1/response-parser";
  */
 export interface StickyPolicy {
   /** The member this request is stuck to when it is available (and not excluded); null = let the balancer pick. */
-  stuckMember(request: RequestParser, pool: PoolRuntime): MemberRuntime | null;
+  stuckMember(request: CookieSource, pool: PoolRuntime): MemberRuntime | null;
   /**
    * Called with the backend's final response head: returns header lines ("Name: value\r\n") to add,
    * "" for none. `stuck` = the request was routed by its cookie.
