@@ -11,10 +11,15 @@ import { checkFrontendPort } from "./check-frontend-port";
 import { checkListenerQuota } from "./check-listener-quota";
 import { requireAvailablePool } from "./require-available-pool";
 import { getListenerView, type ListenerView } from "./listener-view";
+import { randomNameSuffix } from "../field-schemas";
+import { insertRedirect } from "../redirect/insert-redirect";
+import { requireCertificate } from "./require-certificate";
 
 /**
- * Add Listener (guide 3.3): the listener, its backend server group (Create new or Use existing) and the
- * new group's health check, in ONE transaction: a failure at any step leaves nothing behind.
+ * Add Listener (guide 3.3): the listener, its backend server group (Create new or Use existing), the
+ * new group's health check and, for an HTTP listener with Redirect on, its redirect (named redirect-xxxx)
+ * in ONE transaction: a failure at any step leaves nothing behind. An HTTPS listener needs a server
+ * certificate (and a CA certificate for Mutual Authentication) of the load balancer's region and project.
  */
 export async function createListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(createListenerSchema, rawInput);
@@ -23,6 +28,9 @@ export async function createListener(ctx: ServiceContext, rawInput: unknown): Pr
     const lb = await requireLoadBalancer(tx, ctx.scope, input.loadBalancerId);
     await checkListenerQuota(tx, lb.projectId);
     await checkFrontendPort(tx, lb.id, input.protocol, input.port);
+    if (input.serverCertificateId)
+      await requireCertificate(tx, lb, { id: input.serverCertificateId, type: "SERVER", field: "serverCertificateId", label: "Server Certificate" });
+    if (input.caCertificateId) await requireCertificate(tx, lb, { id: input.caCertificateId, type: "CA", field: "caCertificateId", label: "CA Certificate" });
     const choice = input.pool;
     const poolId =
       choice.mode === "new"
@@ -39,9 +47,19 @@ export async function createListener(ctx: ServiceContext, rawInput: unknown): Pr
         portClass: portClassOf(input.protocol),
         defaultPoolId: poolId,
         idleTimeoutSeconds: defaultIdleTimeoutSeconds(input.protocol),
+        serverCertificateId: input.serverCertificateId ?? null,
+        http2Enabled: input.http2Enabled,
+        caCertificateId: input.caCertificateId ?? null,
       })
-      .returning({ id: listeners.id });
+      .returning();
     if (choice.mode === "new" && choice.healthMonitor) await insertHealthMonitor(tx, poolId, backendProtocol, choice.healthMonitor, "pool.healthMonitor.");
+    if (input.redirectToListenerId)
+      await insertRedirect(
+        tx,
+        listener!,
+        { name: `redirect-${randomNameSuffix()}`, description: "", targetListenerId: input.redirectToListenerId },
+        { listener: "protocol", target: "redirectToListenerId" },
+      );
     return listener!.id;
   });
   return (await getListenerView(ctx.db, ctx.scope, id))!;

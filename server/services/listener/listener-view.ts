@@ -5,9 +5,10 @@ import { healthMonitors, listeners, loadBalancers, pools, type Algorithm, type H
 import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
 import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
+import { loadListenerDetails, type ListenerDetails } from "./listener-details";
 
-/** A listener as the Listeners tab shows it. */
-export interface ListenerView {
+/** A listener as the Listeners tab and the listener details page show it. */
+export interface ListenerView extends ListenerDetails {
   id: string;
   loadBalancerId: string;
   name: string;
@@ -36,6 +37,10 @@ export async function queryListenerViews(db: Database, scope: Scope, filter: { l
     .orderBy(asc(listeners.port), asc(listeners.protocol), asc(listeners.id));
   const poolIds = rows.flatMap((r) => (r.pool ? [r.pool.id] : []));
   const monitors = poolIds.length ? await db.select().from(healthMonitors).where(inArray(healthMonitors.poolId, poolIds)) : [];
+  const details = await loadListenerDetails(
+    db,
+    rows.map((r) => r.listener),
+  );
   return rows.map(({ listener, pool }) => {
     const monitor = pool ? monitors.find((m) => m.poolId === pool.id) : undefined;
     return {
@@ -47,6 +52,7 @@ export async function queryListenerViews(db: Database, scope: Scope, filter: { l
       port: listener.port,
       pool: pool ? { id: pool.id, name: pool.name, protocol: pool.protocol, algorithm: pool.algorithm } : null,
       healthCheck: monitor ? { enabled: monitor.enabled, protocol: monitor.protocol } : null,
+      ...details.get(listener.id)!,
       createdAt: listener.createdAt,
       updatedAt: listener.updatedAt,
     };

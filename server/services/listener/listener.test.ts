@@ -72,7 +72,7 @@ describe("Add Listener: one flow, one transaction", () => {
   it("validates name, protocol and port, naming the field", async () => {
     await expectAppError(() => add({ ...newListenerInput(lbId, "TCP", 84), name: "" }), { field: "name", message: /Name: enter 1 to 64 characters/ }, counts);
     await expectAppError(() => add({ ...newListenerInput(lbId, "TCP", 84), name: "bad name!" }), { field: "name", message: /only letters, digits/ }, counts);
-    await expectAppError(() => add({ ...newListenerInput(lbId, "TCP", 84), protocol: "HTTPS" }), { field: "protocol", message: /Frontend Protocol: choose TCP, UDP or HTTP \(HTTPS is not available yet\)/ }, counts);
+    await expectAppError(() => add({ ...newListenerInput(lbId, "TCP", 84), protocol: "QUIC" }), { field: "protocol", message: /^Frontend Protocol: choose TCP, UDP, HTTP or HTTPS$/ }, counts);
     for (const port of [0, 65536, 80.5, -1])
       await expectAppError(() => add(newListenerInput(lbId, "TCP", port)), { field: "port", message: /Frontend Port: must be a whole number between 1 and 65535/ }, counts);
     await expectAppError(() => add({ ...newListenerInput(lbId, "TCP", 84), port: "84" }), { field: "port", message: /Frontend Port: enter a number between 1 and 65535/ }, counts);

@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { listeners, pools, type ListenerProtocol } from "@/db/schema";
+import { forwardingPolicies, listeners, pools, type ListenerProtocol } from "@/db/schema";
 import { AppError } from "../../errors";
 import { backendProtocolFor } from "./listener.schemas";
 
 /**
  * "Use existing": the group must belong to the same load balancer, use no listener yet (`exceptListenerId`
- * may keep its own), and have the backend protocol matching the frontend protocol.
+ * may keep its own), serve no forwarding policy (deleting the listener deletes its group), and have the
+ * backend protocol matching the frontend protocol.
  */
 export async function requireAvailablePool(
   tx: Database,
@@ -25,5 +26,17 @@ export async function requireAvailablePool(
   const [user] = await tx.select({ id: listeners.id, name: listeners.name }).from(listeners).where(eq(listeners.defaultPoolId, pool.id));
   if (user && user.id !== opts.exceptListenerId)
     throw new AppError("CONFLICT", `Backend Server Group: ${pool.name} is already used by listener ${user.name}; choose an unassociated group or create a new one`, opts.field);
+  const [policy] = await tx
+    .select({ name: forwardingPolicies.name, listener: listeners.name })
+    .from(forwardingPolicies)
+    .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
+    .where(eq(forwardingPolicies.poolId, pool.id))
+    .limit(1);
+  if (policy)
+    throw new AppError(
+      "CONFLICT",
+      `Backend Server Group: ${pool.name} is used by forwarding policy ${policy.name} of listener ${policy.listener}; choose an unassociated group or create a new one`,
+      opts.field,
+    );
   return pool;
 }

@@ -8,12 +8,26 @@ import { updateListenerSchema } from "./listener.schemas";
 import { requireListener } from "./require-listener";
 import { requireAvailablePool } from "./require-available-pool";
 import { getListenerView, type ListenerView } from "./listener-view";
+import { AppError } from "../../errors";
+import { requireCertificate } from "./require-certificate";
 
-/** Modify a listener (guide 3.7): name, description and backend server group; protocol and port stay. */
+/**
+ * Modify a listener (guide 3.7): name, description and backend server group; for an HTTPS listener also
+ * its Server Certificate, HTTP/2 and Mutual Authentication (CA Certificate, null = off). Protocol and port stay.
+ */
 export async function updateListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(updateListenerSchema, rawInput);
   await commitConfigChange(ctx, async (tx) => {
-    const { listener } = await requireListener(tx, ctx.scope, input.id);
+    const { listener, lb } = await requireListener(tx, ctx.scope, input.id);
+    if (listener.protocol !== "HTTPS") {
+      if (input.serverCertificateId !== undefined) throw new AppError("BAD_REQUEST", "Server Certificate: can be set only for an HTTPS listener", "serverCertificateId");
+      if (input.http2Enabled) throw new AppError("BAD_REQUEST", "HTTP/2: can be enabled only for an HTTPS listener", "http2Enabled");
+      if (input.caCertificateId) throw new AppError("BAD_REQUEST", "CA Certificate: Mutual Authentication can be enabled only for an HTTPS listener", "caCertificateId");
+    }
+    if (input.serverCertificateId !== undefined && input.serverCertificateId !== listener.serverCertificateId)
+      await requireCertificate(tx, lb, { id: input.serverCertificateId, type: "SERVER", field: "serverCertificateId", label: "Server Certificate" });
+    if (input.caCertificateId && input.caCertificateId !== listener.caCertificateId)
+      await requireCertificate(tx, lb, { id: input.caCertificateId, type: "CA", field: "caCertificateId", label: "CA Certificate" });
     if (input.defaultPoolId !== undefined && input.defaultPoolId !== listener.defaultPoolId)
       await requireAvailablePool(tx, {
         loadBalancerId: listener.loadBalancerId,
@@ -28,6 +42,9 @@ export async function updateListener(ctx: ServiceContext, rawInput: unknown): Pr
         ...(input.name !== undefined && { name: input.name }),
         ...(input.description !== undefined && { description: input.description }),
         ...(input.defaultPoolId !== undefined && { defaultPoolId: input.defaultPoolId }),
+        ...(input.serverCertificateId !== undefined && { serverCertificateId: input.serverCertificateId }),
+        ...(input.http2Enabled !== undefined && { http2Enabled: input.http2Enabled }),
+        ...(input.caCertificateId !== undefined && { caCertificateId: input.caCertificateId }),
         updatedAt: new Date(),
       })
       .where(eq(listeners.id, listener.id));
