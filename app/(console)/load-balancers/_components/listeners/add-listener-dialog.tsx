@@ -3,18 +3,21 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { Dialog } from "@/app/_components/ui/dialog";
-import { Field, Input, Segmented, Select, Textarea } from "@/app/_components/ui/field";
+import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { randomNameSuffix } from "@/server/services/field-schemas";
 import { backendProtocolFor, createListenerSchema, FRONTEND_PROTOCOLS, portClassOf, type CreateListenerInput } from "@/server/services/listener/listener.schemas";
-import { algorithmLabels } from "@/server/services/pool/pool.schemas";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
-import { PoolFields } from "../backend-server-groups/pool-fields";
 import { HealthCheckFields } from "../backend-server-groups/health-check-fields";
 import { changePoolDraft, newPoolDraft, poolFieldsOf } from "../backend-server-groups/pool-draft";
 import { healthCheckFieldsOf, newHealthCheckDraft } from "../backend-server-groups/health-check-draft";
 import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
-import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
+import { Switch } from "../backend-server-groups/switch";
+import { useRefreshListeners } from "./use-refresh-listeners";
+import { HttpsFields } from "./https-fields";
+import { httpsInputOf, newHttpsDraft } from "./https-draft";
+import { PoolChoiceFields } from "./pool-choice-fields";
+import { RedirectTargetSelect } from "./redirect-target-select";
 
 type FrontendProtocol = (typeof FRONTEND_PROTOCOLS)[number];
 type Step = "listener" | "group" | "health" | "done";
@@ -28,13 +31,14 @@ const stepIndex = (step: Step) => STEPS.findIndex((s) => s.value === step);
 const stepOf = (field: string): Step => (field.startsWith("pool.healthMonitor") ? "health" : field.startsWith("pool") ? "group" : "listener");
 
 /**
- * Add Listener (guide 3.3): listener (table 3-3) → backend server group, Create new or Use existing
+ * Add Listener (guide 3.3): listener (table 3-3: for HTTPS the Server Certificate and Advanced Settings,
+ * for HTTP Redirect / Redirected To) → backend server group, Create new or Use existing
  * (table 3-4) → health check of a new group (table 3-5) → Finish. The server commits all of it in one
  * transaction; an error sends the user back to the step with the field it names.
  */
 export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClose: () => void }) {
   const trpc = useTRPC();
-  const refresh = useRefreshBackends();
+  const refresh = useRefreshListeners();
   const pools = useQuery(trpc.pool.list.queryOptions({ loadBalancerId: lb.id }));
   const listeners = useQuery(trpc.listener.list.queryOptions({ loadBalancerId: lb.id }));
   const [step, setStep] = useState<Step>("listener");
@@ -42,6 +46,9 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
   const [protocol, setProtocol] = useState<FrontendProtocol>("TCP");
   const [port, setPort] = useState("");
   const [description, setDescription] = useState("");
+  const [https, setHttps] = useState(newHttpsDraft);
+  const [redirect, setRedirect] = useState(false);
+  const [redirectToListenerId, setRedirectToListenerId] = useState("");
   const [mode, setMode] = useState<"new" | "existing">("new");
   const [poolDraft, setPoolDraft] = useState(() => newPoolDraft("TCP"));
   const [existingPoolId, setExistingPoolId] = useState("");
@@ -81,6 +88,8 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
     protocol,
     port: numberOf(port),
     description,
+    ...(protocol === "HTTPS" && httpsInputOf(https)),
+    ...(protocol === "HTTP" && redirect && { redirectToListenerId }),
     pool:
       mode === "new"
         ? { mode: "new", ...poolFieldsOf(poolDraft), protocol: backend, healthMonitor: health.enabled ? healthCheckFieldsOf(health) : null }
@@ -164,45 +173,38 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
                   <Input aria-label="Frontend Port" type="number" min={1} max={65535} placeholder="1–65535" value={port} onChange={(e) => setPort(e.target.value)} className="w-40" />
                 </div>
               </Field>
+              {protocol === "HTTP" && (
+                <>
+                  <Field label="Redirect" htmlFor="listener-redirect" hint="Redirects requests to an HTTPS listener: clients get 301 Moved Permanently.">
+                    <Switch id="listener-redirect" label="Redirect" checked={redirect} onChange={setRedirect} />
+                  </Field>
+                  {redirect && (
+                    <Field label="Redirected To" htmlFor="listener-redirected-to" required error={errors.redirectToListenerId} hint="Once redirected, this listener's configuration becomes invalid except for access control.">
+                      <RedirectTargetSelect id="listener-redirected-to" loadBalancerId={lb.id} value={redirectToListenerId} onChange={setRedirectToListenerId} />
+                    </Field>
+                  )}
+                </>
+              )}
+              {protocol === "HTTPS" && <HttpsFields draft={https} onChange={setHttps} errors={errors} />}
               <Field label="Description" htmlFor="listener-description" error={errors.description}>
                 <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
               </Field>
             </>
           )}
           {step === "group" && (
-            <>
-              <Field label="Backend Server Group" required error={errors["pool.mode"]}>
-                <Segmented
-                  name="Backend Server Group"
-                  value={mode}
-                  onChange={(value) => (setMode(value), setErrors({}))}
-                  options={[
-                    { value: "new", label: "Create new" },
-                    { value: "existing", label: "Use existing" },
-                  ]}
-                />
-              </Field>
-              {mode === "new" ? (
-                <PoolFields draft={poolDraft} onChange={setPoolDraft} errors={errors} prefix="pool." />
-              ) : (
-                <Field label="Backend Server Group" htmlFor="listener-existing-pool" required error={errors["pool.poolId"]} hint={`Unassociated ${backend} backend server groups of this load balancer.`}>
-                  {pools.isLoading ? (
-                    <p>Loading…</p>
-                  ) : candidates.length === 0 ? (
-                    <p className="pt-1.5 text-slate-500">No unassociated {backend} backend server group. Choose Create new.</p>
-                  ) : (
-                    <Select id="listener-existing-pool" aria-label="Existing Backend Server Group" value={existingPoolId} onChange={(e) => setExistingPoolId(e.target.value)}>
-                      <option value="">Select a backend server group</option>
-                      {candidates.map((p) => (
-                        <option key={p.id} value={p.id}>
-                          {p.name} ({p.protocol}, {algorithmLabels[p.algorithm]}, {p.memberCount} backend servers)
-                        </option>
-                      ))}
-                    </Select>
-                  )}
-                </Field>
-              )}
-            </>
+            <PoolChoiceFields
+              mode={mode}
+              onModeChange={(value) => (setMode(value), setErrors({}))}
+              draft={poolDraft}
+              onDraftChange={setPoolDraft}
+              existingPoolId={existingPoolId}
+              onExistingChange={setExistingPoolId}
+              candidates={candidates}
+              loading={pools.isLoading}
+              backend={backend}
+              errors={errors}
+              existingHint={`Unassociated ${backend} backend server groups of this load balancer.`}
+            />
           )}
           {step === "health" && <HealthCheckFields draft={health} onChange={setHealth} errors={errors} poolProtocol={backend} prefix="pool.healthMonitor." />}
           {formError && (

@@ -3,15 +3,20 @@ import { useMutation } from "@tanstack/react-query";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListenerView } from "@/server/services/listener/listener-view";
-import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
+import { useRefreshListeners } from "./use-refresh-listeners";
 
-/** Delete a listener (guide 3.7): its backend server group goes with it; refused while the group has servers. */
-export function DeleteListenerDialog({ listener, onClose }: { listener: ListenerView; onClose: () => void }) {
+/**
+ * Delete a listener (guide 3.7): its backend server group goes with it; refused while the group has
+ * servers, and for an HTTPS listener while a redirect points at it. `onDeleted` runs after the delete
+ * (the listener's own page leaves for the load balancer's).
+ */
+export function DeleteListenerDialog({ listener, onClose, onDeleted }: { listener: ListenerView; onClose: () => void; onDeleted?: () => void }) {
   const trpc = useTRPC();
-  const refresh = useRefreshBackends();
+  const refresh = useRefreshListeners();
   const mutation = useMutation(
     trpc.listener.delete.mutationOptions({
       onSuccess: async () => {
+        onDeleted?.();
         await refresh();
         onClose();
       },

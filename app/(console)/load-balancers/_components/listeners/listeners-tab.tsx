@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
@@ -15,7 +16,10 @@ import { DeleteListenerDialog } from "./delete-listener-dialog";
 
 type ListenerDialog = { kind: "add" } | { kind: "modify" | "delete"; listener: ListedListener } | null;
 
-/** The Listeners tab (guide 3.3, 3.7): the list, Add Listener, and Modify/Delete in the Operation column. */
+/**
+ * The Listeners tab (guide 3.3, 3.7): the list (a listener's name opens its page), Add Listener, and
+ * Modify/Delete in the Operation column.
+ */
 export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -29,7 +33,9 @@ export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
       header: "Name",
       cell: (l) => (
         <>
-          <span className="font-medium">{l.name}</span>
+          <Link href={`/load-balancers/${lb.id}/listeners/${l.id}`} className="font-medium text-brand hover:underline">
+            {l.name}
+          </Link>
           {l.engineError && (
             <p role="alert" className="mt-1 max-w-72 text-xs text-red-600">
               Not started by the engine: {l.engineError}

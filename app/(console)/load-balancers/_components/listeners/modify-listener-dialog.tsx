@@ -7,16 +7,23 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import { backendProtocolFor, updateListenerSchema } from "@/server/services/listener/listener.schemas";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
-import { useRefreshBackends } from "../backend-server-groups/use-refresh-backends";
+import { useRefreshListeners } from "./use-refresh-listeners";
+import { HttpsFields } from "./https-fields";
+import { httpsDraftOf, httpsInputOf } from "./https-draft";
 
-/** Modify a listener (guide 3.7): Name, Backend Server Group (its own or an unassociated matching one), Description. */
+/**
+ * Modify Listener (guide 3.7): Name, Backend Server Group (its own or an unassociated matching one),
+ * Description; for HTTPS also Server Certificate and Advanced Settings (HTTP/2, Mutual Authentication,
+ * 3.8.2, 3.8.3): turning Mutual Authentication off sends caCertificateId null.
+ */
 export function ModifyListenerDialog({ listener, onClose }: { listener: ListenerView; onClose: () => void }) {
   const trpc = useTRPC();
-  const refresh = useRefreshBackends();
+  const refresh = useRefreshListeners();
   const pools = useQuery(trpc.pool.list.queryOptions({ loadBalancerId: listener.loadBalancerId }));
   const [name, setName] = useState(listener.name);
   const [description, setDescription] = useState(listener.description);
   const [poolId, setPoolId] = useState(listener.pool?.id ?? "");
+  const [https, setHttps] = useState(() => httpsDraftOf(listener));
   const [errors, setErrors] = useState<FieldErrors>({});
   const mutation = useMutation(
     trpc.listener.update.mutationOptions({
@@ -33,7 +40,7 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
   const backend = backendProtocolFor(listener.protocol);
   const choices = pools.data?.filter((p) => p.protocol === backend && (!p.listener || p.listener.id === listener.id)) ?? [];
   const submit = () => {
-    const input = { id: listener.id, name, description, ...(poolId && { defaultPoolId: poolId }) };
+    const input = { id: listener.id, name, description, ...(poolId && { defaultPoolId: poolId }), ...(listener.protocol === "HTTPS" && httpsInputOf(https)) };
     const result = updateListenerSchema.safeParse(input);
     if (!result.success) return setErrors(zodFieldErrors(result.error));
     setErrors({});
@@ -57,6 +64,7 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
           ))}
         </Select>
       </Field>
+      {listener.protocol === "HTTPS" && <HttpsFields draft={https} onChange={setHttps} errors={errors} />}
       <Field label="Description" htmlFor="listener-description" error={errors.description}>
         <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
