@@ -38,6 +38,11 @@ function template(status: number): Template {
   return t;
 }
 
+/** The HTML body of the page the engine generates for `status` (HTTP/2 answers it with its own header block). */
+export function generatedBody(status: number): string {
+  return template(status).body;
+}
+
 let dateSecond = 0;
 let dateLine = "";
 

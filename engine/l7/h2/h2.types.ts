@@ -1,0 +1,140 @@
+import type { ServerHttp2Stream } from "node:http2";
+import type { ShapedWriter } from "../../io/shaped-writer";
+import type { ConnectionContext, RequestRecord } from "../../observe/observer.types";
+import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
+import type { CompiledRoute } from "../compiled-route";
+import type { ProxyErrorKind } from "../errors";
+import type { BodyFramer } from "../http1/body-framer";
+import type { PhaseAnswer } from "../phases/phase.types";
+import type { ResolvedOptions } from "../proxy-options";
+import type { StickyPolicy } from "../sticky/sticky-policy";
+import type { UpstreamConnection, UpstreamOwner } from "../upstream-connection";
+import type { UpstreamPool } from "../upstream-pool";
+import type { StreamHead } from "./stream-head";
+
+/**
+ * The seams of the HTTP/2 path, as exchange.types.ts is for HTTP/1: handler → session → stream
+ * exchange, each knowing the one before it only through these interfaces, and the stream exchange's
+ * parts (stream-attempt.ts, stream-relay.ts, stream-answer.ts, stream-report.ts) are functions over
+ * the one per-stream `StreamExchange`, each through the view below that names what it reads and advances.
+ */
+
+/** Stages of one stream's exchange: waiting for the backend's response head, relaying its body, over. */
+export type StreamStage = "awaiting-head" | "body" | "done";
+
+/** What a session and its streams see of the handler (Http2Handler). */
+export interface H2Host {
+  /** Route for new streams (swapped by update). */
+  readonly route: CompiledRoute;
+  readonly options: ResolvedOptions;
+  /** Period of the deadline sweep in ms. */
+  readonly sweepMs: number;
+  /** Draining: finish the streams in flight, take no new ones. */
+  readonly draining: boolean;
+  /** A stream exchange is under way: its deadline is checked by the sweep until `untrack`. */
+  track(exchange: StreamTimed): void;
+  untrack(exchange: StreamTimed): void;
+  /** A session closed. */
+  sessionClosed(session: object): void;
+}
+
+/** What the sweep calls on a stream exchange in flight. */
+export interface StreamTimed {
+  /** Checks the exchange's deadline at `now` (coarse ms). */
+  onTick(now: number): void;
+}
+
+/** What a stream exchange sees of its session (one client connection). */
+export interface SessionSide {
+  readonly host: H2Host;
+  /** Listener, addresses, bandwidth bucket and observer of this connection. */
+  readonly context: ConnectionContext;
+  readonly clientIp: string;
+  /** The local address the client reached (plain IPv4 for IPv4-mapped IPv6); "" when unknown. */
+  readonly localAddress: string;
+  /** `address:port` the client reached, the Host of a request that named none; "" when unknown. */
+  readonly localAuthority: string;
+  /** `X-Forwarded-For: <client ip>\r\n` + the route's fixed X-Forwarded-* lines, cached per route. */
+  clientFields(route: CompiledRoute): string;
+  /** A stream of this session closed (both directions done, or reset). */
+  streamClosed(): void;
+}
+
+/** What reporting each stream to the observer (stream-report.ts) reads and advances. */
+export interface ReportStream {
+  readonly session: SessionSide;
+  /** What the observer gets when the stream is over (one per stream). */
+  readonly record: RequestRecord;
+  /** The stream is under way and not yet reported. */
+  recording: boolean;
+  /** The observer wants requests: timestamps are taken. */
+  readonly timed: boolean;
+  /** The member counted for this request (null once released: the record then names it). */
+  member: MemberRuntime | null;
+}
+
+/** What answering a stream without relaying a backend response (stream-answer.ts) reads and advances. */
+export interface AnswerStream extends ReportStream {
+  readonly stream: ServerHttp2Stream;
+  readonly head: StreamHead;
+  stage: StreamStage;
+  upstream: UpstreamConnection | null;
+  /** The client sent its whole request (END_STREAM). */
+  readonly requestEnded: boolean;
+  /** Set by a phase that answers with a response of its own. */
+  readonly answer: PhaseAnswer | null;
+  /** Set by a phase that answers with a generated error page. */
+  readonly errorKind: ProxyErrorKind | null;
+  /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
+  readonly shaper: ShapedWriter | null;
+  /** Stops counting the member (PoolRuntime.release); it stays in the record. */
+  releaseMember(): void;
+  /** The exchange is over: its deadline is no longer checked. */
+  settle(): void;
+}
+
+/** What an upstream attempt (stream-attempt.ts: count a member, take or open a connection, fail over) reads and advances. */
+export interface AttemptStream extends AnswerStream, UpstreamOwner {
+  readonly route: CompiledRoute;
+  readonly pool: PoolRuntime | null;
+  member: MemberRuntime | null;
+  target: UpstreamPool | null;
+  stuck: boolean;
+  excluded: Set<MemberRuntime> | null;
+  tries: number;
+  /** The request head as sent to the backend (with a buffered body after it), kept for a retry. */
+  readonly forwardHead: string;
+  readonly idempotent: boolean;
+  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
+  readonly replayable: boolean;
+  /** Request body bytes streamed to the backend so far. */
+  readonly bodyBytes: number;
+  /** A response byte arrived: nothing may be retried any more. */
+  readonly responseSeen: boolean;
+  /** Arms the deadline for the current stage. */
+  armTimer(): void;
+}
+
+/** What relaying the backend's response onto the stream (stream-relay.ts) reads and advances. */
+export interface RelayStream extends AnswerStream {
+  readonly framer: BodyFramer;
+  readonly isHead: boolean;
+  readonly sticky: StickyPolicy | null;
+  readonly stuck: boolean;
+  /** The backend connection may carry another request after this response. */
+  reusable: boolean;
+  /** Arms the deadline for the current stage. */
+  armTimer(): void;
+  /** The response is complete: the backend connection goes back to its pool, the stream is reported. */
+  finish(): void;
+  /** Nothing was sent yet: answer with the generated page of `kind`. */
+  fail(kind: ProxyErrorKind, cause?: unknown): void;
+  /** The response already started: reset the stream. */
+  abort(kind: ProxyErrorKind, cause?: unknown): void;
+  /** Writes body bytes (a private copy) as DATA; false = the stream's buffer is full. */
+  sendData(data: Buffer): boolean;
+  /** Writes the last body bytes and ends the stream. */
+  endData(data: Buffer): void;
+  /** A write to the stream was not taken at once: pause the backend until the stream drains. */
+  streamFull(): void;
+}

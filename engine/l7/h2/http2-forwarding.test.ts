@@ -1,0 +1,154 @@
+import { execFile } from "node:child_process";
+import net from "node:net";
+import { promisify } from "node:util";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RecordingObserver } from "../../test-support/recording-observer";
+import { httpPool, startBackend } from "../test-support/http-fixture";
+import { connectH2, createServerCertificate, h2Request, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
+
+const run = promisify(execFile);
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+let certificate: TestServerCertificate;
+beforeAll(async () => {
+  certificate = await createServerCertificate();
+});
+afterAll(() => certificate.cleanup());
+
+/** A port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
+  it("curl --http2 negotiates h2 and gets the backend's answer; the backend sees HTTP/1.1 with Host and X-Forwarded-* (proto https)", async () => {
+    const backend = await startBackend("app-a");
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+
+    const url = `https://localhost:${proxy.port}/shop/cart?item=7&x=%20y`;
+    const { stdout } = await run(
+      "curl",
+      ["-sk", "--http2", "--resolve", `localhost:${proxy.port}:127.0.0.1`, "-H", "Cookie: a=1", "-H", "Cookie: b=2", "-H", "X-Forwarded-For: 10.9.8.7", "-H", "X-Forwarded-Proto: ftp", "-w", "\n%{http_version} %{http_code}", url],
+      { timeout: 10_000 },
+    );
+    expect(stdout).toBe("app-a\n2 200");
+    const seen = backend.seen[0]!;
+    expect(seen.url).toBe("/shop/cart?item=7&x=%20y");
+    expect(seen.headers.host).toBe(`localhost:${proxy.port}`);
+    expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    expect(seen.headers["x-forwarded-port"]).toBe(String(proxy.port));
+    expect(seen.headers["x-forwarded-for"]).toBe("10.9.8.7, 127.0.0.1");
+    expect(seen.headers["x-forwarded-host"]).toBe(`localhost:${proxy.port}`);
+    expect(seen.headers.cookie).toBe("a=1; b=2"); // RFC 9113 §8.2.3: crumbs joined for HTTP/1.1
+    expect(seen.rawHeaders.filter((h) => h.toLowerCase() === "cookie")).toHaveLength(1);
+    expect(seen.rawHeaders.filter((h) => h.toLowerCase() === "x-forwarded-proto")).toHaveLength(1);
+  });
+
+  it("relays status and fields lowercased, without hop-by-hop ones, a chunked body de-chunked, Set-Cookie kept apart", async () => {
+    const backend = await startBackend("a", (req, res) => {
+      res.setHeader("X-Custom", "yes");
+      res.setHeader("Set-Cookie", ["s=1; Path=/", "t=2; Path=/"]);
+      res.setHeader("Keep-Alive", "timeout=5");
+      res.writeHead(201);
+      res.write("part one,");
+      setTimeout(() => res.end(" part two"), 20);
+    });
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+
+    const res = await h2Request(session, { ":path": "/x" });
+    expect(res.status).toBe(201);
+    expect(res.body.toString()).toBe("part one, part two");
+    expect(res.headers["x-custom"]).toBe("yes");
+    expect(res.headers["set-cookie"]).toEqual(["s=1; Path=/", "t=2; Path=/"]);
+    for (const name of ["connection", "keep-alive", "transfer-encoding"]) expect(res.headers[name]).toBeUndefined();
+  });
+
+  it("forwards request bodies: a small Content-Length one whole, one without length chunked; both arrive intact", async () => {
+    const backend = await startBackend("a", (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => res.end(`${req.headers["content-length"] ?? "-"} ${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}`));
+    });
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+
+    const sized = await h2Request(session, { ":method": "POST", "content-length": "11" }, "hello world");
+    expect(sized.body.toString()).toBe("11 - hello world");
+
+    const stream = session.request({ ":method": "PUT", ":path": "/up" });
+    stream.write("first ");
+    setTimeout(() => stream.end("second"), 30);
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    await new Promise((resolve) => stream.on("end", resolve));
+    expect(Buffer.concat(chunks).toString()).toBe("- chunked first second");
+  });
+
+  it("answers 502 on the stream when the backend is down, 503 without a group; the session stays usable and each stream is one requestDone", async () => {
+    const observer = new RecordingObserver();
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "down", port: await closedPort() }]), {}, {}, observer);
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+
+    const res = await h2Request(session, { ":path": "/" });
+    expect(res.status).toBe(502);
+    expect(res.headers.server).toBe("elb");
+    expect(res.body.toString()).toContain("502 Bad Gateway");
+    const head = await h2Request(session, { ":method": "HEAD", ":path": "/" });
+    expect(head.status).toBe(502);
+    expect(head.body.length).toBe(0);
+    expect(observer.of("request").map((r) => [r.record.method, r.record.status, r.record.error])).toEqual([
+      ["GET", 502, "connect_failed"],
+      ["HEAD", 502, "connect_failed"],
+    ]);
+
+    const empty = await startH2Proxy(certificate, null);
+    cleanup.push(() => empty.close());
+    const other = await connectH2(empty.port, certificate);
+    cleanup.push(() => other.close());
+    expect((await h2Request(other, { ":path": "/" })).status).toBe(503);
+  });
+
+  it("refuses CONNECT (no extended CONNECT is offered) with 405 on the stream", async () => {
+    const backend = await startBackend("a");
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+    const stream = session.request({ ":method": "CONNECT", ":authority": "example.test:443" });
+    const status = await new Promise((resolve) => stream.on("response", (h) => resolve(h[":status"])));
+    stream.close();
+    expect(status).toBe(405);
+    expect(backend.seen).toEqual([]);
+  });
+
+  it("a request larger than maxBodyBytes gets 413 without reaching the backend", async () => {
+    const backend = await startBackend("a");
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { maxBodyBytes: 1000 });
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+    const res = await h2Request(session, { ":method": "POST", "content-length": "2000" }, Buffer.alloc(2000, 0x61));
+    expect(res.status).toBe(413);
+    expect(backend.seen).toEqual([]);
+  });
+});

@@ -1,0 +1,424 @@
+import http2, { type ServerHttp2Stream } from "node:http2";
+import { latin1 } from "../../io/bytes";
+import { ShapedWriter, type ShapedTarget } from "../../io/shaped-writer";
+import type { RequestRecord } from "../../observe/observer.types";
+import { memberSucceeded } from "../../pools/passive-ejection";
+import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
+import { BodyLimits, TOO_LARGE } from "../body-limits";
+import type { CompiledRoute } from "../compiled-route";
+import { ConnectionTimer } from "../connection-timer";
+import type { TimerKind } from "../connection-state";
+import type { ProxyErrorKind } from "../errors";
+import { BodyFramer, BodyMode } from "../http1/body-framer";
+import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
+import type { StickyPolicy } from "../sticky/sticky-policy";
+import type { UpstreamConnection } from "../upstream-connection";
+import type { UpstreamPool } from "../upstream-pool";
+import type { AttemptStream, RelayStream, SessionSide, StreamStage, StreamTimed } from "./h2.types";
+import { buildStreamRequestHead } from "./request-head";
+import { abortStream, answerPhaseStream, cancelStream, failStream } from "./stream-answer";
+import { connectStreamMember, streamAttemptFailed } from "./stream-attempt";
+import type { StreamHead } from "./stream-head";
+import { readStreamResponseHead, relayStreamBody } from "./stream-relay";
+import { beginStreamRecord, reportStream } from "./stream-report";
+
+const { NGHTTP2_NO_ERROR, HTTP2_HEADER_STATUS } = http2.constants;
+
+/** The exchange a stream belongs to (one property on the stream: the shared handlers below find it). */
+const EXCHANGE = Symbol("StreamExchange");
+type OwnedStream = ServerHttp2Stream & { [EXCHANGE]: StreamExchange };
+
+// Stream handlers shared by every stream (Node calls them with `this` = the stream): no closure per stream.
+function onStreamData(this: OwnedStream, chunk: Buffer): void {
+  this[EXCHANGE].onClientData(chunk);
+}
+function onStreamEnd(this: OwnedStream): void {
+  this[EXCHANGE].onClientEnd();
+}
+function onStreamDrain(this: OwnedStream): void {
+  this[EXCHANGE].onStreamDrain();
+}
+function onStreamClose(this: OwnedStream): void {
+  this[EXCHANGE].onStreamClose();
+}
+function onStreamError(): void {
+  // 'close' follows and cleans up
+}
+
+/**
+ * One HTTP/2 stream forwarded to a backend over the engine's own HTTP/1.1 upstream path. Per stream:
+ * the route's request phases decide where it goes (the exchange is the `PhaseRequest`, its
+ * `StreamHead` the `PhaseHead`) or answer it; the stream becomes an HTTP/1.1 request head
+ * (request-head.ts) written on a keep-alive connection of the chosen member's `UpstreamPool` — the
+ * same pools, member cap, failover and passive ejection as HTTP/1 (stream-attempt.ts); the request
+ * body follows — a small Content-Length body is buffered first (so a refused connect can resend it),
+ * a larger one streamed, one without Content-Length sent chunked — with backpressure both ways; the
+ * response is parsed with the engine's HTTP/1 framing and relayed as one header block and DATA
+ * (stream-relay.ts). Errors before any response byte get a generated page on the stream, later ones
+ * reset the stream alone (stream-answer.ts). A client reset (RST_STREAM) or a session that goes away
+ * cancels only this stream's exchange: its backend connection is destroyed, not returned to its pool.
+ * Every stream ends with one `requestDone` (stream-report.ts).
+ *
+ * Its deadline (connect backstop, request body silence, first response byte, response silence) is
+ * checked by the handler's sweep, as HTTP/1's per-connection deadline is.
+ */
+export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptStream, RelayStream, ShapedTarget, StreamTimed {
+  stage: StreamStage = "awaiting-head";
+  upstream: UpstreamConnection | null = null;
+  // PhaseRequest: where the request goes, filled by the phases.
+  pool: PoolRuntime | null;
+  sticky: StickyPolicy | null;
+  member: MemberRuntime | null = null;
+  stuck = false;
+  errorKind: ProxyErrorKind | null = null;
+  answer: PhaseAnswer | null = null;
+  readonly route: CompiledRoute;
+  target: UpstreamPool | null = null;
+  excluded: Set<MemberRuntime> | null = null;
+  tries = 0;
+  forwardHead = "";
+  replayable = false;
+  responseSeen = false;
+  reusable = false;
+  /** The client sent END_STREAM. */
+  requestEnded: boolean;
+  bodyBytes = 0;
+  readonly idempotent: boolean;
+  readonly isHead: boolean;
+  readonly framer = new BodyFramer();
+  readonly shaper: ShapedWriter | null;
+  readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
+  recording = false;
+  readonly timed: boolean;
+  /** Bumped by every byte either way; silence-measured deadlines watch it. */
+  progress = 0;
+  /** The request body goes to the backend chunk-encoded (no Content-Length). */
+  private chunked = false;
+  /** A small body read whole before connecting (null = not buffering). */
+  private buffered: Buffer[] | null = null;
+  /** The member the phases chose for a buffered request: counted once the body is complete. */
+  private chosen: MemberRuntime | null = null;
+  /** Size and rate of the request body (streams with a body only). */
+  private limits: BodyLimits | null = null;
+  /** The stream's 'drain' handler is attached (at the first write it could not take at once). */
+  private drainHooked = false;
+
+  constructor(
+    readonly session: SessionSide,
+    readonly stream: ServerHttp2Stream,
+    readonly head: StreamHead,
+  ) {
+    super();
+    const route = session.host.route;
+    this.route = route;
+    this.pool = route.pool;
+    this.sticky = route.sticky;
+    const method = head.method;
+    this.isHead = method === "HEAD";
+    this.idempotent = method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "PUT" || method === "DELETE" || method === "TRACE";
+    this.requestEnded = stream.endAfterHeaders;
+    const bandwidth = session.context.bandwidth;
+    this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
+    this.timed = session.context.observer.observesRequests;
+    (stream as OwnedStream)[EXCHANGE] = this;
+    stream.on("close", onStreamClose);
+    stream.on("error", onStreamError);
+  }
+
+  get clientIp(): string {
+    return this.session.clientIp;
+  }
+
+  get localAddress(): string {
+    return this.session.localAddress;
+  }
+
+  /** The stream's head arrived: run the phases, then forward it (or buffer its small body first). */
+  start(): void {
+    const head = this.head;
+    const session = this.session;
+    const host = session.host;
+    beginStreamRecord(this, head.method);
+    host.track(this);
+    const path = head.path;
+    if (head.method === "CONNECT") return failStream(this, "method_not_allowed", null); // no extended CONNECT (RFC 8441) offered
+    if (path.charCodeAt(0) !== 0x2f && !(path === "*" && head.method === "OPTIONS")) return failStream(this, "bad_request", null);
+    const phases = this.route.phases;
+    for (let i = 0; i < phases.length; i++) {
+      if (phases[i]!.run(this) === "respond") return answerPhaseStream(this);
+    }
+    const o = host.options;
+    if (head.contentLength > o.maxBodyBytes) return this.tooLarge();
+    const member = this.member!; // chosen, not yet counted: connectStreamMember counts it
+    this.member = null;
+    const hasBody = !this.requestEnded;
+    const buffer = hasBody && head.contentLength >= 0 && head.contentLength <= o.bufferBodyBytes;
+    const answerContinue = buffer && head.expect.toLowerCase() === "100-continue";
+    this.chunked = hasBody && head.contentLength < 0;
+    const route = this.route;
+    this.forwardHead = buildStreamRequestHead(head, session.clientIp, route.forwardedFields, session.clientFields(route), session.localAuthority, this.chunked, !answerContinue);
+    if (hasBody) {
+      (this.limits = new BodyLimits()).begin(o.maxBodyBytes, true);
+      const stream = this.stream;
+      stream.on("data", onStreamData);
+      stream.on("end", onStreamEnd);
+    }
+    if (buffer) {
+      this.buffered = [];
+      this.chosen = member; // the backend connection waits for the whole body (onClientEnd)
+      if (answerContinue) this.stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: 100 });
+      this.armTimer();
+      return;
+    }
+    connectStreamMember(this, member);
+  }
+
+  /** Request body bytes (a chunk the stream gave us: ours to keep). */
+  onClientData(chunk: Buffer): void {
+    const n = chunk.length;
+    this.progress++;
+    const context = this.session.context;
+    context.bytesIn += n;
+    context.observer.bytesIn(context, n);
+    if (this.stage === "done" || n === 0) return;
+    const limits = this.limits!;
+    const within = limits.add(n);
+    const buffered = this.buffered;
+    if (buffered !== null) {
+      buffered.push(chunk); // nghttp2 holds a Content-Length body to its length
+      return;
+    }
+    const up = this.upstream;
+    if (up === null) return;
+    if (!within) return this.tooLarge(); // chunked past maxBodyBytes
+    this.bodyBytes += n;
+    const socket = up.socket;
+    let ok: boolean;
+    if (this.chunked) {
+      socket.cork();
+      socket.write(`${n.toString(16)}\r\n`, "latin1");
+      socket.write(chunk);
+      ok = socket.write("\r\n", "latin1");
+      socket.uncork();
+    } else ok = socket.write(chunk);
+    if (!ok) this.stream.pause(); // node:http2 stops granting the client window until we resume
+  }
+
+  /** The client sent END_STREAM. */
+  onClientEnd(): void {
+    this.requestEnded = true;
+    if (this.stage === "done") return;
+    if (this.buffered !== null) return this.sendBuffered();
+    if (this.chunked) {
+      if (this.bodyBytes === 0) this.forwardHead += "0\r\n\r\n"; // nothing streamed yet: a retry resends it with the head
+      this.upstream?.socket.write("0\r\n\r\n", "latin1");
+    }
+    if (this.stage === "awaiting-head") this.armTimer();
+  }
+
+  /** The buffered body is complete: only now is a backend connection taken; head and body go in one write. */
+  private sendBuffered(): void {
+    const pieces = this.buffered!;
+    this.buffered = null;
+    const body = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    this.forwardHead += latin1(body, 0, body.length);
+    this.replayable = true;
+    let member = this.chosen!;
+    this.chosen = null;
+    const pool = this.pool!;
+    if (!pool.isAvailable(member)) {
+      const next = pool.pick(this.session.clientIp);
+      if (next === null) return failStream(this, "no_member", null);
+      member = next;
+      this.stuck = false;
+    }
+    connectStreamMember(this, member);
+  }
+
+  /** The body is over maxBodyBytes: 413 before any response byte (the backend gets a reset), else the stream is reset. */
+  private tooLarge(): void {
+    const up = this.upstream;
+    if (up !== null) {
+      if (this.responseSeen) return this.abort("bad_request");
+      this.upstream = null;
+      up.socket.resetAndDestroy();
+      up.destroy();
+    }
+    this.releaseMember();
+    this.answer = TOO_LARGE;
+    answerPhaseStream(this);
+  }
+
+  onStreamDrain(): void {
+    this.progress++;
+    const up = this.upstream;
+    const holding = this.shaper !== null && this.shaper.holding; // a hold resumes the backend itself
+    if (up !== null && !holding && up.socket.isPaused()) up.socket.resume();
+  }
+
+  /** The stream closed: normally after its response, or reset by the client, or with its session. */
+  onStreamClose(): void {
+    if (this.stage !== "done") cancelStream(this);
+    this.buffered = null;
+    this.session.streamClosed();
+  }
+
+  // UpstreamOwner: the backend connection's events while it carries this stream.
+
+  onUpstreamConnect(): void {
+    const member = this.member;
+    if (member !== null && member.failures !== 0) memberSucceeded(member);
+    if (this.stage === "awaiting-head") this.armTimer();
+  }
+
+  onUpstreamData(chunk: Buffer): void {
+    this.progress++;
+    this.responseSeen = true;
+    const shaper = this.shaper;
+    if (shaper !== null && !shaper.pass(chunk, chunk.length)) return; // held: deliverHeld relays it
+    this.relay(chunk);
+  }
+
+  private relay(chunk: Buffer): void {
+    if (this.stage === "awaiting-head") readStreamResponseHead(this, chunk);
+    else if (this.stage === "body") relayStreamBody(this, chunk);
+  }
+
+  onUpstreamDrain(): void {
+    this.progress++;
+    const stream = this.stream;
+    if (stream.isPaused() && !stream.destroyed) stream.resume();
+  }
+
+  onUpstreamEnd(): void {
+    this.shaper?.flush();
+    if (this.stage === "body" && this.framer.mode === BodyMode.UNTIL_CLOSE) {
+      this.framer.finishOnClose();
+      this.reusable = false;
+      this.finish();
+    } else this.onUpstreamError(null);
+  }
+
+  onUpstreamError(err: Error | null): void {
+    this.shaper?.flush();
+    const up = this.upstream;
+    if (up === null) return;
+    this.upstream = null;
+    up.destroy();
+    if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
+    streamAttemptFailed(this, up, err);
+  }
+
+  // ShapedTarget (EIP bandwidth on backend → client bytes).
+
+  deliverHeld(bytes: Buffer): void {
+    this.relay(bytes);
+  }
+
+  pauseSource(): void {
+    this.upstream?.socket.pause();
+  }
+
+  holdReleased(): void {
+    const up = this.upstream;
+    if (up !== null && up.socket.isPaused() && !this.stream.writableNeedDrain) up.socket.resume();
+  }
+
+  // RelayStream.
+
+  sendData(data: Buffer): boolean {
+    this.countOut(data.length);
+    return this.stream.write(data);
+  }
+
+  endData(data: Buffer): void {
+    this.countOut(data.length);
+    this.stream.end(data);
+  }
+
+  private countOut(n: number): void {
+    const context = this.session.context;
+    context.bytesOut += n;
+    context.observer.bytesOut(context, n);
+  }
+
+  streamFull(): void {
+    this.upstream?.socket.pause();
+    if (!this.drainHooked) {
+      this.drainHooked = true;
+      this.stream.on("drain", onStreamDrain);
+    }
+  }
+
+  finish(): void {
+    this.stage = "done";
+    const up = this.upstream;
+    this.upstream = null;
+    if (up !== null) this.target!.release(up, this.reusable && this.requestEnded);
+    this.releaseMember();
+    reportStream(this, this.record.status, null);
+    this.settle();
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    if (!stream.writableEnded) stream.end();
+    if (!this.requestEnded) stream.close(NGHTTP2_NO_ERROR); // answered before the whole body: the client may stop (RFC 9113 §8.1)
+  }
+
+  fail(kind: ProxyErrorKind, cause?: unknown): void {
+    failStream(this, kind, cause);
+  }
+
+  abort(kind: ProxyErrorKind, cause?: unknown): void {
+    abortStream(this, kind, cause);
+  }
+
+  releaseMember(): void {
+    const member = this.member;
+    if (member !== null) {
+      this.record.member = member;
+      this.member = null;
+      this.pool!.release(member);
+    }
+  }
+
+  settle(): void {
+    this.clear();
+    this.session.host.untrack(this);
+  }
+
+  // Deadlines.
+
+  armTimer(): void {
+    const o = this.session.host.options;
+    if (this.stage === "awaiting-head") {
+      if (this.upstream !== null && !this.upstream.connected) this.setTimer("connect", o.connectTimeoutMs);
+      else if (!this.requestEnded) this.setTimer("body", o.bodyTimeoutMs);
+      else this.setTimer("response", o.responseTimeoutMs);
+    } else if (this.stage === "body") this.setTimer("stream", o.responseTimeoutMs);
+  }
+
+  private setTimer(kind: TimerKind, ms: number): void {
+    this.arm(kind, ms, this.session.host.sweepMs, this.progress);
+  }
+
+  /** Called by the handler's sweep while the exchange is under way. */
+  onTick(now: number): void {
+    if (this.stage === "done") return;
+    const o = this.session.host.options;
+    const limits = this.limits;
+    if (limits !== null && !this.requestEnded && limits.tooSlow(now, o.minBodyBytesPerSecond, o.bodyRateWindowMs, this.stream.isPaused())) {
+      return this.timedOut("body");
+    }
+    const kind = this.expired(now, this.progress);
+    if (kind !== "none") this.timedOut(kind);
+  }
+
+  private timedOut(kind: TimerKind): void {
+    if (this.stage !== "awaiting-head") return this.abort(kind === "body" ? "request_timeout" : "response_timeout");
+    if (kind === "body") return this.fail("request_timeout");
+    const up = this.upstream;
+    // The socket's own connect timer normally fires first; this backstop takes the same (retrying) path.
+    if (kind === "connect" && up !== null && !up.connected) return up.timeOut();
+    this.fail(kind === "connect" ? "connect_timeout" : "response_timeout");
+  }
+}

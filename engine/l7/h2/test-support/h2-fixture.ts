@@ -1,0 +1,116 @@
+import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import type { AddressInfo } from "node:net";
+import tls from "node:tls";
+import { createConnectionContext } from "../../../observe/connection-context";
+import { NOOP_OBSERVER } from "../../../observe/noop-observer";
+import type { ConnectionObserver } from "../../../observe/observer.types";
+import { createPoolRuntime } from "../../../pools/pool-runtime";
+import type { PoolRuntime } from "../../../pools/pool-runtime.types";
+import type { SnapshotListener, SnapshotPool } from "../../../protocol/snapshot.types";
+import { createTestPki, type TestCertificate } from "../../../test-support/test-certificates";
+import type { HttpProxyOptions } from "../../proxy-options";
+import { httpListener } from "../../test-support/http-fixture";
+import { Http2Handler } from "../http2-handler";
+
+/**
+ * Test fixtures for the HTTP/2 handler: a real `tls.Server` on 127.0.0.1 port 0 offering ALPN "h2"
+ * (as the HTTPS listener will) hands each secured socket to an `Http2Handler`; clients are
+ * node:http2, curl, nghttp and h2load. Certificates are generated at run time (engine/test-support/test-certificates.ts).
+ */
+
+/** A generated server certificate for "localhost" with its CA, and a way to remove it. */
+export interface TestServerCertificate {
+  readonly server: TestCertificate;
+  /** PEM of the CA that signed it (what a verifying client trusts). */
+  readonly caPem: string;
+  cleanup(): Promise<void>;
+}
+
+/** Generates a CA and an ECDSA P-256 server certificate for localhost. */
+export async function createServerCertificate(): Promise<TestServerCertificate> {
+  const pki = await createTestPki();
+  const server = await pki.server({ commonName: "localhost", sans: ["localhost"] });
+  return { server, caPem: pki.root.certPem, cleanup: () => pki.cleanup() };
+}
+
+/** A running HTTP/2 proxy: the handler behind a TLS server. */
+export interface H2ProxyFixture {
+  port: number;
+  handler: Http2Handler;
+  pool: PoolRuntime | null;
+  /** Stops accepting, drains the handler (streams in flight get `graceMs`), closes the server. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts an HTTP/2 proxy for `pool` on an HTTPS listener config; `observer` sees its sessions and streams. */
+export async function startH2Proxy(
+  certificate: TestServerCertificate,
+  pool: SnapshotPool | null,
+  options: HttpProxyOptions = {},
+  listenerOverrides: Partial<SnapshotListener> = {},
+  observer: ConnectionObserver = NOOP_OBSERVER,
+): Promise<H2ProxyFixture> {
+  const runtime = pool === null ? null : createPoolRuntime(pool);
+  const server = tls.createServer({ key: certificate.server.keyPem, cert: certificate.server.chainPem, ALPNProtocols: ["h2"] });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const handler = new Http2Handler({ listener: httpListener(port, { protocol: "HTTPS", ...listenerOverrides }), pool: runtime }, options);
+  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
+  server.on("secureConnection", (socket: tls.TLSSocket) => {
+    if (socket.alpnProtocol !== "h2") return socket.destroy();
+    handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort));
+  });
+  server.on("tlsClientError", () => {});
+  return {
+    port,
+    handler,
+    pool: runtime,
+    async close(graceMs = 200) {
+      server.close();
+      await handler.drain(graceMs);
+    },
+  };
+}
+
+/** A node:http2 client session to the proxy, verifying its certificate against the test CA. */
+export function connectH2(port: number, certificate: TestServerCertificate): Promise<ClientHttp2Session> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`https://localhost:${port}`, { ca: certificate.caPem, host: "127.0.0.1", servername: "localhost" });
+    session.once("connect", () => resolve(session));
+    session.once("error", reject);
+  });
+}
+
+/** One response as the tests read it. */
+export interface H2Response {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Sends one request on `session` (body: a string or buffer, ended at once) and collects the response (bounded: 15 s). */
+export function h2Request(session: ClientHttp2Session, headers: OutgoingHttpHeaders, body?: string | Buffer): Promise<H2Response> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ":method": body === undefined ? "GET" : "POST", ":path": "/", ...headers }, { endStream: body === undefined });
+    const chunks: Buffer[] = [];
+    let responseHeaders: IncomingHttpHeaders = {};
+    const timer = setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), 15_000);
+    stream.on("response", (h) => (responseHeaders = h));
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    let ended = false;
+    stream.on("end", () => {
+      ended = true;
+      clearTimeout(timer);
+      resolve({ status: Number(responseHeaders[":status"]), headers: responseHeaders, body: Buffer.concat(chunks) });
+    });
+    stream.on("close", () => {
+      clearTimeout(timer);
+      if (!ended) reject(new Error(`stream closed before its end (RST_STREAM code ${stream.rstCode})`));
+    });
+    stream.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    if (body !== undefined) stream.end(body);
+  });
+}
