@@ -1,6 +1,6 @@
 import "server-only";
 import { count, eq } from "drizzle-orm";
-import { healthMonitors, listeners, members, pools } from "@/db/schema";
+import { forwardingPolicies, healthMonitors, listeners, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
@@ -8,7 +8,7 @@ import type { ServiceContext } from "../context";
 import { poolIdSchema } from "./pool.schemas";
 import { requirePool } from "./require-pool";
 
-/** Delete a backend server group (guide 4.3): refused while a listener uses it or it has backend servers. */
+/** Delete a backend server group (guide 4.3): refused while a listener or a forwarding policy uses it, or it has backend servers. */
 export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string }> {
   const input = parseInput(poolIdSchema, rawInput);
   const deleted = await commitConfigChange(ctx, async (tx) => {
@@ -18,6 +18,17 @@ export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promis
       throw new AppError(
         "PRECONDITION_FAILED",
         `Backend server group ${pool.name} cannot be deleted: listener ${listener.name} uses it. Delete the listener (which deletes its group) or give the listener another backend server group first.`,
+      );
+    const [policy] = await tx
+      .select({ name: forwardingPolicies.name, listener: listeners.name })
+      .from(forwardingPolicies)
+      .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
+      .where(eq(forwardingPolicies.poolId, pool.id))
+      .limit(1);
+    if (policy)
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `Backend server group ${pool.name} cannot be deleted: forwarding policy ${policy.name} of listener ${policy.listener} uses it. Delete the forwarding policy or give it another backend server group first.`,
       );
     const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(members).where(eq(members.poolId, pool.id));
     if (n > 0)

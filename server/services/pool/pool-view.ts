@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";
+import { forwardingPolicies, healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";
 import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
 import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed } from "./pool.schemas";
@@ -23,6 +23,11 @@ export interface PoolView {
   stickySession: { type: StickySessionType; cookieName: string | null; durationMinutes: number | null } | null;
   /** The listener using this group as its default, or null (unassociated). */
   listener: { id: string; name: string; protocol: ListenerProtocol; port: number } | null;
+  /**
+   * The forwarding policies sending requests to this group, in creation order (all of one listener); a
+   * group is free for "Use existing" when it has neither `listener` nor policies.
+   */
+  forwardingPolicies: { id: string; name: string; listener: { id: string; name: string } }[];
   memberCount: number;
   /** null = no health check configured. */
   healthMonitor: HealthMonitorView | null;
@@ -43,8 +48,14 @@ export async function queryPoolViews(db: Database, scope: Scope, filter: { loadB
     .orderBy(asc(pools.createdAt), asc(pools.id));
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.pool.id);
-  const [listenerRows, memberCounts, monitorRows] = await Promise.all([
+  const [listenerRows, policyRows, memberCounts, monitorRows] = await Promise.all([
     db.select().from(listeners).where(inArray(listeners.defaultPoolId, ids)),
+    db
+      .select({ poolId: forwardingPolicies.poolId, id: forwardingPolicies.id, name: forwardingPolicies.name, listener: { id: listeners.id, name: listeners.name } })
+      .from(forwardingPolicies)
+      .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
+      .where(inArray(forwardingPolicies.poolId, ids))
+      .orderBy(asc(forwardingPolicies.listenerId), asc(forwardingPolicies.position)),
     db.select({ poolId: members.poolId, n: count() }).from(members).where(inArray(members.poolId, ids)).groupBy(members.poolId),
     db.select().from(healthMonitors).where(inArray(healthMonitors.poolId, ids)),
   ]);
@@ -66,6 +77,7 @@ export async function queryPoolViews(db: Database, scope: Scope, filter: { loadB
           }
         : null,
       listener: listener ? { id: listener.id, name: listener.name, protocol: listener.protocol, port: listener.port } : null,
+      forwardingPolicies: policyRows.filter((p) => p.poolId === pool.id).map(({ id, name, listener }) => ({ id, name, listener })),
       memberCount: memberCounts.find((m) => m.poolId === pool.id)?.n ?? 0,
       healthMonitor: monitor ? toHealthMonitorView(monitor) : null,
       createdAt: pool.createdAt,
