@@ -34,6 +34,7 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   bad_response: { status: 502, source: "backend", retrySafe: false, closeClient: false },
   response_timeout: { status: 504, source: "backend", retrySafe: false, closeClient: false },
   internal: { status: 500, source: "internal", retrySafe: false, closeClient: true },
+  access_denied: { status: 403, source: "client", retrySafe: false, closeClient: true }, // at accept: the connection is closed, nothing answered
   client_closed: { status: 499, source: "client", retrySafe: false, closeClient: true },
 };
 

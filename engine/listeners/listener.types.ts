@@ -1,4 +1,5 @@
 import type net from "node:net";
+import type { AccessList } from "../access-control/access-list";
 import type { SnapshotCertificate, SnapshotListener } from "../protocol/snapshot.types";
 import type { PoolRuntime } from "../pools/pool-runtime.types";
 import type { ConnectionContext } from "../observe/observer.types";
@@ -28,6 +29,11 @@ export interface ConnectionHandler {
    * client are shaped by it) and the observer; without one (unit tests) none of them apply.
    */
   handle(socket: net.Socket, context?: ConnectionContext): void;
+  /**
+   * The listener's compiled whitelist, checked by the accept path (`runtime/stream-binding.ts`) before
+   * `handle`: null or absent = access control off. The runtime's access-control wrapper keeps it.
+   */
+  readonly access?: AccessList | null;
   /** Swaps the route for new connections/requests. */
   update(route: ListenerRoute): void;
   /** Stop taking requests: close idle connections now, let in-flight ones finish, resolve when all are closed (or after `graceMs`). */

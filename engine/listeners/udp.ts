@@ -1,5 +1,6 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import { AccessListCache, type AccessList } from "../access-control/access-list";
 import { bindUdpReusePort } from "../io/reuse-port";
 import { UNBOUND, createConnectionContext } from "../observe/connection-context";
 import type { ListenerBinding } from "../observe/observer.types";
@@ -107,6 +108,9 @@ class DatagramListener implements UdpListener {
   /** Every live session in queue order (creation, or the last second chance: udp-eviction.ts); eviction looks at the first ones. */
   private readonly all = new Set<UdpSession>();
   private route!: ListenerRoute;
+  /** Access control: a datagram from an address it refuses creates no session (null = off). */
+  private access: AccessList | null = null;
+  private readonly accessLists = new AccessListCache();
   private idleMs = 300_000;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -140,6 +144,7 @@ class DatagramListener implements UdpListener {
   update(route: ListenerRoute): void {
     const previous = this.route as ListenerRoute | undefined; // undefined while constructing
     this.route = route;
+    this.access = this.accessLists.update(route.listener.accessControl); // new flows only: open sessions keep going
     if (previous !== undefined && previous.pool !== route.pool) this.carrySessions(route.pool);
     const idleSeconds = route.listener.idleTimeoutSeconds > 0 ? route.listener.idleTimeoutSeconds : 300;
     this.idleMs = idleSeconds * 1000;
@@ -232,6 +237,8 @@ class DatagramListener implements UdpListener {
       session = undefined;
     }
     if (session === undefined) {
+      const access = this.access;
+      if (access !== null && !access.admits(address)) return; // access control: dropped before any session
       const pool = this.route.pool;
       const member = pool?.pick(address) ?? null;
       if (pool === null || member === null) return; // no group / no healthy member: drop

@@ -23,5 +23,7 @@ export type ErrorKind =
   | "bad_response"
   | "response_timeout"
   | "internal"
+  /** The listener's access control refused the client's address (closed at accept, never answered). */
+  | "access_denied"
   /** The client went away before its response was complete (recorded on the request; never answered, nginx's 499). */
   | "client_closed";

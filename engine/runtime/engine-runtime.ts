@@ -15,7 +15,8 @@ import type { Snapshot, SnapshotListener } from "../protocol/snapshot.types";
 import { DEFAULT_DESCRIPTOR_CHECK_MS, DescriptorWatch } from "./descriptor-watch";
 import { ConnectionGate, DEFAULT_MAX_CONNECTIONS } from "./connection-gate";
 import { InheritedSockets, type InheritedSocket } from "./inherited-sockets";
-import { ListenerSet, type HandlerFactory } from "./listener-set";
+import { withAccessControl } from "./access-controlled-handler";
+import { DEFAULT_HANDLER_FACTORIES, ListenerSet, type HandlerFactory } from "./listener-set";
 import { buildPools } from "./pool-set";
 
 /** Outcome of EngineRuntime.apply. */
@@ -109,7 +110,9 @@ export class EngineRuntime {
     this.limits = new AddressLimits(options.buckets);
     const gate = new ConnectionGate(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.connectionCount, options.connectionCountSlot);
     const inherited = new InheritedSockets(options.inheritedSockets);
-    this.listeners = new ListenerSet(options.drainGraceMs, options.handlerFactories, this.limits, options.observer, inherited, gate);
+    // Every stream handler carries its listener's access control, checked at accept (stream-binding.ts).
+    const factories = withAccessControl(options.handlerFactories ?? DEFAULT_HANDLER_FACTORIES);
+    this.listeners = new ListenerSet(options.drainGraceMs, factories, this.limits, options.observer, inherited, gate);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
     const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
     this.descriptors = new DescriptorWatch(

@@ -6,12 +6,17 @@ import { createConnectionContext } from "../observe/connection-context";
 import type { ConnectionObserver, ListenerBinding } from "../observe/observer.types";
 import { CONNECTION_LIMIT_REACHED, DEFAULT_CONNECTION_GATE, type ConnectionGate } from "./connection-gate";
 
+/** The cause reported with `access_denied`. */
+export const ACCESS_DENIED = new Error("client address not in the listener's whitelist (access control)");
+
 /**
  * One bound address of a TCP-based listener and its accept path, built once per bind (not per
- * connection): accept → the engine's connection cap (`gate`: at the cap the socket is closed at once
- * and reported to the observer as an `internal` error with CONNECTION_LIMIT_REACHED) → connection
- * context → [access control: engine/access-control/] → [PROXY protocol accept: engine/io/] → handler
- * (TCP pipe, or HTTP; HTTPS wraps the socket in TLS first).
+ * connection): accept → connection context → access control (the handler's compiled whitelist,
+ * `engine/access-control/`: a refused client's socket is destroyed before any handler or TLS work and
+ * reported once to the observer as `access_denied`; off = one null check) → the engine's connection cap
+ * (`gate`: at the cap the socket is closed at once and reported as an `internal` error with
+ * CONNECTION_LIMIT_REACHED) → [PROXY protocol accept: engine/io/] → handler (TCP pipe, or HTTP; HTTPS
+ * wraps the socket in TLS first).
  */
 export class StreamBinding implements ListenerBinding {
   constructor(
@@ -34,6 +39,12 @@ export class StreamBinding implements ListenerBinding {
   readonly accept = (socket: net.Socket): void => {
     const gate = this.gate;
     const context = createConnectionContext(this, socket.remoteAddress, socket.remotePort);
+    const access = this.handler.access;
+    if (access != null && !access.admits(context.clientAddress)) {
+      socket.destroy();
+      context.observer.error(context, "access_denied", ACCESS_DENIED);
+      return;
+    }
     if (!gate.enter()) {
       socket.destroy();
       context.observer.error(context, "internal", CONNECTION_LIMIT_REACHED);
