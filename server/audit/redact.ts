@@ -8,6 +8,14 @@ const MAX_STRING = 4096;
 /** Arrays and objects keep at most this many entries. */
 const MAX_ENTRIES = 200;
 
+/**
+ * A PEM private key anywhere in a string (pasted into the wrong field, echoed in a message): replaced
+ * whole, BEGIN to END, and from a BEGIN to the end of the string when its END is missing or cut off.
+ */
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
+/** What a redacted private key becomes. */
+export const REDACTED_PRIVATE_KEY = "[private key redacted]";
+
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text jsonb/text columns can store: U+0000 and lone surrogates become U+FFFD. */
@@ -16,6 +24,7 @@ export function storableText(value: string): string {
 }
 
 function safeString(value: string): string {
+  if (value.includes("PRIVATE KEY-----")) value = value.replace(PEM_PRIVATE_KEY, REDACTED_PRIVATE_KEY);
   const cut = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…[truncated]` : value;
   return storableText(cut);
 }
@@ -49,7 +58,8 @@ function walk(value: unknown, depth: number, seen: Set<object>): unknown {
 }
 
 /**
- * Copies a request/response body for a trace as plain JSON data: secret fields become "******",
+ * Copies a request/response body for a trace as plain JSON data: secret fields become "******", PEM
+ * private keys inside any string become "[private key redacted]",
  * BigInts and invalid Dates become strings, U+0000 is replaced, cycles and nesting deeper than 12 become
  * markers, long strings and collections are cut. Never throws.
  */

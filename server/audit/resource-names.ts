@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { eipPools, eips, listeners, loadBalancers, members, pools, projects, regions, servers, subnets, users, vpcs } from "@/db/schema";
+import { certificates, eipPools, eips, forwardingPolicies, listeners, loadBalancers, members, pools, projects, redirects, regions, servers, subnets, users, vpcs } from "@/db/schema";
 
 /** Where the display name of each traced resource type lives (an EIP is named by its address). */
 const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn }> = {
@@ -18,6 +18,9 @@ const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn
   region: { table: regions, id: regions.id, name: regions.name },
   project: { table: projects, id: projects.id, name: projects.name },
   user: { table: users, id: users.id, name: users.username },
+  certificate: { table: certificates, id: certificates.id, name: certificates.name },
+  l7policy: { table: forwardingPolicies, id: forwardingPolicies.id, name: forwardingPolicies.name },
+  redirect: { table: redirects, id: redirects.id, name: redirects.name },
 };
 
 /**

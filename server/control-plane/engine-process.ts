@@ -1,5 +1,6 @@
 import "server-only";
 import net from "node:net";
+import type { SecretKey } from "../crypto/secret-key";
 
 /** Process and socket helpers of the engine supervisor. */
 
@@ -39,4 +40,13 @@ export function connect(socketPath: string): Promise<net.Socket | null> {
       resolve(socket);
     });
   });
+}
+
+/**
+ * The engine's environment for opening sealed private keys (snapshot certificates): the console's own
+ * secret key source — `ELB_SECRET_KEY` passed on, or the key file as `ELB_SECRET_KEY_FILE` — so both
+ * processes use one key. An engine adopted by a later console was started with the same data directory's file.
+ */
+export function engineSecretKeyEnvironment(key: SecretKey): Record<string, string> {
+  return key.file ? { ELB_SECRET_KEY_FILE: key.file } : { ELB_SECRET_KEY: key.key.toString("hex") };
 }

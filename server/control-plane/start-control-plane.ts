@@ -3,6 +3,8 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { getConnection } from "../runtime";
 import { dataDirectory } from "@/db/client";
+import { secretKey } from "../crypto/secret-key";
+import { engineSecretKeyEnvironment } from "./engine-process";
 import { EngineSupervisor } from "./engine-supervisor";
 import { buildNextSnapshot } from "./publish-snapshot";
 import { createSnapshotPublisher } from "./snapshot-publisher";
@@ -27,6 +29,8 @@ export async function startControlPlane(): Promise<ControlPlane> {
     stopEngineOnStop: process.env.ELB_ENGINE_STOP_WITH_CONSOLE === "1",
     // An engine running another build than dist/engine/main.js is upgraded in place (no connection closed).
     autoUpgrade: process.env.ELB_ENGINE_AUTO_UPGRADE !== "0",
+    // The engine opens the certificates' sealed private keys with the console's secret key (file made here if new).
+    env: engineSecretKeyEnvironment(secretKey()),
   });
   const publisher = createSnapshotPublisher({ build: () => buildNextSnapshot(db), send: (snapshot) => supervisor.publish(snapshot) });
   const controlPlane: ControlPlane = { supervisor, publisher };

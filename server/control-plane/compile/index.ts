@@ -3,6 +3,7 @@ import type { Snapshot } from "@/engine/protocol/snapshot.types";
 import type { ConfigRows } from "../load-config-rows";
 import { sortDiagnostics, type ConfigDiagnostic } from "./diagnostic";
 import { compileAddressLimits } from "./compile-address-limits";
+import { compileCertificates } from "./compile-certificates";
 import { compileListeners } from "./compile-listeners";
 import { compilePools } from "./compile-pools";
 import { snapshotHash } from "./snapshot-hash";
@@ -28,7 +29,9 @@ export function compileSnapshot(rows: ConfigRows, version: number, epoch: string
   const listeners = compileListeners(rows, report);
   const pools = compilePools(rows, report);
   const addressLimits = compileAddressLimits(rows, report);
-  const hash = snapshotHash(listeners, pools, addressLimits);
+  const certificates = compileCertificates(rows, listeners, report);
+  const hash = snapshotHash(listeners, pools, addressLimits, certificates);
   const snapshot: Snapshot = { epoch, version, hash, createdAt: now.toISOString(), listeners, pools, addressLimits };
+  if (certificates.length > 0) snapshot.certificates = certificates;
   return { snapshot, diagnostics: sortDiagnostics(diagnostics) };
 }

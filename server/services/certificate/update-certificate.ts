@@ -1,0 +1,67 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { certificates, listenerSniCertificates } from "@/db/schema";
+import { openSecret, sealSecret } from "@/engine/protocol/sealed-secret";
+import { secretKey } from "../../crypto/secret-key";
+import { commitConfigChange } from "../../control-plane/commit-config-change";
+import { AppError } from "../../errors";
+import { parseInput } from "../../validation";
+import type { ServiceContext } from "../context";
+import { updateCertificateSchema } from "./certificate.schemas";
+import { describeUse, listenersUsingCertificates } from "./certificate-usage";
+import { queryCertificateViews, type CertificateView } from "./certificate-view";
+import { requireCertificate } from "./require-certificate";
+import { validateCertificate } from "./validate-certificate";
+
+/**
+ * Modify Certificate (guide 6.3): name, description, domain name, content and/or private key; the type
+ * stays. The result is checked as a whole: new content against the given key or else the stored one,
+ * the (new or kept) domain against the (new or kept) leaf. An SNI certificate keeps a domain name.
+ * Listeners using it get the new content through a new snapshot (signalled after the commit): new
+ * handshakes use it, open connections keep theirs.
+ */
+export async function updateCertificate(ctx: ServiceContext, rawInput: unknown, now = new Date()): Promise<CertificateView> {
+  const input = parseInput(updateCertificateSchema, rawInput);
+  await commitConfigChange(ctx, async (tx) => {
+    const stored = await requireCertificate(tx, ctx.scope, input.id);
+    const domainName = input.domainName === undefined ? stored.domainName : input.domainName;
+    const material = input.content !== undefined || input.privateKey !== undefined;
+    let sealed = stored.privateKeySealed;
+    let facts = {};
+    let certificatePem = stored.certificatePem;
+    if (material || domainName !== stored.domainName) {
+      const storedPrivateKey = stored.privateKeySealed !== null && input.privateKey === undefined ? openSecret(stored.privateKeySealed, secretKey().key) : undefined;
+      const valid = validateCertificate(
+        { type: stored.type, content: input.content ?? stored.certificatePem, contentIsNew: input.content !== undefined, privateKey: input.privateKey, storedPrivateKey, domainName },
+        now,
+      );
+      if (material) {
+        certificatePem = valid.certificatePem;
+        facts = valid.facts;
+        if (input.privateKey !== undefined && valid.privateKeyPem !== null) sealed = sealSecret(valid.privateKeyPem, secretKey().key);
+      }
+    }
+    if (!domainName) {
+      const [sni] = await tx.select({ listenerId: listenerSniCertificates.listenerId }).from(listenerSniCertificates).where(eq(listenerSniCertificates.certificateId, stored.id)).limit(1);
+      if (sni) {
+        const uses = (await listenersUsingCertificates(tx, [stored.id])).get(stored.id) ?? [];
+        const names = uses.filter((u) => u.usage === "sni").map(describeUse).join(", ");
+        throw new AppError("BAD_REQUEST", `Domain Name: certificate ${stored.name} is an SNI certificate of ${names}, which needs its domain name; remove it from SNI first`, "domainName");
+      }
+    }
+    await tx
+      .update(certificates)
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.description !== undefined && { description: input.description }),
+        domainName,
+        certificatePem,
+        privateKeySealed: sealed,
+        ...facts,
+        updatedAt: new Date(),
+      })
+      .where(eq(certificates.id, stored.id));
+  });
+  const [view] = await queryCertificateViews(ctx.db, ctx.scope, eq(certificates.id, input.id), now);
+  return view!;
+}
