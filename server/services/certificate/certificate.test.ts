@@ -45,12 +45,12 @@ const rowOf = async (id: string) => (await bed.ctx.db.select().from(certificates
 const keyRows = (pem: string) => pem.split("\n").filter((row) => row && !row.startsWith("-----"));
 const serverInput = (extra: Record<string, unknown> = {}) => ({
   name: "web-cert",
-  type: "SERVER",
+  type: "SERVER" as const,
   content: web.certPem + pki.intermediate.certPem,
   privateKey: web.traditionalKeyPem,
   domainName: "www.example.test",
   description: "the shop",
-  ...extra,
+  ...(extra as object),
 });
 const ids = {} as { web: string; ca: string; api: string; lb: string };
 

@@ -1,4 +1,5 @@
 import { AppError } from "../../errors";
+import { looksBinary } from "./binary-pem";
 
 /**
  * The row rules of guide 6.1 for PEM text (certificates and private keys): blocks that start with
@@ -37,14 +38,6 @@ const BEGIN = /^-----BEGIN ([A-Z0-9 ]{1,40})-----$/;
 const END = /^-----END ([A-Z0-9 ]{1,40})-----$/;
 const BASE64_ROW = /^[A-Za-z0-9+/=]+$/;
 const HEADER_ROW = /^[A-Za-z][A-Za-z0-9-]*: ?\S/;
-// Control characters other than tab/CR/LF, or U+FFFD (what a browser makes of bytes that are not UTF-8).
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
-
-/** True when `text` holds binary data (a DER or PFX file read as text), not PEM. */
-export function looksBinary(text: string): boolean {
-  return BINARY.test(text);
-}
 
 /** Reads the PEM blocks of `text` by the row rules above; throws AppError("BAD_REQUEST") naming the field and row. */
 export function readPemBlocks(text: string, spec: PemField): PemBlock[] {

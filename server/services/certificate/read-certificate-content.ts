@@ -1,17 +1,13 @@
 import "server-only";
 import { X509Certificate } from "node:crypto";
 import { AppError } from "../../errors";
+import { DER_CERTIFICATE_MESSAGE } from "./binary-pem";
 import { commonName } from "./certificate-facts";
 import type { CertificateTypeInput } from "./certificate.schemas";
 import { readPemBlocks, type PemField } from "./pem-rows";
 
 /** At most this many certificates in one Certificate Content (a chain, or a CA bundle). */
 export const MAX_CERTIFICATES_PER_CONTENT = 10;
-
-/** What binary data in Certificate Content means, and the conversions of guide 6.2. */
-export const DER_CERTIFICATE_MESSAGE =
-  "is binary (a DER or PFX file), not PEM. ELB supports PEM only: convert a DER certificate with " +
-  "openssl x509 -inform der -in certificate.cer -out certificate.pem (a PFX file: openssl pkcs12 -in certname.pfx -nokeys -out cert.pem)";
 
 const CONTENT: PemField = { field: "content", label: "Certificate Content", expectedBegin: "-----BEGIN CERTIFICATE-----", binaryMessage: DER_CERTIFICATE_MESSAGE };
 

@@ -1,13 +1,9 @@
 import "server-only";
 import { createPrivateKey, type KeyObject, type X509Certificate } from "node:crypto";
 import { AppError } from "../../errors";
+import { DER_PRIVATE_KEY_MESSAGE } from "./binary-pem";
 import { readPemBlocks, type PemField } from "./pem-rows";
 import { describeCertificate } from "./read-certificate-content";
-
-/** What binary data in Private Key means, and the conversion of guide 6.2. */
-export const DER_PRIVATE_KEY_MESSAGE =
-  "is binary (a DER or PFX file), not PEM. ELB supports PEM only: convert a DER key with openssl rsa -inform DER -outform PEM -in privatekey.der -out privatekey.pem " +
-  "(a PFX file: openssl pkcs12 -in certname.pfx -nocerts -out key.pem -nodes)";
 
 const FORMATS = "-----BEGIN RSA PRIVATE KEY----- (PKCS#1) or -----BEGIN PRIVATE KEY----- (PKCS#8); an EC key may also be -----BEGIN EC PRIVATE KEY-----";
 const KEY: PemField = { field: "privateKey", label: "Private Key", expectedBegin: FORMATS, binaryMessage: DER_PRIVATE_KEY_MESSAGE };

@@ -1,0 +1,72 @@
+"use client";
+import Link from "next/link";
+import type { Column } from "@/app/_components/data-table/data-table";
+import { Button } from "@/app/_components/ui/button";
+import { formatDateTime } from "@/app/_lib/format";
+import { CERTIFICATE_TYPE_LABELS } from "@/server/services/certificate/certificate.schemas";
+import type { CertificateView } from "@/server/services/certificate/certificate-view";
+import type { CertificateUsage } from "@/server/services/certificate/certificate-usage";
+import { ExpiryBadge } from "./expiry-badge";
+
+/** What the list can ask for from a row's Operation column. */
+export type CertificateAction = { kind: "create" } | { kind: "modify"; certificate: CertificateView } | { kind: "delete"; certificate: CertificateView } | null;
+
+const USAGE_LABELS: Record<CertificateUsage, string> = { server: "Server Certificate", ca: "CA Certificate", sni: "SNI" };
+
+/** The Certificates list's columns (guide 6.3), with Modify and Delete in the Operation column. */
+export function certificateColumns(onAction: (action: CertificateAction) => void): Column<CertificateView>[] {
+  return [
+    { id: "name", header: "Name", cell: (c) => <span className="font-medium">{c.name}</span> },
+    { id: "type", header: "Type", cell: (c) => CERTIFICATE_TYPE_LABELS[c.type] },
+    { id: "domainName", header: "Domain Name", cell: (c) => c.domainName ?? "—" },
+    { id: "subject", header: "Subject", cell: (c) => <span className="break-all">{c.subject}</span> },
+    { id: "issuer", header: "Issuer", cell: (c) => <span className="break-all">{c.issuer}</span> },
+    { id: "sans", header: "SANs", cell: (c) => (c.subjectAltNames.length > 0 ? <span className="break-all">{c.subjectAltNames.join(", ")}</span> : "—") },
+    {
+      id: "notAfter",
+      header: "Expiration Time",
+      cell: (c) => (
+        <span className="whitespace-nowrap">
+          {formatDateTime(c.notAfter)}
+          <ExpiryBadge certificate={c} />
+        </span>
+      ),
+    },
+    {
+      id: "listeners",
+      header: "Listeners",
+      cell: (c) =>
+        c.listeners.length === 0 ? (
+          "—"
+        ) : (
+          <ul>
+            {c.listeners.map((l) => (
+              <li key={`${l.id}-${l.usage}`}>
+                <Link href={`/load-balancers/${l.loadBalancerId}/listeners/${l.id}`} className="text-brand hover:underline">
+                  {l.name}
+                </Link>{" "}
+                <span className="text-xs text-slate-500">
+                  ({l.loadBalancerName}, {USAGE_LABELS[l.usage]})
+                </span>
+              </li>
+            ))}
+          </ul>
+        ),
+    },
+    { id: "description", header: "Description", cell: (c) => c.description || "—" },
+    {
+      id: "operation",
+      header: "Operation",
+      cell: (c) => (
+        <span className="flex gap-3 whitespace-nowrap">
+          <Button variant="link" aria-label={`Modify certificate ${c.name}`} onClick={() => onAction({ kind: "modify", certificate: c })}>
+            Modify
+          </Button>
+          <Button variant="link" aria-label={`Delete certificate ${c.name}`} onClick={() => onAction({ kind: "delete", certificate: c })}>
+            Delete
+          </Button>
+        </span>
+      ),
+    },
+  ];
+}
