@@ -2,6 +2,7 @@ import "server-only";
 import { eq, max } from "drizzle-orm";
 import { forwardingPolicies } from "@/db/schema";
 import { AppError } from "../../errors";
+import { aListenerOf } from "../listener/protocol-words";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
@@ -24,7 +25,7 @@ export async function createForwardingPolicy(ctx: ServiceContext, rawInput: unkn
   const id = await commitConfigChange(ctx, async (tx) => {
     const { listener } = await requireListener(tx, ctx.scope, input.listenerId, "listenerId");
     if (listener.protocol !== "HTTP" && listener.protocol !== "HTTPS")
-      throw new AppError("BAD_REQUEST", `Listener: forwarding policies are supported only for HTTP or HTTPS listeners; ${listener.name} is a ${listener.protocol} listener`, "listenerId");
+      throw new AppError("BAD_REQUEST", `Listener: forwarding policies are supported only for HTTP or HTTPS listeners; ${listener.name} is ${aListenerOf(listener.protocol)}`, "listenerId");
     await checkPolicyLimit(tx, listener);
     await checkPolicyMatchUnique(tx, { listenerId: listener.id, domainName: input.domainName, url: input.url });
     const choice = input.pool;

@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { listenerSniCertificates, listeners } from "@/db/schema";
 import { AppError } from "../../errors";
+import { aListenerOf } from "./protocol-words";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
@@ -21,7 +22,7 @@ export async function updateSni(ctx: ServiceContext, rawInput: unknown): Promise
   await commitConfigChange(ctx, async (tx) => {
     const { listener, lb } = await requireListener(tx, ctx.scope, input.id);
     if (listener.protocol !== "HTTPS")
-      throw new AppError("BAD_REQUEST", `SNI: can be configured only for an HTTPS listener; ${listener.name} is a ${listener.protocol} listener`, "id");
+      throw new AppError("BAD_REQUEST", `SNI: can be configured only for an HTTPS listener; ${listener.name} is ${aListenerOf(listener.protocol)}`, "id");
     const certificateIds = input.enabled ? input.certificateIds : [];
     const byDomain = new Map<string, string>();
     for (const [i, id] of certificateIds.entries()) {

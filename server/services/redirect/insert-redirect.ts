@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { redirects, type listeners } from "@/db/schema";
 import { AppError } from "../../errors";
+import { aListenerOf } from "../listener/protocol-words";
 import { requireRedirectTarget } from "./require-redirect-target";
 
 /**
@@ -17,7 +18,7 @@ export async function insertRedirect(
   fieldNames: { listener: string; target: string },
 ): Promise<string> {
   if (listener.protocol !== "HTTP")
-    throw new AppError("BAD_REQUEST", `Listener: only an HTTP listener can be redirected; ${listener.name} is a ${listener.protocol} listener`, fieldNames.listener);
+    throw new AppError("BAD_REQUEST", `Listener: only an HTTP listener can be redirected; ${listener.name} is ${aListenerOf(listener.protocol)}`, fieldNames.listener);
   const [existing] = await tx.select({ name: redirects.name }).from(redirects).where(eq(redirects.listenerId, listener.id));
   if (existing)
     throw new AppError("CONFLICT", `Listener ${listener.name} already has the redirect ${existing.name}; modify or delete it instead (one redirect per listener)`, fieldNames.listener);

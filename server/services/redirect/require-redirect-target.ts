@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { listeners } from "@/db/schema";
 import { AppError } from "../../errors";
+import { aListenerOf } from "../listener/protocol-words";
 
 /**
  * Redirected To (table 3-9): an HTTPS listener of the same load balancer as the redirected listener. The
@@ -13,6 +14,6 @@ export async function requireRedirectTarget(tx: Database, opts: { loadBalancerId
   if (!target || target.loadBalancerId !== opts.loadBalancerId)
     throw new AppError("NOT_FOUND", "Redirected To: listener not found on this load balancer; select an HTTPS listener of the same load balancer", opts.field);
   if (target.protocol !== "HTTPS")
-    throw new AppError("BAD_REQUEST", `Redirected To: ${target.name} is a ${target.protocol} listener; select an HTTPS listener of the same load balancer`, opts.field);
+    throw new AppError("BAD_REQUEST", `Redirected To: ${target.name} is ${aListenerOf(target.protocol)}; select an HTTPS listener of the same load balancer`, opts.field);
   return target;
 }
