@@ -15,7 +15,7 @@ let bed: ServiceTestBed;
 let lbId: string;
 let otherLbId: string;
 let changes = 0;
-const cert: Record<string, string> = {};
+const cert = { server: "", server2: "", ca: "", foreign: "" };
 beforeAll(async () => {
   bed = await createServiceTestBed();
   bed.onConfigChanged(() => changes++);
