@@ -1,6 +1,7 @@
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
 import { compilePhases } from "./phases/compile-phases";
+import type { PolicyTarget } from "./phases/forwarding-policy";
 import type { RequestPhase } from "./phases/phase.types";
 import { AppCookiePolicy, AppCookieTable } from "./sticky/app-cookie";
 import { appCookieSync } from "./sticky/app-cookie-sync";
@@ -12,10 +13,14 @@ import type { UpstreamRegistry } from "./upstream-registry";
 /** Client keep-alive idle timeout when the listener gives none; default 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-/** What an HTTP listener forwards to: its config and its default backend server group (null = none yet). */
+/**
+ * What an HTTP listener forwards to: its config, its default backend server group (null = none yet) and
+ * the groups its forwarding policies target, by pool id (absent = no policies).
+ */
 export interface HttpRoute {
   readonly listener: SnapshotListener;
   readonly pool: PoolRuntime | null;
+  readonly policyPools?: ReadonlyMap<string, PoolRuntime>;
 }
 
 /**
@@ -32,7 +37,7 @@ export interface CompiledRoute {
   readonly forwardedFields: string;
   /** Client keep-alive idle timeout (listener idle timeout). */
   readonly idleTimeoutMs: number;
-  /** Connection pool of each member of `pool`. */
+  /** Connection pool of each member of every group a request can go to: `pool` and each policy's pool. */
   readonly targets: ReadonlyMap<MemberRuntime, UpstreamPool>;
   /** L7 stickiness of the default group (load balancer or application cookie); null = none. */
   readonly sticky: StickyPolicy | null;
@@ -40,33 +45,52 @@ export interface CompiledRoute {
 
 /**
  * Compiles a route. `appTables` holds application-cookie tables by pool id across snapshots
- * (tables of pools no longer routed are dropped).
+ * (tables of pools no longer routed are dropped). A redirected listener routes to no group: its
+ * default group and policies are inactive (guide 3.8.4), so none of their connections are kept.
  */
 export function compileRoute(
   route: HttpRoute,
   registry: UpstreamRegistry,
   appTables: Map<string, AppCookieTable>,
 ): CompiledRoute {
-  const { listener, pool } = route;
-  const targets = registry.resolve(pool);
+  const { listener } = route;
+  const redirected = listener.redirect != null;
+  const pool = redirected ? null : route.pool;
+  const routed = redirected ? [] : routedPools(pool, route.policyPools);
+  const targets = new Map<MemberRuntime, UpstreamPool>();
+  const byPool = new Map<string, PolicyTarget>(); // each routed group with its stickiness (one policy object per group)
+  for (const one of routed) {
+    for (const [member, upstream] of registry.resolve(one)) targets.set(member, upstream);
+    byPool.set(one.config.id, { pool: one, sticky: stickyPolicy(listener.id, one, appTables) });
+  }
   registry.retain(targets.values());
-  const sticky = pool === null ? null : stickyPolicy(listener.id, pool, appTables);
   for (const [id, table] of appTables) {
-    if (id === pool?.config.id) continue;
+    if (byPool.has(id)) continue;
     table.unshare();
     appTables.delete(id);
   }
+  const sticky = pool === null ? null : byPool.get(pool.config.id)!.sticky;
+  const policyTargets = new Map<string, PolicyTarget>();
+  if (!redirected && route.policyPools !== undefined) for (const id of route.policyPools.keys()) policyTargets.set(id, byPool.get(id)!);
   const idle = listener.idleTimeoutSeconds > 0 ? listener.idleTimeoutSeconds * 1000 : DEFAULT_IDLE_TIMEOUT_MS;
   return {
     route,
     pool,
-    phases: compilePhases(),
+    phases: compilePhases(listener, policyTargets),
 
     forwardedFields: `X-Forwarded-Proto: ${listener.protocol === "HTTPS" ? "https" : "http"}\r\nX-Forwarded-Port: ${listener.port}\r\n`,
     idleTimeoutMs: idle,
     targets,
     sticky,
   };
+}
+
+/** The default group and every policy group, each once (by pool id). */
+function routedPools(pool: PoolRuntime | null, policyPools: ReadonlyMap<string, PoolRuntime> | undefined): PoolRuntime[] {
+  const out = new Map<string, PoolRuntime>();
+  if (pool !== null) out.set(pool.config.id, pool);
+  if (policyPools !== undefined) for (const [id, one] of policyPools) if (!out.has(id)) out.set(id, one);
+  return [...out.values()];
 }
 
 function stickyPolicy(listenerId: string, pool: PoolRuntime, appTables: Map<string, AppCookieTable>): StickyPolicy | null {
