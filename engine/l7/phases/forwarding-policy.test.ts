@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
 import type { SnapshotForwardingPolicy, SnapshotStickySession, UrlMatchRule } from "../../protocol/snapshot.types";
+import { EngineRuntime } from "../../runtime/engine-runtime";
+import { freePort } from "../../test-support/backends";
+import { listener, member, pool, snapshot } from "../../test-support/fixtures";
 import { RequestParser } from "../http1/request-parser";
 import { httpListener, httpPool, rawExchange, request, startBackend, startProxy, type HttpBackend, type ProxyFixture } from "../test-support/http-fixture";
 import { ForwardingPolicyPhase, type PolicyTarget } from "./forwarding-policy";
@@ -180,6 +183,25 @@ describe("forwarding policies (guide 3.8.1)", () => {
     expect(performance.now() - started).toBeLessThan(50);
     expect(await reached(s.proxy.port, path)).toBe("default");
     expect(await reached(s.proxy.port, `/${"a".repeat(30_000)}`)).toBe("re"); // the pattern does work
+  });
+});
+
+describe("forwarding policies from a snapshot", () => {
+  it("reach the engine's HTTP listener: policy pools are resolved by the runtime, and a new snapshot changes them for new requests", async () => {
+    const [main, img] = [await startBackend("main"), await startBackend("img")];
+    cleanups.push(() => main.close(), () => img.close());
+    const port = await freePort();
+    const rt = new EngineRuntime({ drainGraceMs: 100 });
+    cleanups.push(() => rt.stop(100));
+    const pools = [pool("main", [member("m", main.port)], { protocol: "HTTP" }), pool("img", [member("i", img.port)], { protocol: "HTTP" })];
+    const apply = (version: number, forwardingPolicies: SnapshotForwardingPolicy[]) =>
+      rt.apply(snapshot(version, [listener("h", port, "main", { protocol: "HTTP", idleTimeoutSeconds: 60, forwardingPolicies })], pools));
+    await apply(1, [policy("PREFIX", "/img/", "img")]);
+    expect(await reached(port, "/img/a.png")).toBe("img");
+    expect(await reached(port, "/index.html")).toBe("main");
+    await apply(2, [policy("EXACT", "/index.html", "img")]);
+    expect(await reached(port, "/img/a.png")).toBe("main");
+    expect(await reached(port, "/index.html")).toBe("img");
   });
 });
 
