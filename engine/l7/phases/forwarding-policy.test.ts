@@ -241,7 +241,7 @@ describe("forwarding-policy lookup cost", () => {
     time(small);
     time(large); // warm both
     const ratio = time(large) / time(small);
-    expect(ratio).toBeLessThan(4); // a list walk over 1 000 policies is well over 50× slower
+    expect(ratio).toBeLessThan(10); // measured 0.6–1.8 here; a list walk over 1 000 policies is ~100× slower
   });
 });
 
