@@ -35,6 +35,14 @@ export class HttpProxy implements ProxyHost {
     this.route = compileRoute(route, this.registry, this.appTables);
   }
 
+  /**
+   * The backend connection pools and application-cookie tables of this handler, for the HTTP/2 handler
+   * of the same HTTPS listener to share (`createHttp2Handler(route, options, proxy.upstreams)`).
+   */
+  get upstreams(): { readonly registry: UpstreamRegistry; readonly appTables: Map<string, AppCookieTable> } {
+    return { registry: this.registry, appTables: this.appTables };
+  }
+
   /** Number of open client connections. */
   get connectionCount(): number {
     return this.connections.size;

@@ -102,7 +102,7 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
 
   it("answers 502 on the stream when the backend is down, 503 without a group; the session stays usable and each stream is one requestDone", async () => {
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "down", port: await closedPort() }]), {}, {}, observer);
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "down", port: await closedPort() }]), {}, { observer });
     cleanup.push(() => proxy.close());
     const session = await connectH2(proxy.port, certificate);
     cleanup.push(() => session.close());

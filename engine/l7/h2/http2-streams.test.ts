@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { LB_COOKIE_NAME } from "../sticky/lb-cookie";
 import { httpPool, startBackend, type HttpBackend } from "../test-support/http-fixture";
-import { connectH2, createServerCertificate, h2Request, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
+import { connectH2, createServerCertificate, h2Request, startH2Proxy, until, type TestServerCertificate } from "./test-support/h2-fixture";
 
 const run = promisify(execFile);
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -27,15 +27,6 @@ async function session(port: number): Promise<ClientHttp2Session> {
   const s = await connectH2(port, certificate);
   cleanup.push(() => s.destroy());
   return s;
-}
-
-/** Resolves once `predicate` holds (polled every 10 ms, at most `ms`). */
-async function until(predicate: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
@@ -138,7 +129,7 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     });
     cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, {}, observer);
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
     cleanup.push(() => proxy.close());
     const client = await session(proxy.port);
 
@@ -164,7 +155,7 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     });
     cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, {}, observer);
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
     cleanup.push(() => proxy.close());
     const client = await session(proxy.port);
 

@@ -10,7 +10,7 @@ import type { SnapshotListener, SnapshotPool } from "../../../protocol/snapshot.
 import { createTestPki, type TestCertificate } from "../../../test-support/test-certificates";
 import type { HttpProxyOptions } from "../../proxy-options";
 import { httpListener } from "../../test-support/http-fixture";
-import { Http2Handler } from "../http2-handler";
+import { Http2Handler, type SharedUpstreams } from "../http2-handler";
 
 /**
  * Test fixtures for the HTTP/2 handler: a real `tls.Server` on 127.0.0.1 port 0 offering ALPN "h2"
@@ -42,19 +42,31 @@ export interface H2ProxyFixture {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Starts an HTTP/2 proxy for `pool` on an HTTPS listener config; `observer` sees its sessions and streams. */
+/** What else a test may set up an HTTP/2 proxy with. */
+export interface H2ProxySetup {
+  /** Overrides of the HTTPS listener config. */
+  listener?: Partial<SnapshotListener>;
+  /** Sees the proxy's sessions and streams; default the no-op observer. */
+  observer?: ConnectionObserver;
+  /** Backend pools shared with an HTTP/1.1 handler (`HttpProxy.upstreams`). */
+  shared?: SharedUpstreams;
+  /** The pool runtime to use (the HTTP/1.1 handler's, when shared); default one built from `pool`. */
+  runtime?: PoolRuntime;
+}
+
+/** Starts an HTTP/2 proxy for `pool` on an HTTPS listener config. */
 export async function startH2Proxy(
   certificate: TestServerCertificate,
   pool: SnapshotPool | null,
   options: HttpProxyOptions = {},
-  listenerOverrides: Partial<SnapshotListener> = {},
-  observer: ConnectionObserver = NOOP_OBSERVER,
+  setup: H2ProxySetup = {},
 ): Promise<H2ProxyFixture> {
-  const runtime = pool === null ? null : createPoolRuntime(pool);
+  const runtime = setup.runtime ?? (pool === null ? null : createPoolRuntime(pool));
+  const observer = setup.observer ?? NOOP_OBSERVER;
   const server = tls.createServer({ key: certificate.server.keyPem, cert: certificate.server.chainPem, ALPNProtocols: ["h2"] });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  const handler = new Http2Handler({ listener: httpListener(port, { protocol: "HTTPS", ...listenerOverrides }), pool: runtime }, options);
+  const handler = new Http2Handler({ listener: httpListener(port, { protocol: "HTTPS", ...setup.listener }), pool: runtime }, options, setup.shared);
   const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
   server.on("secureConnection", (socket: tls.TLSSocket) => {
     if (socket.alpnProtocol !== "h2") return socket.destroy();
@@ -113,4 +125,13 @@ export function h2Request(session: ClientHttp2Session, headers: OutgoingHttpHead
     });
     if (body !== undefined) stream.end(body);
   });
+}
+
+/** Resolves once `predicate` holds (polled every 10 ms, at most `ms`, then throws). */
+export async function until(predicate: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
