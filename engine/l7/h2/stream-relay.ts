@@ -66,12 +66,15 @@ function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void
   x.armTimer();
   const stream = x.stream;
   if (stream.destroyed || stream.closed) return; // the client reset it: its 'close' cancels the exchange
+  try {
+    stream.respond(headers, { endStream: framer.done });
+  } catch (err) {
+    return x.fail("bad_response", err); // a field node:http2 refuses: never a crash of the engine
+  }
   if (framer.done) {
-    stream.respond(headers, { endStream: true });
     if (start < chunk.length) x.reusable = false; // bytes after a bodiless response: the backend is out of step
     return x.finish();
   }
-  stream.respond(headers);
   relayFrom(x, chunk, start);
 }
 
