@@ -140,6 +140,13 @@ describe("modify certificates", () => {
       { code: "BAD_REQUEST", field: "privateKey", message: /^Private Key: the current private key does not match the new Certificate Content/ },
       allRows,
     );
+    // A key sealed under another secret key (the key file was lost): the user is told to give the key again.
+    vi.stubEnv("ELB_SECRET_KEY", randomBytes(32).toString("hex"));
+    try {
+      await expectAppError(() => updateCertificate(bed.ctx, { id: ids.web, domainName: "example.test" }), { code: "PRECONDITION_FAILED", field: "privateKey", message: /cannot be opened with this console's secret key/ }, allRows);
+    } finally {
+      vi.stubEnv("ELB_SECRET_KEY", SECRET_KEY.toString("hex"));
+    }
   });
 
   it("replaces content and key together (re-sealed), checks the kept domain against the new content, and keeps the type", async () => {

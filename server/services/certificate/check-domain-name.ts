@@ -4,17 +4,16 @@ import { AppError } from "../../errors";
 import { commonName, subjectAltNames } from "./certificate-facts";
 
 /**
- * Domain Name (guide 6.3, for SNI) must be the same as in the certificate: an exact name must be one the
- * certificate serves (its DNS SANs, or its CN when it has none; a SAN "*.example.com" covers
- * "www.example.com": node:crypto's checkHost); a wildcard "*.example.com" only when the certificate
- * itself carries that wildcard. Throws AppError("BAD_REQUEST", …, "domainName") otherwise.
+ * Domain Name (guide 6.3, for SNI) must be the same as in the certificate, by node:crypto's checkHost: a
+ * name of its DNS SANs (its CN when it has none), or one a wildcard SAN covers ("*.example.com" covers
+ * "www.example.com"); a wildcard domain "*.example.com" only when the certificate has that wildcard
+ * (checkHost matches the label "*" only against a "*" label). Throws AppError(…, "domainName") otherwise.
  */
 export function checkDomainName(domainName: string, leaf: X509Certificate): void {
-  const dnsNames = subjectAltNames(leaf).filter((name) => !name.includes(":")).map((name) => name.toLowerCase());
+  if (leaf.checkHost(domainName) !== undefined) return;
+  const dnsNames = subjectAltNames(leaf).filter((name) => !name.includes(":"));
   const cn = commonName(leaf);
-  const names = dnsNames.length > 0 ? dnsNames : cn ? [cn.toLowerCase()] : [];
-  const covered = domainName.startsWith("*.") ? names.includes(domainName) : leaf.checkHost(domainName) !== undefined;
-  if (covered) return;
+  const names = dnsNames.length > 0 ? dnsNames : cn ? [cn] : [];
   const has = names.length > 0 ? `it holds ${names.join(", ")}` : "it holds no domain name";
   throw new AppError("BAD_REQUEST", `Domain Name: ${domainName} is not a domain name of the certificate (${has}); the domain name must be the same as in the certificate`, "domainName");
 }

@@ -43,6 +43,8 @@ export interface IssueOptions {
   notAfter?: Date;
   /** Reuse this certificate's key (a renewal) instead of generating one. */
   keyFrom?: GeneratedCertificate;
+  /** Leave out the subject/authority key identifiers (then only names tie a certificate to its issuer). */
+  noKeyIdentifiers?: boolean;
 }
 
 /** A root and an intermediate CA and a factory of certificates; `cleanup` removes the folder. */
@@ -105,7 +107,8 @@ export async function createCertificateFactory(): Promise<CertificateFactory> {
     const extensions = options.ca
       ? "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
       : "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n";
-    await writeFile(`${base}.ext`, extensions + (sans.length > 0 ? `subjectAltName=${sans.map((s) => `DNS:${s}`).join(",")}\n` : ""));
+    const keyIds = options.noKeyIdentifiers ? "subjectKeyIdentifier=none\nauthorityKeyIdentifier=none\n" : "";
+    await writeFile(`${base}.ext`, extensions + keyIds + (sans.length > 0 ? `subjectAltName=${sans.map((s) => `DNS:${s}`).join(",")}\n` : ""));
     const signer = issuer ? ["-cert", issuer.certPath, "-keyfile", issuer.keyPath] : ["-selfsign", "-keyfile", keyPath];
     await openssl([
       "ca", "-batch", "-notext", "-config", path.join(dir, "ca.cnf"), ...signer, "-in", `${base}.csr`, "-out", certPath, "-extfile", `${base}.ext`,

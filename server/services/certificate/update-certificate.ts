@@ -30,7 +30,7 @@ export async function updateCertificate(ctx: ServiceContext, rawInput: unknown, 
     let facts = {};
     let certificatePem = stored.certificatePem;
     if (material || domainName !== stored.domainName) {
-      const storedPrivateKey = stored.privateKeySealed !== null && input.privateKey === undefined ? openSecret(stored.privateKeySealed, secretKey().key) : undefined;
+      const storedPrivateKey = stored.privateKeySealed !== null && input.privateKey === undefined ? openStoredKey(stored.privateKeySealed) : undefined;
       const valid = validateCertificate(
         { type: stored.type, content: input.content ?? stored.certificatePem, contentIsNew: input.content !== undefined, privateKey: input.privateKey, storedPrivateKey, domainName },
         now,
@@ -64,4 +64,17 @@ export async function updateCertificate(ctx: ServiceContext, rawInput: unknown, 
   });
   const [view] = await queryCertificateViews(ctx.db, ctx.scope, eq(certificates.id, input.id), now);
   return view!;
+}
+
+/** Opens the stored key; one sealed under another secret key (ELB_SECRET_KEY or the key file changed) is a refusal that says what to do. */
+function openStoredKey(sealed: string): string {
+  try {
+    return openSecret(sealed, secretKey().key);
+  } catch {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "Private Key: the stored private key cannot be opened with this console's secret key (ELB_SECRET_KEY or <data dir>/secret.key changed since it was saved); give the private key again",
+      "privateKey",
+    );
+  }
 }

@@ -146,7 +146,7 @@ describe("certificate content refused (6.1, 6.2)", () => {
     expect(validateCertificate(draft({ content: expired.certPem, privateKey: expired.keyPem, contentIsNew: false }), now).facts.subject).toBe("CN=old.example.test");
   });
 
-  it("a chain in the wrong order, saying which certificate must come first", () => {
+  it("a chain in the wrong order, saying which certificate must come first", async () => {
     expect(refusal({ content: chainOf(pki.intermediate, rsa), privateKey: rsa.keyPem }).message).toBe(
       "Certificate Content: the chain is in the wrong order: certificate 1 of 2 (CN=ELB Test Intermediate CA) issued certificate 2 of 2 (CN=www.example.test), so certificate 2 of 2 (CN=www.example.test) must come before it. Order: leaf (server) certificate, then intermediate, then root",
     );
@@ -154,6 +154,12 @@ describe("certificate content refused (6.1, 6.2)", () => {
       /wrong order: certificate 1 of 3 \(CN=www\.example\.test\) is issued by certificate 3 of 3 \(CN=ELB Test Intermediate CA\), which must come right after it/,
     );
     expect(refusal({ content: chainOf(pki.root, pki.intermediate, rsa), privateKey: rsa.keyPem }).message).toMatch(/wrong order: certificate 1 of 3 \(CN=ELB Test Root CA\) issued certificate 2 of 3/);
+    // The issuer's name without key identifiers, another key: only the signature tells them apart.
+    const lookalike = await pki.issue({ commonName: "ELB Test Intermediate CA", ca: true, noKeyIdentifiers: true });
+    expect(new X509Certificate(rsa.certPem).checkIssued(new X509Certificate(lookalike.certPem))).toBe(true);
+    expect(refusal({ content: chainOf(rsa, lookalike), privateKey: rsa.keyPem }).message).toBe(
+      "Certificate Content: certificate 1 of 2 (CN=www.example.test) names certificate 2 of 2 (CN=ELB Test Intermediate CA) as its issuer, but its signature does not verify with that certificate's key",
+    );
     expect(refusal({ content: chainOf(ec, other), privateKey: ec.keyPem }).message).toBe(
       "Certificate Content: certificate 1 of 2 (CN=api.example.test) is not issued by certificate 2 of 2 (CN=other.example.test): a chain goes leaf → intermediate → root, each certificate issued by the next",
     );
