@@ -20,6 +20,8 @@
  *   1 = the whole engine in this one thread. With several, this thread is the primary (console, snapshot,
  *   health checks) and each worker accepts on every listener through SO_REUSEPORT (workers/README.md).
  *   This same file is the worker threads' script: not the main thread → a worker.
+ * - ELB_SECRET_KEY, else ELB_SECRET_KEY_FILE: the key that opens the certificates' sealed private keys
+ *   (HTTPS listeners; without it each reports a listener error naming its certificate).
  * - ELB_ENGINE_UPGRADE_DRAIN_MS: after handing over to a new build, how long connections may take to
  *   finish before this process exits; default 30000.
  * - ELB_ENGINE_UPGRADE_READY_MS: how long a new build may take to serve before the upgrade is given up
@@ -46,6 +48,9 @@ import { INHERITED_SOCKETS_ENV, parseInheritedSockets } from "./runtime/inherite
 import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./runtime/snapshot-store";
 import type { ConsoleToEngine, EngineToConsole } from "./protocol/ipc.types";
 import type { Snapshot } from "./protocol/snapshot.types";
+import { readEngineSecretKey } from "./tls/secret-key";
+import { TicketKeys } from "./tls/ticket-keys";
+import { installTlsEnvironment, tlsEnvironmentData } from "./tls/tls-environment";
 import { MultiWorkerEngine } from "./workers/multi-worker-engine";
 import { pinWorkerEntry } from "./workers/pinned-entry";
 import { runWorkerThread } from "./workers/worker-thread";
@@ -103,8 +108,14 @@ function runPrimary(): void {
     }, 50);
   }
 
+  // HTTPS: the secret key that opens sealed private keys and the ticket keys every worker thread shares (engine/tls/).
+  const tls = { secretKey: readEngineSecretKey(env), ticketKeys: new TicketKeys() };
+  installTlsEnvironment(tls);
   const workers = workerCount(env.ELB_ENGINE_WORKERS, log);
-  const multi = workers > 1 ? new MultiWorkerEngine({ workers, entry: pinWorkerEntry(entry, build), onHealthChange: scheduleHealthReport, inheritedSockets: inherited, log }) : null;
+  const multi =
+    workers > 1
+      ? new MultiWorkerEngine({ workers, entry: pinWorkerEntry(entry, build), onHealthChange: scheduleHealthReport, inheritedSockets: inherited, tls: tlsEnvironmentData(tls), log })
+      : null;
   const runtime: EngineRuntime | MultiWorkerEngine = multi ?? new EngineRuntime({ onHealthChange: scheduleHealthReport, inheritedSockets: inherited });
 
   let persisting: Promise<void> = Promise.resolve();

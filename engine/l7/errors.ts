@@ -36,6 +36,7 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   internal: { status: 500, source: "internal", retrySafe: false, closeClient: true },
   access_denied: { status: 403, source: "client", retrySafe: false, closeClient: true }, // at accept: the connection is closed, nothing answered
   client_closed: { status: 499, source: "client", retrySafe: false, closeClient: true },
+  tls_handshake: { status: 400, source: "client", retrySafe: false, closeClient: true }, // before any request: the connection is closed, nothing answered
 };
 
 /**

@@ -38,4 +38,9 @@ export interface ConnectionHandler {
   update(route: ListenerRoute): void;
   /** Stop taking requests: close idle connections now, let in-flight ones finish, resolve when all are closed (or after `graceMs`). */
   drain(graceMs: number): Promise<void>;
+  /**
+   * What is wrong with the route last given (HTTPS: a certificate that cannot be used, named), reported
+   * by the listener set as this listener's error; null or absent = nothing.
+   */
+  problem?(): string | null;
 }

@@ -26,4 +26,6 @@ export type ErrorKind =
   /** The listener's access control refused the client's address (closed at accept, never answered). */
   | "access_denied"
   /** The client went away before its response was complete (recorded on the request; never answered, nginx's 499). */
-  | "client_closed";
+  | "client_closed"
+  /** HTTPS: the TLS handshake failed, timed out, or the client certificate was refused (Mutual Authentication); the connection is closed. */
+  | "tls_handshake";

@@ -35,6 +35,10 @@ export class AccessControlledHandler implements ConnectionHandler {
   drain(graceMs: number): Promise<void> {
     return this.inner.drain(graceMs);
   }
+
+  problem(): string | null {
+    return this.inner.problem?.() ?? null;
+  }
 }
 
 /** The same factories, each handler wrapped with its listener's access control. */

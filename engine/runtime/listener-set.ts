@@ -1,5 +1,6 @@
 import { AddressLimits } from "../limits/address-limits";
 import { createHttpHandler } from "../listeners/http";
+import { createHttpsHandler } from "../listeners/https";
 import type { ConnectionHandler, ListenerRoute } from "../listeners/listener.types";
 import { createTcpHandler } from "../listeners/tcp";
 import { createUdpListener, type UdpListener } from "../listeners/udp";
@@ -57,10 +58,11 @@ function acceptFailed(binding: StreamBinding, where: string): (err: NodeJS.Errno
   };
 }
 
-/** Handler factory per stream protocol; HTTPS has none yet. */
+/** Handler factory per stream protocol (HTTPS: TLS with this thread's secret key and ticket keys, then HTTP/1.1 or HTTP/2). */
 export const DEFAULT_HANDLER_FACTORIES: Readonly<Partial<Record<SnapshotListener["protocol"], HandlerFactory>>> = {
   TCP: (route) => createTcpHandler(route),
   HTTP: (route) => createHttpHandler(route),
+  HTTPS: (route) => createHttpsHandler(route),
 };
 
 /**
@@ -152,6 +154,8 @@ export class ListenerSet {
     else current.udp.update(route);
     current.config = config;
     const failures = await this.bindAddresses(current, config);
+    const problem = current.kind === "stream" ? (current.handler.problem?.() ?? null) : null;
+    if (problem !== null) failures.push(problem);
     return failures.length > 0 ? { listenerId: config.id, message: failures.join("; ") } : null;
   }
 

@@ -6,6 +6,7 @@ import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { ConnectionGate } from "../runtime/connection-gate";
 import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
+import type { TlsEnvironmentData } from "../tls/tls-environment";
 import { splitAmongWorkers, type InheritedSocket } from "../runtime/inherited-sockets";
 import { AddressSlotAllocator } from "./address-slot-allocator";
 import { MemberSlotAllocator } from "./member-slot-allocator";
@@ -25,6 +26,8 @@ export interface MultiWorkerEngineOptions {
   drainGraceMs?: number;
   /** Listening sockets inherited from the engine this one replaces: split among the workers (round robin per address). */
   inheritedSockets?: readonly InheritedSocket[];
+  /** The primary's secret key and ticket-key secret, for every worker's HTTPS listeners; default each worker reads process.env and makes its own ticket secret (no resumption across workers). */
+  tls?: TlsEnvironmentData;
   log: (message: string) => void;
 }
 
@@ -60,7 +63,7 @@ export class MultiWorkerEngine {
     this.primary = new EngineRuntime({ role: "primary", memberStates: this.states, onHealthChange: options.onHealthChange, drainGraceMs });
     const counters = WorkerCounters.allocate(options.workers);
     this.counters = new WorkerCounters(counters);
-    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs };
+    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs, tls: options.tls };
     const onExit = (index: number): void => {
       this.counters.clearOpen(index);
       ConnectionGate.releaseSlot(connectionCounts, 1 + index);

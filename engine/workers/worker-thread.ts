@@ -5,6 +5,7 @@ import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import { EngineRuntime } from "../runtime/engine-runtime";
+import { installTlsEnvironment, tlsEnvironmentFromData, type TlsEnvironmentData } from "../tls/tls-environment";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
 import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
 
@@ -29,6 +30,8 @@ export interface WorkerThreadData {
    * the first thread of each place only: a restarted worker opens its own).
    */
   inheritedSockets?: InheritedSocket[];
+  /** The primary's secret key and ticket-key secret (HTTPS): tickets one worker issues resume on the others. */
+  tls?: TlsEnvironmentData;
 }
 
 /**
@@ -43,6 +46,7 @@ export function runWorkerThread(): void {
   const data = workerData as WorkerThreadData;
   const states = new SharedMemberStates(data.memberStates);
   const observer = new WorkerCounters(data.counters).observerFor(data.workerIndex);
+  if (data.tls !== undefined) installTlsEnvironment(tlsEnvironmentFromData(data.tls)); // before the first snapshot
   installAppCookieSync(new AppCookieSync()); // before any table exists: application-cookie learning reaches every worker
   const buckets = new SharedTokenBuckets(data.buckets);
   const runtime = new EngineRuntime({
