@@ -105,9 +105,7 @@ export interface AttemptStream extends AnswerStream, UpstreamOwner {
   /** The request head as sent to the backend (with a buffered body after it), kept for a retry. */
   readonly forwardHead: string;
   readonly idempotent: boolean;
-  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
-  readonly replayable: boolean;
-  /** Request body bytes streamed to the backend so far. */
+  /** Request body bytes streamed to the backend so far (a buffered body is part of `forwardHead`, not counted). */
   readonly bodyBytes: number;
   /** A response byte arrived: nothing may be retried any more. */
   readonly responseSeen: boolean;

@@ -56,7 +56,7 @@ function retry(x: AttemptStream, failed: UpstreamConnection): boolean {
     connected: failed.connected,
     reused: failed.reused,
     idempotent: x.idempotent,
-    bodyBytesSent: x.replayable ? 0 : x.bodyBytes,
+    bodyBytesSent: x.bodyBytes, // a buffered body is not counted here: it goes out inside forwardHead, again on a retry
     tries: x.tries,
     maxTries: x.session.host.options.maxTries,
   });

@@ -77,7 +77,6 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   excluded: Set<MemberRuntime> | null = null;
   tries = 0;
   forwardHead = "";
-  replayable = false;
   responseSeen = false;
   reusable = false;
   /** The client sent END_STREAM. */
@@ -222,7 +221,6 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.buffered = null;
     const body = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
     this.forwardHead += latin1(body, 0, body.length);
-    this.replayable = true;
     let member = this.chosen!;
     this.chosen = null;
     const pool = this.pool!;

@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
+import type { Bandwidth } from "../../../limits/bandwidth.types";
 import { createConnectionContext } from "../../../observe/connection-context";
 import { NOOP_OBSERVER } from "../../../observe/noop-observer";
 import type { ConnectionObserver } from "../../../observe/observer.types";
@@ -52,6 +53,8 @@ export interface H2ProxySetup {
   shared?: SharedUpstreams;
   /** The pool runtime to use (the HTTP/1.1 handler's, when shared); default one built from `pool`. */
   runtime?: PoolRuntime;
+  /** Every connection is on a limited address (an EIP) with this bandwidth. */
+  bandwidth?: Bandwidth;
 }
 
 /** Starts an HTTP/2 proxy for `pool` on an HTTPS listener config. */
@@ -67,7 +70,7 @@ export async function startH2Proxy(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const handler = new Http2Handler({ listener: httpListener(port, { protocol: "HTTPS", ...setup.listener }), pool: runtime }, options, setup.shared);
-  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
+  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: setup.bandwidth ?? null, observer };
   server.on("secureConnection", (socket: tls.TLSSocket) => {
     if (socket.alpnProtocol !== "h2") return socket.destroy();
     handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort));
