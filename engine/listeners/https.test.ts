@@ -74,10 +74,10 @@ function httpsSnapshot(version: number, port: number, settings: Partial<Snapshot
 }
 
 /** A runtime serving HTTPS with the test secret key; stopped after the test. */
-async function engine(first: (port: number) => Snapshot, handshakeTimeoutMs = 10_000) {
+async function engine(first: (port: number) => Snapshot, handshakeTimeoutMs = 10_000, tlsEnvironment = environment) {
   const port = await freePort();
   const observer = new RecordingObserver();
-  const rt = new EngineRuntime({ handlerFactories: { HTTPS: (route) => createHttpsHandler(route, { tls: environment, handshakeTimeoutMs }) }, observer, drainGraceMs: 500 });
+  const rt = new EngineRuntime({ handlerFactories: { HTTPS: (route) => createHttpsHandler(route, { tls: tlsEnvironment, handshakeTimeoutMs }) }, observer, drainGraceMs: 500 });
   cleanups.push(() => rt.stop(200));
   const result = await rt.apply(first(port));
   return { port, rt, observer, result };
@@ -207,6 +207,18 @@ describe("HTTPS listener (table 3-3, 3.8.2)", () => {
     const again = await sClient(port, [...mtls, "-sess_in", file]);
     expect(again.stdout).toMatch(/^Reused, /m);
     expect(again.stdout).toContain("HTTP/1.1 200");
+  });
+
+  it("ticket keys rotate each period: a ticket of the last period no longer resumes (full handshake)", async () => {
+    const periodMs = 2000;
+    const rotating: TlsEnvironment = { secretKey: environment.secretKey, ticketKeys: new TicketKeys(randomBytes(32), periodMs) };
+    const { port } = await engine((p) => httpsSnapshot(1, p), 10_000, rotating);
+    while (Date.now() % periodMs > 200) await new Promise((resolve) => setTimeout(resolve, 20)); // just after a period began
+    const file = `${pki.dir}/session-rotating.pem`;
+    expect((await sClient(port, ["-sess_out", file])).stdout).toMatch(/^New, /m);
+    expect((await sClient(port, ["-sess_in", file])).stdout).toMatch(/^Reused, /m);
+    await new Promise((resolve) => setTimeout(resolve, periodMs - (Date.now() % periodMs) + 50)); // the next period
+    expect((await sClient(port, ["-sess_in", file])).stdout).toMatch(/^New, /m);
   });
 
   it("wss:// WebSocket echo through the listener", async () => {

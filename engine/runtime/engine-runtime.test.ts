@@ -162,7 +162,7 @@ describe("engine runtime: applying snapshots", () => {
     );
     expect(result.errors).toEqual([
       { listenerId: "bad", message: `bind 127.0.0.1:${bad} failed: EADDRINUSE` },
-      { listenerId: "tls", message: "HTTPS not supported yet" },
+      { listenerId: "tls", message: "HTTPS listener without TLS settings (Server Certificate)" },
       { listenerId: "orphan", message: "backend server group missing not in snapshot" },
     ]);
     expect(await tcpHello(good)).toBe("a");
