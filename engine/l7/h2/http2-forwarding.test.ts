@@ -151,4 +151,24 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     expect(res.status).toBe(413);
     expect(backend.seen).toEqual([]);
   });
+
+  it("a header list over maxHeaderCount fields or maxHeadBytes is refused (RST_STREAM ENHANCE_YOUR_CALM), the session stays usable", async () => {
+    const backend = await startBackend("a");
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+    const many: Record<string, string> = { ":path": "/many" };
+    for (let i = 0; i < 110; i++) many[`x-field-${i}`] = "v";
+    for (const headers of [many, { ":path": "/big", "x-big": "v".repeat(40_000) }]) {
+      const stream = session.request(headers);
+      stream.on("error", () => {});
+      stream.resume();
+      await new Promise((resolve) => stream.on("close", resolve));
+      expect(stream.rstCode).toBe(11); // NGHTTP2_ENHANCE_YOUR_CALM
+    }
+    expect((await h2Request(session, { ":path": "/fine" })).body.toString()).toBe("a");
+    expect(backend.seen.map((s) => s.url)).toEqual(["/fine"]);
+  });
 });
