@@ -26,7 +26,7 @@ export interface CertificateView {
   /** Expiration Time. */
   notAfter: Date;
   expiry: CertificateExpiry;
-  /** Whole days until Expiration Time (negative once expired). */
+  /** Days until Expiration Time, rounded up ("Expires in 10 days" for 9 days and 23 hours; 0 or less once expired). */
   daysLeft: number;
   fingerprint256: string;
   description: string;
@@ -44,7 +44,7 @@ export interface CertificateDetails extends CertificateView {
 /** The expiration status and days left of a certificate expiring at `notAfter`, seen at `now`. */
 export function expiryOf(notAfter: Date, now: Date): { expiry: CertificateExpiry; daysLeft: number } {
   const left = notAfter.getTime() - now.getTime();
-  const daysLeft = Math.floor(left / DAY_MS);
+  const daysLeft = Math.ceil(left / DAY_MS);
   return { expiry: left <= 0 ? "expired" : left <= EXPIRY_WARNING_DAYS * DAY_MS ? "expiring" : "valid", daysLeft };
 }
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
   web = await pki.issue({ commonName: "www.example.test", sans: ["www.example.test", "example.test"], keyType: "rsa", issuer: "intermediate" });
   renewed = await pki.issue({ commonName: "www.example.test", sans: ["www.example.test", "example.test", "static.example.test"], issuer: "intermediate", keyFrom: web });
   api = await pki.issue({ commonName: "api.example.test" });
-  soon = await pki.issue({ commonName: "soon.example.test", notAfter: new Date(Date.now() + 10 * 24 * 3600 * 1000 + 3600 * 1000) });
+  soon = await pki.issue({ commonName: "soon.example.test", notAfter: new Date(Date.now() + 10 * 24 * 3600 * 1000 - 3600 * 1000) });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

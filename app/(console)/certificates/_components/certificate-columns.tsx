@@ -16,20 +16,35 @@ const USAGE_LABELS: Record<CertificateUsage, string> = { server: "Server Certifi
 /** The Certificates list's columns (guide 6.3), with Modify and Delete in the Operation column. */
 export function certificateColumns(onAction: (action: CertificateAction) => void): Column<CertificateView>[] {
   return [
-    { id: "name", header: "Name", cell: (c) => <span className="font-medium">{c.name}</span> },
+    { id: "name", header: "Name", cell: (c) => <span className="font-medium break-words" title={c.description || undefined}>{c.name}</span> },
     { id: "type", header: "Type", cell: (c) => CERTIFICATE_TYPE_LABELS[c.type] },
     { id: "domainName", header: "Domain Name", cell: (c) => c.domainName ?? "—" },
-    { id: "subject", header: "Subject", cell: (c) => <span className="break-all">{c.subject}</span> },
-    { id: "issuer", header: "Issuer", cell: (c) => <span className="break-all">{c.issuer}</span> },
-    { id: "sans", header: "SANs", cell: (c) => (c.subjectAltNames.length > 0 ? <span className="break-all">{c.subjectAltNames.join(", ")}</span> : "—") },
+    { id: "subject", header: "Subject", cell: (c) => <span className="break-words">{c.subject}</span> },
+    { id: "issuer", header: "Issuer", cell: (c) => <span className="break-words">{c.issuer}</span> },
+    {
+      id: "sans",
+      header: "SANs",
+      cell: (c) =>
+        c.subjectAltNames.length > 0 ? (
+          <ul>
+            {c.subjectAltNames.map((name) => (
+              <li key={name} className="break-words">
+                {name}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          "—"
+        ),
+    },
     {
       id: "notAfter",
       header: "Expiration Time",
       cell: (c) => (
-        <span className="whitespace-nowrap">
-          {formatDateTime(c.notAfter)}
+        <>
+          <span className="whitespace-nowrap">{formatDateTime(c.notAfter)}</span>
           <ExpiryBadge certificate={c} />
-        </span>
+        </>
       ),
     },
     {
@@ -53,7 +68,6 @@ export function certificateColumns(onAction: (action: CertificateAction) => void
           </ul>
         ),
     },
-    { id: "description", header: "Description", cell: (c) => c.description || "—" },
     {
       id: "operation",
       header: "Operation",

@@ -24,8 +24,10 @@ export function CertificateList() {
       <Toolbar
         left={
           <>
-            <Button onClick={() => setAction({ kind: "create" })}>Create Certificate</Button>
-            <label htmlFor="certificate-type-filter" className="ml-2 text-slate-600">
+            <Button className="whitespace-nowrap" onClick={() => setAction({ kind: "create" })}>
+              Create Certificate
+            </Button>
+            <label htmlFor="certificate-type-filter" className="ml-2 whitespace-nowrap text-slate-600">
               Certificate Type
             </label>
             <Select id="certificate-type-filter" className="w-48" value={type} onChange={(e) => setType(e.target.value as CertificateTypeInput | "")}>
