@@ -4,7 +4,7 @@ import type { ConfigRows } from "../load-config-rows";
 import type { ConfigDiagnostic } from "./diagnostic";
 import { compileCertificates } from "./compile-certificates";
 import { compileSnapshot } from "./index";
-import { validRows } from "./test-rows";
+import { listenerRow, poolRow, validRows } from "./test-rows";
 
 const at = new Date("2024-01-02T03:04:05.000Z");
 
@@ -85,5 +85,21 @@ describe("compileCertificates", () => {
     const withUnused = compileSnapshot(rowsWith(certificateRow("c-unused")), 1, "e").snapshot;
     expect(withUnused.certificates).toBeUndefined();
     expect(withUnused.hash).toBe(plain.hash);
+  });
+
+  it("compileSnapshot carries the certificates of HTTPS listeners, and a renewed certificate changes the hash (the engine applies it)", () => {
+    const rows = rowsWith(certificateRow("c-web", { domainName: "www.example.test" }), certificateRow("c-ca", { type: "CA", privateKeySealed: null }), certificateRow("c-unused"));
+    rows.pools.push(poolRow("p-https", "lb-a", { protocol: "HTTP" }));
+    rows.listeners.push(listenerRow("l-https", "lb-a", { protocol: "HTTPS", port: 443, defaultPoolId: "p-https", serverCertificateId: "c-web", caCertificateId: "c-ca" }));
+    const first = compileSnapshot(rows, 1, "e");
+    expect(first.diagnostics).toEqual([]);
+    expect(first.snapshot.certificates?.map((c) => [c.id, c.type, c.privateKeySealed])).toEqual([
+      ["c-ca", "CA", null],
+      ["c-web", "SERVER", "v1.iv-c-web.tag.ciphertext"],
+    ]);
+    rows.certificates[0] = { ...rows.certificates[0]!, certificatePem: "-----BEGIN CERTIFICATE-----\nrenewed\n-----END CERTIFICATE-----\n" };
+    const renewed = compileSnapshot(rows, 2, "e");
+    expect(renewed.snapshot.listeners).toEqual(first.snapshot.listeners);
+    expect(renewed.snapshot.hash).not.toBe(first.snapshot.hash);
   });
 });
