@@ -15,7 +15,12 @@ export interface HttpProxyOptions {
   maxFails?: number;
   /** How long a member is skipped after `maxFails` failed connects (nginx fail_timeout); default 10 000 ms. */
   failTimeoutMs?: number;
-  /** Idle keep-alive connections kept per backend server; default 256. */
+  /**
+   * Idle keep-alive connections kept per backend server; default 1024, as `maxConnectionsPerMember`:
+   * the idle list must hold the peak of requests in flight or reuse churns (connections closed at
+   * release, opened again at the next burst), and an HTTP/2 client alone may have 128 streams in
+   * flight on one connection. Connections idle past `backendIdleTimeoutMs` are closed.
+   */
   maxIdlePerBackend?: number;
   /**
    * Backend keep-alive idle timeout; default 60 000 ms (nginx's upstream keepalive_timeout), so backend
@@ -90,7 +95,7 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
     bodyTimeoutMs: o.bodyTimeoutMs ?? 60_000,
     responseTimeoutMs: o.responseTimeoutMs ?? 60_000,
     connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
-    maxIdlePerBackend: o.maxIdlePerBackend ?? 256,
+    maxIdlePerBackend: o.maxIdlePerBackend ?? 1024,
     backendIdleTimeoutMs: o.backendIdleTimeoutMs ?? 60_000,
     requestLimits: { maxHeadBytes: o.maxHeadBytes ?? 32 * 1024, maxFields: o.maxHeaderCount ?? 100, allowBareLf: false },
     maxTries: o.maxTries ?? 3,

@@ -45,7 +45,7 @@ describe("timeouts and defaults", () => {
       bodyTimeoutMs: 60_000,
       responseTimeoutMs: 60_000,
       connectTimeoutMs: 5_000,
-      maxIdlePerBackend: 256,
+      maxIdlePerBackend: 1024,
       backendIdleTimeoutMs: 60_000,
       requestLimits: { maxHeadBytes: 32 * 1024, maxFields: 100, allowBareLf: false },
       maxTries: 3,

@@ -52,6 +52,23 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     waiting = [];
   });
 
+  it("300 streams in flight over 3 sessions keep all 300 backend connections idle for the next 300 (no churn past 256)", async () => {
+    const waiting: (() => void)[] = [];
+    const backend = await startBackend("a", (req, res) => {
+      waiting.push(() => res.end(req.url));
+      if (waiting.length === 300) for (const answer of waiting.splice(0)) answer();
+    });
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const clients = [await session(proxy.port), await session(proxy.port), await session(proxy.port)];
+    for (let round = 0; round < 2; round++) {
+      const all = clients.flatMap((client, c) => Array.from({ length: 100 }, (_, i) => h2Request(client, { ":path": `/${round}/${c}/${i}` })));
+      expect((await Promise.all(all)).every((r) => r.status === 200)).toBe(true);
+      expect(backend.connections).toBe(300);
+    }
+  });
+
   it("a 5 MiB request body and a 5 MiB response body pass with flow control (sha256 equal), echoed through one stream", async () => {
     const backend = await startBackend("echo", (req, res) => {
       res.setHeader("Content-Length", req.headers["content-length"] ?? "0");
