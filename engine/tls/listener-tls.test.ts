@@ -35,6 +35,24 @@ describe("ListenerTlsCompiler", () => {
     expect(mutual.socketOptions).toMatchObject({ requestCert: true, rejectUnauthorized: true });
   });
 
+  it("a context reused by a compile in a later ticket-key period gets that period's key (every worker then issues the same tickets)", async () => {
+    const periodMs = 300;
+    const ticketKeys = new TicketKeys(randomBytes(32), periodMs);
+    const compiler = new ListenerTlsCompiler({ secretKey: { key: TEST_SECRET_KEY, problem: null }, ticketKeys });
+    const c1 = toSnapshotCertificate("c1", one);
+    const keyOf = (compiled: { socketOptions: { secureContext?: { context: unknown } } }) =>
+      (compiled.socketOptions.secureContext!.context as { getTicketKeys(): Buffer }).getTicketKeys();
+    while (Date.now() % periodMs > 100) await new Promise((resolve) => setTimeout(resolve, 10)); // just after a period began
+    const first = compiler.compile(settings(), byId(c1)).tls!;
+    expect(keyOf(first).equals(ticketKeys.keyOf(ticketKeys.periodAt(Date.now())))).toBe(true);
+    // No connection arrives (no refreshTicketKeys) while the period ends; then a new snapshot reuses the context.
+    await new Promise((resolve) => setTimeout(resolve, periodMs - (Date.now() % periodMs) + 20));
+    const next = compiler.compile(settings({ http2: true }), byId(c1), true).tls!;
+    expect(next.socketOptions.secureContext).toBe(first.socketOptions.secureContext);
+    next.refreshTicketKeys(Date.now());
+    expect(keyOf(next).equals(ticketKeys.keyOf(ticketKeys.periodAt(Date.now())))).toBe(true);
+  });
+
   it("names the certificate that can't be used; a bad SNI certificate is left out, a bad Server Certificate fails the compile", () => {
     const compiler = new ListenerTlsCompiler(environment());
     const c1 = toSnapshotCertificate("c1", one);

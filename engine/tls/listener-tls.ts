@@ -83,6 +83,11 @@ export class ListenerTlsCompiler {
       const key = createHash("sha256").update(`${certificate.certificatePem}\0${certificate.privateKeySealed ?? ""}\0${caPem ?? ""}`).digest("hex");
       const reused = next.get(key) ?? previous.get(key);
       if (reused !== undefined) {
+        // A context of an earlier period (no connection came to rotate it): this compile's period, as new ones get.
+        if (reused.period !== period) {
+          (reused.context.context as NativeContext).setTicketKeys?.(ticketKey);
+          reused.period = period;
+        }
         next.set(key, reused);
         return reused;
       }
