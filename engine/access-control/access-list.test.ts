@@ -73,6 +73,6 @@ describe("ipv4ToUint32", () => {
     expect(ipv4ToUint32("255.255.255.255")).toBe(0xffffffff);
     expect(ipv4ToUint32("127.0.0.1")).toBe(0x7f000001);
     expect(ipv4ToUint32("::ffff:10.0.0.1")).toBe(0x0a000001);
-    for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4 ", "::1", "fe80::1%eth0", "a.b.c.d"]) expect(ipv4ToUint32(bad)).toBe(-1);
+    for (const bad of ["", "1.2.3", "1.2.3.", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4 ", "::1", "fe80::1%eth0", "a.b.c.d"]) expect(ipv4ToUint32(bad)).toBe(-1);
   });
 });

@@ -123,6 +123,7 @@ describe("forwarding policies (guide 3.8.1)", () => {
     const port = s.proxy.port;
     expect(await reached(port, "/img/1.png", "www.a.test")).toBe("a-img");
     expect(await reached(port, "/other", "WWW.A.TEST:8080")).toBe("a");
+    expect(await reached(port, "/other", "www.a.test.")).toBe("a"); // one trailing dot ignored
     expect(await reached(port, "/login", "www.a.test")).toBe("a"); // the domain's policies come before domain-less ones
     expect(await reached(port, "/img/1.png", "www.b.test")).toBe("img");
     expect(await reached(port, "/login?next=/img", "www.b.test")).toBe("login");

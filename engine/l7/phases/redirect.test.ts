@@ -52,6 +52,8 @@ describe("redirect phase (HTTP → HTTPS)", () => {
     expect(location(absolute.text)).toBe(`https://other.test:${HTTPS_PORT}/x?q=2`);
     const bare = await rawExchange(proxy.port, "GET http://other.test HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
     expect(location(bare.text)).toBe(`https://other.test:${HTTPS_PORT}/`);
+    const asterisk = await rawExchange(proxy.port, "OPTIONS * HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
+    expect(location(asterisk.text)).toBe(`https://other.test:${HTTPS_PORT}/`); // OPTIONS *: the root
   });
 
   it("HEAD gets the 301 without a body, and the keep-alive connection serves the next request (also redirected)", async () => {
@@ -66,7 +68,9 @@ describe("redirect phase (HTTP → HTTPS)", () => {
   });
 
   it("HTTP/1.0 without Host: the host is the local address the client reached", async () => {
-    const { proxy } = await redirected();
+    // The listener's first bind address (the last resort) differs from the address the client reached.
+    const proxy = await startProxy(null, {}, { defaultPoolId: null, redirect: { port: HTTPS_PORT }, bindAddresses: ["127.0.0.9"] });
+    cleanups.push(() => proxy.close());
     const { text } = await rawExchange(proxy.port, "GET /old?a=b HTTP/1.0\r\n\r\n");
     expect(text.startsWith("HTTP/1.1 301 Moved Permanently\r\n")).toBe(true);
     expect(location(text)).toBe(`https://127.0.0.1:${HTTPS_PORT}/old?a=b`);
