@@ -176,6 +176,19 @@ describe("HTTPS listener (table 3-3, 3.8.2)", () => {
     expect(tlsErrors(observer).length).toBeGreaterThanOrEqual(3);
   });
 
+  it("Mutual Authentication with SNI: the CA verifies clients whichever certificate the server name selects", async () => {
+    const { port } = await engine((p) => httpsSnapshot(1, p, { caCertificateId: "ca", sniCertificateIds: ["cert-a", "cert-wild"] }));
+    const before = backend.seen.length;
+    for (const name of ["a.example.test", "b.example.test"]) {
+      const ok = await curl(port, name, ["--cert", clientCert.certPath, "--key", clientCert.keyPath]);
+      expect(ok.stdout).toBe("proto=https path=/");
+      const stranger = await curl(port, name, ["--cert", strangerCert.certPath, "--key", strangerCert.keyPath]);
+      expect(stranger.stdout).toBe("");
+      expect((await curl(port, name)).stdout).toBe("");
+    }
+    expect(backend.seen.length - before).toBe(2);
+  });
+
   it("TLS 1.2 and 1.3 are served, TLS 1.1 and 1.0 refused by the engine", async () => {
     const { port, observer } = await engine((p) => httpsSnapshot(1, p));
     expect((await sClient(port, ["-tls1_2"])).stdout).toMatch(/New, TLSv1\.2|Protocol *: TLSv1\.2/);
