@@ -49,8 +49,12 @@ export function ForwardingPolicyDialog({ listener, policy, onClose }: { listener
   };
   const create = useMutation(trpc.forwardingPolicy.create.mutationOptions(options));
   const update = useMutation(trpc.forwardingPolicy.update.mutationOptions(options));
-  // Unassociated HTTP groups of the load balancer (not a listener's default group), and the policy's own.
-  const candidates = pools.data?.filter((p) => p.protocol === "HTTP" && (!p.listener || p.id === policy?.pool.id)) ?? [];
+  // HTTP groups of the load balancer that are no listener's default group and serve no other listener's
+  // policies (the server's "Use existing" rule), and the policy's own.
+  const candidates =
+    pools.data?.filter(
+      (p) => p.protocol === "HTTP" && ((!p.listener && p.forwardingPolicies.every((f) => f.listener.id === listener.id)) || p.id === policy?.pool.id),
+    ) ?? [];
   /** Checks with the server's schema first (Domain Name or URL required, the URL against its rule), then saves. */
   const submit = () => {
     if (policy) {
@@ -112,7 +116,7 @@ export function ForwardingPolicyDialog({ listener, policy, onClose }: { listener
           backend="HTTP"
           errors={errors}
           existingOnly={!!policy}
-          existingHint="HTTP backend server groups of this load balancer that are not a listener's default group. The backend protocol can only be HTTP."
+          existingHint="HTTP backend server groups of this load balancer that are no listener's default group and serve no other listener's forwarding policies. The backend protocol can only be HTTP."
         />
         {draft.mode === "new" && !policy && (
           <>
