@@ -76,6 +76,19 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     for (const name of ["connection", "keep-alive", "transfer-encoding"]) expect(res.headers[name]).toBeUndefined();
   });
 
+  it("merges repeated fields case-insensitively (a single-value field sent twice still makes one h2 field)", async () => {
+    const backend = await startBackend("a", (_req, res) => {
+      res.socket!.write("HTTP/1.1 503 Busy\r\nRetry-After: 5\r\nretry-after: 6\r\nX-Many: a\r\nx-many: b\r\nContent-Length: 4\r\n\r\nbusy");
+    });
+    cleanup.push(() => backend.close());
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
+    cleanup.push(() => proxy.close());
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+    const res = await h2Request(session, { ":path": "/" });
+    expect([res.status, res.headers["retry-after"], res.headers["x-many"], res.body.toString()]).toEqual([503, "5, 6", "a, b", "busy"]);
+  });
+
   it("forwards request bodies: a small Content-Length one whole, one without length chunked; both arrive intact", async () => {
     const backend = await startBackend("a", (req, res) => {
       const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from "node:http2";
 import { latin1 } from "../../io/bytes";
+import { equalsLower } from "../http1/bytes";
 import { connectionListed, isListed } from "../http1/connection-listed";
 import { FIELD_STRIDE, F_KIND, F_LINE, F_NAME_END, F_VALUE, F_VALUE_END } from "../http1/head-reader";
 import { H } from "../http1/header-kind";
@@ -43,7 +44,7 @@ export function responseHeaders(res: ResponseParser, extra: string): OutgoingHtt
         continue;
       default: {
         if (listed !== null && isListed(res, i, listed)) continue;
-        const name = latin1(buf, f[o + F_LINE]!, f[o + F_NAME_END]!).toLowerCase();
+        const name = fieldName(buf, f[o + F_LINE]!, f[o + F_NAME_END]!);
         if (name === "host" || name === "http2-settings") continue;
         const value = latin1(buf, f[o + F_VALUE]!, f[o + F_VALUE_END]!);
         const seen = headers[name];
@@ -54,6 +55,21 @@ export function responseHeaders(res: ResponseParser, extra: string): OutgoingHtt
   if (extra !== "") cookies = addLines(headers, cookies ?? [], extra);
   if (cookies !== null && cookies.length > 0) headers["set-cookie"] = cookies;
   return headers;
+}
+
+/** Lowercase names of common response fields, by length: matched on the bytes, no string made for them. */
+const COMMON_NAMES: (readonly string[] | undefined)[] = [];
+for (const name of [
+  "age", "date", "etag", "vary", "server", "expires", "location", "alt-svc", "content-type", "cache-control",
+  "last-modified", "accept-ranges", "content-range", "content-encoding", "content-language", "content-disposition",
+  "x-content-type-options", "strict-transport-security", "access-control-allow-origin",
+]) COMMON_NAMES[name.length] = [...(COMMON_NAMES[name.length] ?? []), name];
+
+/** The lowercase name of buf[start, end) (a token: RFC 9110 §5.1), a shared constant for common names. */
+function fieldName(buf: Buffer, start: number, end: number): string {
+  const common = COMMON_NAMES[end - start];
+  if (common !== undefined) for (const name of common) if (equalsLower(buf, start, name)) return name;
+  return latin1(buf, start, end).toLowerCase();
 }
 
 /** Adds `extra`'s "Name: value\r\n" lines: Set-Cookie values to `cookies`, others to `headers`. */
