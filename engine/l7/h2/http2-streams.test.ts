@@ -192,6 +192,26 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     expect(backend.seen.filter((s) => s.connection === backend.seen.find((x) => x.url === "/slow")!.connection)).toHaveLength(1);
   });
 
+  it("a client connection that drops with streams in flight cancels each of them: backend connections closed, one requestDone each", async () => {
+    const sockets: net.Socket[] = [];
+    const backend = await startBackend("a", (req) => {
+      sockets.push(req.socket); // never answers
+    });
+    cleanup.push(() => backend.close());
+    const observer = new RecordingObserver();
+    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
+    cleanup.push(() => proxy.close());
+    const client = await connectH2(proxy.port, certificate);
+    for (let i = 0; i < 5; i++) client.request({ ":path": `/${i}` }).on("error", () => {});
+    await until(() => sockets.length === 5);
+    client.destroy();
+    await until(() => sockets.every((s) => s.destroyed));
+    await until(() => proxy.handler.sessionCount === 0);
+    expect(proxy.handler.streamCount).toBe(0);
+    expect(observer.of("request").map((r) => r.record.error)).toEqual(Array(5).fill("client_closed"));
+    expect(proxy.pool!.members[0]!.activeConnections).toBe(0);
+  });
+
   it("the load balancer cookie sticks h2 streams to one member; without it round robin spreads them", async () => {
     const backends: HttpBackend[] = [];
     for (const name of ["a", "b", "c"]) backends.push(await startBackend(name));
