@@ -185,6 +185,8 @@ describe("compileListeners: HTTPS, SNI, access control, redirects, forwarding po
     );
     rows.certificates.push(certificateRow("c-foreign", "SERVER", { projectId: "project-2" }));
     rows.listeners.push({ ...https, id: "l-foreign", port: 8448, defaultPoolId: null, serverCertificateId: "c-foreign" });
+    rows.certificates.push(certificateRow("c-nokey", "SERVER", { privateKeySealed: null }));
+    rows.listeners.push({ ...https, id: "l-nokey", port: 8449, defaultPoolId: null, serverCertificateId: "c-nokey" });
     const { listeners, diagnostics } = compile(rows);
     expect(listeners.filter((l) => l.protocol === "HTTPS").map((l) => l.id)).toEqual(["l-https"]);
     const left = " the listener is left out of the engine's configuration";
@@ -196,6 +198,7 @@ describe("compileListeners: HTTPS, SNI, access control, redirects, forwarding po
       ["l-gonecert", `its server certificate c-gone does not exist;${left}`],
       ["l-noca", `its CA certificate (Mutual Authentication) c-gone does not exist;${left}`],
       ["l-nocert", `it is an HTTPS listener without a server certificate;${left}`],
+      ["l-nokey", `its server certificate cert-c-nokey has no private key;${left}`],
     ]);
   });
 
