@@ -3,7 +3,9 @@ import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RecordingObserver } from "../../test-support/recording-observer";
-import { httpPool, startBackend } from "../test-support/http-fixture";
+import { createPoolRuntime } from "../../pools/pool-runtime";
+import type { PoolRuntime } from "../../pools/pool-runtime.types";
+import { httpListener, httpPool, startBackend } from "../test-support/http-fixture";
 import { connectH2, createServerCertificate, h2Request, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
 
 const run = promisify(execFile);
@@ -183,5 +185,29 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     }
     expect((await h2Request(session, { ":path": "/fine" })).body.toString()).toBe("a");
     expect(backend.seen.map((s) => s.url)).toEqual(["/fine"]);
+  });
+
+  it("forwarding policies route h2 streams by :path and :authority, as HTTP/1 requests", async () => {
+    const pools = new Map<string, PoolRuntime>();
+    for (const group of ["default", "api", "img"]) {
+      const backend = await startBackend(group);
+      cleanup.push(() => backend.close());
+      pools.set(group, createPoolRuntime(httpPool([{ id: group, port: backend.port }], { id: group, name: group })));
+    }
+    const proxy = await startH2Proxy(certificate, null);
+    cleanup.push(() => proxy.close());
+    const forwardingPolicies = [
+      { id: "fp-1", domainName: null, url: "/api", match: "PREFIX" as const, poolId: "api" },
+      { id: "fp-2", domainName: "img.example.test", url: null, match: "PREFIX" as const, poolId: "img" },
+    ];
+    const policyPools = new Map([...pools].filter(([id]) => id !== "default"));
+    proxy.handler.update({ listener: httpListener(proxy.port, { protocol: "HTTPS", defaultPoolId: "default", forwardingPolicies }), pool: pools.get("default")!, policyPools });
+    const session = await connectH2(proxy.port, certificate);
+    cleanup.push(() => session.close());
+    const reached = async (path: string, authority = "www.example.test") => (await h2Request(session, { ":path": path, ":authority": authority })).body.toString();
+    expect(await reached("/api/users?x=1")).toBe("api");
+    expect(await reached("/api")).toBe("api");
+    expect(await reached("/", "img.example.test")).toBe("img");
+    expect(await reached("/other")).toBe("default");
   });
 });
