@@ -4,7 +4,7 @@
 import path from "node:path";
 
 /** nginx common preamble: everything (pid, logs, temp files) inside `dir`, `workers` workers (one by default), no access log. */
-function nginxMain(dir, events = "worker_connections 4096;", workers = 1) {
+export function nginxMain(dir, events = "worker_connections 4096;", workers = 1) {
   return `
 worker_processes ${workers};
 pid ${path.join(dir, "nginx.pid")};
@@ -13,7 +13,8 @@ events { ${events} }
 `;
 }
 
-function nginxHttpPaths(dir) {
+/** nginx http-block settings every nginx here shares: temp paths inside `dir`, no access log, endless keep-alive. */
+export function nginxHttpPaths(dir) {
   return `
   access_log off;
   client_body_temp_path ${path.join(dir, "body")};
@@ -45,6 +46,17 @@ ${nginxHttpPaths(dir)}
 /** Debian's dynamic stream module (package libnginx-mod-stream). */
 export const NGINX_STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
 
+/** The location of every nginx proxy here: keep-alive upstream `backend`, Host and X-Forwarded-* set. */
+export const NGINX_PROXY_LOCATION = `location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Port $server_port;
+    }`;
+
 /** nginx as reverse proxy: upstream keep-alive pool, X-Forwarded-*; stream block for TCP. */
 export function proxyNginx(dir, httpPort, tcpPort, backendPort, workers = 1) {
   return `load_module ${NGINX_STREAM_MODULE};
@@ -57,15 +69,7 @@ ${nginxHttpPaths(dir)}
   }
   server {
     listen 127.0.0.1:${httpPort} backlog=4096;
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Port $server_port;
-    }
+    ${NGINX_PROXY_LOCATION}
   }
 }
 stream {

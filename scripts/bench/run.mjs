@@ -256,3 +256,10 @@ main().catch(async (err) => {
   await stopAll();
   process.exit(1);
 });
+
+// Interrupted (Ctrl-C, timeout): stop every proxy, backend and load tool this run started, by PID.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}

@@ -3,12 +3,13 @@
 // requests/s (h2load -c32 -m10), engine vs nginx vs haproxy terminating TLS with the same ECDSA P-256
 // certificate and proxying to the same backend over keep-alive HTTP/1.1. Same layout as run.mjs:
 // proxies on one core, the load (wrk/h2load) and the backend on the other.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tsImport } from "tsx/esm/api";
-import { NGINX_STREAM_MODULE } from "./configs.mjs";
+import { NGINX_PROXY_LOCATION, nginxHttpPaths, nginxMain } from "./configs.mjs";
 import { freePort, startPinned, stop, waitForPort } from "./processes.mjs";
+import { runPinnedTool } from "./wrk.mjs";
 
 /** A self-signed ECDSA P-256 certificate for bench.test, written into `dir`. */
 function makeCertificate(dir) {
@@ -27,19 +28,9 @@ function makeCertificate(dir) {
 
 /** nginx terminating TLS (HTTP/1.1 and h2 on one port), upstream keep-alive as in run.mjs. */
 function nginxTls(dir, port, backendPort, cert) {
-  return `load_module ${NGINX_STREAM_MODULE};
-worker_processes 1;
-pid ${path.join(dir, "nginx.pid")};
-error_log ${path.join(dir, "error.log")} warn;
-events { worker_connections 4096; }
+  return `${nginxMain(dir)}
 http {
-  access_log off;
-  client_body_temp_path ${path.join(dir, "body")};
-  proxy_temp_path ${path.join(dir, "proxy")};
-  fastcgi_temp_path ${path.join(dir, "fastcgi")};
-  uwsgi_temp_path ${path.join(dir, "uwsgi")};
-  scgi_temp_path ${path.join(dir, "scgi")};
-  keepalive_requests 1000000;
+${nginxHttpPaths(dir)}
   http2_max_requests 1000000;
   upstream backend {
     server 127.0.0.1:${backendPort};
@@ -50,15 +41,7 @@ http {
     ssl_certificate ${cert.cert};
     ssl_certificate_key ${cert.key};
     ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Port $server_port;
-    }
+    ${NGINX_PROXY_LOCATION}
   }
 }
 `;
@@ -160,23 +143,13 @@ export async function startTlsProxies(dir, backendPort, { cpu, only, engineBundl
  * One h2load run (`clients` connections, `streams` concurrent streams each, for `seconds`, one
  * thread on core `cpu`): requests/s from its "finished in" line, and the failed/errored counts.
  */
-export function runH2load(url, { seconds, clients = 32, streams = 10, cpu }) {
-  const args = ["-c", String(cpu), "h2load", `-c${clients}`, `-m${streams}`, "-t1", `-D${seconds}`, url];
-  return new Promise((resolve, reject) => {
-    const child = spawn("taskset", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (out += c));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`h2load exited ${code}: ${out}`));
-      const rps = Number(/finished in [\d.]+\w*, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN);
-      const failed = Number(/(\d+) failed/.exec(out)?.[1] ?? 0);
-      const errored = Number(/(\d+) errored/.exec(out)?.[1] ?? 0);
-      const protocol = /Application protocol: (\S+)/.exec(out)?.[1] ?? "?";
-      resolve({ rps, failed, errored, protocol, avg: NaN, p50: NaN, p99: NaN, errors: failed + errored ? `failed ${failed} errored ${errored}` : "", non2xx: 0, raw: out });
-    });
-  });
+export async function runH2load(url, { seconds, clients = 32, streams = 10, cpu }) {
+  const out = await runPinnedTool(cpu, "h2load", [`-c${clients}`, `-m${streams}`, "-t1", `-D${seconds}`, url]);
+  const rps = Number(/finished in [\d.]+\w*, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN);
+  const failed = Number(/(\d+) failed/.exec(out)?.[1] ?? 0);
+  const errored = Number(/(\d+) errored/.exec(out)?.[1] ?? 0);
+  const protocol = /Application protocol: (\S+)/.exec(out)?.[1] ?? "?";
+  return { rps, failed, errored, protocol, avg: NaN, p50: NaN, p99: NaN, errors: failed + errored ? `failed ${failed} errored ${errored}` : "", non2xx: 0, raw: out };
 }
 
 /** Stops the TLS proxies. */

@@ -16,25 +16,29 @@ function toMs(text) {
  * Returns requests/s, latency and errors.
  */
 export function runWrk(url, { seconds, connections, cpu, close = false, script = null, threads = 1 }) {
-  const args = ["-c", String(cpu), "wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency"];
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency"];
   if (close) args.push("-H", "Connection: close");
   if (script !== null) args.push("-s", script);
   args.push(url);
+  return runPinnedTool(cpu, "wrk", args).then((out) => {
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const avg = toMs(/Latency\s+(\S+)/.exec(out)?.[1] ?? "");
+    const p50 = toMs(/ 50%\s+(\S+)/.exec(out)?.[1] ?? "");
+    const p99 = toMs(/ 99%\s+(\S+)/.exec(out)?.[1] ?? "");
+    const errors = /Socket errors: (.*)/.exec(out)?.[1] ?? "";
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    return { rps, avg, p50, p99, errors, non2xx, raw: out };
+  });
+}
+
+/** Runs a load tool pinned to `cpu` (taskset) and resolves with its whole output; rejects on a non-zero exit. */
+export function runPinnedTool(cpu, tool, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn("taskset", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("taskset", ["-c", String(cpu), tool, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
     child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${out}`));
-      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-      const avg = toMs(/Latency\s+(\S+)/.exec(out)?.[1] ?? "");
-      const p50 = toMs(/ 50%\s+(\S+)/.exec(out)?.[1] ?? "");
-      const p99 = toMs(/ 99%\s+(\S+)/.exec(out)?.[1] ?? "");
-      const errors = /Socket errors: (.*)/.exec(out)?.[1] ?? "";
-      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-      resolve({ rps, avg, p50, p99, errors, non2xx, raw: out });
-    });
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${tool} exited ${code}: ${out}`))));
   });
 }
