@@ -1,8 +1,9 @@
 import "server-only";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { forwardingPolicies, listeners, pools } from "@/db/schema";
+import { listeners, pools } from "@/db/schema";
 import { AppError } from "../../errors";
+import { policyUsingPool } from "../pool/policy-using-pool";
 
 /**
  * "Use existing" for a forwarding policy (table 3-7): an HTTP backend server group of the same load
@@ -25,16 +26,11 @@ export async function requirePolicyPool(tx: Database, opts: { loadBalancerId: st
       `Backend Server Group: ${pool.name} is the default backend server group of listener ${owner.name}; choose another group or create a new one`,
       opts.field,
     );
-  const [other] = await tx
-    .select({ policy: forwardingPolicies.name, listener: listeners.name })
-    .from(forwardingPolicies)
-    .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
-    .where(and(eq(forwardingPolicies.poolId, pool.id), ne(forwardingPolicies.listenerId, opts.listenerId)))
-    .limit(1);
+  const other = await policyUsingPool(tx, pool.id, opts.listenerId);
   if (other)
     throw new AppError(
       "CONFLICT",
-      `Backend Server Group: ${pool.name} is used by forwarding policy ${other.policy} of listener ${other.listener}; choose another group or create a new one`,
+      `Backend Server Group: ${pool.name} is used by forwarding policy ${other.name} of listener ${other.listener}; choose another group or create a new one`,
       opts.field,
     );
   return pool;

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { forwardingPolicies, listeners, pools, type ListenerProtocol } from "@/db/schema";
+import { listeners, pools, type ListenerProtocol } from "@/db/schema";
 import { AppError } from "../../errors";
+import { policyUsingPool } from "../pool/policy-using-pool";
 import { backendProtocolFor } from "./listener.schemas";
 
 /**
@@ -26,12 +27,7 @@ export async function requireAvailablePool(
   const [user] = await tx.select({ id: listeners.id, name: listeners.name }).from(listeners).where(eq(listeners.defaultPoolId, pool.id));
   if (user && user.id !== opts.exceptListenerId)
     throw new AppError("CONFLICT", `Backend Server Group: ${pool.name} is already used by listener ${user.name}; choose an unassociated group or create a new one`, opts.field);
-  const [policy] = await tx
-    .select({ name: forwardingPolicies.name, listener: listeners.name })
-    .from(forwardingPolicies)
-    .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
-    .where(eq(forwardingPolicies.poolId, pool.id))
-    .limit(1);
+  const policy = await policyUsingPool(tx, pool.id);
   if (policy)
     throw new AppError(
       "CONFLICT",

@@ -1,12 +1,13 @@
 import "server-only";
 import { count, eq } from "drizzle-orm";
-import { forwardingPolicies, healthMonitors, listeners, members, pools } from "@/db/schema";
+import { healthMonitors, listeners, members, pools } from "@/db/schema";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
 import type { ServiceContext } from "../context";
 import { poolIdSchema } from "./pool.schemas";
 import { requirePool } from "./require-pool";
+import { policyUsingPool } from "./policy-using-pool";
 
 /** Delete a backend server group (guide 4.3): refused while a listener or a forwarding policy uses it, or it has backend servers. */
 export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promise<{ id: string; name: string }> {
@@ -19,12 +20,7 @@ export async function deletePool(ctx: ServiceContext, rawInput: unknown): Promis
         "PRECONDITION_FAILED",
         `Backend server group ${pool.name} cannot be deleted: listener ${listener.name} uses it. Delete the listener (which deletes its group) or give the listener another backend server group first.`,
       );
-    const [policy] = await tx
-      .select({ name: forwardingPolicies.name, listener: listeners.name })
-      .from(forwardingPolicies)
-      .innerJoin(listeners, eq(listeners.id, forwardingPolicies.listenerId))
-      .where(eq(forwardingPolicies.poolId, pool.id))
-      .limit(1);
+    const policy = await policyUsingPool(tx, pool.id);
     if (policy)
       throw new AppError(
         "PRECONDITION_FAILED",
