@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startBackend } from "../l7/test-support/http-fixture";
 import type { SnapshotAccessControl, SnapshotListener } from "../protocol/snapshot.types";
 import { EngineRuntime } from "../runtime/engine-runtime";
-import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk } from "../test-support/backends";
+import { echoLine, freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
 import { holdConnection } from "../test-support/proxy";
 import { RecordingObserver } from "../test-support/recording-observer";
@@ -143,11 +143,11 @@ describe("access control (guide 3.6, table 3-6)", () => {
 
     await apply(2, { whitelist: ["127.0.0.2", "127.0.0.3"] });
     expect(await tcpHello(port, "127.0.0.1", "127.0.0.3")).toBe("a"); // newly allowed
-    expect(await echoOn(held.socket, "still 1")).toBe("still 1");
+    expect(await echoLine(held.socket, "still 1")).toBe("still 1");
 
     await apply(3, { whitelist: ["127.0.0.3"] });
     await expect(tcpHello(port, "127.0.0.1", "127.0.0.2")).rejects.toThrow(); // a new connection of the address refused now
-    expect(await echoOn(held.socket, "still 2")).toBe("still 2"); // its open connection keeps going
+    expect(await echoLine(held.socket, "still 2")).toBe("still 2"); // its open connection keeps going
   });
 
   it("HTTP keep-alive: an allowed open connection keeps serving requests across a whitelist change", async () => {
@@ -176,22 +176,6 @@ describe("access control (guide 3.6, table 3-6)", () => {
     expect(await rawFrom("127.0.0.3", port, "GET /a HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n")).toBe("");
   });
 });
-
-/** Writes a line on a held echo connection and reads it back. */
-function echoOn(socket: net.Socket, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    const onData = (chunk: string | Buffer) => {
-      data += chunk.toString();
-      if (!data.includes("\n")) return;
-      socket.off("data", onData);
-      resolve(data.trim());
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
-    socket.write(`${text}\n`);
-  });
-}
 
 /** Sends raw bytes from `localAddress` and returns everything received until the connection closes (bounded). */
 function rawFrom(localAddress: string, port: number, payload: string): Promise<string> {

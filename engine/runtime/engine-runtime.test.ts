@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
+import { echoLine, freePort, startTcpBackend, startUdpBackend, tcpHello, udpAsk, waitFor, type TcpBackend } from "../test-support/backends";
 import { TEST_EPOCH, listener, member, monitor, pool, snapshot } from "../test-support/fixtures";
 import { holdConnection } from "../test-support/proxy";
 import { RecordingObserver } from "../test-support/recording-observer";
@@ -24,21 +24,6 @@ function engine(onHealthChange?: (r: MemberHealthReport) => void): EngineRuntime
   return runtime;
 }
 
-/** Writes a line on a held connection and reads the echo back. */
-function echo(socket: net.Socket, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    const onData = (chunk: Buffer | string) => {
-      data += chunk.toString();
-      if (!data.includes("\n")) return;
-      socket.off("data", onData);
-      resolve(data.trim());
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
-    socket.write(`${text}\n`);
-  });
-}
 
 describe("engine runtime: applying snapshots", () => {
   it("keeps an established connection across a config change, past the drain grace, on the same listening socket", async () => {
@@ -56,12 +41,12 @@ describe("engine runtime: applying snapshots", () => {
     await rt.apply(snapshot(2, [listener("l1", port, "p", { name: "renamed", idleTimeoutSeconds: 200 })], [pool("p", [member("b", b!.port)])]));
     await rt.apply(snapshot(3, [listener("l1", port, "p", { name: "renamed again" })], [pool("p", [member("b", b!.port)])]));
     expect(listens).not.toHaveBeenCalled(); // the listening socket stayed: nothing was re-bound
-    expect(await echo(held.socket, "still here")).toBe("still here");
+    expect(await echoLine(held.socket, "still here")).toBe("still here");
     expect(await tcpHello(port)).toBe("b");
 
     await new Promise((r) => setTimeout(r, 500 + 300)); // past the drain grace: a drained connection would be cut by now
     expect(held.socket.destroyed).toBe(false);
-    expect(await echo(held.socket, "after the grace")).toBe("after the grace");
+    expect(await echoLine(held.socket, "after the grace")).toBe("after the grace");
     expect(a!.open.size).toBe(1); // its backend connection too
     expect(a!.accepted).toBe(1);
     expect(await tcpHello(port)).toBe("b");
@@ -116,7 +101,7 @@ describe("engine runtime: applying snapshots", () => {
     const closed = new Promise((r) => held.socket.once("close", r));
     await rt.apply(snapshot(2, [listener("l2", port2, "p")], pools));
     await expect(tcpHello(port1)).rejects.toThrow(/ECONNREFUSED/);
-    expect(await echo(held.socket, "draining")).toBe("draining"); // still served during the grace period
+    expect(await echoLine(held.socket, "draining")).toBe("draining"); // still served during the grace period
     await closed; // cut at the 500 ms grace
     expect(await tcpHello(port2)).toBe("a");
   });
@@ -183,10 +168,10 @@ describe("engine runtime: applying snapshots", () => {
     expect(result.errors).toEqual([]);
     expect(await tcpHello(port, "127.0.0.2")).toBe("a");
     expect((await udpAsk(port, "hi", undefined, "127.0.0.2")).text).toBe("u:hi");
-    expect(await echo(held.socket, "same socket")).toBe("same socket");
+    expect(await echoLine(held.socket, "same socket")).toBe("same socket");
     await rt.apply(snapshot(3, [listener("l1", port, "p", { bindAddresses: ["127.0.0.2"] })], pools));
     await expect(tcpHello(port, "127.0.0.1")).rejects.toThrow(/ECONNREFUSED/);
-    expect(await echo(held.socket, "after unbind")).toBe("after unbind");
+    expect(await echoLine(held.socket, "after unbind")).toBe("after unbind");
   });
 
   it("runs health checks for the held snapshot and reports transitions", async () => {

@@ -81,6 +81,22 @@ export function tcpHello(port: number, host = "127.0.0.1", localAddress?: string
   });
 }
 
+/** Writes a line on a held connection to an echoing backend and resolves with the line read back. */
+export function echoLine(socket: net.Socket, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    const onData = (chunk: Buffer | string) => {
+      data += chunk.toString();
+      if (!data.includes("\n")) return;
+      socket.off("data", onData);
+      resolve(data.trim());
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(`${text}\n`);
+  });
+}
+
 /** A UDP backend replying `${name}:${payload}` to every datagram. */
 export interface UdpBackend {
   readonly name: string;
