@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { listeners, listenerSniCertificates, projects } from "@/db/schema";
+import { certificates, listeners, listenerSniCertificates, projects } from "@/db/schema";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { expectAppError } from "../expect-app-error";
 import { createListener } from "./create-listener";
@@ -109,5 +109,33 @@ describe("SNI", () => {
     await refuse([foreign.id], { code: "NOT_FOUND", field: "certificateIds.0", message: /^SNI Certificate: certificate not found in this region and enterprise project$/ });
     await refuse(Array.from({ length: 51 }, (_, i) => `c-${i}`), { field: "certificateIds", message: /^SNI Certificate: select at most 50 certificates$/ });
     expect(changes).toBe(0);
+  });
+
+  it("waits for a certificate being changed and checks what it became: a Domain Name removed meanwhile is refused", async () => {
+    // On PostgreSQL (CI runs this file again with DATABASE_URL) the two transactions overlap; PGlite runs one at a time.
+    const server = await insertTestCertificate(bed, "sni-server-race", "SERVER");
+    const racing = await insertTestCertificate(bed, "sni-race", "SERVER", { domainName: "race.example.test" });
+    const listener = await createListener(bed.ctx, newListenerInput(lbId, "HTTPS", 445, { serverCertificateId: server.id }));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // What Modify Certificate does when it clears the Domain Name: lock the row, check no SNI use, update.
+    const modify = bed.ctx.db.transaction(async (tx) => {
+      await tx.select().from(certificates).where(eq(certificates.id, racing.id)).for("update");
+      await tx.update(certificates).set({ domainName: null }).where(eq(certificates.id, racing.id));
+      locked();
+      await held;
+    });
+    await isLocked;
+    const sni = updateSni(bed.ctx, { id: listener.id, enabled: true, certificateIds: [racing.id] }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // updateSni reaches the certificate row meanwhile
+    release();
+    await modify;
+    expect(await sni).toMatchObject({ code: "BAD_REQUEST", field: "certificateIds.0", message: expect.stringMatching(/^SNI Certificate: sni-race has no Domain Name/) });
+    expect(await sniRows(listener.id)).toEqual([]);
   });
 });
