@@ -1,24 +1,16 @@
 import { execFile } from "node:child_process";
 import net from "node:net";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
-import { httpListener, httpPool, startBackend } from "../test-support/http-fixture";
-import { connectH2, createServerCertificate, h2Request, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
+import { httpListener, httpPool } from "../test-support/http-fixture";
+import { h2Request } from "./test-support/h2-fixture";
+import { useH2Suite } from "./test-support/h2-suite";
 
 const run = promisify(execFile);
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let certificate: TestServerCertificate;
-beforeAll(async () => {
-  certificate = await createServerCertificate();
-});
-afterAll(() => certificate.cleanup());
+const suite = useH2Suite();
 
 /** A port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -31,10 +23,8 @@ async function closedPort(): Promise<number> {
 
 describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   it("curl --http2 negotiates h2 and gets the backend's answer; the backend sees HTTP/1.1 with Host and X-Forwarded-* (proto https)", async () => {
-    const backend = await startBackend("app-a");
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
+    const backend = await suite.backend("app-a");
+    const proxy = await suite.proxyTo(backend);
 
     const url = `https://localhost:${proxy.port}/shop/cart?item=7&x=%20y`;
     const { stdout } = await run(
@@ -56,7 +46,7 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   });
 
   it("relays status and fields lowercased, without hop-by-hop ones, a chunked body de-chunked, Set-Cookie kept apart", async () => {
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       res.setHeader("X-Custom", "yes");
       res.setHeader("Set-Cookie", ["s=1; Path=/", "t=2; Path=/"]);
       res.setHeader("Keep-Alive", "timeout=5");
@@ -64,11 +54,8 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
       res.write("part one,");
       setTimeout(() => res.end(" part two"), 20);
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
 
     const res = await h2Request(session, { ":path": "/x" });
     expect(res.status).toBe(201);
@@ -79,29 +66,23 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   });
 
   it("merges repeated fields case-insensitively (a single-value field sent twice still makes one h2 field)", async () => {
-    const backend = await startBackend("a", (_req, res) => {
+    const backend = await suite.backend("a", (_req, res) => {
       res.socket!.write("HTTP/1.1 503 Busy\r\nRetry-After: 5\r\nretry-after: 6\r\nX-Many: a\r\nx-many: b\r\nContent-Length: 4\r\n\r\nbusy");
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
     const res = await h2Request(session, { ":path": "/" });
     expect([res.status, res.headers["retry-after"], res.headers["x-many"], res.body.toString()]).toEqual([503, "5, 6", "a, b", "busy"]);
   });
 
   it("forwards request bodies: a small Content-Length one whole, one without length chunked; both arrive intact", async () => {
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => res.end(`${req.headers["content-length"] ?? "-"} ${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}`));
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
 
     const sized = await h2Request(session, { ":method": "POST", "content-length": "11" }, "hello world");
     expect(sized.body.toString()).toBe("11 - hello world");
@@ -117,10 +98,8 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
 
   it("answers 502 on the stream when the backend is down, 503 without a group; the session stays usable and each stream is one requestDone", async () => {
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "down", port: await closedPort() }]), {}, { observer });
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const proxy = await suite.proxy(httpPool([{ id: "down", port: await closedPort() }]), {}, { observer });
+    const session = await suite.session(proxy.port);
 
     const res = await h2Request(session, { ":path": "/" });
     expect(res.status).toBe(502);
@@ -134,20 +113,15 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
       ["HEAD", 502, "connect_failed"],
     ]);
 
-    const empty = await startH2Proxy(certificate, null);
-    cleanup.push(() => empty.close());
-    const other = await connectH2(empty.port, certificate);
-    cleanup.push(() => other.close());
+    const empty = await suite.proxy(null);
+    const other = await suite.session(empty.port);
     expect((await h2Request(other, { ":path": "/" })).status).toBe(503);
   });
 
   it("refuses CONNECT (no extended CONNECT is offered) with 405 on the stream", async () => {
-    const backend = await startBackend("a");
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const backend = await suite.backend("a");
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
     const stream = session.request({ ":method": "CONNECT", ":authority": "example.test:443" });
     const status = await new Promise((resolve) => stream.on("response", (h) => resolve(h[":status"])));
     stream.close();
@@ -156,24 +130,18 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   });
 
   it("a request larger than maxBodyBytes gets 413 without reaching the backend", async () => {
-    const backend = await startBackend("a");
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { maxBodyBytes: 1000 });
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const backend = await suite.backend("a");
+    const proxy = await suite.proxyTo(backend, { maxBodyBytes: 1000 });
+    const session = await suite.session(proxy.port);
     const res = await h2Request(session, { ":method": "POST", "content-length": "2000" }, Buffer.alloc(2000, 0x61));
     expect(res.status).toBe(413);
     expect(backend.seen).toEqual([]);
   });
 
   it("a header list over maxHeaderCount fields or maxHeadBytes is refused (RST_STREAM ENHANCE_YOUR_CALM), the session stays usable", async () => {
-    const backend = await startBackend("a");
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const backend = await suite.backend("a");
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
     const many: Record<string, string> = { ":path": "/many" };
     for (let i = 0; i < 110; i++) many[`x-field-${i}`] = "v";
     for (const headers of [many, { ":path": "/big", "x-big": "v".repeat(40_000) }]) {
@@ -190,20 +158,17 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   it("forwarding policies route h2 streams by :path and :authority, as HTTP/1 requests", async () => {
     const pools = new Map<string, PoolRuntime>();
     for (const group of ["default", "api", "img"]) {
-      const backend = await startBackend(group);
-      cleanup.push(() => backend.close());
+      const backend = await suite.backend(group);
       pools.set(group, createPoolRuntime(httpPool([{ id: group, port: backend.port }], { id: group, name: group })));
     }
-    const proxy = await startH2Proxy(certificate, null);
-    cleanup.push(() => proxy.close());
+    const proxy = await suite.proxy(null);
     const forwardingPolicies = [
       { id: "fp-1", domainName: null, url: "/api", match: "PREFIX" as const, poolId: "api" },
       { id: "fp-2", domainName: "img.example.test", url: null, match: "PREFIX" as const, poolId: "img" },
     ];
     const policyPools = new Map([...pools].filter(([id]) => id !== "default"));
     proxy.handler.update({ listener: httpListener(proxy.port, { protocol: "HTTPS", defaultPoolId: "default", forwardingPolicies }), pool: pools.get("default")!, policyPools });
-    const session = await connectH2(proxy.port, certificate);
-    cleanup.push(() => session.close());
+    const session = await suite.session(proxy.port);
     const reached = async (path: string, authority = "www.example.test") => (await h2Request(session, { ":path": path, ":authority": authority })).body.toString();
     expect(await reached("/api/users?x=1")).toBe("api");
     expect(await reached("/api")).toBe("api");

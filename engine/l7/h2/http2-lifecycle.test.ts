@@ -1,53 +1,36 @@
 import http from "node:http";
-import type { ClientHttp2Session } from "node:http2";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RecordingObserver } from "../../test-support/recording-observer";
-import { httpPool, request, startBackend, startProxy, type HttpBackend } from "../test-support/http-fixture";
-import { connectH2, createServerCertificate, h2Request, startH2Proxy, until, type TestServerCertificate } from "./test-support/h2-fixture";
+import { httpPool, request, startProxy, type HttpBackend } from "../test-support/http-fixture";
+import { h2Request, startH2Proxy, until } from "./test-support/h2-fixture";
+import { useH2Suite } from "./test-support/h2-suite";
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let certificate: TestServerCertificate;
-beforeAll(async () => {
-  certificate = await createServerCertificate();
-});
-afterAll(() => certificate.cleanup());
-
-async function session(port: number): Promise<ClientHttp2Session> {
-  const s = await connectH2(port, certificate);
-  cleanup.push(() => s.destroy());
-  return s;
-}
+const suite = useH2Suite();
 
 describe("HTTP/2 handler: sharing, timeouts, idle sessions, drain", () => {
   it("shares backend connections and learned application cookies with the listener's HTTP/1.1 handler", async () => {
     const backends: HttpBackend[] = [];
     for (const name of ["a", "b", "c"]) {
       backends.push(
-        await startBackend(name, (req, res) => {
+        await suite.backend(name, (req, res) => {
           if (req.url === "/login") res.setHeader("Set-Cookie", `SID=${name}-1; Path=/`);
           res.end(name);
         }),
       );
     }
-    cleanup.push(...backends.map((b) => () => b.close()));
     const pool = httpPool(
       backends.map((b) => ({ id: b.name, port: b.port })),
       { stickySession: { type: "APP_COOKIE", cookieName: "SID", durationMinutes: 20 } },
     );
     const http1 = await startProxy(pool);
-    cleanup.push(() => http1.close());
-    const h2 = await startH2Proxy(certificate, pool, {}, { shared: http1.handler.upstreams, runtime: http1.pool! });
-    cleanup.push(() => h2.close());
+    suite.defer(() => http1.close());
+    const h2 = await suite.proxy(pool, {}, { shared: http1.handler.upstreams, runtime: http1.pool! });
 
     const agent = new http.Agent({ keepAlive: true });
-    cleanup.push(() => agent.destroy());
+    suite.defer(() => agent.destroy());
     const login = await request(http1.port, { path: "/login", agent }); // learned over HTTP/1.1
     const member = login.body;
-    const client = await session(h2.port);
+    const client = await suite.session(h2.port);
     for (let i = 0; i < 6; i++) {
       const res = await h2Request(client, { ":path": "/page", cookie: `SID=${member}-1` });
       expect(res.body.toString()).toBe(member);
@@ -57,15 +40,13 @@ describe("HTTP/2 handler: sharing, timeouts, idle sessions, drain", () => {
   });
 
   it("a backend that does not answer in responseTimeoutMs gets 504 on its stream; the session's other streams are served", async () => {
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       if (req.url === "/hang") return; // never answers
       res.end("fast");
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { responseTimeoutMs: 300 }, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend, { responseTimeoutMs: 300 }, { observer });
+    const client = await suite.session(proxy.port);
 
     const started = Date.now();
     const [hung, fast] = await Promise.all([h2Request(client, { ":path": "/hang" }), h2Request(client, { ":path": "/fast" })]);
@@ -77,14 +58,12 @@ describe("HTTP/2 handler: sharing, timeouts, idle sessions, drain", () => {
   });
 
   it("a request body that stalls past bodyTimeoutMs is answered 408 and the stream reset; the session stays", async () => {
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       req.resume();
       req.on("end", () => res.end("got it"));
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { bodyTimeoutMs: 300 });
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend, { bodyTimeoutMs: 300 });
+    const client = await suite.session(proxy.port);
 
     const stream = client.request({ ":method": "POST", ":path": "/upload", "content-length": "100000" });
     stream.write(Buffer.alloc(40_000, 0x61)); // more than bufferBodyBytes: streamed, then silence
@@ -96,15 +75,13 @@ describe("HTTP/2 handler: sharing, timeouts, idle sessions, drain", () => {
 
   it("closes a session idle for the listener's idle timeout with GOAWAY (reported closed), not one with a stream in flight", async () => {
     let answer: (() => void) | null = null;
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       if (req.url === "/slow") answer = () => res.end("slow");
       else res.end("a");
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { responseTimeoutMs: 10_000 }, { observer, listener: { idleTimeoutSeconds: 1 } });
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend, { responseTimeoutMs: 10_000 }, { observer, listener: { idleTimeoutSeconds: 1 } });
+    const client = await suite.session(proxy.port);
 
     const slow = h2Request(client, { ":path": "/slow" });
     await new Promise((resolve) => setTimeout(resolve, 1600)); // longer than the idle timeout, but a stream is open
@@ -124,12 +101,11 @@ describe("HTTP/2 handler: sharing, timeouts, idle sessions, drain", () => {
 
   it("drain: GOAWAY, the stream in flight finishes, then every session is closed", async () => {
     let answer: (() => void) | null = null;
-    const backend = await startBackend("a", (_req, res) => {
+    const backend = await suite.backend("a", (_req, res) => {
       answer = () => res.end("finished");
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    const client = await session(proxy.port);
+    const proxy = await startH2Proxy(suite.certificate, httpPool([{ id: "a", port: backend.port }])); // closed by the test itself
+    const client = await suite.session(proxy.port);
 
     const inFlight = h2Request(client, { ":path": "/" });
     await until(() => answer !== null);

@@ -1,36 +1,25 @@
 import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TokenBucket } from "../../limits/token-bucket";
 import { RecordingObserver } from "../../test-support/recording-observer";
-import { httpPool, startBackend } from "../test-support/http-fixture";
-import { connectH2, createServerCertificate, h2Request, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
+import { httpPool } from "../test-support/http-fixture";
+import { h2Request } from "./test-support/h2-fixture";
+import { useH2Suite } from "./test-support/h2-suite";
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let certificate: TestServerCertificate;
-beforeAll(async () => {
-  certificate = await createServerCertificate();
-});
-afterAll(() => certificate.cleanup());
+const suite = useH2Suite();
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 describe("HTTP/2 streams under the listener's limits", () => {
   it("on a limited address (EIP, 8 Mbit/s) the streams of a session share its bandwidth", async () => {
     const payload = randomBytes(768 * 1024);
-    const backend = await startBackend("big", (_req, res) => {
+    const backend = await suite.backend("big", (_req, res) => {
       res.setHeader("Content-Length", String(payload.length));
       res.end(payload);
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { bandwidth: new TokenBucket(8) });
-    cleanup.push(() => proxy.close());
-    const client = await connectH2(proxy.port, certificate);
-    cleanup.push(() => client.destroy());
+    const proxy = await suite.proxyTo(backend, {}, { bandwidth: new TokenBucket(8) });
+    const client = await suite.session(proxy.port);
 
     const started = Date.now();
     const [one, two] = await Promise.all([h2Request(client, { ":path": "/1" }), h2Request(client, { ":path": "/2" })]);
@@ -44,15 +33,12 @@ describe("HTTP/2 streams under the listener's limits", () => {
 
   it("a member at maxConnectionsPerMember takes no more streams: the rest get 503 member_busy, nothing extra reaches it", async () => {
     const answers: (() => void)[] = [];
-    const backend = await startBackend("a", (_req, res) => {
+    const backend = await suite.backend("a", (_req, res) => {
       answers.push(() => res.end("a"));
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), { maxConnectionsPerMember: 2 }, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await connectH2(proxy.port, certificate);
-    cleanup.push(() => client.destroy());
+    const proxy = await suite.proxyTo(backend, { maxConnectionsPerMember: 2 }, { observer });
+    const client = await suite.session(proxy.port);
 
     const held = [h2Request(client, { ":path": "/1" }), h2Request(client, { ":path": "/2" })];
     while (answers.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -69,17 +55,14 @@ describe("HTTP/2 streams under the listener's limits", () => {
     await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
     const deadPort = (dead.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
-    const backend = await startBackend("live", (req, res) => {
+    const backend = await suite.backend("live", (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => res.end(`live ${Buffer.concat(chunks).toString()}`));
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "dead", port: deadPort }, { id: "live", port: backend.port }]), { maxFails: 3 }, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await connectH2(proxy.port, certificate);
-    cleanup.push(() => client.destroy());
+    const proxy = await suite.proxy(httpPool([{ id: "dead", port: deadPort }, { id: "live", port: backend.port }]), { maxFails: 3 }, { observer });
+    const client = await suite.session(proxy.port);
 
     const bodies: string[] = [];
     for (let i = 0; i < 10; i++) bodies.push((await h2Request(client, { ":method": "POST", ":path": "/", "content-length": "4" }, `b${i}`.padEnd(4, "."))).body.toString());

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { httpPool, startBackend, type HttpBackend } from "../test-support/http-fixture";
-import { createServerCertificate, startH2Proxy, type TestServerCertificate } from "./test-support/h2-fixture";
+import { describe, expect, it } from "vitest";
+import type { HttpBackend } from "../test-support/http-fixture";
+import { useH2Suite } from "./test-support/h2-suite";
 import { FLAG, FRAME, frame, headerBlock, rawH2, type RawFrame } from "./test-support/raw-h2";
 
 /**
@@ -9,25 +9,14 @@ import { FLAG, FRAME, frame, headerBlock, rawH2, type RawFrame } from "./test-su
  * what reached a real backend.
  */
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let certificate: TestServerCertificate;
-beforeAll(async () => {
-  certificate = await createServerCertificate();
-});
-afterAll(() => certificate.cleanup());
+const suite = useH2Suite();
 
 async function setup(): Promise<{ backend: HttpBackend; port: number }> {
-  const backend = await startBackend("a", (req, res) => {
+  const backend = await suite.backend("a", (req, res) => {
     req.resume();
     req.on("end", () => res.end("a"));
   });
-  cleanup.push(() => backend.close());
-  const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-  cleanup.push(() => proxy.close());
+  const proxy = await suite.proxyTo(backend);
   return { backend, port: proxy.port };
 }
 

@@ -1,46 +1,30 @@
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import http2, { type ClientHttp2Session } from "node:http2";
+import http2 from "node:http2";
 import type net from "node:net";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { LB_COOKIE_NAME } from "../sticky/lb-cookie";
-import { httpPool, startBackend, type HttpBackend } from "../test-support/http-fixture";
-import { connectH2, createServerCertificate, h2Request, startH2Proxy, until, type TestServerCertificate } from "./test-support/h2-fixture";
+import { httpPool, type HttpBackend } from "../test-support/http-fixture";
+import { connectH2, h2Request, until } from "./test-support/h2-fixture";
+import { useH2Suite } from "./test-support/h2-suite";
 
 const run = promisify(execFile);
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-let certificate: TestServerCertificate;
-beforeAll(async () => {
-  certificate = await createServerCertificate();
-});
-afterAll(() => certificate.cleanup());
+const suite = useH2Suite();
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
-
-async function session(port: number): Promise<ClientHttp2Session> {
-  const s = await connectH2(port, certificate);
-  cleanup.push(() => s.destroy());
-  return s;
-}
 
 describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
   it("100 concurrent streams on one connection are multiplexed onto pooled backend connections, reused by the next 100", async () => {
     let waiting: (() => void)[] = [];
     // The backend holds every response until 100 requests are in at once: only concurrent streams get through.
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       waiting.push(() => res.end(req.url));
       if (waiting.length === 100) for (const answer of waiting.splice(0)) answer();
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend);
+    const client = await suite.session(proxy.port);
 
     for (const round of [1, 2]) {
       const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => h2Request(client, { ":path": `/r${round}/${i}` })));
@@ -54,14 +38,12 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
 
   it("300 streams in flight over 3 sessions keep all 300 backend connections idle for the next 300 (no churn past 256)", async () => {
     const waiting: (() => void)[] = [];
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       waiting.push(() => res.end(req.url));
       if (waiting.length === 300) for (const answer of waiting.splice(0)) answer();
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const clients = [await session(proxy.port), await session(proxy.port), await session(proxy.port)];
+    const proxy = await suite.proxyTo(backend);
+    const clients = [await suite.session(proxy.port), await suite.session(proxy.port), await suite.session(proxy.port)];
     for (let round = 0; round < 2; round++) {
       const all = clients.flatMap((client, c) => Array.from({ length: 100 }, (_, i) => h2Request(client, { ":path": `/${round}/${c}/${i}` })));
       expect((await Promise.all(all)).every((r) => r.status === 200)).toBe(true);
@@ -70,14 +52,12 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
   });
 
   it("a 5 MiB request body and a 5 MiB response body pass with flow control (sha256 equal), echoed through one stream", async () => {
-    const backend = await startBackend("echo", (req, res) => {
+    const backend = await suite.backend("echo", (req, res) => {
       res.setHeader("Content-Length", req.headers["content-length"] ?? "0");
       req.pipe(res);
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend);
+    const client = await suite.session(proxy.port);
 
     const body = randomBytes(5 * 1024 * 1024);
     const res = await h2Request(client, { ":method": "POST", ":path": "/echo", "content-length": String(body.length) }, body);
@@ -86,15 +66,13 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     expect(sha256(res.body)).toBe(sha256(body));
 
     // Without Content-Length the body goes chunked and still arrives whole.
-    const chunkedBackend = await startBackend("sum", (req, res) => {
+    const chunkedBackend = await suite.backend("sum", (req, res) => {
       const hash = createHash("sha256");
       req.on("data", (c: Buffer) => hash.update(c));
       req.on("end", () => res.end(hash.digest("hex")));
     });
-    cleanup.push(() => chunkedBackend.close());
-    const other = await startH2Proxy(certificate, httpPool([{ id: "b", port: chunkedBackend.port }]));
-    cleanup.push(() => other.close());
-    const second = await session(other.port);
+    const other = await suite.proxy(httpPool([{ id: "b", port: chunkedBackend.port }]));
+    const second = await suite.session(other.port);
     const summed = await h2Request(second, { ":method": "POST", ":path": "/sum" }, body);
     expect(summed.body.toString()).toBe(sha256(body));
   });
@@ -103,7 +81,7 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     const total = 48 * 1024 * 1024;
     const payload = randomBytes(total);
     let written = 0;
-    const backend = await startBackend("big", (_req, res) => {
+    const backend = await suite.backend("big", (_req, res) => {
       res.setHeader("Content-Length", String(total));
       const step = 64 * 1024;
       const pump = () => {
@@ -116,10 +94,8 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
       };
       pump();
     });
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend);
+    const client = await suite.session(proxy.port);
 
     const stream = client.request({ ":path": "/big" });
     const chunks: Buffer[] = [];
@@ -137,18 +113,16 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     const total = 48 * 1024 * 1024;
     const payload = randomBytes(total);
     let request: import("node:http").IncomingMessage | null = null;
-    const backend = await startBackend("sink", (req, res) => {
+    const backend = await suite.backend("sink", (req, res) => {
       request = req;
       req.pause();
       const hash = createHash("sha256");
       req.on("data", (c: Buffer) => hash.update(c));
       req.on("end", () => res.end(hash.digest("hex")));
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend, {}, { observer });
+    const client = await suite.session(proxy.port);
 
     const result = h2Request(client, { ":method": "PUT", ":path": "/upload", "content-length": String(total) }, payload);
     await until(() => request !== null);
@@ -161,7 +135,7 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
 
   it("RST_STREAM of one stream mid-response ends only its backend exchange (that connection is not reused); the other streams finish", async () => {
     const slowSockets: net.Socket[] = [];
-    const backend = await startBackend("a", (req, res) => {
+    const backend = await suite.backend("a", (req, res) => {
       if (req.url === "/slow") {
         slowSockets.push(req.socket);
         res.writeHead(200, { "Content-Length": "1000000" });
@@ -170,11 +144,9 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
       }
       setTimeout(() => res.end(`done ${req.url}`), 150);
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxyTo(backend, {}, { observer });
+    const client = await suite.session(proxy.port);
 
     const others = Array.from({ length: 9 }, (_, i) => h2Request(client, { ":path": `/o${i}` }));
     const slow = client.request({ ":path": "/slow" });
@@ -194,14 +166,12 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
 
   it("a client connection that drops with streams in flight cancels each of them: backend connections closed, one requestDone each", async () => {
     const sockets: net.Socket[] = [];
-    const backend = await startBackend("a", (req) => {
+    const backend = await suite.backend("a", (req) => {
       sockets.push(req.socket); // never answers
     });
-    cleanup.push(() => backend.close());
     const observer = new RecordingObserver();
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]), {}, { observer });
-    cleanup.push(() => proxy.close());
-    const client = await connectH2(proxy.port, certificate);
+    const proxy = await suite.proxyTo(backend, {}, { observer });
+    const client = await connectH2(proxy.port, suite.certificate);
     for (let i = 0; i < 5; i++) client.request({ ":path": `/${i}` }).on("error", () => {});
     await until(() => sockets.length === 5);
     client.destroy();
@@ -214,15 +184,13 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
 
   it("the load balancer cookie sticks h2 streams to one member; without it round robin spreads them", async () => {
     const backends: HttpBackend[] = [];
-    for (const name of ["a", "b", "c"]) backends.push(await startBackend(name));
-    cleanup.push(...backends.map((b) => () => b.close()));
+    for (const name of ["a", "b", "c"]) backends.push(await suite.backend(name));
     const pool = httpPool(
       backends.map((b) => ({ id: b.name, port: b.port })),
       { stickySession: { type: "HTTP_COOKIE", cookieName: null, durationMinutes: 20 } },
     );
-    const proxy = await startH2Proxy(certificate, pool);
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxy(pool);
+    const client = await suite.session(proxy.port);
 
     const first = await h2Request(client, { ":path": "/" });
     const setCookie = (first.headers["set-cookie"] as string[] | undefined)?.[0] ?? "";
@@ -238,20 +206,18 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
     const backends: HttpBackend[] = [];
     for (const name of ["a", "b", "c"]) {
       backends.push(
-        await startBackend(name, (req, res) => {
+        await suite.backend(name, (req, res) => {
           if (req.url === "/login") res.setHeader("Set-Cookie", `SID=${name}-session; Path=/`);
           res.end(name);
         }),
       );
     }
-    cleanup.push(...backends.map((b) => () => b.close()));
     const pool = httpPool(
       backends.map((b) => ({ id: b.name, port: b.port })),
       { stickySession: { type: "APP_COOKIE", cookieName: "SID", durationMinutes: 20 } },
     );
-    const proxy = await startH2Proxy(certificate, pool);
-    cleanup.push(() => proxy.close());
-    const client = await session(proxy.port);
+    const proxy = await suite.proxy(pool);
+    const client = await suite.session(proxy.port);
 
     const login = await h2Request(client, { ":path": "/login" });
     const member = login.body.toString();
@@ -260,10 +226,8 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
   });
 
   it("h2load -c8 -m10 -n2000 completes with 0 errors", async () => {
-    const backend = await startBackend("a");
-    cleanup.push(() => backend.close());
-    const proxy = await startH2Proxy(certificate, httpPool([{ id: "a", port: backend.port }]));
-    cleanup.push(() => proxy.close());
+    const backend = await suite.backend("a");
+    const proxy = await suite.proxyTo(backend);
     const { stdout } = await run("h2load", ["-c8", "-m10", "-n2000", `https://127.0.0.1:${proxy.port}/`], { timeout: 30_000 });
     expect(stdout).toContain("requests: 2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed, 0 errored, 0 timeout");
     expect(stdout).toContain("status codes: 2000 2xx, 0 3xx, 0 4xx, 0 5xx");
