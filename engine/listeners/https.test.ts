@@ -356,4 +356,14 @@ describe("HTTPS listener (table 3-3, 3.8.2)", () => {
     expect(fourth.errors.map((e) => e.message)).toEqual(["SNI certificate cert-missing not in snapshot"]);
     expect(servedSubject((await sClient(port, ["-servername", "a.example.test"])).stdout)).toBe("CN=a.example.test");
   });
+
+  it("fails closed: an update turning Mutual Authentication on that can't be applied refuses new clients instead of keeping the weaker settings", async () => {
+    const { port, rt } = await engine((p) => httpsSnapshot(1, p));
+    expect((await curl(port, "default.example.test")).stdout).toBe("proto=https path=/");
+    const update = await rt.apply(httpsSnapshot(2, port, { caCertificateId: "ca-missing" }));
+    expect(update.errors.map((e) => e.message)).toEqual([expect.stringMatching(/CA certificate ca-missing not in snapshot/)]);
+    expect((await curl(port, "default.example.test")).code).not.toBe(0);
+    expect((await rt.apply(httpsSnapshot(3, port))).errors).toEqual([]);
+    expect((await curl(port, "default.example.test")).stdout).toBe("proto=https path=/");
+  });
 });

@@ -1,6 +1,6 @@
 import type net from "node:net";
 import tls from "node:tls";
-import { createHttp2Handler, type Http2Handler, type SharedUpstreams } from "../l7/h2/http2-handler";
+import { createHttp2Handler, type Http2Handler } from "../l7/h2/http2-handler";
 import { createHttpProxy, type HttpProxy } from "../l7/http-proxy";
 import type { HttpProxyOptions } from "../l7/proxy-options";
 import { UNBOUND, createConnectionContext } from "../observe/connection-context";
@@ -199,13 +199,14 @@ export class HttpsHandler implements ConnectionHandler {
     const result = this.compiler.compile(route.listener.tls, route.certificates, true);
     this.problems = result.problems;
     if (result.tls !== null) this.compiled = result.tls;
+    // Fail closed: settings that ask for Mutual Authentication and can't be used must not leave the
+    // listener admitting clients without certificates under its last (weaker) settings.
+    else if (route.listener.tls?.caCertificateId != null && this.compiled?.mutual === false) this.compiled = null;
   }
 
   /** The HTTP/2 handler, made at the first "h2" connection; it shares the HTTP/1.1 handler's backend pools. */
   private http2(): Http2Handler {
-    // `upstreams` (HttpProxy's pools, shared with HTTP/2) lands with the HTTP/2 work; without it HTTP/2 keeps its own pools.
-    const shared = (this.http as HttpProxy & { upstreams?: SharedUpstreams }).upstreams;
-    return (this.h2 ??= createHttp2Handler(this.route, this.options.http, shared));
+    return (this.h2 ??= createHttp2Handler(this.route, this.options.http, this.http.upstreams));
   }
 }
 

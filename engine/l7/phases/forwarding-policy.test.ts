@@ -181,7 +181,9 @@ describe("forwarding policies (guide 3.8.1)", () => {
     const phase = s.proxy.handler.route.phases[0]!;
     const started = performance.now();
     phase.run(phaseRequest(path));
-    expect(performance.now() - started).toBeLessThan(50);
+    // A backtracking engine needs ~2^30 000 steps here; RE2 is linear (~1 ms). The bound only has to
+    // tell those apart on a busy 2-core box.
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(await reached(s.proxy.port, path)).toBe("default");
     expect(await reached(s.proxy.port, `/${"a".repeat(30_000)}`)).toBe("re"); // the pattern does work
   });
