@@ -21,6 +21,8 @@ import type { UpstreamPool } from "./upstream-pool";
  * forth): handler → connection → (request reader, exchange) → response relay. The exchange's own
  * parts — body-forwarding.ts, upstream-attempt.ts, error-answer.ts, request-report.ts — are functions
  * over the one per-connection Exchange, each through the view below that names what it reads and advances.
+ * request-report.ts and upstream-attempt.ts serve HTTP/2 streams too (h2/stream-exchange.ts): their
+ * views (`ReportExchange`, `AttemptExchange`) see the client connection only as a `ClientPeer`.
  */
 
 /** What a client connection sees of its handler (HttpProxy). */
@@ -36,12 +38,21 @@ export interface ProxyHost {
   connectionClosed(conn: object): void;
 }
 
-/** What the exchange and the response relay see of the client connection. */
-export interface ClientSide {
-  readonly socket: net.Socket;
+/**
+ * What the parts shared with HTTP/2 (request-report.ts, upstream-attempt.ts) read of the client
+ * connection: an HTTP/1 `ClientSide`, or an HTTP/2 session (h2/h2.types.ts `SessionSide`).
+ */
+export interface ClientPeer {
   /** Listener, addresses, bandwidth bucket and observer of this connection. */
   readonly context: ConnectionContext;
   readonly clientIp: string;
+  /** The connection's handler (HttpProxy, Http2Handler): its options. */
+  readonly proxy: { readonly options: ResolvedOptions };
+}
+
+/** What the exchange and the response relay see of the client connection. */
+export interface ClientSide extends ClientPeer {
+  readonly socket: net.Socket;
   /** The parsed head of the request in flight. */
   readonly parser: RequestParser;
   readonly proxy: ProxyHost;
@@ -145,10 +156,10 @@ export interface ResponseExchange {
   finish(): void;
 }
 
-/** What reporting each request to the observer (request-report.ts) reads and advances. */
+/** What reporting each request (or HTTP/2 stream) to the observer (request-report.ts) reads and advances. */
 export interface ReportExchange {
-  readonly conn: ClientSide;
-  /** What the observer gets when the request is over (reused per request). */
+  readonly conn: ClientPeer;
+  /** What the observer gets when the request is over (reused per request; one per HTTP/2 stream). */
   readonly record: RequestRecord;
   /** A request is under way and not yet reported. */
   recording: boolean;

@@ -6,7 +6,8 @@ import type { ReportExchange } from "./exchange.types";
  * (relayed, answered by the engine, refused by the parser, or cut short), with method, status,
  * member, error and timings. The record is one object per connection, reused for every request;
  * clocks are read only when the observer asked for requests (`observesRequests`), so production's
- * no-op observer costs no timestamp per request.
+ * no-op observer costs no timestamp per request. HTTP/2 streams are reported by the same functions
+ * (h2/stream-exchange.ts: one record per stream).
  */
 
 /** A timestamp for the record (performance.now() ms), 0 when nobody observes requests. */

@@ -48,7 +48,7 @@ export class H2Session implements SessionSide {
   private fields = "";
 
   constructor(
-    readonly host: H2Host,
+    readonly proxy: H2Host,
     socket: net.Socket,
     readonly context: ConnectionContext,
     options: ServerSessionOptions,
@@ -87,14 +87,14 @@ export class H2Session implements SessionSide {
   streamClosed(): void {
     if (--this.openStreams === 0) {
       this.idleSince = coarseClock.now;
-      if (this.host.draining) this.close();
+      if (this.proxy.draining) this.close();
     }
   }
 
   /** Called by the handler's sweep: closes a session idle past its limit. */
   onTick(now: number): void {
     if (this.openStreams !== 0 || this.closing) return;
-    const limit = this.streamed ? this.host.route.idleTimeoutMs : this.host.options.headTimeoutMs;
+    const limit = this.streamed ? this.proxy.route.idleTimeoutMs : this.proxy.options.headTimeoutMs;
     if (now - this.idleSince >= limit) this.close();
   }
 
@@ -113,6 +113,6 @@ export class H2Session implements SessionSide {
   onClose(): void {
     const context = this.context;
     context.observer.connectionClosed(context);
-    this.host.sessionClosed(this);
+    this.proxy.connectionClosed(this);
   }
 }

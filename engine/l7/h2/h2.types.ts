@@ -1,9 +1,9 @@
 import type { ServerHttp2Stream } from "node:http2";
 import type { ShapedWriter } from "../../io/shaped-writer";
-import type { ConnectionContext, RequestRecord } from "../../observe/observer.types";
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
 import type { CompiledRoute } from "../compiled-route";
 import type { ProxyErrorKind } from "../errors";
+import type { ClientPeer, ReportExchange } from "../exchange.types";
 import type { BodyFramer } from "../http1/body-framer";
 import type { PhaseAnswer } from "../phases/phase.types";
 import type { ResolvedOptions } from "../proxy-options";
@@ -15,8 +15,10 @@ import type { StreamHead } from "./stream-head";
 /**
  * The seams of the HTTP/2 path, as exchange.types.ts is for HTTP/1: handler → session → stream
  * exchange, each knowing the one before it only through these interfaces, and the stream exchange's
- * parts (stream-attempt.ts, stream-relay.ts, stream-answer.ts, stream-report.ts) are functions over
- * the one per-stream `StreamExchange`, each through the view below that names what it reads and advances.
+ * parts (stream-attempt.ts, stream-relay.ts, stream-answer.ts) are functions over the one per-stream
+ * `StreamExchange`, each through the view below that names what it reads and advances. The parts
+ * HTTP/1 and HTTP/2 share take the stream through their own views (exchange.types.ts): the observer's
+ * report (../request-report.ts, `ReportExchange`).
  */
 
 /** Stages of one stream's exchange: waiting for the backend's response head, relaying its body, over. */
@@ -35,7 +37,7 @@ export interface H2Host {
   track(exchange: StreamTimed): void;
   untrack(exchange: StreamTimed): void;
   /** A session closed. */
-  sessionClosed(session: object): void;
+  connectionClosed(session: object): void;
 }
 
 /** What the sweep calls on a stream exchange in flight. */
@@ -45,11 +47,8 @@ export interface StreamTimed {
 }
 
 /** What a stream exchange sees of its session (one client connection). */
-export interface SessionSide {
-  readonly host: H2Host;
-  /** Listener, addresses, bandwidth bucket and observer of this connection. */
-  readonly context: ConnectionContext;
-  readonly clientIp: string;
+export interface SessionSide extends ClientPeer {
+  readonly proxy: H2Host;
   /** The local address the client reached (plain IPv4 for IPv4-mapped IPv6); "" when unknown. */
   readonly localAddress: string;
   /** `address:port` the client reached, the Host of a request that named none; "" when unknown. */
@@ -60,21 +59,11 @@ export interface SessionSide {
   streamClosed(): void;
 }
 
-/** What reporting each stream to the observer (stream-report.ts) reads and advances. */
-export interface ReportStream {
-  readonly session: SessionSide;
-  /** What the observer gets when the stream is over (one per stream). */
-  readonly record: RequestRecord;
-  /** The stream is under way and not yet reported. */
-  recording: boolean;
-  /** The observer wants requests: timestamps are taken. */
-  readonly timed: boolean;
-  /** The member counted for this request (null once released: the record then names it). */
-  member: MemberRuntime | null;
-}
-
 /** What answering a stream without relaying a backend response (stream-answer.ts) reads and advances. */
-export interface AnswerStream extends ReportStream {
+export interface AnswerStream extends ReportExchange {
+  readonly conn: SessionSide;
+  /** The member counted for this stream (null once released: the record then names it). */
+  member: MemberRuntime | null;
   readonly stream: ServerHttp2Stream;
   readonly head: StreamHead;
   stage: StreamStage;

@@ -121,7 +121,7 @@ export class Http2Handler implements H2Host {
     this.streams.delete(exchange);
   }
 
-  sessionClosed(session: object): void {
+  connectionClosed(session: object): void {
     this.sessions.delete(session as H2Session);
     if (this.sessions.size === 0 && this.draining) {
       this.stopSweep();

@@ -2,8 +2,8 @@ import http2, { type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:ht
 import { closesClient, statusOf, type ProxyErrorKind } from "../errors";
 import { generatedBody } from "../generated-response";
 import type { PhaseAnswer } from "../phases/phase.types";
+import { recordResponseStart, reportRequest } from "../request-report";
 import type { AnswerStream } from "./h2.types";
-import { recordStreamResponse, reportStream } from "./stream-report";
 
 const { NGHTTP2_NO_ERROR, NGHTTP2_INTERNAL_ERROR } = http2.constants;
 
@@ -21,7 +21,7 @@ const { NGHTTP2_NO_ERROR, NGHTTP2_INTERNAL_ERROR } = http2.constants;
 
 /** Answers with the generated page of `kind` (nothing was sent to the client yet). */
 export function failStream(x: AnswerStream, kind: ProxyErrorKind, cause: unknown): void {
-  const context = x.session.context;
+  const context = x.conn.context;
   context.observer.error(context, kind, cause ?? null);
   answerGeneratedStream(x, kind, statusOf(kind));
 }
@@ -33,8 +33,8 @@ export function answerGeneratedStream(x: AnswerStream, kind: ProxyErrorKind, sta
   const body = generatedBody(status);
   const headers: OutgoingHttpHeaders = { ":status": status, server: "elb", "content-type": "text/html; charset=utf-8", "content-length": body.length };
   respondWhole(x, headers, body, !x.requestEnded || closesClient(kind));
-  recordStreamResponse(x, status);
-  reportStream(x, status, kind);
+  recordResponseStart(x, status);
+  reportRequest(x, status, kind);
   x.settle();
 }
 
@@ -45,14 +45,14 @@ export function answerPhaseStream(x: AnswerStream): void {
   if (answer === null) return failStream(x, x.errorKind ?? "internal", null);
   x.stage = "done";
   respondWhole(x, phaseHeaders(answer), answer.body, !x.requestEnded);
-  recordStreamResponse(x, answer.status);
-  reportStream(x, answer.status, null);
+  recordResponseStart(x, answer.status);
+  reportRequest(x, answer.status, null);
   x.settle();
 }
 
 /** The response already started (or cannot be finished): reports `kind`, releases everything, resets the stream. */
 export function abortStream(x: AnswerStream, kind: ProxyErrorKind, cause: unknown): void {
-  const context = x.session.context;
+  const context = x.conn.context;
   context.observer.error(context, kind, cause ?? null);
   x.record.error = kind;
   cancelStream(x);
@@ -70,7 +70,7 @@ export function cancelStream(x: AnswerStream): void {
   x.stage = "done";
   dropUpstream(x);
   const record = x.record;
-  reportStream(x, record.responseStartedAt !== -1 ? record.status : 0, record.error !== null ? null : "client_closed");
+  reportRequest(x, record.responseStartedAt !== -1 ? record.status : 0, record.error !== null ? null : "client_closed");
   x.settle();
 }
 

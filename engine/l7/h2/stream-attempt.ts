@@ -36,14 +36,14 @@ export function streamAttemptFailed(x: AttemptStream, up: UpstreamConnection, er
   x.target!.discard(up);
   if (!up.connected && isDescriptorExhaustion(err)) {
     const member = x.member;
-    reportDescriptorExhaustion(x.session.context, err as NodeJS.ErrnoException, "connect", member === null ? "" : `${member.config.address}:${member.config.port}`);
+    reportDescriptorExhaustion(x.conn.context, err as NodeJS.ErrnoException, "connect", member === null ? "" : `${member.config.address}:${member.config.port}`);
     return answerGeneratedStream(x, "internal", DESCRIPTOR_SHORTAGE_STATUS);
   }
   const responseSeen = x.responseSeen;
   const kind = responseSeen ? "bad_response" : up.connected ? "backend_reset" : up.timedOut ? "connect_timeout" : "connect_failed";
-  if (!up.connected && x.member !== null) memberFailed(x.member, x.session.host.options.ejection);
+  if (!up.connected && x.member !== null) memberFailed(x.member, x.conn.proxy.options.ejection);
   if (!responseSeen && retry(x, up)) {
-    const context = x.session.context;
+    const context = x.conn.context;
     context.observer.error(context, kind, err);
     return;
   }
@@ -58,7 +58,7 @@ function retry(x: AttemptStream, failed: UpstreamConnection): boolean {
     idempotent: x.idempotent,
     bodyBytesSent: x.bodyBytes, // a buffered body is not counted here: it goes out inside forwardHead, again on a retry
     tries: x.tries,
-    maxTries: x.session.host.options.maxTries,
+    maxTries: x.conn.proxy.options.maxTries,
   });
   if (decision === Retry.FRESH_CONNECTION) return sendHead(x, false);
   if (decision !== Retry.OTHER_MEMBER) return false;
@@ -69,7 +69,7 @@ function retry(x: AttemptStream, failed: UpstreamConnection): boolean {
 function nextMember(x: AttemptStream): boolean {
   const excluded = (x.excluded ??= new Set());
   excluded.add(x.member!);
-  const next = x.pool!.pick(x.session.clientIp, excluded);
+  const next = x.pool!.pick(x.conn.clientIp, excluded);
   if (next === null || !assign(x, next)) return false;
   x.stuck = false; // a new member: the response re-issues the load balancer cookie
   return true;
@@ -88,7 +88,7 @@ function assign(x: AttemptStream, member: MemberRuntime): boolean {
 
 /** Sends the head on a connection to the assigned member (see upstream-attempt.ts); false when every candidate is at its cap. */
 function sendHead(x: AttemptStream, reuse: boolean): boolean {
-  const o = x.session.host.options;
+  const o = x.conn.proxy.options;
   let up = x.target!.tryAcquire(x, reuse, o.connectTimeoutMs, o.maxConnectionsPerMember);
   while (up === null) {
     if (!nextMember(x)) return false;

@@ -11,6 +11,7 @@ import type { TimerKind } from "../connection-state";
 import type { ProxyErrorKind } from "../errors";
 import { BodyFramer, BodyMode } from "../http1/body-framer";
 import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
+import { beginRecord, reportRequest } from "../request-report";
 import type { StickyPolicy } from "../sticky/sticky-policy";
 import type { UpstreamConnection } from "../upstream-connection";
 import type { UpstreamPool } from "../upstream-pool";
@@ -20,7 +21,6 @@ import { abortStream, answerPhaseStream, cancelStream, failStream } from "./stre
 import { connectStreamMember, streamAttemptFailed } from "./stream-attempt";
 import type { StreamHead } from "./stream-head";
 import { readStreamResponseHead, relayStreamBody } from "./stream-relay";
-import { beginStreamRecord, reportStream } from "./stream-report";
 
 const { NGHTTP2_NO_ERROR, HTTP2_HEADER_STATUS } = http2.constants;
 
@@ -57,7 +57,7 @@ function onStreamError(): void {
  * (stream-relay.ts). Errors before any response byte get a generated page on the stream, later ones
  * reset the stream alone (stream-answer.ts). A client reset (RST_STREAM) or a session that goes away
  * cancels only this stream's exchange: its backend connection is destroyed, not returned to its pool.
- * Every stream ends with one `requestDone` (stream-report.ts).
+ * Every stream ends with one `requestDone` (../request-report.ts).
  *
  * Its deadline (connect backstop, request body silence, first response byte, response silence) is
  * checked by the handler's sweep, as HTTP/1's per-connection deadline is.
@@ -103,12 +103,12 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   private drainHooked = false;
 
   constructor(
-    readonly session: SessionSide,
+    readonly conn: SessionSide,
     readonly stream: ServerHttp2Stream,
     readonly head: StreamHead,
   ) {
     super();
-    const route = session.host.route;
+    const route = conn.proxy.route;
     this.route = route;
     this.pool = route.pool;
     this.sticky = route.sticky;
@@ -116,29 +116,29 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.isHead = method === "HEAD";
     this.idempotent = method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "PUT" || method === "DELETE" || method === "TRACE";
     this.requestEnded = stream.endAfterHeaders;
-    const bandwidth = session.context.bandwidth;
+    const bandwidth = conn.context.bandwidth;
     this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
-    this.timed = session.context.observer.observesRequests;
+    this.timed = conn.context.observer.observesRequests;
     (stream as OwnedStream)[EXCHANGE] = this;
     stream.on("close", onStreamClose);
     stream.on("error", onStreamError);
   }
 
   get clientIp(): string {
-    return this.session.clientIp;
+    return this.conn.clientIp;
   }
 
   get localAddress(): string {
-    return this.session.localAddress;
+    return this.conn.localAddress;
   }
 
   /** The stream's head arrived: run the phases, then forward it (or buffer its small body first). */
   start(): void {
     const head = this.head;
-    const session = this.session;
-    const host = session.host;
-    beginStreamRecord(this, head.method);
-    host.track(this);
+    const conn = this.conn;
+    const proxy = conn.proxy;
+    beginRecord(this, head.method);
+    proxy.track(this);
     const path = head.path;
     if (head.method === "CONNECT") return failStream(this, "method_not_allowed", null); // no extended CONNECT (RFC 8441) offered
     if (path.charCodeAt(0) !== 0x2f && !(path === "*" && head.method === "OPTIONS")) return failStream(this, "bad_request", null);
@@ -146,7 +146,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return answerPhaseStream(this);
     }
-    const o = host.options;
+    const o = proxy.options;
     if (head.contentLength > o.maxBodyBytes) return this.tooLarge();
     const member = this.member!; // chosen, not yet counted: connectStreamMember counts it
     this.member = null;
@@ -155,7 +155,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const answerContinue = buffer && head.expect.toLowerCase() === "100-continue";
     this.chunked = hasBody && head.contentLength < 0;
     const route = this.route;
-    this.forwardHead = buildStreamRequestHead(head, session.clientIp, route.forwardedFields, session.clientFields(route), session.localAuthority, this.chunked, !answerContinue);
+    this.forwardHead = buildStreamRequestHead(head, conn.clientIp, route.forwardedFields, conn.clientFields(route), conn.localAuthority, this.chunked, !answerContinue);
     if (hasBody) {
       (this.limits = new BodyLimits()).begin(o.maxBodyBytes, true);
       const stream = this.stream;
@@ -176,7 +176,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   onClientData(chunk: Buffer): void {
     const n = chunk.length;
     this.progress++;
-    const context = this.session.context;
+    const context = this.conn.context;
     context.bytesIn += n;
     context.observer.bytesIn(context, n);
     if (this.stage === "done" || n === 0) return;
@@ -225,7 +225,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.chosen = null;
     const pool = this.pool!;
     if (!pool.isAvailable(member)) {
-      const next = pool.pick(this.session.clientIp);
+      const next = pool.pick(this.conn.clientIp);
       if (next === null) return failStream(this, "no_member", null);
       member = next;
       this.stuck = false;
@@ -258,7 +258,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   onStreamClose(): void {
     if (this.stage !== "done") cancelStream(this);
     this.buffered = null;
-    this.session.streamClosed();
+    this.conn.streamClosed();
   }
 
   // UpstreamOwner: the backend connection's events while it carries this stream.
@@ -335,7 +335,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   }
 
   private countOut(n: number): void {
-    const context = this.session.context;
+    const context = this.conn.context;
     context.bytesOut += n;
     context.observer.bytesOut(context, n);
   }
@@ -354,7 +354,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.upstream = null;
     if (up !== null) this.target!.release(up, this.reusable && this.requestEnded);
     this.releaseMember();
-    reportStream(this, this.record.status, null);
+    reportRequest(this, this.record.status, null);
     this.settle();
     const stream = this.stream;
     if (stream.destroyed) return;
@@ -381,13 +381,13 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
 
   settle(): void {
     this.clear();
-    this.session.host.untrack(this);
+    this.conn.proxy.untrack(this);
   }
 
   // Deadlines.
 
   armTimer(): void {
-    const o = this.session.host.options;
+    const o = this.conn.proxy.options;
     if (this.stage === "awaiting-head") {
       if (this.upstream !== null && !this.upstream.connected) this.setTimer("connect", o.connectTimeoutMs);
       else if (!this.requestEnded) this.setTimer("body", o.bodyTimeoutMs);
@@ -396,13 +396,13 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   }
 
   private setTimer(kind: TimerKind, ms: number): void {
-    this.arm(kind, ms, this.session.host.sweepMs, this.progress);
+    this.arm(kind, ms, this.conn.proxy.sweepMs, this.progress);
   }
 
   /** Called by the handler's sweep while the exchange is under way. */
   onTick(now: number): void {
     if (this.stage === "done") return;
-    const o = this.session.host.options;
+    const o = this.conn.proxy.options;
     const limits = this.limits;
     if (limits !== null && !this.requestEnded && limits.tooSlow(now, o.minBodyBytesPerSecond, o.bodyRateWindowMs, this.stream.isPaused())) {
       return this.timedOut("body");

@@ -2,9 +2,9 @@ import http2 from "node:http2";
 import { copyOf } from "../../io/bytes";
 import { BodyMode } from "../http1/body-framer";
 import { INVALID, NEED_MORE } from "../http1/head-reader";
+import { recordResponseStart } from "../request-report";
 import type { RelayStream } from "./h2.types";
 import { responseHeaders } from "./response-headers";
-import { recordStreamResponse } from "./stream-report";
 
 const { HTTP2_HEADER_STATUS } = http2.constants;
 
@@ -61,7 +61,7 @@ function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void
   const sticky = x.sticky;
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
   const headers = responseHeaders(res, extra);
-  recordStreamResponse(x, status);
+  recordResponseStart(x, status);
   x.stage = "body";
   x.armTimer();
   const stream = x.stream;
