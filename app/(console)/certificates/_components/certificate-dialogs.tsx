@@ -3,7 +3,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field, Input, Segmented, Textarea } from "@/app/_components/ui/field";
 import { FormDialog } from "@/app/_components/ui/form-dialog";
-import { fieldError } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
+import { formError, type FieldErrors } from "@/app/_lib/form-errors";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { DER_CERTIFICATE_MESSAGE, DER_PRIVATE_KEY_MESSAGE } from "@/server/services/certificate/binary-pem";
 import { CERTIFICATE_TYPE_LABELS, type CertificateTypeInput } from "@/server/services/certificate/certificate.schemas";
@@ -11,7 +12,9 @@ import type { CertificateView } from "@/server/services/certificate/certificate-
 import { PemTextField } from "./pem-text-field";
 import { useRefreshCertificates } from "./use-refresh-certificates";
 
-const FIELDS = ["name", "type", "content", "privateKey", "domainName", "description"] as const;
+/** The fields the form shows errors under; others show above the buttons. */
+const FIELDS: readonly string[] = ["name", "type", "content", "privateKey", "domainName", "description"];
+const fieldOf = (field: string) => (FIELDS.includes(field) ? field : null);
 const CONTENT_PLACEHOLDER = "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----";
 const KEY_PLACEHOLDER = "-----BEGIN PRIVATE KEY-----\n…\n-----END PRIVATE KEY-----";
 const CONTENT_HINT = "PEM format. For a certificate chain, paste the certificates in order: the server certificate first, then the intermediate, then the root.";
@@ -28,15 +31,15 @@ interface CertificateDraft {
 }
 
 /** The fields of Create/Modify Certificate (guide 6.3); Private Key and Domain Name for server certificates only. */
-function CertificateFields({ draft, onChange, error, typeFixed, keyHint }: { draft: CertificateDraft; onChange: (draft: CertificateDraft) => void; error: unknown; typeFixed: boolean; keyHint?: string }) {
+function CertificateFields({ draft, onChange, errors, typeFixed, keyHint }: { draft: CertificateDraft; onChange: (draft: CertificateDraft) => void; errors: FieldErrors; typeFixed: boolean; keyHint?: string }) {
   const set = (change: Partial<CertificateDraft>) => onChange({ ...draft, ...change });
   const server = draft.type === "SERVER";
   return (
     <>
-      <Field label="Certificate Name" htmlFor="certificate-name" required error={fieldError(error, "name")} hint="1–64 letters, digits, underscores (_), hyphens (-) and periods (.)">
+      <Field label="Certificate Name" htmlFor="certificate-name" required error={errors.name} hint="1–64 letters, digits, underscores (_), hyphens (-) and periods (.)">
         <Input id="certificate-name" value={draft.name} onChange={(e) => set({ name: e.target.value })} autoFocus />
       </Field>
-      <Field label="Certificate Type" required error={fieldError(error, "type")}>
+      <Field label="Certificate Type" required error={errors.type}>
         {typeFixed ? (
           <p className="pt-1.5">{CERTIFICATE_TYPE_LABELS[draft.type]}</p>
         ) : (
@@ -57,7 +60,7 @@ function CertificateFields({ draft, onChange, error, typeFixed, keyHint }: { dra
         required
         value={draft.content}
         onChange={(content) => set({ content })}
-        error={fieldError(error, "content")}
+        error={errors.content ?? null}
         hint={server ? CONTENT_HINT : "PEM format: the CA certificate(s) that issue the client certificates."}
         placeholder={CONTENT_PLACEHOLDER}
         binaryMessage={DER_CERTIFICATE_MESSAGE}
@@ -70,17 +73,17 @@ function CertificateFields({ draft, onChange, error, typeFixed, keyHint }: { dra
             required={!keyHint}
             value={draft.privateKey}
             onChange={(privateKey) => set({ privateKey })}
-            error={fieldError(error, "privateKey")}
+            error={errors.privateKey ?? null}
             hint={keyHint ?? "An unencrypted key in PEM format: -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----, RSA or EC."}
             placeholder={KEY_PLACEHOLDER}
             binaryMessage={DER_PRIVATE_KEY_MESSAGE}
           />
-          <Field label="Domain Name" htmlFor="certificate-domain" error={fieldError(error, "domainName")} hint={DOMAIN_HINT}>
+          <Field label="Domain Name" htmlFor="certificate-domain" error={errors.domainName} hint={DOMAIN_HINT}>
             <Input id="certificate-domain" value={draft.domainName} placeholder="www.example.com" onChange={(e) => set({ domainName: e.target.value })} />
           </Field>
         </>
       )}
-      <Field label="Description" htmlFor="certificate-description" error={fieldError(error, "description")}>
+      <Field label="Description" htmlFor="certificate-description" error={errors.description}>
         <Textarea id="certificate-description" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
       </Field>
     </>
@@ -92,27 +95,24 @@ export function CreateCertificateDialog({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
   const refresh = useRefreshCertificates();
   const [draft, setDraft] = useState<CertificateDraft>({ name: "", type: "SERVER", content: "", privateKey: "", domainName: "", description: "" });
-  const create = useMutation(
-    trpc.certificate.create.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf });
+  const create = useMutation(trpc.certificate.create.mutationOptions(mutationOptions));
   const submit = () => {
     const server = draft.type === "SERVER";
-    create.mutate({
-      name: draft.name,
-      type: draft.type,
-      content: draft.content,
-      description: draft.description,
-      ...(server ? { privateKey: draft.privateKey, domainName: draft.domainName } : {}),
-    });
+    save(
+      {
+        name: draft.name,
+        type: draft.type,
+        content: draft.content,
+        description: draft.description,
+        ...(server ? { privateKey: draft.privateKey, domainName: draft.domainName } : {}),
+      },
+      create.mutate,
+    );
   };
   return (
-    <FormDialog title="Create Certificate" onClose={onClose} onSubmit={submit} pending={create.isPending} error={create.error} fields={FIELDS}>
-      <CertificateFields draft={draft} onChange={setDraft} error={create.error} typeFixed={false} />
+    <FormDialog title="Create Certificate" onClose={onClose} onSubmit={submit} pending={create.isPending} message={formMessage}>
+      <CertificateFields draft={draft} onChange={setDraft} errors={errors} typeFixed={false} />
     </FormDialog>
   );
 }
@@ -129,29 +129,26 @@ export function ModifyCertificateDialog({ certificate, onClose }: { certificate:
   const initialContent = details.data?.certificatePem ?? "";
   const current: CertificateDraft | null =
     draft ?? (details.data ? { name: certificate.name, type: certificate.type, content: initialContent, privateKey: "", domainName: certificate.domainName ?? "", description: certificate.description } : null);
-  const update = useMutation(
-    trpc.certificate.update.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf });
+  const update = useMutation(trpc.certificate.update.mutationOptions(mutationOptions));
   const submit = () => {
     if (!current) return;
     const server = current.type === "SERVER";
-    update.mutate({
-      id: certificate.id,
-      name: current.name,
-      description: current.description,
-      ...(current.content.trim() !== initialContent.trim() ? { content: current.content } : {}),
-      ...(server && current.privateKey.trim() !== "" ? { privateKey: current.privateKey } : {}),
-      ...(server ? { domainName: current.domainName } : {}),
-    });
+    save(
+      {
+        id: certificate.id,
+        name: current.name,
+        description: current.description,
+        ...(current.content.trim() !== initialContent.trim() ? { content: current.content } : {}),
+        ...(server && current.privateKey.trim() !== "" ? { privateKey: current.privateKey } : {}),
+        ...(server ? { domainName: current.domainName } : {}),
+      },
+      update.mutate,
+    );
   };
   const usedBy = certificate.listeners.length;
   return (
-    <FormDialog title="Modify Certificate" onClose={onClose} onSubmit={submit} pending={update.isPending || !current} error={update.error ?? details.error} fields={FIELDS}>
+    <FormDialog title="Modify Certificate" onClose={onClose} onSubmit={submit} pending={update.isPending || !current} message={formMessage ?? formError(details.error, [])}>
       {!current ? (
         <p className="py-6 text-center text-slate-500">{details.error ? "" : "Loading…"}</p>
       ) : (
@@ -161,7 +158,7 @@ export function ModifyCertificateDialog({ certificate, onClose }: { certificate:
               Used by {usedBy} listener{usedBy === 1 ? "" : "s"}: new content applies to new connections; open connections keep theirs.
             </p>
           )}
-          <CertificateFields draft={current} onChange={setDraft} error={update.error} typeFixed keyHint="Leave empty to keep the current private key (it must match the certificate content)." />
+          <CertificateFields draft={current} onChange={setDraft} errors={errors} typeFixed keyHint="Leave empty to keep the current private key (it must match the certificate content)." />
         </>
       )}
     </FormDialog>

@@ -7,7 +7,8 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import { addMembersSchema, DEFAULT_WEIGHT, MAX_MEMBERS_PER_ADD } from "@/server/services/member/member.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import type { ServerView } from "@/server/services/server/server-view";
-import { numberOf, serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { numberOf } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { useRefreshBackends } from "./use-refresh-backends";
 import { SelectInventoryServers, subnetsOf } from "./select-inventory-servers";
 
@@ -44,32 +45,15 @@ export function AddBackendServersDialog({ pool, onClose }: { pool: PoolView; onC
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [rows, setRows] = useState<ServerRow[]>(() => [emptyRow()]);
   const [batchPort, setBatchPort] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.member.add.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field ?? "form"]: message });
-      },
-    }),
-  );
+  const { errors, setErrors, save, mutationOptions } = useDialogForm({ refresh, onClose });
+  const mutation = useMutation(trpc.member.add.mutationOptions(mutationOptions));
   const change = (key: number, patch: Partial<ServerRow>) => setRows((all) => all.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const applyBatchPort = () => {
     const anySelected = rows.some((r) => r.selected);
     setRows((all) => all.map((r) => (r.selected || !anySelected ? { ...r, port: batchPort } : r)));
   };
   const input = () => ({ poolId: pool.id, members: rows.map((r) => ({ name: r.name, address: r.address, port: numberOf(r.port), weight: numberOf(r.weight) })) });
-  const finish = () => {
-    const value = input();
-    const result = addMembersSchema.safeParse(value);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    mutation.mutate(value);
-  };
+  const finish = () => save(input(), mutation.mutate, addMembersSchema);
   // Next: one prefilled row per ticked server, in list order.
   const next = () => {
     setRows(servers.filter((s) => picked.has(s.id)).map(rowOf));

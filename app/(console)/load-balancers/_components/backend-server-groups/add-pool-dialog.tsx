@@ -9,7 +9,7 @@ import { PoolFields } from "./pool-fields";
 import { HealthCheckFields } from "./health-check-fields";
 import { newPoolDraft, poolFieldsOf } from "./pool-draft";
 import { healthCheckFieldsOf, newHealthCheckDraft } from "./health-check-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /** Add Backend Server Group (guide 4.3, tables 4-1 and 4-2): the group and its health check, one transaction. */
@@ -18,34 +18,17 @@ export function AddPoolDialog({ lb, onClose, onAdded }: { lb: LoadBalancerView; 
   const refresh = useRefreshBackends();
   const [draft, setDraft] = useState(() => newPoolDraft("TCP"));
   const [health, setHealth] = useState(() => newHealthCheckDraft("TCP"));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.pool.create.mutationOptions({
-      onSuccess: async (pool) => {
-        await refresh();
-        onAdded(pool.id);
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field ?? "form"]: message });
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm<{ id: string }>({ refresh, onClose, onSaved: (pool) => onAdded(pool.id) });
+  const mutation = useMutation(trpc.pool.create.mutationOptions(mutationOptions));
   const changeDraft = (next: typeof draft) => {
     // A UDP group is checked with UDP; TCP and HTTP groups default to their own protocol.
     if (next.protocol !== draft.protocol) setHealth((h) => newHealthCheckDraft(next.protocol, h.enabled));
     setDraft(next);
   };
-  const submit = () => {
-    const input: CreatePoolInput = { loadBalancerId: lb.id, ...poolFieldsOf(draft), protocol: draft.protocol, healthMonitor: health.enabled ? healthCheckFieldsOf(health) : null };
-    const result = createPoolSchema.safeParse(input);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    mutation.mutate(input);
-  };
+  const submit = () =>
+    save<CreatePoolInput>({ loadBalancerId: lb.id, ...poolFieldsOf(draft), protocol: draft.protocol, healthMonitor: health.enabled ? healthCheckFieldsOf(health) : null }, mutation.mutate, createPoolSchema);
   return (
-    <FormDialog title="Add Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
+    <FormDialog title="Add Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={formMessage}>
       <div className="max-h-[60vh] overflow-y-auto pr-2">
         <PoolFields draft={draft} onChange={changeDraft} errors={errors} protocolEditable />
         <h3 className="mt-3 border-t border-slate-100 pt-3 font-medium">Health Check</h3>

@@ -7,7 +7,7 @@ import { createHealthMonitorSchema, updateHealthMonitorSchema } from "@/server/s
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { HealthCheckFields } from "./health-check-fields";
 import { healthCheckDraftFromView, healthCheckFieldsOf, newHealthCheckDraft } from "./health-check-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /**
@@ -19,32 +19,19 @@ export function ConfigureHealthCheckDialog({ pool, onClose }: { pool: PoolView; 
   const refresh = useRefreshBackends();
   const existing = pool.healthMonitor;
   const [draft, setDraft] = useState(() => (existing ? healthCheckDraftFromView(existing) : newHealthCheckDraft(pool.protocol)));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const onSettled = {
-    onSuccess: async () => {
-      await refresh();
-      onClose();
-    },
-    onError: (error: unknown) => {
-      const { field, message } = serverError(error);
-      setErrors({ [field ?? "form"]: message });
-    },
-  };
-  const create = useMutation(trpc.healthMonitor.create.mutationOptions(onSettled));
-  const update = useMutation(trpc.healthMonitor.update.mutationOptions(onSettled));
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose });
+  const create = useMutation(trpc.healthMonitor.create.mutationOptions(mutationOptions));
+  const update = useMutation(trpc.healthMonitor.update.mutationOptions(mutationOptions));
   const submit = () => {
     // Disabled: only the switch matters; the stored settings stay as they are.
     const fields = draft.enabled ? healthCheckFieldsOf(draft) : { enabled: false };
     if (!existing && !draft.enabled) return onClose();
     const input = { poolId: pool.id, ...fields };
-    const result = (existing ? updateHealthMonitorSchema : createHealthMonitorSchema).safeParse(input);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    if (existing) update.mutate(input);
-    else create.mutate(input);
+    if (existing) save(input, update.mutate, updateHealthMonitorSchema);
+    else save(input, create.mutate, createHealthMonitorSchema);
   };
   return (
-    <FormDialog title="Configure Health Check" onClose={onClose} onSubmit={submit} pending={create.isPending || update.isPending} message={errors.form ?? null}>
+    <FormDialog title="Configure Health Check" onClose={onClose} onSubmit={submit} pending={create.isPending || update.isPending} message={formMessage}>
       <p className="mb-2 text-slate-600">
         Backend server group <strong>{pool.name}</strong> ({pool.protocol})
       </p>

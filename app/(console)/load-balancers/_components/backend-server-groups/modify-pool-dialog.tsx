@@ -7,7 +7,7 @@ import { updatePoolSchema, type UpdatePoolInput } from "@/server/services/pool/p
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { PoolFields } from "./pool-fields";
 import { poolDraftFromView, poolFieldsOf } from "./pool-draft";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { useRefreshBackends } from "./use-refresh-backends";
 
 /** Modify a backend server group (guide 3.5, 4.3): name, algorithm, sticky session, description; not the protocol. */
@@ -15,28 +15,11 @@ export function ModifyPoolDialog({ pool, onClose }: { pool: PoolView; onClose: (
   const trpc = useTRPC();
   const refresh = useRefreshBackends();
   const [draft, setDraft] = useState(() => poolDraftFromView(pool));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.pool.update.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field ?? "form"]: message });
-      },
-    }),
-  );
-  const submit = () => {
-    const input: UpdatePoolInput = { id: pool.id, ...poolFieldsOf(draft) };
-    const result = updatePoolSchema.safeParse(input);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    mutation.mutate(input);
-  };
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose });
+  const mutation = useMutation(trpc.pool.update.mutationOptions(mutationOptions));
+  const submit = () => save<UpdatePoolInput>({ id: pool.id, ...poolFieldsOf(draft) }, mutation.mutate, updatePoolSchema);
   return (
-    <FormDialog title="Modify Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
+    <FormDialog title="Modify Backend Server Group" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={formMessage}>
       <PoolFields draft={draft} onChange={setDraft} errors={errors} />
     </FormDialog>
   );

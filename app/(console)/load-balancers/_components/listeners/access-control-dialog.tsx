@@ -4,7 +4,7 @@ import { useState } from "react";
 import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { Field, Segmented, Textarea } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { updateAccessControlSchema, type UpdateAccessControlInput } from "@/server/services/listener/listener.schemas";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { whitelistText } from "./describe-listener";
@@ -29,29 +29,16 @@ export function AccessControlDialog({ listener, onClose }: { listener: ListenerV
   const refresh = useRefreshListeners();
   const [enabled, setEnabled] = useState(listener.accessControl.enabled);
   const [whitelist, setWhitelist] = useState(() => whitelistText(listener.accessControl.whitelist));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.listener.updateAccessControl.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field?.startsWith("whitelist") ? "whitelist" : field === "enabled" ? field : "form"]: message });
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({
+    refresh,
+    onClose,
+    fieldOf: (field) => (field.startsWith("whitelist") ? "whitelist" : field === "enabled" ? field : null),
+  });
+  const mutation = useMutation(trpc.listener.updateAccessControl.mutationOptions(mutationOptions));
   /** Checks with the server's schema first (its whitelist parser names the bad entry), then saves. */
-  const submit = () => {
-    const input: UpdateAccessControlInput = { id: listener.id, enabled, whitelist };
-    const result = updateAccessControlSchema.safeParse(input);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    mutation.mutate(input);
-  };
+  const submit = () => save<UpdateAccessControlInput>({ id: listener.id, enabled, whitelist }, mutation.mutate, updateAccessControlSchema);
   return (
-    <FormDialog title="Configure Access Control" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
+    <FormDialog title="Configure Access Control" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={formMessage}>
       <AccessControlNotice />
       <Field label="Access Control" error={errors.enabled}>
         <Segmented

@@ -7,7 +7,7 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import type { UrlMatchRule } from "@/db/schema/listener-l7";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { HealthCheckFields } from "../backend-server-groups/health-check-fields";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { createForwardingPolicySchema, updateForwardingPolicySchema } from "@/server/services/forwarding-policy/forwarding-policy.schemas";
 import {
   createForwardingPolicyInputOf,
@@ -22,9 +22,6 @@ import {
 import { PoolChoiceFields } from "./pool-choice-fields";
 import { useRefreshListeners } from "./use-refresh-listeners";
 
-/** Field errors keyed as the form shows them. */
-const mapKeys = (errors: FieldErrors): FieldErrors => Object.fromEntries(Object.entries(errors).map(([field, message]) => [policyErrorField(field), message]));
-
 /**
  * Add Forwarding Policy / Modify Forwarding Policy (guide 3.8.1, table 3-7): Configure Forwarding Policy
  * (Name, Domain Name, URL, URL Matching Rule, Description) and Add Backend Server Group (Create new with
@@ -35,20 +32,10 @@ export function ForwardingPolicyDialog({ listener, policy, onClose }: { listener
   const refresh = useRefreshListeners();
   const pools = useQuery(trpc.pool.list.queryOptions({ loadBalancerId: listener.loadBalancerId }));
   const [draft, setDraft] = useState<ForwardingPolicyDraft>(() => (policy ? forwardingPolicyDraftOf(policy) : newForwardingPolicyDraft()));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf: policyErrorField });
   const set = (change: Partial<ForwardingPolicyDraft>) => setDraft((d) => ({ ...d, ...change }));
-  const options = {
-    onSuccess: async () => {
-      await refresh();
-      onClose();
-    },
-    onError: (error: unknown) => {
-      const { field, message } = serverError(error);
-      setErrors({ [field ? policyErrorField(field) : "form"]: message });
-    },
-  };
-  const create = useMutation(trpc.forwardingPolicy.create.mutationOptions(options));
-  const update = useMutation(trpc.forwardingPolicy.update.mutationOptions(options));
+  const create = useMutation(trpc.forwardingPolicy.create.mutationOptions(mutationOptions));
+  const update = useMutation(trpc.forwardingPolicy.update.mutationOptions(mutationOptions));
   // HTTP groups of the load balancer that are no listener's default group and serve no other listener's
   // policies (the server's "Use existing" rule), and the policy's own.
   const candidates =
@@ -56,21 +43,10 @@ export function ForwardingPolicyDialog({ listener, policy, onClose }: { listener
       (p) => p.protocol === "HTTP" && ((!p.listener && p.forwardingPolicies.every((f) => f.listener.id === listener.id)) || p.id === policy?.pool.id),
     ) ?? [];
   /** Checks with the server's schema first (Domain Name or URL required, the URL against its rule), then saves. */
-  const submit = () => {
-    if (policy) {
-      const input = updateForwardingPolicyInputOf(policy.id, draft);
-      const result = updateForwardingPolicySchema.safeParse(input);
-      if (!result.success) return setErrors(mapKeys(zodFieldErrors(result.error)));
-      setErrors({});
-      update.mutate(input);
-    } else {
-      const input = createForwardingPolicyInputOf(listener.id, draft);
-      const result = createForwardingPolicySchema.safeParse(input);
-      if (!result.success) return setErrors(zodFieldErrors(result.error));
-      setErrors({});
-      create.mutate(input);
-    }
-  };
+  const submit = () =>
+    policy
+      ? save(updateForwardingPolicyInputOf(policy.id, draft), update.mutate, updateForwardingPolicySchema)
+      : save(createForwardingPolicyInputOf(listener.id, draft), create.mutate, createForwardingPolicySchema);
   const shownFields = ["name", "domainName", "url", "urlMatchRule", "description"];
   const formMessage = errors.form ?? Object.entries(errors).find(([field]) => !shownFields.includes(field) && !field.startsWith("pool"))?.[1] ?? null;
   return (

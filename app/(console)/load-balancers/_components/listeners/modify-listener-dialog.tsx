@@ -6,7 +6,7 @@ import { Field, Input, Select, Textarea } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import { backendProtocolFor, updateListenerSchema } from "@/server/services/listener/listener.schemas";
 import type { ListenerView } from "@/server/services/listener/listener-view";
-import { serverError, zodFieldErrors, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { useRefreshListeners } from "./use-refresh-listeners";
 import { HttpsFields } from "./https-fields";
 import { httpsDraftOf, httpsInputOf } from "./https-draft";
@@ -24,30 +24,14 @@ export function ModifyListenerDialog({ listener, onClose }: { listener: Listener
   const [description, setDescription] = useState(listener.description);
   const [poolId, setPoolId] = useState(listener.pool?.id ?? "");
   const [https, setHttps] = useState(() => httpsDraftOf(listener));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.listener.update.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field ?? "form"]: message });
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose });
+  const mutation = useMutation(trpc.listener.update.mutationOptions(mutationOptions));
   const backend = backendProtocolFor(listener.protocol);
   const choices = pools.data?.filter((p) => p.protocol === backend && (!p.listener || p.listener.id === listener.id)) ?? [];
-  const submit = () => {
-    const input = { id: listener.id, name, description, ...(poolId && { defaultPoolId: poolId }), ...(listener.protocol === "HTTPS" && httpsInputOf(https)) };
-    const result = updateListenerSchema.safeParse(input);
-    if (!result.success) return setErrors(zodFieldErrors(result.error));
-    setErrors({});
-    mutation.mutate(input);
-  };
+  const submit = () =>
+    save({ id: listener.id, name, description, ...(poolId && { defaultPoolId: poolId }), ...(listener.protocol === "HTTPS" && httpsInputOf(https)) }, mutation.mutate, updateListenerSchema);
   return (
-    <FormDialog title="Modify Listener" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
+    <FormDialog title="Modify Listener" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={formMessage}>
       <Field label="Name" htmlFor="listener-name" required error={errors.name}>
         <Input id="listener-name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
       </Field>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { Field, Input, Textarea } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
-import { serverError, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { randomNameSuffix } from "@/server/services/field-schemas";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { RedirectTargetSelect } from "./redirect-target-select";
@@ -18,6 +18,9 @@ export interface RedirectRow {
   targetListener: { id: string; name: string; port: number };
 }
 
+/** The fields the form shows errors under; others show above the buttons. */
+const FIELDS = ["name", "targetListenerId", "description"];
+
 /** Create Redirect / Modify Redirect (guide 3.8.4, table 3-9): Name, Redirected To, Description. */
 export function RedirectDialog({ listener, redirect, onClose }: { listener: ListenerView; redirect?: RedirectRow; onClose: () => void }) {
   const trpc = useTRPC();
@@ -25,26 +28,13 @@ export function RedirectDialog({ listener, redirect, onClose }: { listener: List
   const [name, setName] = useState(redirect?.name ?? `redirect-${randomNameSuffix()}`);
   const [targetListenerId, setTargetListenerId] = useState(redirect?.targetListener.id ?? "");
   const [description, setDescription] = useState(redirect?.description ?? "");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const options = {
-    onSuccess: async () => {
-      await refresh();
-      onClose();
-    },
-    onError: (error: unknown) => {
-      const { field, message } = serverError(error);
-      setErrors({ [field && ["name", "targetListenerId", "description"].includes(field) ? field : "form"]: message });
-    },
-  };
-  const create = useMutation(trpc.redirect.create.mutationOptions(options));
-  const update = useMutation(trpc.redirect.update.mutationOptions(options));
-  const submit = () => {
-    setErrors({});
-    if (redirect) update.mutate({ id: redirect.id, name, targetListenerId, description });
-    else create.mutate({ listenerId: listener.id, name, targetListenerId, description });
-  };
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf: (field) => (FIELDS.includes(field) ? field : null) });
+  const create = useMutation(trpc.redirect.create.mutationOptions(mutationOptions));
+  const update = useMutation(trpc.redirect.update.mutationOptions(mutationOptions));
+  const submit = () =>
+    redirect ? save({ id: redirect.id, name, targetListenerId, description }, update.mutate) : save({ listenerId: listener.id, name, targetListenerId, description }, create.mutate);
   return (
-    <FormDialog title={redirect ? "Modify Redirect" : "Create Redirect"} onClose={onClose} onSubmit={submit} pending={create.isPending || update.isPending} message={errors.form ?? null}>
+    <FormDialog title={redirect ? "Modify Redirect" : "Create Redirect"} onClose={onClose} onSubmit={submit} pending={create.isPending || update.isPending} message={formMessage}>
       <p className="mb-2 text-xs text-slate-500">Once this HTTP listener is redirected, its configuration becomes invalid except for access control, and clients get 301 Moved Permanently.</p>
       <Field label="Name" htmlFor="redirect-name" required error={errors.name}>
         <Input id="redirect-name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />

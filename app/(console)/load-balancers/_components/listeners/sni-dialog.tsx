@@ -5,7 +5,7 @@ import { useState } from "react";
 import { FormDialog } from "@/app/_components/ui/form-dialog";
 import { Field } from "@/app/_components/ui/field";
 import { useTRPC } from "@/app/_lib/trpc/react";
-import { serverError, type FieldErrors } from "@/app/_lib/form-errors";
+import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { Switch } from "../backend-server-groups/switch";
 import { useRefreshListeners } from "./use-refresh-listeners";
@@ -21,19 +21,8 @@ export function SniDialog({ listener, onClose }: { listener: ListenerView; onClo
   const certificates = useQuery(trpc.certificate.list.queryOptions({ type: "SERVER" }));
   const [enabled, setEnabled] = useState(listener.sni.enabled);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(listener.sni.certificates.map((c) => c.id)));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(
-    trpc.listener.updateSni.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        onClose();
-      },
-      onError: (error) => {
-        const { field, message } = serverError(error);
-        setErrors({ [field?.startsWith("certificateIds") ? "certificateIds" : "form"]: message });
-      },
-    }),
-  );
+  const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf: (field) => (field.startsWith("certificateIds") ? "certificateIds" : null) });
+  const mutation = useMutation(trpc.listener.updateSni.mutationOptions(mutationOptions));
   const withDomain = certificates.data?.filter((c) => c.domainName) ?? [];
   const toggle = (id: string) =>
     setSelected((current) => {
@@ -42,12 +31,9 @@ export function SniDialog({ listener, onClose }: { listener: ListenerView; onClo
       else next.add(id);
       return next;
     });
-  const submit = () => {
-    setErrors({});
-    mutation.mutate({ id: listener.id, enabled, certificateIds: [...selected] });
-  };
+  const submit = () => save({ id: listener.id, enabled, certificateIds: [...selected] }, mutation.mutate);
   return (
-    <FormDialog title="Configure SNI" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={errors.form ?? null}>
+    <FormDialog title="Configure SNI" onClose={onClose} onSubmit={submit} pending={mutation.isPending} message={formMessage}>
       <Field label="SNI" htmlFor="sni-enabled">
         <Switch id="sni-enabled" label="SNI" checked={enabled} onChange={setEnabled} />
       </Field>
