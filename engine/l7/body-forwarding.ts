@@ -5,7 +5,7 @@ import { abortExchange, answerPhase, failExchange } from "./error-answer";
 import type { BodyExchange } from "./exchange.types";
 import type { RequestParser } from "./http1/request-parser";
 import type { ResolvedOptions } from "./proxy-options";
-import { connectMember } from "./upstream-attempt";
+import { connectChosen } from "./upstream-attempt";
 
 /**
  * The request body of an exchange, client → backend. A Content-Length body of at most
@@ -56,16 +56,9 @@ export function bodyComplete(x: BodyExchange): void {
 function sendBuffered(x: BodyExchange): void {
   x.forwardHead += x.buffer.take();
   x.replayable = true;
-  let member = x.chosen!;
+  const member = x.chosen!;
   x.chosen = null;
-  const pool = x.pool!;
-  if (!pool.isAvailable(member)) {
-    const next = pool.pick(x.conn.clientIp);
-    if (next === null) return failExchange(x, "no_member", null);
-    member = next;
-    x.stuck = false;
-  }
-  connectMember(x, member);
+  connectChosen(x, member);
 }
 
 /**

@@ -9,7 +9,7 @@ import { beginBody, bodyComplete, bodyTooLarge, bodyTooSlow, forwardBody } from 
 import { BodyLimits } from "./body-limits";
 import type { CompiledRoute } from "./compiled-route";
 import type { ExchangeStage, TimerKind } from "./connection-state";
-import { abortExchange, answerPhase, cancelExchange, failExchange } from "./error-answer";
+import { abortExchange, answerGenerated, answerPhase, cancelExchange, failExchange } from "./error-answer";
 import type { ProxyErrorKind } from "./errors";
 import type { BodyExchange, ClientSide, ExchangeControl, ReportExchange, ResponseExchange } from "./exchange.types";
 import { BodyFramer, BodyMode } from "./http1/body-framer";
@@ -300,6 +300,16 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   abort(kind: ProxyErrorKind, cause?: unknown): void {
     abortExchange(this, kind, cause);
+  }
+
+  /** AttemptExchange: an answer of `status` for the engine's own shortage (the client connection may stay). */
+  answerStatus(kind: ProxyErrorKind, status: number): void {
+    answerGenerated(this, kind, status, false);
+  }
+
+  /** AttemptExchange: body bytes a retry could not send again (a buffered body can). */
+  get bodyBytesSent(): number {
+    return this.replayable ? 0 : this.limits.bytes;
   }
 
   /** The request is over (however it ended): a half-buffered body is dropped, the observer gets the request once. */

@@ -198,10 +198,11 @@ export interface AnswerExchange {
 
 /**
  * What an upstream attempt (upstream-attempt.ts: count a member, take or open a connection to it,
- * send the head; fail over after a failed connect) reads and advances. It receives the backend
- * connection's events as their owner.
+ * send the head; fail over after a failed connect) reads and advances, on an HTTP/1 `Exchange` or an
+ * HTTP/2 `StreamExchange`. It receives the backend connection's events as their owner.
  */
-export interface AttemptExchange extends AnswerExchange, UpstreamOwner {
+export interface AttemptExchange extends UpstreamOwner {
+  readonly conn: ClientPeer;
   readonly route: CompiledRoute | null;
   /** The backend server group the phases chose. */
   readonly pool: PoolRuntime | null;
@@ -216,27 +217,41 @@ export interface AttemptExchange extends AnswerExchange, UpstreamOwner {
   /** The request head as sent to the backend (and the buffered body after it), kept for a retry. */
   readonly forwardHead: string;
   readonly idempotent: boolean;
-  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
-  readonly replayable: boolean;
   /** A response byte arrived: nothing may be retried any more. */
   readonly responseSeen: boolean;
-  /** Body size and rate of the current request (`bytes` streamed so far). */
-  readonly limits: BodyLimits;
+  /** Request body bytes streamed to the backend so far (a buffered body, inside `forwardHead`, does not count: a retry sends it again). */
+  readonly bodyBytesSent: number;
+  /** The member counted for this request (null once released, or never chosen). */
+  member: MemberRuntime | null;
+  /** The backend connection carrying the request. */
+  upstream: UpstreamConnection | null;
+  /** Stops counting the member (PoolRuntime.release); it stays in the record. */
+  releaseMember(): void;
   /** Arms the connection timer for the current stage. */
   armTimer(): void;
+  /** Answers with the generated page of `kind` (nothing was sent to the client yet). */
+  fail(kind: ProxyErrorKind, cause?: unknown): void;
+  /** Answers with a generated `status` page, its error (`kind`) already reported (the engine's descriptor shortage: 503). */
+  answerStatus(kind: ProxyErrorKind, status: number): void;
 }
 
 /**
  * What request-body forwarding (body-forwarding.ts: stream it, or buffer a small one whole before
  * connecting; size and rate limits) reads and advances.
  */
-export interface BodyExchange extends AttemptExchange {
+export interface BodyExchange extends AnswerExchange, AttemptExchange {
+  readonly conn: ClientSide;
+  member: MemberRuntime | null;
+  upstream: UpstreamConnection | null;
+  /** Body size and rate of the current request (`bytes` streamed so far). */
+  readonly limits: BodyLimits;
+  /** The body went out inside `forwardHead` (it was buffered): a retry can send it again. */
+  replayable: boolean;
   /** A small body read whole before connecting (`active` while it arrives). */
   readonly buffer: BodyBuffer;
   /** The member the phases chose for a buffered request: counted only once the body is complete. */
   chosen: MemberRuntime | null;
   forwardHead: string;
-  replayable: boolean;
   requestDone: boolean;
   answer: PhaseAnswer | null;
 }

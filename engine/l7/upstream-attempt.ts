@@ -1,14 +1,14 @@
 import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
 import { memberFailed } from "../pools/passive-ejection";
 import type { MemberRuntime } from "../pools/pool-runtime.types";
-import { answerGenerated, failExchange } from "./error-answer";
 import { DESCRIPTOR_SHORTAGE_STATUS } from "./errors";
 import type { AttemptExchange } from "./exchange.types";
 import { Retry, retryDecision } from "./retry-policy";
 import type { UpstreamConnection } from "./upstream-connection";
 
 /**
- * One request's way to a backend connection, and its failover. The member the phases chose is
+ * One request's way to a backend connection, and its failover — an HTTP/1 request's or an HTTP/2
+ * stream's (h2/stream-exchange.ts), through the `AttemptExchange` view. The member the phases chose is
  * counted (`PoolRuntime.acquire`, released when the request ends), a keep-alive connection to it is
  * reused or a new one opened while the member is under `maxConnectionsPerMember` — a member at its
  * cap is skipped for the balancer's next pick (exclusion set); none left → 503 member_busy — and the
@@ -25,8 +25,25 @@ import type { UpstreamConnection } from "./upstream-connection";
 
 /** Counts `member`, takes a backend connection and sends the head (on another member when it is at its cap). */
 export function connectMember(x: AttemptExchange, member: MemberRuntime): void {
-  if (!assign(x, member)) return failExchange(x, "internal", null);
-  if (!sendHead(x, true)) failExchange(x, "member_busy", null);
+  if (!assign(x, member)) return x.fail("internal", null);
+  if (!sendHead(x, true)) x.fail("member_busy", null);
+}
+
+/**
+ * Connects a request whose small body was read whole first (body-buffer.ts): to `chosen`, the member
+ * the phases picked at its head, or — if it became unavailable meanwhile — the balancer's next pick
+ * (no longer the sticky one); none left → 503 no_member.
+ */
+export function connectChosen(x: AttemptExchange, chosen: MemberRuntime): void {
+  let member = chosen;
+  const pool = x.pool!;
+  if (!pool.isAvailable(member)) {
+    const next = pool.pick(x.conn.clientIp);
+    if (next === null) return x.fail("no_member", null);
+    member = next;
+    x.stuck = false;
+  }
+  connectMember(x, member);
 }
 
 /**
@@ -44,14 +61,14 @@ export function attemptFailed(x: AttemptExchange, up: UpstreamConnection, err: E
     context.observer.error(context, kind, err); // every failed attempt is an error event; the request's record keeps the outcome
     return;
   }
-  failExchange(x, kind, err);
+  x.fail(kind, err);
 }
 
 /** The engine is out of descriptors: every other member would fail alike, and this one did nothing wrong. */
 function outOfDescriptors(x: AttemptExchange, err: NodeJS.ErrnoException): void {
   const member = x.member;
   reportDescriptorExhaustion(x.conn.context, err, "connect", member === null ? "" : `${member.config.address}:${member.config.port}`);
-  answerGenerated(x, "internal", DESCRIPTOR_SHORTAGE_STATUS, false);
+  x.answerStatus("internal", DESCRIPTOR_SHORTAGE_STATUS);
 }
 
 /** Safe retry before any response byte (retry-policy.ts); true when a new attempt is under way. */
@@ -60,7 +77,7 @@ function retry(x: AttemptExchange, failed: UpstreamConnection): boolean {
     connected: failed.connected,
     reused: failed.reused,
     idempotent: x.idempotent,
-    bodyBytesSent: x.replayable ? 0 : x.limits.bytes, // a buffered body can be sent again
+    bodyBytesSent: x.bodyBytesSent, // a buffered body is not counted: it can be sent again
     tries: x.tries,
     maxTries: x.conn.proxy.options.maxTries,
   });

@@ -1,6 +1,6 @@
 import type { ServerHttp2Stream } from "node:http2";
 import type { ShapedWriter } from "../../io/shaped-writer";
-import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
+import type { MemberRuntime } from "../../pools/pool-runtime.types";
 import type { CompiledRoute } from "../compiled-route";
 import type { ProxyErrorKind } from "../errors";
 import type { ClientPeer, ReportExchange } from "../exchange.types";
@@ -8,17 +8,17 @@ import type { BodyFramer } from "../http1/body-framer";
 import type { PhaseAnswer } from "../phases/phase.types";
 import type { ResolvedOptions } from "../proxy-options";
 import type { StickyPolicy } from "../sticky/sticky-policy";
-import type { UpstreamConnection, UpstreamOwner } from "../upstream-connection";
-import type { UpstreamPool } from "../upstream-pool";
+import type { UpstreamConnection } from "../upstream-connection";
 import type { StreamHead } from "./stream-head";
 
 /**
  * The seams of the HTTP/2 path, as exchange.types.ts is for HTTP/1: handler → session → stream
  * exchange, each knowing the one before it only through these interfaces, and the stream exchange's
- * parts (stream-attempt.ts, stream-relay.ts, stream-answer.ts) are functions over the one per-stream
- * `StreamExchange`, each through the view below that names what it reads and advances. The parts
- * HTTP/1 and HTTP/2 share take the stream through their own views (exchange.types.ts): the observer's
- * report (../request-report.ts, `ReportExchange`).
+ * parts (stream-relay.ts, stream-answer.ts) are functions over the one per-stream `StreamExchange`,
+ * each through the view below that names what it reads and advances. The parts HTTP/1 and HTTP/2
+ * share take the stream through their own views (exchange.types.ts): the upstream attempt
+ * (../upstream-attempt.ts, `AttemptExchange`) and the observer's report (../request-report.ts,
+ * `ReportExchange`).
  */
 
 /** Stages of one stream's exchange: waiting for the backend's response head, relaying its body, over. */
@@ -80,26 +80,6 @@ export interface AnswerStream extends ReportExchange {
   releaseMember(): void;
   /** The exchange is over: its deadline is no longer checked. */
   settle(): void;
-}
-
-/** What an upstream attempt (stream-attempt.ts: count a member, take or open a connection, fail over) reads and advances. */
-export interface AttemptStream extends AnswerStream, UpstreamOwner {
-  readonly route: CompiledRoute;
-  readonly pool: PoolRuntime | null;
-  member: MemberRuntime | null;
-  target: UpstreamPool | null;
-  stuck: boolean;
-  excluded: Set<MemberRuntime> | null;
-  tries: number;
-  /** The request head as sent to the backend (with a buffered body after it), kept for a retry. */
-  readonly forwardHead: string;
-  readonly idempotent: boolean;
-  /** Request body bytes streamed to the backend so far (a buffered body is part of `forwardHead`, not counted). */
-  readonly bodyBytes: number;
-  /** A response byte arrived: nothing may be retried any more. */
-  readonly responseSeen: boolean;
-  /** Arms the deadline for the current stage. */
-  armTimer(): void;
 }
 
 /** What relaying the backend's response onto the stream (stream-relay.ts) reads and advances. */

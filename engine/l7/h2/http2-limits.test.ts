@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TokenBucket } from "../../limits/token-bucket";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { httpPool } from "../test-support/http-fixture";
-import { h2Request } from "./test-support/h2-fixture";
+import { h2Request, until } from "./test-support/h2-fixture";
 import { useH2Suite } from "./test-support/h2-suite";
 
 const suite = useH2Suite();
@@ -70,5 +70,32 @@ describe("HTTP/2 streams under the listener's limits", () => {
     // Round robin offers the dead member every other request until its 3rd failure ejects it.
     expect(observer.of("error").map((e) => e.kind)).toEqual(["connect_failed", "connect_failed", "connect_failed"]);
     expect(proxy.pool!.byId("dead")!.ejectedUntil).toBeGreaterThan(0);
+  });
+
+  it("a small body still arriving when its chosen member goes unhealthy goes to the balancer's next pick once complete", async () => {
+    const echo = (name: string) => (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => res.end(`${name} ${Buffer.concat(chunks).toString()}`));
+    };
+    const a = await suite.backend("a", echo("a"));
+    const b = await suite.backend("b", echo("b"));
+    const proxy = await suite.proxy(httpPool([{ id: "a", port: a.port }, { id: "b", port: b.port }]));
+    const pool = proxy.pool!;
+    pool.byId("b")!.healthy = false; // the head can only pick a
+    const client = await suite.session(proxy.port);
+
+    const stream = client.request({ ":method": "POST", ":path": "/", "content-length": "10" });
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.write("first");
+    await until(() => proxy.handler.streamCount === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the head went through the phases: a is chosen, not yet connected
+    pool.byId("a")!.healthy = false;
+    pool.byId("b")!.healthy = true;
+    stream.end("-last");
+    await new Promise((resolve) => stream.on("end", resolve));
+    expect(Buffer.concat(chunks).toString()).toBe("b first-last");
+    expect([a.connections, b.connections]).toEqual([0, 1]);
   });
 });

@@ -9,16 +9,17 @@ import type { CompiledRoute } from "../compiled-route";
 import { ConnectionTimer } from "../connection-timer";
 import type { TimerKind } from "../connection-state";
 import type { ProxyErrorKind } from "../errors";
+import type { AttemptExchange } from "../exchange.types";
 import { BodyFramer, BodyMode } from "../http1/body-framer";
 import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
 import { beginRecord, reportRequest } from "../request-report";
 import type { StickyPolicy } from "../sticky/sticky-policy";
+import { attemptFailed, connectChosen, connectMember } from "../upstream-attempt";
 import type { UpstreamConnection } from "../upstream-connection";
 import type { UpstreamPool } from "../upstream-pool";
-import type { AttemptStream, RelayStream, SessionSide, StreamStage, StreamTimed } from "./h2.types";
+import type { RelayStream, SessionSide, StreamStage, StreamTimed } from "./h2.types";
 import { buildStreamRequestHead } from "./request-head";
-import { abortStream, answerPhaseStream, cancelStream, failStream } from "./stream-answer";
-import { connectStreamMember, streamAttemptFailed } from "./stream-attempt";
+import { abortStream, answerGeneratedStream, answerPhaseStream, cancelStream, failStream } from "./stream-answer";
 import type { StreamHead } from "./stream-head";
 import { readStreamResponseHead, relayStreamBody } from "./stream-relay";
 
@@ -50,7 +51,7 @@ function onStreamError(): void {
  * the route's request phases decide where it goes (the exchange is the `PhaseRequest`, its
  * `StreamHead` the `PhaseHead`) or answer it; the stream becomes an HTTP/1.1 request head
  * (request-head.ts) written on a keep-alive connection of the chosen member's `UpstreamPool` — the
- * same pools, member cap, failover and passive ejection as HTTP/1 (stream-attempt.ts); the request
+ * same pools, member cap, failover and passive ejection as HTTP/1 (../upstream-attempt.ts); the request
  * body follows — a small Content-Length body is buffered first (so a refused connect can resend it),
  * a larger one streamed, one without Content-Length sent chunked — with backpressure both ways; the
  * response is parsed with the engine's HTTP/1 framing and relayed as one header block and DATA
@@ -62,7 +63,7 @@ function onStreamError(): void {
  * Its deadline (connect backstop, request body silence, first response byte, response silence) is
  * checked by the handler's sweep, as HTTP/1's per-connection deadline is.
  */
-export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptStream, RelayStream, ShapedTarget, StreamTimed {
+export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptExchange, RelayStream, ShapedTarget, StreamTimed {
   stage: StreamStage = "awaiting-head";
   upstream: UpstreamConnection | null = null;
   // PhaseRequest: where the request goes, filled by the phases.
@@ -81,7 +82,8 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   reusable = false;
   /** The client sent END_STREAM. */
   requestEnded: boolean;
-  bodyBytes = 0;
+  /** Request body bytes streamed to the backend (a buffered body goes out inside `forwardHead`: not counted). */
+  bodyBytesSent = 0;
   readonly idempotent: boolean;
   readonly isHead: boolean;
   readonly framer = new BodyFramer();
@@ -148,7 +150,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     }
     const o = proxy.options;
     if (head.contentLength > o.maxBodyBytes) return this.tooLarge();
-    const member = this.member!; // chosen, not yet counted: connectStreamMember counts it
+    const member = this.member!; // chosen, not yet counted: connectMember counts it
     this.member = null;
     const hasBody = !this.requestEnded;
     const buffer = hasBody && head.contentLength >= 0 && head.contentLength <= o.bufferBodyBytes;
@@ -169,7 +171,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
       this.armTimer();
       return;
     }
-    connectStreamMember(this, member);
+    connectMember(this, member);
   }
 
   /** Request body bytes (a chunk the stream gave us: ours to keep). */
@@ -190,7 +192,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const up = this.upstream;
     if (up === null) return;
     if (!within) return this.tooLarge(); // chunked past maxBodyBytes
-    this.bodyBytes += n;
+    this.bodyBytesSent += n;
     const socket = up.socket;
     let ok: boolean;
     if (this.chunked) {
@@ -209,7 +211,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     if (this.stage === "done") return;
     if (this.buffered !== null) return this.sendBuffered();
     if (this.chunked) {
-      if (this.bodyBytes === 0) this.forwardHead += "0\r\n\r\n"; // nothing streamed yet: a retry resends it with the head
+      if (this.bodyBytesSent === 0) this.forwardHead += "0\r\n\r\n"; // nothing streamed yet: a retry resends it with the head
       this.upstream?.socket.write("0\r\n\r\n", "latin1");
     }
     if (this.stage === "awaiting-head") this.armTimer();
@@ -221,16 +223,9 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.buffered = null;
     const body = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
     this.forwardHead += latin1(body, 0, body.length);
-    let member = this.chosen!;
+    const member = this.chosen!;
     this.chosen = null;
-    const pool = this.pool!;
-    if (!pool.isAvailable(member)) {
-      const next = pool.pick(this.conn.clientIp);
-      if (next === null) return failStream(this, "no_member", null);
-      member = next;
-      this.stuck = false;
-    }
-    connectStreamMember(this, member);
+    connectChosen(this, member);
   }
 
   /** The body is over maxBodyBytes: 413 before any response byte (the backend gets a reset), else the stream is reset. */
@@ -304,7 +299,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.upstream = null;
     up.destroy();
     if (this.stage !== "awaiting-head") return this.abort("backend_reset", err);
-    streamAttemptFailed(this, up, err);
+    attemptFailed(this, up, err);
   }
 
   // ShapedTarget (EIP bandwidth on backend → client bytes).
@@ -368,6 +363,11 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
 
   abort(kind: ProxyErrorKind, cause?: unknown): void {
     abortStream(this, kind, cause);
+  }
+
+  /** AttemptExchange: an answer of `status` for the engine's own shortage. */
+  answerStatus(kind: ProxyErrorKind, status: number): void {
+    answerGeneratedStream(this, kind, status);
   }
 
   releaseMember(): void {
