@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { Column } from "@/app/_components/data-table/data-table";
-import { Button } from "@/app/_components/ui/button";
+import { operationColumn } from "@/app/_components/data-table/operation-column";
 import { formatDateTime } from "@/app/_lib/format";
 import { CERTIFICATE_TYPE_LABELS } from "@/server/services/certificate/certificate.schemas";
 import type { CertificateView } from "@/server/services/certificate/certificate-view";
@@ -68,19 +68,10 @@ export function certificateColumns(onAction: (action: CertificateAction) => void
           </ul>
         ),
     },
-    {
-      id: "operation",
-      header: "Operation",
-      cell: (c) => (
-        <span className="flex gap-3 whitespace-nowrap">
-          <Button variant="link" aria-label={`Modify certificate ${c.name}`} onClick={() => onAction({ kind: "modify", certificate: c })}>
-            Modify
-          </Button>
-          <Button variant="link" aria-label={`Delete certificate ${c.name}`} onClick={() => onAction({ kind: "delete", certificate: c })}>
-            Delete
-          </Button>
-        </span>
-      ),
-    },
+    operationColumn({
+      onModify: (certificate) => onAction({ kind: "modify", certificate }),
+      onDelete: (certificate) => onAction({ kind: "delete", certificate }),
+      nameOf: (certificate) => `certificate ${certificate.name}`,
+    }),
   ];
 }

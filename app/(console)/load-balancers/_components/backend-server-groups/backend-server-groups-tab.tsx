@@ -6,6 +6,7 @@ import { Button } from "@/app/_components/ui/button";
 import { StatusDot } from "@/app/_components/ui/status";
 import { DataTable, type Column } from "@/app/_components/data-table/data-table";
 import { Toolbar } from "@/app/_components/data-table/toolbar";
+import { operationColumn } from "@/app/_components/data-table/operation-column";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
 import type { PoolView } from "@/server/services/pool/pool-view";
@@ -52,20 +53,7 @@ export function BackendServerGroupsTab({ lb }: { lb: LoadBalancerView }) {
       header: "Health Check",
       cell: (p) => (p.healthMonitor?.enabled ? <StatusDot tone="green">Enabled ({p.healthMonitor.protocol})</StatusDot> : <StatusDot tone="gray">Disabled</StatusDot>),
     },
-    {
-      id: "operation",
-      header: "Operation",
-      cell: (p) => (
-        <span className="flex gap-3">
-          <Button variant="link" onClick={() => setDialog({ kind: "modify", pool: p })}>
-            Modify
-          </Button>
-          <Button variant="link" onClick={() => setDialog({ kind: "delete", pool: p })}>
-            Delete
-          </Button>
-        </span>
-      ),
-    },
+    operationColumn({ onModify: (pool) => setDialog({ kind: "modify", pool }), onDelete: (pool) => setDialog({ kind: "delete", pool }) }),
   ];
   return (
     <>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { DataTable, type Column } from "@/app/_components/data-table/data-table";
 import { Toolbar } from "@/app/_components/data-table/toolbar";
+import { operationColumn } from "@/app/_components/data-table/operation-column";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { urlMatchRuleLabel, type ForwardingPolicyRow } from "./forwarding-policy-draft";
@@ -37,20 +38,7 @@ export function ForwardingPoliciesTab({ listener }: { listener: ListenerView }) 
       ),
     },
     { id: "description", header: "Description", cell: (p) => p.description || "—", className: "max-w-48 truncate" },
-    {
-      id: "operation",
-      header: "Operation",
-      cell: (p) => (
-        <span className="flex gap-3">
-          <Button variant="link" onClick={() => setAction({ kind: "modify", policy: p })}>
-            Modify
-          </Button>
-          <Button variant="link" onClick={() => setAction({ kind: "delete", policy: p })}>
-            Delete
-          </Button>
-        </span>
-      ),
-    },
+    operationColumn({ onModify: (policy) => setAction({ kind: "modify", policy }), onDelete: (policy) => setAction({ kind: "delete", policy }) }),
   ];
   return (
     <>

@@ -7,6 +7,7 @@ import { Button } from "@/app/_components/ui/button";
 import { StatusDot } from "@/app/_components/ui/status";
 import { DataTable, type Column } from "@/app/_components/data-table/data-table";
 import { Toolbar } from "@/app/_components/data-table/toolbar";
+import { operationColumn } from "@/app/_components/data-table/operation-column";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListedListener } from "@/server/services/listener/list-listeners";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
@@ -68,20 +69,7 @@ export function ListenersTab({ lb }: { lb: LoadBalancerView }) {
       cell: (l) => (l.healthCheck?.enabled ? <StatusDot tone="green">Enabled ({l.healthCheck.protocol})</StatusDot> : <StatusDot tone="gray">Disabled</StatusDot>),
     },
     { id: "description", header: "Description", cell: (l) => l.description || "—", className: "max-w-64 truncate" },
-    {
-      id: "operation",
-      header: "Operation",
-      cell: (l) => (
-        <span className="flex gap-3">
-          <Button variant="link" onClick={() => setDialog({ kind: "modify", listener: l })}>
-            Modify
-          </Button>
-          <Button variant="link" onClick={() => setDialog({ kind: "delete", listener: l })}>
-            Delete
-          </Button>
-        </span>
-      ),
-    },
+    operationColumn({ onModify: (listener) => setDialog({ kind: "modify", listener }), onDelete: (listener) => setDialog({ kind: "delete", listener }) }),
   ];
   return (
     <>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { DataTable, type Column } from "@/app/_components/data-table/data-table";
 import { Toolbar } from "@/app/_components/data-table/toolbar";
+import { operationColumn } from "@/app/_components/data-table/operation-column";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { describeListener } from "./describe-listener";
@@ -22,20 +23,7 @@ export function RedirectsTab({ listener }: { listener: ListenerView }) {
     { id: "name", header: "Name", cell: (r) => <span className="font-medium">{r.name}</span> },
     { id: "target", header: "Redirected To", cell: (r) => describeListener({ ...r.targetListener, protocol: "HTTPS" }) },
     { id: "description", header: "Description", cell: (r) => r.description || "—", className: "max-w-64 truncate" },
-    {
-      id: "operation",
-      header: "Operation",
-      cell: (r) => (
-        <span className="flex gap-3">
-          <Button variant="link" onClick={() => setAction({ kind: "modify", redirect: r })}>
-            Modify
-          </Button>
-          <Button variant="link" onClick={() => setAction({ kind: "delete", redirect: r })}>
-            Delete
-          </Button>
-        </span>
-      ),
-    },
+    operationColumn({ onModify: (redirect) => setAction({ kind: "modify", redirect }), onDelete: (redirect) => setAction({ kind: "delete", redirect }) }),
   ];
   return (
     <>
