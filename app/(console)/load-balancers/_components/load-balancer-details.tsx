@@ -1,11 +1,12 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { Tabs } from "@/app/_components/ui/tabs";
-import { Card, StatusDot } from "@/app/_components/ui/status";
+import { Breadcrumbs } from "@/app/_components/ui/breadcrumbs";
+import { InfoList, WithAction, type InfoRow } from "@/app/_components/ui/info-list";
+import { Card, PageHeader, StatusDot } from "@/app/_components/ui/status";
 import { errorMessage, formatDateTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
@@ -28,17 +29,14 @@ export function LoadBalancerDetails({ id }: { id: string }) {
   const TabContent = detailTabs.find((t) => t.value === tab)?.render;
   return (
     <>
-      <div className="mb-4 flex items-center justify-between">
-        <h1 className="text-xl font-semibold">
-          <Link href="/load-balancers" className="text-slate-400 hover:text-brand">
-            Load Balancers
-          </Link>{" "}
-          / {lb.name}
-        </h1>
-        <Button variant="secondary" onClick={() => setAction({ kind: "delete", lb })}>
-          Delete
-        </Button>
-      </div>
+      <PageHeader
+        title={<Breadcrumbs trail={[{ href: "/load-balancers", label: "Load Balancers" }]} current={lb.name} />}
+        actions={
+          <Button variant="secondary" onClick={() => setAction({ kind: "delete", lb })}>
+            Delete
+          </Button>
+        }
+      />
       <Card title="Basic Information">
         <BasicInformation lb={lb} onAction={setAction} />
       </Card>
@@ -52,7 +50,7 @@ export function LoadBalancerDetails({ id }: { id: string }) {
 }
 
 function BasicInformation({ lb, onAction }: { lb: LoadBalancerView; onAction: (action: LoadBalancerAction) => void }) {
-  const rows: [string, ReactNode][] = [
+  const rows: InfoRow[] = [
     ["Name", lb.name],
     ["ID", <span key="id" className="font-mono">{lb.id}</span>],
     ["Status", <StatusDot key="s" tone={lb.status === "running" ? "green" : "gray"}>{lb.status === "running" ? "Running" : "Stopped"}</StatusDot>],
@@ -62,41 +60,18 @@ function BasicInformation({ lb, onAction }: { lb: LoadBalancerView; onAction: (a
     ["Private IP Address", <span key="ip" className="font-mono">{lb.privateIp}</span>],
     [
       "EIP",
-      <span key="eip" className="flex gap-3">
+      <WithAction key="eip" action={lb.eip ? "Unbind" : "Bind"} onAction={() => onAction({ kind: lb.eip ? "unbind-eip" : "bind-eip", lb })}>
         <span className="font-mono">{lb.eip?.address ?? "—"}</span>
-        {lb.eip ? (
-          <Button variant="link" onClick={() => onAction({ kind: "unbind-eip", lb })}>
-            Unbind
-          </Button>
-        ) : (
-          <Button variant="link" onClick={() => onAction({ kind: "bind-eip", lb })}>
-            Bind
-          </Button>
-        )}
-      </span>,
+      </WithAction>,
     ],
     [
       "Bandwidth",
-      <span key="bw" className="flex gap-3">
+      <WithAction key="bw" action="Modify" onAction={lb.eip ? () => onAction({ kind: "modify-bandwidth", lb }) : undefined}>
         {lb.eip ? `${lb.eip.bandwidthMbit} Mbit/s` : "—"}
-        {lb.eip && (
-          <Button variant="link" onClick={() => onAction({ kind: "modify-bandwidth", lb })}>
-            Modify
-          </Button>
-        )}
-      </span>,
+      </WithAction>,
     ],
     ["Description", lb.description || "—"],
     ["Created", formatDateTime(lb.createdAt)],
   ];
-  return (
-    <dl className="grid grid-cols-2 gap-x-8 gap-y-2" aria-label="Basic Information">
-      {rows.map(([label, value]) => (
-        <div key={label} className="grid grid-cols-[10rem_1fr]">
-          <dt className="text-slate-500">{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <InfoList label="Basic Information" rows={rows} />;
 }

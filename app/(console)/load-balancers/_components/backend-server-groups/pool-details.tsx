@@ -1,6 +1,7 @@
 "use client";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
+import { InfoList, WithAction, type InfoRow } from "@/app/_components/ui/info-list";
 import { Card } from "@/app/_components/ui/status";
 import { formatDateTime } from "@/app/_lib/format";
 import type { PoolView } from "@/server/services/pool/pool-view";
@@ -11,7 +12,7 @@ import { describeAlgorithm, describeHealthCheck, describeStickySession } from ".
 /** A group's Basic Information (Configure beside Health Check, guide 5.1) and its server list. */
 export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () => void }) {
   const [configuring, setConfiguring] = useState(false);
-  const rows: [string, ReactNode][] = [
+  const rows: InfoRow[] = [
     ["Name", pool.name],
     ["ID", <span key="id" className="font-mono text-xs">{pool.id}</span>],
     ["Backend Protocol", pool.protocol],
@@ -20,12 +21,9 @@ export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () =
     ["Listener", pool.listener ? `${pool.listener.name} (${pool.listener.protocol}/${pool.listener.port})` : "—"],
     [
       "Health Check",
-      <span key="hc" className="flex flex-wrap items-center gap-3">
+      <WithAction key="hc" action="Configure" name="Configure Health Check" onAction={() => setConfiguring(true)}>
         <span>{describeHealthCheck(pool.healthMonitor)}</span>
-        <Button variant="link" onClick={() => setConfiguring(true)}>
-          Configure
-        </Button>
-      </span>,
+      </WithAction>,
     ],
     ["Description", pool.description || "—"],
     ["Created", formatDateTime(pool.createdAt)],
@@ -40,14 +38,7 @@ export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () =
       }
     >
       <h3 className="mb-2 font-medium">Basic Information</h3>
-      <dl className="grid grid-cols-2 gap-x-8 gap-y-2" aria-label="Backend Server Group Basic Information">
-        {rows.map(([label, value]) => (
-          <div key={label} className="grid grid-cols-[11rem_1fr]">
-            <dt className="text-slate-500">{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <InfoList label="Backend Server Group Basic Information" rows={rows} />
       <BackendServers pool={pool} />
       {configuring && <ConfigureHealthCheckDialog pool={pool} onClose={() => setConfiguring(false)} />}
     </Card>

@@ -1,10 +1,10 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
-import { Card } from "@/app/_components/ui/status";
+import { Breadcrumbs } from "@/app/_components/ui/breadcrumbs";
+import { Card, PageHeader } from "@/app/_components/ui/status";
 import { Tabs } from "@/app/_components/ui/tabs";
 import { errorMessage } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc/react";
@@ -39,26 +39,27 @@ export function ListenerPage({ loadBalancerId, listenerId }: { loadBalancerId: s
   const tab = tabs.find((t) => t.value === requested)?.value ?? tabs[0]?.value;
   return (
     <>
-      <div className="mb-4 flex items-center justify-between">
-        <h1 className="text-xl font-semibold">
-          <Link href="/load-balancers" className="text-slate-400 hover:text-brand">
-            Load Balancers
-          </Link>{" "}
-          /{" "}
-          <Link href={`${lbPath}?tab=listeners`} className="text-slate-400 hover:text-brand">
-            {lb.data?.name ?? loadBalancerId}
-          </Link>{" "}
-          / {listener.name}
-        </h1>
-        <span className="flex gap-2">
-          <Button variant="secondary" onClick={() => setAction("modify")}>
-            Modify
-          </Button>
-          <Button variant="secondary" onClick={() => setAction("delete")}>
-            Delete
-          </Button>
-        </span>
-      </div>
+      <PageHeader
+        title={
+          <Breadcrumbs
+            trail={[
+              { href: "/load-balancers", label: "Load Balancers" },
+              { href: `${lbPath}?tab=listeners`, label: lb.data?.name ?? loadBalancerId },
+            ]}
+            current={listener.name}
+          />
+        }
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => setAction("modify")}>
+              Modify
+            </Button>
+            <Button variant="secondary" onClick={() => setAction("delete")}>
+              Delete
+            </Button>
+          </>
+        }
+      />
       {listener.redirect && (
         <p role="status" className="mb-4 rounded bg-amber-50 px-4 py-3 text-amber-900 ring-1 ring-amber-200">
           Requests to this listener are redirected to HTTPS listener <strong>{listener.redirect.targetListener.name}</strong> (port {listener.redirect.targetListener.port}) with 301 Moved
