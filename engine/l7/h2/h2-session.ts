@@ -87,7 +87,7 @@ export class H2Session implements SessionSide {
   streamClosed(): void {
     if (--this.openStreams === 0) {
       this.idleSince = coarseClock.now;
-      if (this.proxy.draining) this.close();
+      if (this.proxy.draining) this.drain();
     }
   }
 
@@ -95,11 +95,11 @@ export class H2Session implements SessionSide {
   onTick(now: number): void {
     if (this.openStreams !== 0 || this.closing) return;
     const limit = this.streamed ? this.proxy.route.idleTimeoutMs : this.proxy.options.headTimeoutMs;
-    if (now - this.idleSince >= limit) this.close();
+    if (now - this.idleSince >= limit) this.drain();
   }
 
-  /** GOAWAY: no new streams; the session ends once its open streams are done. */
-  close(): void {
+  /** GOAWAY: no new streams; the session ends once its open streams are done (idle, or the handler drains). */
+  drain(): void {
     if (this.closing) return;
     this.closing = true;
     this.session.close();
