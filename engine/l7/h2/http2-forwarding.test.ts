@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import net from "node:net";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../test-support/backends";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
@@ -11,15 +11,6 @@ import { useH2Suite } from "./test-support/h2-suite";
 
 const run = promisify(execFile);
 const suite = useH2Suite();
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   it("curl --http2 negotiates h2 and gets the backend's answer; the backend sees HTTP/1.1 with Host and X-Forwarded-* (proto https)", async () => {
@@ -98,7 +89,7 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
 
   it("answers 502 on the stream when the backend is down, 503 without a group; the session stays usable and each stream is one requestDone", async () => {
     const observer = new RecordingObserver();
-    const proxy = await suite.proxy(httpPool([{ id: "down", port: await closedPort() }]), {}, { observer });
+    const proxy = await suite.proxy(httpPool([{ id: "down", port: await freePort() }]), {}, { observer });
     const session = await suite.session(proxy.port);
 
     const res = await h2Request(session, { ":path": "/" });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { TokenBucket } from "../../limits/token-bucket";
+import { freePort } from "../../test-support/backends";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { httpPool } from "../test-support/http-fixture";
 import { h2Request, until } from "./test-support/h2-fixture";
@@ -51,10 +51,7 @@ describe("HTTP/2 streams under the listener's limits", () => {
   });
 
   it("a refused connect fails over to the next member (a small body is resent) and ejects the dead member after maxFails", async () => {
-    const dead = net.createServer();
-    await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
-    const deadPort = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const deadPort = await freePort(); // nothing listens there
     const backend = await suite.backend("live", (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));

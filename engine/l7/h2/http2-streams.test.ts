@@ -15,14 +15,18 @@ const suite = useH2Suite();
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
+/** A backend that holds every response until `n` requests are in at once (each answered with its URL): only concurrent streams get through. */
+const answeringAtOnce = (n: number) => {
+  const waiting: (() => void)[] = [];
+  return suite.backend("a", (req, res) => {
+    waiting.push(() => res.end(req.url));
+    if (waiting.length === n) for (const answer of waiting.splice(0)) answer();
+  });
+};
+
 describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
   it("100 concurrent streams on one connection are multiplexed onto pooled backend connections, reused by the next 100", async () => {
-    let waiting: (() => void)[] = [];
-    // The backend holds every response until 100 requests are in at once: only concurrent streams get through.
-    const backend = await suite.backend("a", (req, res) => {
-      waiting.push(() => res.end(req.url));
-      if (waiting.length === 100) for (const answer of waiting.splice(0)) answer();
-    });
+    const backend = await answeringAtOnce(100);
     const proxy = await suite.proxyTo(backend);
     const client = await suite.session(proxy.port);
 
@@ -33,15 +37,10 @@ describe("HTTP/2 streams: multiplexing, flow control, resets", () => {
       expect(backend.connections).toBe(100);
     }
     expect(proxy.handler.sessionCount).toBe(1);
-    waiting = [];
   });
 
   it("300 streams in flight over 3 sessions keep all 300 backend connections idle for the next 300 (no churn past 256)", async () => {
-    const waiting: (() => void)[] = [];
-    const backend = await suite.backend("a", (req, res) => {
-      waiting.push(() => res.end(req.url));
-      if (waiting.length === 300) for (const answer of waiting.splice(0)) answer();
-    });
+    const backend = await answeringAtOnce(300);
     const proxy = await suite.proxyTo(backend);
     const clients = [await suite.session(proxy.port), await suite.session(proxy.port), await suite.session(proxy.port)];
     for (let round = 0; round < 2; round++) {
