@@ -12,14 +12,14 @@ import type { ExchangeStage, TimerKind } from "./connection-state";
 import { abortExchange, answerGenerated, answerPhase, cancelExchange, failExchange } from "./error-answer";
 import type { ProxyErrorKind } from "./errors";
 import type { BodyExchange, ClientSide, ExchangeControl, ReportExchange, ResponseExchange } from "./exchange.types";
-import { BodyFramer, BodyMode } from "./http1/body-framer";
+import { BodyFramer } from "./http1/body-framer";
 import type { RequestParser } from "./http1/request-parser";
 import type { PhaseAnswer, PhaseRequest } from "./phases/phase.types";
 import { buildRequestHead, localAuthority } from "./request-head-writer";
 import { beginRecord, recordResponseStart, reportRequest } from "./request-report";
-import { readResponseHead, relayResponseBody } from "./response-relay";
+import { endUntilClose, readResponseHead, relayResponseBody } from "./response-relay";
 import type { StickyPolicy } from "./sticky/sticky-policy";
-import { attemptFailed, connectMember } from "./upstream-attempt";
+import { attemptFailed, connectMember, releaseCountedMember } from "./upstream-attempt";
 import type { UpstreamConnection } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
 
@@ -244,15 +244,9 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   onUpstreamEnd(): void {
     this.shaper?.flush();
-    if (this.stage === "body" && this.framer.mode === BodyMode.UNTIL_CLOSE) {
-      this.framer.finishOnClose();
-      this.reusable = false;
-      this.finish();
-    } else if (this.stage === "tunnel") {
-      this.conn.socket.end();
-    } else {
-      this.onUpstreamError(null);
-    }
+    if (endUntilClose(this)) return;
+    if (this.stage === "tunnel") this.conn.socket.end();
+    else this.onUpstreamError(null);
   }
 
   onUpstreamError(err: Error | null): void {
@@ -320,11 +314,6 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   }
 
   releaseMember(): void {
-    const member = this.member;
-    if (member !== null) {
-      this.record.member = member;
-      this.member = null;
-      this.pool!.release(member);
-    }
+    releaseCountedMember(this);
   }
 }

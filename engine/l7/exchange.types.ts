@@ -21,8 +21,9 @@ import type { UpstreamPool } from "./upstream-pool";
  * forth): handler → connection → (request reader, exchange) → response relay. The exchange's own
  * parts — body-forwarding.ts, upstream-attempt.ts, error-answer.ts, request-report.ts — are functions
  * over the one per-connection Exchange, each through the view below that names what it reads and advances.
- * request-report.ts and upstream-attempt.ts serve HTTP/2 streams too (h2/stream-exchange.ts): their
- * views (`ReportExchange`, `AttemptExchange`) see the client connection only as a `ClientPeer`.
+ * request-report.ts, upstream-attempt.ts and response-relay.ts's framing rules serve HTTP/2 streams too
+ * (h2/): their views (`ReportExchange`, `AttemptExchange`, `UntilCloseExchange`) see the client
+ * connection only as a `ClientPeer`, or not at all.
  */
 
 /** What a client connection sees of its handler (HttpProxy). */
@@ -156,6 +157,17 @@ export interface ResponseExchange {
   finish(): void;
 }
 
+/** What ending a body framed until close (response-relay.ts `endUntilClose`) reads and advances; HTTP/2 streams too. */
+export interface UntilCloseExchange {
+  readonly stage: ExchangeStage;
+  /** Response body framing. */
+  readonly framer: BodyFramer;
+  /** The backend connection may be reused after this response. */
+  reusable: boolean;
+  /** The response is complete. */
+  finish(): void;
+}
+
 /** What reporting each request (or HTTP/2 stream) to the observer (request-report.ts) reads and advances. */
 export interface ReportExchange {
   readonly conn: ClientPeer;
@@ -221,6 +233,8 @@ export interface AttemptExchange extends UpstreamOwner {
   readonly responseSeen: boolean;
   /** Request body bytes streamed to the backend so far (a buffered body, inside `forwardHead`, does not count: a retry sends it again). */
   readonly bodyBytesSent: number;
+  /** What the observer gets when the request is over: a released member stays named there. */
+  readonly record: RequestRecord;
   /** The member counted for this request (null once released, or never chosen). */
   member: MemberRuntime | null;
   /** The backend connection carrying the request. */

@@ -1,15 +1,42 @@
 import { copyOf, latin1, STRING_COPY_BYTES, writableCopy } from "../io/bytes";
-import type { ResponseExchange } from "./exchange.types";
-import { BodyMode } from "./http1/body-framer";
+import type { ResponseExchange, UntilCloseExchange } from "./exchange.types";
+import { BodyMode, type BodyFramer } from "./http1/body-framer";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
+import type { ResponseParser } from "./http1/response-parser";
 import { buildResponseHead } from "./response-head-writer";
 
 /**
  * The response half of an exchange, as functions over its state: parse the backend's head
  * (forwarding 1xx, turning an expected 101 into a tunnel), decide the body framing (HEAD, 204 and
  * 304 have none; chunked or Content-Length; else until close), rewrite the head once, then relay
- * body bytes as they arrive with backpressure, until the framer says the message ended.
+ * body bytes as they arrive with backpressure, until the framer says the message ended. The framing
+ * rules (`startFraming`, `endUntilClose`) serve HTTP/2 streams too (h2/stream-relay.ts).
  */
+
+/**
+ * Sets `framer` for the response whose head `res` holds (RFC 9112 §6.3): no body for HEAD, 204 and
+ * 304; chunked; a Content-Length; else until the backend closes.
+ */
+export function startFraming(framer: BodyFramer, res: ResponseParser, isHead: boolean): void {
+  const status = res.status;
+  if (isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
+  else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
+  else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
+  else framer.start(BodyMode.UNTIL_CLOSE);
+}
+
+/**
+ * The backend closed its connection: for a body framed until close that is the end of the response —
+ * it finishes, the connection is not reused — and the answer is true. Anything else (an error, the
+ * end of a tunnel) is the caller's.
+ */
+export function endUntilClose(x: UntilCloseExchange): boolean {
+  if (x.stage !== "body" || x.framer.mode !== BodyMode.UNTIL_CLOSE) return false;
+  x.framer.finishOnClose();
+  x.reusable = false;
+  x.finish();
+  return true;
+}
 
 /** Backend bytes while the response head is incomplete. */
 export function readResponseHead(x: ResponseExchange, chunk: Buffer): void {
@@ -43,10 +70,7 @@ function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void 
   const res = x.upstream!.response;
   const status = res.status;
   const framer = x.framer;
-  if (x.isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
-  else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
-  else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
-  else framer.start(BodyMode.UNTIL_CLOSE);
+  startFraming(framer, res, x.isHead);
   const untilClose = framer.mode === BodyMode.UNTIL_CLOSE;
   // An HTTP/1.0 client knows no chunked coding (RFC 9112 §6.1): body bytes alone, then close.
   const dechunk = x.clientMinor === 0 && res.chunked;

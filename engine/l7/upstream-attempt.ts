@@ -29,6 +29,16 @@ export function connectMember(x: AttemptExchange, member: MemberRuntime): void {
   if (!sendHead(x, true)) x.fail("member_busy", null);
 }
 
+/** Stops counting the request's member (`PoolRuntime.release`); the record keeps naming it. */
+export function releaseCountedMember(x: AttemptExchange): void {
+  const member = x.member;
+  if (member !== null) {
+    x.record.member = member;
+    x.member = null;
+    x.pool!.release(member);
+  }
+}
+
 /**
  * Connects a request whose small body was read whole first (body-buffer.ts): to `chosen`, the member
  * the phases picked at its head, or — if it became unavailable meanwhile — the balancer's next pick

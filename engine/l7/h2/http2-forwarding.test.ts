@@ -66,6 +66,25 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     expect([res.status, res.headers["retry-after"], res.headers["x-many"], res.body.toString()]).toEqual([503, "5, 6", "a, b", "busy"]);
   });
 
+  it("relays a body framed until the backend closes (no length, no chunking) whole, then ends the stream", async () => {
+    const backend = await suite.backend("a", (_req, res) => {
+      const socket = res.socket!;
+      socket.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nfirst,");
+      setTimeout(() => socket.end(" last"), 20);
+    });
+    const observer = new RecordingObserver();
+    const proxy = await suite.proxyTo(backend, {}, { observer });
+    const session = await suite.session(proxy.port);
+    const stream = session.request({ ":path": "/" });
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("error", () => {});
+    await new Promise((resolve) => stream.on("close", resolve));
+    expect(Buffer.concat(chunks).toString()).toBe("first, last");
+    // Finished, not aborted as a backend reset (the client alone cannot tell: it sees END_STREAM either way).
+    expect(observer.of("request").map((r) => [r.record.status, r.record.error])).toEqual([[200, null]]);
+  });
+
   it("forwards request bodies: a small Content-Length one whole, one without length chunked; both arrive intact", async () => {
     const backend = await suite.backend("a", (req, res) => {
       const chunks: Buffer[] = [];

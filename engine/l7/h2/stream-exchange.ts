@@ -10,11 +10,12 @@ import { ConnectionTimer } from "../connection-timer";
 import type { TimerKind } from "../connection-state";
 import type { ProxyErrorKind } from "../errors";
 import type { AttemptExchange } from "../exchange.types";
-import { BodyFramer, BodyMode } from "../http1/body-framer";
+import { BodyFramer } from "../http1/body-framer";
 import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
 import { beginRecord, reportRequest } from "../request-report";
+import { endUntilClose } from "../response-relay";
 import type { StickyPolicy } from "../sticky/sticky-policy";
-import { attemptFailed, connectChosen, connectMember } from "../upstream-attempt";
+import { attemptFailed, connectChosen, connectMember, releaseCountedMember } from "../upstream-attempt";
 import type { UpstreamConnection } from "../upstream-connection";
 import type { UpstreamPool } from "../upstream-pool";
 import type { RelayStream, SessionSide, StreamStage, StreamTimed } from "./h2.types";
@@ -285,11 +286,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
 
   onUpstreamEnd(): void {
     this.shaper?.flush();
-    if (this.stage === "body" && this.framer.mode === BodyMode.UNTIL_CLOSE) {
-      this.framer.finishOnClose();
-      this.reusable = false;
-      this.finish();
-    } else this.onUpstreamError(null);
+    if (!endUntilClose(this)) this.onUpstreamError(null);
   }
 
   onUpstreamError(err: Error | null): void {
@@ -371,12 +368,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   }
 
   releaseMember(): void {
-    const member = this.member;
-    if (member !== null) {
-      this.record.member = member;
-      this.member = null;
-      this.pool!.release(member);
-    }
+    releaseCountedMember(this);
   }
 
   settle(): void {

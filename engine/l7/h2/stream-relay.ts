@@ -3,6 +3,7 @@ import { copyOf } from "../../io/bytes";
 import { BodyMode } from "../http1/body-framer";
 import { INVALID, NEED_MORE } from "../http1/head-reader";
 import { recordResponseStart } from "../request-report";
+import { startFraming } from "../response-relay";
 import type { RelayStream } from "./h2.types";
 import { responseHeaders } from "./response-headers";
 
@@ -53,10 +54,7 @@ function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void
   const res = x.upstream!.response;
   const status = res.status;
   const framer = x.framer;
-  if (x.isHead || status === 204 || status === 304) framer.start(BodyMode.NONE);
-  else if (res.hasEncoding) framer.start(res.chunked ? BodyMode.CHUNKED : BodyMode.UNTIL_CLOSE);
-  else if (res.contentLength >= 0) framer.start(BodyMode.LENGTH, res.contentLength);
-  else framer.start(BodyMode.UNTIL_CLOSE);
+  startFraming(framer, res, x.isHead);
   x.reusable = res.keepAlive && framer.mode !== BodyMode.UNTIL_CLOSE;
   const sticky = x.sticky;
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
