@@ -1,8 +1,8 @@
 import { writableCopy } from "../io/bytes";
 import { CONTINUE } from "./body-buffer";
 import { TOO_LARGE } from "./body-limits";
-import { abortExchange, answerPhase, failExchange } from "./error-answer";
-import type { BodyExchange } from "./exchange.types";
+import { abortExchange, failExchange } from "./error-answer";
+import type { BodyExchange, OversizeExchange } from "./exchange.types";
 import type { RequestParser } from "./http1/request-parser";
 import type { ResolvedOptions } from "./proxy-options";
 import { connectChosen } from "./upstream-attempt";
@@ -63,19 +63,20 @@ function sendBuffered(x: BodyExchange): void {
 
 /**
  * The request body is over maxBodyBytes: 413 before any response byte (the backend, if any, gets a
- * reset, not a body that looks complete), else the client connection ends.
+ * reset, not a body that looks complete; a member chosen at the head but not yet counted is not
+ * released), else the client connection ends (HTTP/2: the stream is reset). HTTP/2 streams use it too.
  */
-export function bodyTooLarge(x: BodyExchange): void {
+export function bodyTooLarge(x: OversizeExchange): void {
   const up = x.upstream;
   if (up !== null) {
-    if (x.responseSeen) return abortExchange(x, "bad_request", null);
+    if (x.responseSeen) return x.abort("bad_request", null);
     x.upstream = null;
     up.socket.resetAndDestroy();
     up.destroy();
     x.releaseMember();
   }
   x.answer = TOO_LARGE;
-  answerPhase(x);
+  x.sendAnswer();
 }
 
 /**

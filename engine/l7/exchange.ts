@@ -296,6 +296,11 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     abortExchange(this, kind, cause);
   }
 
+  /** OversizeExchange: sends `answer` (the 413) instead of a backend's response. */
+  sendAnswer(): void {
+    answerPhase(this);
+  }
+
   /** AttemptExchange: an answer of `status` for the engine's own shortage (the client connection may stay). */
   answerStatus(kind: ProxyErrorKind, status: number): void {
     answerGenerated(this, kind, status, false);

@@ -157,6 +157,22 @@ export interface ResponseExchange {
   finish(): void;
 }
 
+/** What refusing a request body over `maxBodyBytes` (body-forwarding.ts `bodyTooLarge`) reads and advances; HTTP/2 streams too. */
+export interface OversizeExchange {
+  /** The backend connection carrying the request (null before one was taken). */
+  upstream: UpstreamConnection | null;
+  /** A response byte arrived: the 413 can no longer be sent. */
+  readonly responseSeen: boolean;
+  /** The response the engine sends itself (set to the 413). */
+  answer: PhaseAnswer | null;
+  /** Stops counting the member (PoolRuntime.release). */
+  releaseMember(): void;
+  /** The response already started: all that is left is to close (HTTP/2: reset the stream). */
+  abort(kind: ProxyErrorKind, cause?: unknown): void;
+  /** Sends `answer` instead of a backend's response. */
+  sendAnswer(): void;
+}
+
 /** What ending a body framed until close (response-relay.ts `endUntilClose`) reads and advances; HTTP/2 streams too. */
 export interface UntilCloseExchange {
   readonly stage: ExchangeStage;
@@ -253,7 +269,7 @@ export interface AttemptExchange extends UpstreamOwner {
  * What request-body forwarding (body-forwarding.ts: stream it, or buffer a small one whole before
  * connecting; size and rate limits) reads and advances.
  */
-export interface BodyExchange extends AnswerExchange, AttemptExchange {
+export interface BodyExchange extends AnswerExchange, AttemptExchange, OversizeExchange {
   readonly conn: ClientSide;
   member: MemberRuntime | null;
   upstream: UpstreamConnection | null;

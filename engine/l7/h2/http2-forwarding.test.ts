@@ -6,7 +6,7 @@ import { RecordingObserver } from "../../test-support/recording-observer";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
 import { httpListener, httpPool } from "../test-support/http-fixture";
-import { h2Request } from "./test-support/h2-fixture";
+import { h2Request, until } from "./test-support/h2-fixture";
 import { useH2Suite } from "./test-support/h2-suite";
 
 const run = promisify(execFile);
@@ -139,13 +139,23 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     expect(backend.seen).toEqual([]);
   });
 
-  it("a request larger than maxBodyBytes gets 413 without reaching the backend", async () => {
-    const backend = await suite.backend("a");
+  it("a request larger than maxBodyBytes gets 413 without reaching the backend (nor changing its member's count)", async () => {
+    let answer: (() => void) | null = null;
+    const backend = await suite.backend("a", (_req, res) => {
+      answer = () => res.end("held");
+    });
     const proxy = await suite.proxyTo(backend, { maxBodyBytes: 1000 });
     const session = await suite.session(proxy.port);
+    const member = proxy.pool!.members[0]!;
+    const held = h2Request(session, { ":path": "/held" });
+    await until(() => answer !== null);
+    expect(member.activeConnections).toBe(1);
     const res = await h2Request(session, { ":method": "POST", "content-length": "2000" }, Buffer.alloc(2000, 0x61));
     expect(res.status).toBe(413);
-    expect(backend.seen).toEqual([]);
+    expect(backend.seen.map((s) => s.url)).toEqual(["/held"]);
+    expect(member.activeConnections).toBe(1); // chosen at the head but never counted: not released either
+    answer!();
+    expect((await held).body.toString()).toBe("held");
   });
 
   it("a header list over maxHeaderCount fields or maxHeadBytes is refused (RST_STREAM ENHANCE_YOUR_CALM), the session stays usable", async () => {

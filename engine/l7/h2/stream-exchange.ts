@@ -4,7 +4,8 @@ import { ShapedWriter, type ShapedTarget } from "../../io/shaped-writer";
 import type { RequestRecord } from "../../observe/observer.types";
 import { memberSucceeded } from "../../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
-import { BodyLimits, TOO_LARGE } from "../body-limits";
+import { bodyTooLarge } from "../body-forwarding";
+import { BodyLimits } from "../body-limits";
 import type { CompiledRoute } from "../compiled-route";
 import { ConnectionTimer } from "../connection-timer";
 import type { TimerKind } from "../connection-state";
@@ -150,7 +151,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
       if (phases[i]!.run(this) === "respond") return answerPhaseStream(this);
     }
     const o = proxy.options;
-    if (head.contentLength > o.maxBodyBytes) return this.tooLarge();
+    if (head.contentLength > o.maxBodyBytes) return bodyTooLarge(this); // before any backend connection
     const member = this.member!; // chosen, not yet counted: connectMember counts it
     this.member = null;
     const hasBody = !this.requestEnded;
@@ -192,7 +193,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     }
     const up = this.upstream;
     if (up === null) return;
-    if (!within) return this.tooLarge(); // chunked past maxBodyBytes
+    if (!within) return bodyTooLarge(this); // chunked past maxBodyBytes
     this.bodyBytesSent += n;
     const socket = up.socket;
     let ok: boolean;
@@ -229,19 +230,6 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     connectChosen(this, member);
   }
 
-  /** The body is over maxBodyBytes: 413 before any response byte (the backend gets a reset), else the stream is reset. */
-  private tooLarge(): void {
-    const up = this.upstream;
-    if (up !== null) {
-      if (this.responseSeen) return this.abort("bad_request");
-      this.upstream = null;
-      up.socket.resetAndDestroy();
-      up.destroy();
-    }
-    this.releaseMember();
-    this.answer = TOO_LARGE;
-    answerPhaseStream(this);
-  }
 
   onStreamDrain(): void {
     this.progress++;
@@ -360,6 +348,11 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
 
   abort(kind: ProxyErrorKind, cause?: unknown): void {
     abortStream(this, kind, cause);
+  }
+
+  /** OversizeExchange: sends `answer` (the 413) instead of a backend's response. */
+  sendAnswer(): void {
+    answerPhaseStream(this);
   }
 
   /** AttemptExchange: an answer of `status` for the engine's own shortage. */
