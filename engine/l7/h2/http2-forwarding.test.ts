@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import http2 from "node:http2";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../test-support/backends";
@@ -83,6 +84,25 @@ describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
     expect(Buffer.concat(chunks).toString()).toBe("first, last");
     // Finished, not aborted as a backend reset (the client alone cannot tell: it sees END_STREAM either way).
     expect(observer.of("request").map((r) => [r.record.status, r.record.error])).toEqual([[200, null]]);
+  });
+
+  it("a backend that dies mid-body resets the stream with INTERNAL_ERROR: the client never takes the cut body as complete", async () => {
+    const backend = await suite.backend("a", (req, res) => {
+      if (req.url !== "/cut") return void res.end("whole");
+      const socket = res.socket!;
+      socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+      setTimeout(() => socket.destroy(), 20);
+    });
+    const proxy = await suite.proxyTo(backend);
+    const session = await suite.session(proxy.port);
+    const stream = session.request({ ":path": "/cut" });
+    let ended = false;
+    stream.on("data", () => {});
+    stream.on("end", () => (ended = true));
+    stream.on("error", () => {});
+    await new Promise((resolve) => stream.on("close", resolve));
+    expect([stream.rstCode, ended]).toEqual([http2.constants.NGHTTP2_INTERNAL_ERROR, false]);
+    expect((await h2Request(session, { ":path": "/next" })).body.toString()).toBe("whole"); // the session goes on
   });
 
   it("forwards request bodies: a small Content-Length one whole, one without length chunked; both arrive intact", async () => {

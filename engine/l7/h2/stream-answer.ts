@@ -5,7 +5,14 @@ import type { PhaseAnswer } from "../phases/phase.types";
 import { recordResponseStart, reportRequest } from "../request-report";
 import type { AnswerStream } from "./h2.types";
 
-const { NGHTTP2_NO_ERROR, NGHTTP2_INTERNAL_ERROR } = http2.constants;
+const { NGHTTP2_NO_ERROR } = http2.constants;
+
+/**
+ * What an aborted stream is destroyed with: node:http2 then sends RST_STREAM INTERNAL_ERROR. (Its
+ * `close(NGHTTP2_INTERNAL_ERROR)` ends the writable side first, and the client gets END_STREAM: a cut
+ * body would look complete.) One object, never thrown.
+ */
+const STREAM_ABORTED = new Error("stream aborted by the load balancer");
 
 /**
  * How a stream ends when no backend response is relayed, as error-answer.ts does for HTTP/1: a
@@ -56,7 +63,7 @@ export function abortStream(x: AnswerStream, kind: ProxyErrorKind, cause: unknow
   context.observer.error(context, kind, cause ?? null);
   x.record.error = kind;
   cancelStream(x);
-  if (!x.stream.closed) x.stream.close(NGHTTP2_INTERNAL_ERROR);
+  if (!x.stream.destroyed) x.stream.destroy(STREAM_ABORTED); // RST_STREAM INTERNAL_ERROR
 }
 
 /**
