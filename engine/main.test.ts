@@ -198,4 +198,19 @@ describe("engine process", () => {
     expect(await first.exited).toBe(0);
     await expect(stat(path.join(state, "control.sock"))).rejects.toThrow(); // removed on a clean exit
   });
+
+  it("with its stderr gone (the reading end of a pipe closed: EPIPE) it keeps serving and still stops on SIGTERM, instead of spinning on its own error log", async () => {
+    const port = await freePort();
+    const engine = startEngine({ ELB_ENGINE_STATE_DIR: path.join(dir, "state-epipe"), ELB_ENGINE_DRAIN_MS: "100" });
+    await engine.next("ready");
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l1", port, "p")], [pool("p", [member("a", backend.port)])]) });
+    await engine.next("applied");
+    engine.child.stderr!.destroy(); // every log line from now on fails with EPIPE
+    engine.child.send({ type: "ping", nonce: 7 });
+    expect(await engine.next("pong")).toMatchObject({ nonce: 7 });
+    expect(await tcpHello(port)).toBe("backend-a");
+    engine.child.kill("SIGTERM"); // logs "SIGTERM: draining …" into the broken pipe
+    const code = await Promise.race([engine.exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running after 5 s"), 5000))]);
+    expect(code).toBe(0);
+  });
 });

@@ -83,6 +83,11 @@ function runPrimary(): void {
   const build = buildIdOf(entry);
 
   const log = (message: string): void => void process.stderr.write(`[engine ${process.pid}] ${message}\n`);
+  // Output gone (a pipe whose reader died, e.g. a bench or test harness killed): a failed write must not
+  // become an uncaught exception, whose handler logs, which fails again — a loop that starves the event
+  // loop (no drain, no exit) at 100 % CPU. With nowhere to write, the lines are lost; serving goes on.
+  process.stderr.on("error", () => {});
+  process.stdout.on("error", () => {});
 
   /** The engine this one takes over from (its IPC channel is ours), or null: our IPC parent, if any, is a console. */
   const predecessor = predecessorOf(env);
