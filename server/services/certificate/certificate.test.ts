@@ -194,6 +194,15 @@ describe("certificates in use", () => {
     await expectAppError(() => deleteCertificate(bed.ctx, { id: ids.ca }), { code: "PRECONDITION_FAILED", message: /listener shop-https \(load balancer lb-https, CA Certificate\)/ }, allRows);
     await expectAppError(() => deleteCertificate(bed.ctx, { id: ids.api }), { code: "PRECONDITION_FAILED", message: /listener api-https \(load balancer lb-https, Server Certificate\)/ }, allRows);
     await expectAppError(() => updateCertificate(bed.ctx, { id: ids.web, domainName: "" }), { field: "domainName", message: /is an SNI certificate of listener api-https/ }, allRows);
+    // Modify must not give two SNI certificates of one listener the same domain (Configure SNI refuses that too).
+    const staticId = (await createCertificate(bed.ctx, { name: "static-cert", type: "SERVER", content: renewed.certPem, privateKey: web.keyPem, domainName: "static.example.test" })).id;
+    await bed.ctx.db.insert(listenerSniCertificates).values({ listenerId: api2!.id, certificateId: staticId });
+    await expectAppError(
+      () => updateCertificate(bed.ctx, { id: staticId, domainName: "www.example.test" }),
+      { field: "domainName", message: /^Domain Name: www\.example\.test is already served by SNI certificate web-cert-2 of listener api-https/ },
+      allRows,
+    );
+    expect(await updateCertificate(bed.ctx, { id: staticId, domainName: "example.test" })).toMatchObject({ domainName: "example.test" });
 
     // Once no listener uses it, it can go.
     await bed.ctx.db.delete(listenerSniCertificates).where(eq(listenerSniCertificates.listenerId, api2!.id));

@@ -1,6 +1,7 @@
 import "server-only";
-import { eq } from "drizzle-orm";
-import { certificates, listenerSniCertificates } from "@/db/schema";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { certificates, listenerSniCertificates, listeners } from "@/db/schema";
 import { openSecret, sealSecret } from "@/engine/protocol/sealed-secret";
 import { secretKey } from "../../crypto/secret-key";
 import { commitConfigChange } from "../../control-plane/commit-config-change";
@@ -41,6 +42,7 @@ export async function updateCertificate(ctx: ServiceContext, rawInput: unknown, 
         if (input.privateKey !== undefined && valid.privateKeyPem !== null) sealed = sealSecret(valid.privateKeyPem, secretKey().key);
       }
     }
+    if (domainName && domainName.toLowerCase() !== stored.domainName?.toLowerCase()) await refuseSharedSniDomain(tx, stored, domainName);
     if (!domainName) {
       const [sni] = await tx.select({ listenerId: listenerSniCertificates.listenerId }).from(listenerSniCertificates).where(eq(listenerSniCertificates.certificateId, stored.id)).limit(1);
       if (sni) {
@@ -77,4 +79,25 @@ function openStoredKey(sealed: string): string {
       "privateKey",
     );
   }
+}
+
+/**
+ * A new Domain Name must not be the domain of another SNI certificate of a listener this one serves SNI
+ * for (Configure SNI refuses two certificates per domain; Modify must not create them either).
+ */
+async function refuseSharedSniDomain(tx: Database, stored: { id: string; name: string }, domainName: string): Promise<void> {
+  const mine = tx.select({ id: listenerSniCertificates.listenerId }).from(listenerSniCertificates).where(eq(listenerSniCertificates.certificateId, stored.id));
+  const [clash] = await tx
+    .select({ certificate: certificates.name, listener: listeners.name })
+    .from(listenerSniCertificates)
+    .innerJoin(certificates, eq(certificates.id, listenerSniCertificates.certificateId))
+    .innerJoin(listeners, eq(listeners.id, listenerSniCertificates.listenerId))
+    .where(and(inArray(listenerSniCertificates.listenerId, mine), ne(certificates.id, stored.id), sql`lower(${certificates.domainName}) = ${domainName.toLowerCase()}`))
+    .limit(1);
+  if (clash)
+    throw new AppError(
+      "BAD_REQUEST",
+      `Domain Name: ${domainName} is already served by SNI certificate ${clash.certificate} of listener ${clash.listener}, which ${stored.name} also serves; each SNI domain needs one certificate`,
+      "domainName",
+    );
 }
