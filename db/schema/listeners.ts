@@ -6,6 +6,10 @@ import { pools } from "./pools";
 
 /** Frontend protocol of a listener. */
 export type ListenerProtocol = "TCP" | "UDP" | "HTTP" | "HTTPS";
+/** X-Forwarded-For handling of an HTTP/HTTPS listener: append the client (default), replace the client's chain, remove. */
+export type XForwardedForMode = "APPEND" | "REPLACE" | "REMOVE";
+/** Where an HTTP/HTTPS listener takes the real client address from when the peer is trusted. */
+export type RealIpHeader = "NONE" | "X_FORWARDED_FOR" | "X_REAL_IP" | "PROXY_PROTOCOL";
 
 /**
  * A listener: frontend protocol/port on a load balancer, forwarding to its default backend server group.
@@ -40,6 +44,24 @@ export const listeners = pgTable(
     accessControlEnabled: boolean("access_control_enabled").notNull().default(false),
     /** Whitelist: up to 300 IPv4 addresses or CIDR blocks, in the order entered. */
     accessControlWhitelist: jsonb("access_control_whitelist").$type<string[]>().notNull().default([]),
+    /** TCP/UDP: Transfer Client IP Address (seed 000); the default group's clientIpTransport says how. */
+    transferClientIp: boolean("transfer_client_ip").notNull().default(false),
+    /** TCP/HTTP/HTTPS: Proxy Protocol Accept (v1/v2 detected per connection, from trusted peers only). */
+    proxyProtocolAccept: boolean("proxy_protocol_accept").notNull().default(false),
+    /** Trusted IPs: IPv4/IPv6 addresses and CIDR blocks of proxies in front, in the order entered. */
+    trustedIps: jsonb("trusted_ips").$type<string[]>().notNull().default([]),
+    /** HTTP/HTTPS: X-Forwarded-For mode. */
+    xForwardedForMode: text("x_forwarded_for_mode").$type<XForwardedForMode>().notNull().default("APPEND"),
+    /** HTTP/HTTPS: keep a client's X-Forwarded-For chain only when the peer is a trusted IP (else replace). */
+    xForwardedForTrustedOnly: boolean("x_forwarded_for_trusted_only").notNull().default(false),
+    /** HTTP/HTTPS: send X-Forwarded-Proto / -Port / -Host and X-Real-IP. */
+    xForwardedProto: boolean("x_forwarded_proto").notNull().default(true),
+    xForwardedPort: boolean("x_forwarded_port").notNull().default(false),
+    xForwardedHost: boolean("x_forwarded_host").notNull().default(false),
+    xRealIp: boolean("x_real_ip").notNull().default(false),
+    /** HTTP/HTTPS: Real IP Header and Real IP Recursive (nginx realip semantics, trusted peers only). */
+    realIpHeader: text("real_ip_header").$type<RealIpHeader>().notNull().default("NONE"),
+    realIpRecursive: boolean("real_ip_recursive").notNull().default(false),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

@@ -6,6 +6,8 @@ import { loadBalancers } from "./load-balancers";
 export type PoolProtocol = "TCP" | "UDP" | "HTTP";
 /** Load balancing algorithm. */
 export type Algorithm = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+/** How a TCP/UDP group passes the client's address when its listener has Transfer Client IP Address on. */
+export type ClientIpTransport = "TRANSPARENT" | "PROXY_V1" | "PROXY_V2";
 /** Sticky session type. */
 export type StickySessionType = "SOURCE_IP" | "HTTP_COOKIE" | "APP_COOKIE";
 
@@ -22,6 +24,8 @@ export const pools = pgTable("pools", {
   stickySessionType: text("sticky_session_type").$type<StickySessionType>(),
   cookieName: text("cookie_name"),
   stickinessDurationMinutes: integer("stickiness_duration_minutes"),
+  /** Transfer Client IP Address method (TCP/UDP groups; UDP: TRANSPARENT or PROXY_V2). */
+  clientIpTransport: text("client_ip_transport").$type<ClientIpTransport>().notNull().default("TRANSPARENT"),
   createdAt: createdAtColumn(),
   updatedAt: updatedAtColumn(),
 });

@@ -6,12 +6,14 @@ export const UNBOUND: ListenerBinding = { listenerId: "", localAddress: "", loca
 
 /** Builds the context of one accepted connection or UDP session. */
 export function createConnectionContext(binding: ListenerBinding, clientAddress: string | undefined, clientPort: number | undefined): ConnectionContext {
+  const address = normalizeIp(clientAddress);
   return {
     listenerId: binding.listenerId,
     localAddress: binding.localAddress,
     localPort: binding.localPort,
-    clientAddress: normalizeIp(clientAddress),
+    clientAddress: address,
     clientPort: clientPort ?? 0,
+    peerAddress: address,
     bandwidth: binding.bandwidth,
     observer: binding.observer,
     openedAt: Date.now(),

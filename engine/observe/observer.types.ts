@@ -63,9 +63,15 @@ export interface ConnectionContext {
   /** The local address the client connected to (a load balancer's private IP or EIP). */
   readonly localAddress: string;
   readonly localPort: number;
-  /** The client's address (IPv4-mapped IPv6 normalised to plain IPv4) and port. */
-  readonly clientAddress: string;
-  readonly clientPort: number;
+  /**
+   * The client's address (IPv4-mapped IPv6 normalised to plain IPv4) and port: the TCP peer, or, when the
+   * listener accepts the PROXY protocol and the peer is trusted, the source its header names (the accept
+   * path replaces both before the handler sees the context).
+   */
+  clientAddress: string;
+  clientPort: number;
+  /** The TCP peer's own address (the proxy in front when a PROXY header was accepted); trust is decided on it. */
+  readonly peerAddress: string;
   /** Bucket of the limited address (EIP) the client connected to; null = unlimited. */
   readonly bandwidth: Bandwidth | null;
   /** Where the connection's events go. */

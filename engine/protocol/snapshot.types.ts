@@ -16,6 +16,19 @@ export type Algorithm = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 /** Sticky session type: source IP address (L4), load balancer cookie, application cookie (L7). */
 export type StickySessionType = "SOURCE_IP" | "HTTP_COOKIE" | "APP_COOKIE";
 
+/**
+ * How a TCP/UDP group passes the client's address to its members (Transfer Client IP Address):
+ * the client's address as the source address of the engine's backend connection (IP_TRANSPARENT), or a
+ * PROXY protocol header (HAProxy's doc/proxy-protocol.txt) v1 (TCP only) or v2 (TCP; UDP with DGRAM).
+ */
+export type ClientIpTransport = "TRANSPARENT" | "PROXY_V1" | "PROXY_V2";
+
+/** X-Forwarded-For handling: append the client to the chain, replace the client's chain by the client, remove it. */
+export type XForwardedForMode = "APPEND" | "REPLACE" | "REMOVE";
+
+/** Where an HTTP/HTTPS listener takes the real client address from, for trusted peers only. */
+export type RealIpHeader = "NONE" | "X_FORWARDED_FOR" | "X_REAL_IP" | "PROXY_PROTOCOL";
+
 /** Health check protocol; UDP listeners probe with UDP. */
 export type HealthCheckProtocol = "TCP" | "HTTP" | "UDP";
 
@@ -132,7 +145,57 @@ export interface SnapshotListener {
   redirect?: SnapshotRedirect | null;
   /** HTTP/HTTPS: forwarding policies in creation order; absent = none. Their pools are in `pools`. */
   forwardingPolicies?: SnapshotForwardingPolicy[];
+  /**
+   * How the listener receives the client's address from a proxy in front (PROXY protocol accept,
+   * trusted IPs, real IP header) and, for HTTP/HTTPS, which X-Forwarded-* fields it sends. Absent/null =
+   * `DEFAULT_CLIENT_IP`: accept off, nobody trusted, X-Forwarded-For appended, X-Forwarded-Proto sent.
+   */
+  clientIp?: SnapshotClientIp | null;
 }
+
+/**
+ * Client IP settings of a listener (issue 10; seeds 001, 003, 004 and guide 10.7).
+ * Trust is decided on the TCP peer's own address (the proxy in front), never on a claimed one.
+ */
+export interface SnapshotClientIp {
+  /**
+   * TCP/HTTP/HTTPS: PROXY protocol v1/v2 detected on each connection (HAProxy `accept-proxy`). A peer in
+   * `trustedIps` must send a header (its source address then replaces the peer's everywhere downstream:
+   * access control, source-IP hash and stickiness, X-Forwarded-For, X-Real-IP, PROXY sent on, logs);
+   * an untrusted peer that sends one, or any malformed header, is closed; an untrusted peer without one
+   * is an ordinary client.
+   */
+  proxyProtocolAccept: boolean;
+  /** IPv4/IPv6 addresses and CIDR blocks of trusted proxies in front ("Trusted IPs"). */
+  trustedIps: string[];
+  /** HTTP/HTTPS: X-Forwarded-For mode. */
+  xForwardedFor: XForwardedForMode;
+  /** HTTP/HTTPS, APPEND: keep the client's chain only when the peer is trusted (else replace it). */
+  xForwardedForTrustedOnly: boolean;
+  /** HTTP/HTTPS: send X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Host, X-Real-IP. */
+  xForwardedProto: boolean;
+  xForwardedPort: boolean;
+  xForwardedHost: boolean;
+  xRealIp: boolean;
+  /** HTTP/HTTPS: the real client address from this header when the peer is trusted (PROXY_PROTOCOL needs accept). */
+  realIpHeader: RealIpHeader;
+  /** nginx `real_ip_recursive`: the client is the last address of the chain that is not trusted (else the last one). */
+  realIpRecursive: boolean;
+}
+
+/** The settings of a listener whose snapshot has no `clientIp`. */
+export const DEFAULT_CLIENT_IP: Readonly<SnapshotClientIp> = Object.freeze({
+  proxyProtocolAccept: false,
+  trustedIps: [],
+  xForwardedFor: "APPEND",
+  xForwardedForTrustedOnly: false,
+  xForwardedProto: true,
+  xForwardedPort: false,
+  xForwardedHost: false,
+  xRealIp: false,
+  realIpHeader: "NONE",
+  realIpRecursive: false,
+});
 
 /** A backend server group with its members, balancing algorithm, stickiness and health check. */
 export interface SnapshotPool {
@@ -146,6 +209,12 @@ export interface SnapshotPool {
   members: SnapshotMember[];
   /** null = no health check configured, or disabled: every member counts as healthy. */
   healthMonitor: SnapshotHealthMonitor | null;
+  /**
+   * TCP/UDP groups whose listener has Transfer Client IP Address on: how the client's address reaches the
+   * members (every backend connection / UDP session, and the health probes of a PROXY group send a header
+   * too: v2 LOCAL, v1 `PROXY UNKNOWN`). Absent/null = off: members see the engine's address.
+   */
+  transferClientIp?: ClientIpTransport | null;
 }
 
 /** Sticky session settings of a pool. */
