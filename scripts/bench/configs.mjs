@@ -29,13 +29,16 @@ export function nginxHttpPaths(dir) {
 /**
  * The backend: nginx answering 200 "ok" from a return location (it must never be the bottleneck);
  * /stub_status counts the connections it accepted (the after-idle case counts the proxies' reconnects).
+ * `proxyProtocolPort`: the same server also on a port that expects a PROXY protocol header (the
+ * engine's "client IP" TCP listener sends PROXY v2 there).
  */
-export function backendNginx(dir, port) {
+export function backendNginx(dir, port, proxyProtocolPort) {
   return `${nginxMain(dir)}
 http {
 ${nginxHttpPaths(dir)}
   server {
     listen 127.0.0.1:${port} backlog=4096;
+    ${proxyProtocolPort ? `listen 127.0.0.1:${proxyProtocolPort} proxy_protocol backlog=4096;` : ""}
     location / { return 200 "ok"; }
     location = /stub_status { stub_status; }
   }
@@ -113,20 +116,39 @@ backend tcp_out
 `;
 }
 
-/** The engine's standalone snapshot: one HTTP and one TCP listener in front of the backend. */
-export function engineSnapshot(httpPort, tcpPort, backendPort) {
-  const member = { id: "m1", name: "backend", address: "127.0.0.1", port: backendPort, weight: 1 };
-  const pool = (id, protocol) => ({
+/** The X-Forwarded-* fields nginx's proxy location sends (For, Proto, Port): the engine's plain HTTP listener sends the same. */
+const NGINX_LIKE_CLIENT_IP = {
+  proxyProtocolAccept: false,
+  trustedIps: [],
+  xForwardedFor: "APPEND",
+  xForwardedForTrustedOnly: false,
+  xForwardedProto: true,
+  xForwardedPort: true,
+  xForwardedHost: false,
+  xRealIp: false,
+  realIpHeader: "NONE",
+  realIpRecursive: false,
+};
+
+/**
+ * The engine's standalone snapshot: one HTTP and one TCP listener in front of the backend; with
+ * `clientIp` ports also the "client IP" pair: an HTTP listener sending every X-Forwarded-* field and
+ * X-Real-IP, and a TCP listener whose group sends PROXY v2 to the backend's proxy_protocol port.
+ */
+export function engineSnapshot(httpPort, tcpPort, backendPort, clientIp = null) {
+  const member = (port) => ({ id: `m-${port}`, name: "backend", address: "127.0.0.1", port, weight: 1 });
+  const pool = (id, protocol, port = backendPort, extra = {}) => ({
     id,
     name: id,
     loadBalancerId: "lb-bench",
     protocol,
     algorithm: "ROUND_ROBIN",
     stickySession: null,
-    members: [member],
+    members: [member(port)],
     healthMonitor: null,
+    ...extra,
   });
-  const listener = (id, protocol, port, poolId, idle) => ({
+  const listener = (id, protocol, port, poolId, idle, extra = {}) => ({
     id,
     name: id,
     loadBalancerId: "lb-bench",
@@ -135,13 +157,15 @@ export function engineSnapshot(httpPort, tcpPort, backendPort) {
     bindAddresses: ["127.0.0.1"],
     defaultPoolId: poolId,
     idleTimeoutSeconds: idle,
+    ...extra,
   });
-  return {
-    epoch: "bench",
-    version: 1,
-    hash: "bench",
-    createdAt: new Date().toISOString(),
-    listeners: [listener("l-http", "HTTP", httpPort, "p-http", 60), listener("l-tcp", "TCP", tcpPort, "p-tcp", 300)],
-    pools: [pool("p-http", "HTTP"), pool("p-tcp", "TCP")],
-  };
+  const listeners = [listener("l-http", "HTTP", httpPort, "p-http", 60, { clientIp: NGINX_LIKE_CLIENT_IP }), listener("l-tcp", "TCP", tcpPort, "p-tcp", 300)];
+  const pools = [pool("p-http", "HTTP"), pool("p-tcp", "TCP")];
+  if (clientIp) {
+    const everyField = { ...NGINX_LIKE_CLIENT_IP, xForwardedHost: true, xRealIp: true };
+    listeners.push(listener("l-http-cip", "HTTP", clientIp.httpPort, "p-http-cip", 60, { clientIp: everyField }));
+    listeners.push(listener("l-tcp-cip", "TCP", clientIp.tcpPort, "p-tcp-cip", 300));
+    pools.push(pool("p-http-cip", "HTTP"), pool("p-tcp-cip", "TCP", clientIp.backendProxyPort, { transferClientIp: "PROXY_V2" }));
+  }
+  return { epoch: "bench", version: 1, hash: "bench", createdAt: new Date().toISOString(), listeners, pools };
 }

@@ -1,4 +1,6 @@
 // Starting and stopping the benchmark's processes by PID (never by name), and waiting for ports.
+// BENCH_NODE_ARGS (space-separated) go before the script of every node process started here, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the engine under load.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
@@ -34,6 +36,7 @@ const started = new Set();
  * child's PID is the process itself (taskset execs), so stopping by PID stops the server.
  */
 export function startPinned(name, cpus, command, args, env = {}) {
+  if (command === process.execPath && process.env.BENCH_NODE_ARGS) args = [...process.env.BENCH_NODE_ARGS.split(" "), ...args];
   const child = spawn("taskset", ["-c", cpus, command, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],

@@ -13,7 +13,7 @@
 // TLS connections (full handshakes, Connection: close) and HTTP/2 (h2load -c32 -m10), the same ECDSA
 // P-256 certificate for all three proxies (cases httpsKeepalive, tlsHandshake, h2).
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// BENCH_ONLY=engine,nginx,haproxy, BENCH_CASES=keepalive,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
+// BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
 // older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
 // bundle as "engine-before", in the same rounds: a before/after in one run).
@@ -30,7 +30,7 @@ import { runH2load, startTlsProxies, stopTlsProxies } from "./tls.mjs";
 const root = path.resolve(import.meta.dirname, "..", "..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy").split(",");
+const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy,node-h2-alone").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
 const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
@@ -85,21 +85,24 @@ function report(name, label, runs) {
  * Starts the proxies on `cpus` with `workers` workers each (engine ELB_ENGINE_WORKERS, nginx
  * worker_processes, haproxy nbthread); names get `suffix` ("" or "-2w").
  */
-async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, suffix = "" } = {}) {
+async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, suffix = "", backendProxyPort = 0 } = {}) {
   const proxies = [];
   const engines = only.includes("engine") ? [["engine", engineBundle]] : [];
   if (process.env.BENCH_ENGINE_BEFORE) engines.push(["engine-before", path.resolve(process.env.BENCH_ENGINE_BEFORE)]);
   for (const [base, bundle] of engines) {
     const name = base + suffix;
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
+    const clientIp = base === "engine" && backendProxyPort ? { httpPort: await freePort(), tcpPort: await freePort(), backendProxyPort } : null;
     const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort)));
+    writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort, clientIp)));
     const child = startPinned(name, cpus, process.execPath, [bundle], {
       ELB_ENGINE_SNAPSHOT_FILE: file,
       ELB_ENGINE_DRAIN_MS: "200",
       ELB_ENGINE_WORKERS: String(workers),
     });
     proxies.push({ name, child, httpPort, tcpPort });
+    // The same engine process measured on its "client IP" listeners, interleaved with the plain ones.
+    if (clientIp) proxies.push({ name: `${name}+cip`, child, httpPort: clientIp.httpPort, tcpPort: clientIp.tcpPort, only: ["keepalive", "tcp"] });
   }
   if (only.includes("nginx")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
@@ -146,13 +149,13 @@ async function main() {
   const results = {};
   let idle = null;
   try {
-    const backendPort = await freePort();
+    const [backendPort, backendProxyPort] = [await freePort(), await freePort()];
     const backendDir = path.join(dir, "backend");
     mkdirSync(backendDir);
-    writeFileSync(path.join(backendDir, "nginx.conf"), backendNginx(backendDir, backendPort));
+    writeFileSync(path.join(backendDir, "nginx.conf"), backendNginx(backendDir, backendPort, backendProxyPort));
     startPinned("backend nginx", LOAD_CPU, "nginx", ["-p", backendDir, "-c", path.join(backendDir, "nginx.conf"), "-e", path.join(backendDir, "error.log"), "-g", "daemon off;"]);
     await waitForPort(backendPort);
-    const proxies = await startProxies(dir, backendPort);
+    const proxies = await startProxies(dir, backendPort, { backendProxyPort });
     console.log(
       `backend: nginx return 200 (core ${LOAD_CPU}); proxies on core ${PROXY_CPU}: ${proxies.map((p) => `${p.name} pid ${p.child.pid}`).join(", ")}; wrk -t1 -c${connections} -d${seconds}s on core ${LOAD_CPU}; best of ${rounds} interleaved rounds`,
     );
@@ -160,28 +163,30 @@ async function main() {
     console.log(`  backend direct: ${direct.rps.toFixed(0)} req/s (ceiling of the load side)`);
     for (const p of proxies) await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up (JIT, pools)
     for (const test of TESTS.filter((t) => cases.includes(t.key))) {
-      const runs = Object.fromEntries(proxies.map((p) => [p.name, []]));
+      const takingPart = proxies.filter((p) => !p.only || p.only.includes(test.key));
+      const runs = Object.fromEntries(takingPart.map((p) => [p.name, []]));
       for (let round = 0; round < rounds; round++) {
-        for (const p of proxies) runs[p.name].push(await measureOnce(p, `http://127.0.0.1:${p[test.port]}/`, test.opts));
+        for (const p of takingPart) runs[p.name].push(await measureOnce(p, `http://127.0.0.1:${p[test.port]}/`, test.opts));
       }
-      for (const p of proxies) {
+      for (const p of takingPart) {
         report(p.name, test.label, runs[p.name]);
         (results[p.name] ??= {})[test.key] = best(runs[p.name]);
       }
     }
-    if (cases.includes("afterIdle")) idle = await afterIdle(proxies, { dir, cpu: LOAD_CPU, backendPort });
+    if (cases.includes("afterIdle")) idle = await afterIdle(proxies.filter((p) => !p.only), { dir, cpu: LOAD_CPU, backendPort });
     const tlsTests = TLS_TESTS.filter((t) => cases.includes(t.key));
     if (tlsTests.length > 0) {
-      await Promise.all(proxies.map((p) => stop(p.child))); // the plain proxies make room on the core
+      await Promise.all(proxies.filter((p) => !p.only).map((p) => stop(p.child))); // the plain proxies make room on the core
       const tls = await startTlsProxies(dir, backendPort, { cpu: PROXY_CPU, only, engineBundle });
       console.log(`TLS, ECDSA P-256, proxies on core ${PROXY_CPU}: ${tls.map((p) => `${p.name} pid ${p.child.pid}`).join(", ")}`);
-      for (const p of tls) await runWrk(`https://127.0.0.1:${p.port}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up
+      for (const p of tls) if (!p.only) await runWrk(`https://127.0.0.1:${p.port}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up
       for (const test of tlsTests) {
-        const runs = Object.fromEntries(tls.map((p) => [p.name, []]));
+        const takingPart = tls.filter((p) => !p.only || p.only.includes(test.key));
+        const runs = Object.fromEntries(takingPart.map((p) => [p.name, []]));
         for (let round = 0; round < rounds; round++) {
-          for (const p of tls) runs[p.name].push(await measureOnce(p, `https://127.0.0.1:${p.port}/`, test.opts, test.run));
+          for (const p of takingPart) runs[p.name].push(await measureOnce(p, `https://127.0.0.1:${p.port}/`, test.opts, test.run));
         }
-        for (const p of tls) {
+        for (const p of takingPart) {
           report(p.name, test.label, runs[p.name]);
           (results[p.name] ??= {})[test.key] = best(runs[p.name]);
         }
@@ -189,7 +194,7 @@ async function main() {
       await stopTlsProxies(tls);
     }
     if (cases.includes("twoWorkers")) {
-      await Promise.all(proxies.map((p) => stop(p.child))); // the one-core proxies make room
+      await Promise.all(proxies.filter((p) => !p.only).map((p) => stop(p.child))); // the one-core proxies make room
       const two = await startProxies(dir, backendPort, { cpus: BOTH_CPUS, workers: 2, suffix: "-2w" });
       console.log(`two workers each, unpinned (cores ${BOTH_CPUS}) with wrk -t2 and the backend: ${two.map((p) => `${p.name} pid ${p.child.pid}`).join(", ")}`);
       const twoOpts = { cpu: BOTH_CPUS, threads: 2 };
@@ -232,6 +237,14 @@ async function main() {
     console.log(`  after idle p99 (median of rounds): engine ${e99.toFixed(2)} ms, nginx ${n99.toFixed(2)} ms, difference ${(e99 - n99).toFixed(2)} ms; steady ${med(ie.steady).toFixed(2)} vs ${med(ing.steady).toFixed(2)} ms`);
     tail = ` p99_after_idle_engine_ms=${e99.toFixed(2)} p99_after_idle_nginx_ms=${n99.toFixed(2)} p99_after_idle_diff_ms=${(e99 - n99).toFixed(2)}`;
   }
+  let cipLine = "";
+  const cip = results["engine+cip"];
+  if (e && cip) {
+    const kaCip = ratio(cip.keepalive, e.keepalive);
+    const tcpCip = ratio(cip.tcp, e.tcp);
+    console.log(`  client IP on vs off (same engine, same rounds): http with every X-Forwarded-* + X-Real-IP ${kaCip.toFixed(2)}, tcp with PROXY v2 ${tcpCip.toFixed(2)}`);
+    cipLine = ` http_forwarded_vs_plain=${kaCip.toFixed(2)} tcp_proxy_v2_vs_plain=${tcpCip.toFixed(2)}`;
+  }
   let two = "";
   if (results["engine-2w"]) {
     const ka2 = ratio(results["engine-2w"].keepalive, results["nginx-2w"]?.keepalive);
@@ -246,9 +259,11 @@ async function main() {
     const th = ratio(e.tlsHandshake, n.tlsHandshake);
     const h2 = ratio(e.h2, n.h2);
     console.log(`  tls: https keep-alive vs nginx ${hk.toFixed(2)}, handshakes vs nginx ${th.toFixed(2)}, h2 vs nginx ${h2.toFixed(2)} (h2 vs haproxy ${ratio(e.h2, results.haproxy?.h2).toFixed(2)})`);
+    const alone = results["node-h2-alone"]?.h2;
+    if (alone) console.log(`  h2 ceiling: node:http2 answering by itself vs nginx ${ratio(alone, n.h2).toFixed(2)}; the engine reaches ${ratio(e.h2, alone).toFixed(2)} of it`);
     tlsLine = ` https_keepalive_vs_nginx=${hk.toFixed(2)} tls_handshake_vs_nginx=${th.toFixed(2)} h2_vs_nginx=${h2.toFixed(2)}`;
   }
-  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${two}${tlsLine}${tail}`);
+  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${cipLine}${two}${tlsLine}${tail}`);
 }
 
 main().catch(async (err) => {

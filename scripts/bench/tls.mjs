@@ -100,7 +100,11 @@ async function engineTlsSnapshot(port, backendPort, cert, secretKey) {
   };
 }
 
-/** Starts the TLS-terminating proxies on `cpu` (engine, nginx, haproxy, as `only` allows). */
+/**
+ * Starts the TLS-terminating proxies on `cpu` (engine, nginx, haproxy, as `only` allows), and
+ * "node-h2-alone" (node-h2-alone.mjs: node:http2 answering by itself, measured in the h2 case only —
+ * its `only` lists the cases it takes part in).
+ */
 export async function startTlsProxies(dir, backendPort, { cpu, only, engineBundle }) {
   const tlsDir = path.join(dir, "tls");
   mkdirSync(tlsDir, { recursive: true });
@@ -134,6 +138,11 @@ export async function startTlsProxies(dir, backendPort, { cpu, only, engineBundl
     writeFileSync(path.join(d, "haproxy.cfg"), haproxyTls(d, port, backendPort, cert));
     const child = startPinned("haproxy-tls", cpu, "haproxy", ["-db", "-f", path.join(d, "haproxy.cfg")]);
     proxies.push({ name: "haproxy", child, port });
+  }
+  if (only.includes("node-h2-alone")) {
+    const port = await freePort();
+    const child = startPinned("node-h2-alone", cpu, process.execPath, [path.join(import.meta.dirname, "node-h2-alone.mjs"), String(port), cert.cert, cert.key]);
+    proxies.push({ name: "node-h2-alone", child, port, only: ["h2"] });
   }
   for (const p of proxies) await waitForPort(p.port);
   return proxies;
