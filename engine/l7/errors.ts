@@ -37,6 +37,7 @@ const SPECS: Record<ProxyErrorKind, ErrorSpec> = {
   access_denied: { status: 403, source: "client", retrySafe: false, closeClient: true }, // at accept: the connection is closed, nothing answered
   client_closed: { status: 499, source: "client", retrySafe: false, closeClient: true },
   tls_handshake: { status: 400, source: "client", retrySafe: false, closeClient: true }, // before any request: the connection is closed, nothing answered
+  proxy_protocol: { status: 400, source: "client", retrySafe: false, closeClient: true }, // at accept, before any request: closed, nothing answered
 };
 
 /**

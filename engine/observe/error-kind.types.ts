@@ -28,4 +28,10 @@ export type ErrorKind =
   /** The client went away before its response was complete (recorded on the request; never answered, nginx's 499). */
   | "client_closed"
   /** HTTPS: the TLS handshake failed, timed out, or the client certificate was refused (Mutual Authentication); the connection is closed. */
-  | "tls_handshake";
+  | "tls_handshake"
+  /**
+   * PROXY protocol accept (listener `clientIp.proxyProtocolAccept`): a trusted peer sent no header, a
+   * malformed one, or none in time, or an untrusted peer sent one; the connection is closed before any
+   * handler, TLS or backend work (the cause says which, and names the peer).
+   */
+  | "proxy_protocol";
