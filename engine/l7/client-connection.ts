@@ -1,6 +1,7 @@
 import type net from "node:net";
 import { readInto } from "../io/socket-reader";
 import type { ConnectionContext } from "../observe/observer.types";
+import { clientIpLines } from "./client-ip-headers";
 import type { CompiledRoute } from "./compiled-route";
 import { ConnectionTimer } from "./connection-timer";
 import { isClosing, type ClientState, type TimerKind } from "./connection-state";
@@ -106,7 +107,7 @@ function onSocketClose(this: ClientSocket): void {
  * Memory: an idle keep-alive connection is the socket, this object and its context. The socket
  * handlers are shared functions (no closure per connection), the deadline's fields live in this
  * object (it extends ConnectionTimer), and the per-request state — parser, request body framer,
- * exchange, the cached X-Forwarded-For line — is built at the first request and dropped by the
+ * exchange, the cached client lines (X-Forwarded-For, …) — is built at the first request and dropped by the
  * handler's sweep once the connection sat idle through two sweeps without a byte (`onTick`); a
  * connection that keeps sending keeps it, so busy connections allocate nothing per request.
  */
@@ -128,6 +129,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
   private exchangeOrNull: Exchange | null = null;
   private fieldsRoute: CompiledRoute | null = null;
   private fields = "";
+  private trusted = false;
 
   constructor(
     readonly proxy: ProxyHost,
@@ -169,11 +171,20 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
   }
 
   clientFields(route: CompiledRoute): string {
-    if (this.fieldsRoute !== route) {
-      this.fieldsRoute = route;
-      this.fields = `X-Forwarded-For: ${this.clientIp}\r\n${route.forwardedFields}`;
-    }
+    if (this.fieldsRoute !== route) this.cacheFor(route);
     return this.fields;
+  }
+
+  peerTrusted(route: CompiledRoute): boolean {
+    if (this.fieldsRoute !== route) this.cacheFor(route);
+    return this.trusted;
+  }
+
+  /** The client lines and the peer's trust under `route`: once per connection and route (and again after a shed). */
+  private cacheFor(route: CompiledRoute): void {
+    this.fieldsRoute = route;
+    this.fields = clientIpLines(route.clientIp, "", this.clientIp);
+    this.trusted = route.clientIp.trusted.has(this.context.peerAddress);
   }
 
   write(data: string | Buffer): boolean {

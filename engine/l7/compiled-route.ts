@@ -1,5 +1,6 @@
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
+import { compileClientIpHeaders, type ClientIpHeaders, type TrustedIpsCompiler } from "./client-ip-headers";
 import { compilePhases } from "./phases/compile-phases";
 import type { PolicyTarget } from "./phases/forwarding-policy";
 import type { RequestPhase } from "./phases/phase.types";
@@ -33,8 +34,8 @@ export interface CompiledRoute {
   readonly pool: PoolRuntime | null;
   /** Request phases in order (phases/compile-phases.ts). */
   readonly phases: readonly RequestPhase[];
-  /** `X-Forwarded-Proto: http(s)\r\nX-Forwarded-Port: <listener port>\r\n` (https on an HTTPS listener). */
-  readonly forwardedFields: string;
+  /** X-Forwarded-For mode, the X-Forwarded-Proto/-Port/-Host and X-Real-IP switches (fixed lines precompiled), Trusted IPs, Real IP Header. */
+  readonly clientIp: ClientIpHeaders;
   /** Client keep-alive idle timeout (listener idle timeout). */
   readonly idleTimeoutMs: number;
   /** Connection pool of each member of every group a request can go to: `pool` and each policy's pool. */
@@ -47,11 +48,13 @@ export interface CompiledRoute {
  * Compiles a route. `appTables` holds application-cookie tables by pool id across snapshots
  * (tables of pools no longer routed are dropped). A redirected listener routes to no group: its
  * default group and policies are inactive (guide 3.8.4), so none of their connections are kept.
+ * `compileTrusted` compiles the listener's Trusted IPs (absent: nobody is trusted).
  */
 export function compileRoute(
   route: HttpRoute,
   registry: UpstreamRegistry,
   appTables: Map<string, AppCookieTable>,
+  compileTrusted?: TrustedIpsCompiler,
 ): CompiledRoute {
   const { listener } = route;
   const redirected = listener.redirect != null;
@@ -77,8 +80,7 @@ export function compileRoute(
     route,
     pool,
     phases: compilePhases(listener, policyTargets),
-
-    forwardedFields: `X-Forwarded-Proto: ${listener.protocol === "HTTPS" ? "https" : "http"}\r\nX-Forwarded-Port: ${listener.port}\r\n`,
+    clientIp: compileClientIpHeaders(listener, compileTrusted),
     idleTimeoutMs: idle,
     targets,
     sticky,

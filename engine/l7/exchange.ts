@@ -7,6 +7,7 @@ import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import { BodyBuffer } from "./body-buffer";
 import { beginBody, bodyComplete, bodyTooLarge, bodyTooSlow, forwardBody } from "./body-forwarding";
 import { BodyLimits } from "./body-limits";
+import { keepsChain } from "./client-ip-headers";
 import type { CompiledRoute } from "./compiled-route";
 import type { ExchangeStage, TimerKind } from "./connection-state";
 import { abortExchange, answerGenerated, answerPhase, cancelExchange, failExchange } from "./error-answer";
@@ -16,6 +17,7 @@ import { BodyFramer } from "./http1/body-framer";
 import type { RequestParser } from "./http1/request-parser";
 import type { PhaseAnswer, PhaseRequest } from "./phases/phase.types";
 import { buildRequestHead, localAuthority } from "./request-head-writer";
+import { requestRealIp } from "./request-real-ip";
 import { beginRecord, recordResponseStart, reportRequest } from "./request-report";
 import { endUntilClose, readResponseHead, relayResponseBody } from "./response-relay";
 import type { StickyPolicy } from "./sticky/sticky-policy";
@@ -76,6 +78,12 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   readonly shaper: ShapedWriter | null;
   /** What the observer gets when the request is over (reused); status and stages are kept even when nobody observes. */
   readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
+  /**
+   * PhaseRequest, AttemptExchange: the request's client — the connection's address, or the one a trusted
+   * peer's Real IP Header names (client-ip-headers.ts). Source IP hash and stickiness pick by it, and it is
+   * what X-Forwarded-For and X-Real-IP carry.
+   */
+  clientIp = "";
   /** A request is under way and not yet reported. */
   recording = false;
   /** The observer wants requests: timestamps are taken (else no clock is read per request). */
@@ -90,10 +98,6 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   /** PhaseRequest: the parsed request head. */
   get head(): RequestParser {
     return this.conn.parser;
-  }
-
-  get clientIp(): string {
-    return this.conn.clientIp;
   }
 
   /** PhaseRequest: the socket's local address (read only by a phase that needs it: a redirect without Host). */
@@ -120,6 +124,11 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.idempotent = req.idempotent;
     this.stage = "awaiting-head";
     beginRecord(this, req.method);
+    const ci = route.clientIp;
+    const connectionIp = conn.clientIp;
+    // A client's X-Forwarded-* / X-Real-IP matter only when present (forwardedCount) and, for the real IP, from a trusted peer.
+    const trusted = req.forwardedCount > 0 && conn.peerTrusted(route);
+    this.clientIp = trusted && ci.realIp !== "NONE" ? requestRealIp(req, ci, connectionIp) : connectionIp;
     const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return answerPhase(this);
@@ -131,7 +140,9 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     const drop = beginBody(this, req, o); // an Expect answered here (buffered body) is not forwarded
     // An HTTP/1.0 request without Host goes out as HTTP/1.1 with the address the client reached as Host.
     const host = req.versionMinor === 0 && req.hostField < 0 && !req.absoluteForm ? localAuthority(conn.socket.localAddress, conn.socket.localPort) : "";
-    this.forwardHead = buildRequestHead(req, conn.clientIp, route.forwardedFields, conn.clientFields(route), drop, host);
+    const client = this.clientIp;
+    const keepChain = req.forwardedCount > 0 && keepsChain(ci, trusted);
+    this.forwardHead = buildRequestHead(req, ci, client, client === connectionIp ? conn.clientFields(route) : null, keepChain, drop, host);
     if (this.buffer.active) {
       this.chosen = member; // the backend connection waits for the whole body (requestSent)
       this.armTimer(); // body silence timeout while it arrives

@@ -64,8 +64,10 @@ export interface ClientSide extends ClientPeer {
   readonly clientEnded: boolean;
   /** Bumped by every read/drain; progress-based timers watch it. */
   progress: number;
-  /** `X-Forwarded-For: <client ip>\r\n` + the route's fixed X-Forwarded-* lines, cached per route. */
+  /** The client lines for the connection's own address and no incoming chain (client-ip-headers.ts `clientIpLines`), cached per route. */
   clientFields(route: CompiledRoute): string;
+  /** The TCP peer (`context.peerAddress`) is in the route's Trusted IPs; cached per route. */
+  peerTrusted(route: CompiledRoute): boolean;
   /** Writes to the client (strings as latin1); false = buffer full, wait for drain. */
   write(data: string | Buffer): boolean;
   /** Arms the connection's single deadline. */
@@ -231,6 +233,8 @@ export interface AnswerExchange {
  */
 export interface AttemptExchange extends UpstreamOwner {
   readonly conn: ClientPeer;
+  /** The request's client (source IP hash and stickiness): the connection's address or a trusted real IP header's. */
+  readonly clientIp: string;
   readonly route: CompiledRoute | null;
   /** The backend server group the phases chose. */
   readonly pool: PoolRuntime | null;

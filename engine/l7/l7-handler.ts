@@ -52,7 +52,7 @@ export abstract class L7Handler<C extends HandledConnection> {
     const o = (this.options = resolveOptions(options));
     this.registry = shared?.registry ?? new UpstreamRegistry({ maxIdle: o.maxIdlePerBackend, idleTimeoutMs: o.backendIdleTimeoutMs });
     this.appTables = shared?.appTables ?? new Map();
-    this.route = compileRoute(route, this.registry, this.appTables);
+    this.route = compileRoute(route, this.registry, this.appTables, this.options.compileTrustedIps);
   }
 
   /**
@@ -77,7 +77,7 @@ export abstract class L7Handler<C extends HandledConnection> {
 
   /** Swaps the route for new requests and streams (compiled once here). */
   update(route: HttpRoute): void {
-    this.route = compileRoute(route, this.registry, this.appTables);
+    this.route = compileRoute(route, this.registry, this.appTables, this.options.compileTrustedIps);
     if (this.sweepTimer !== null && this.sweepPeriod() !== this.sweepMs) {
       this.stopSweep();
       this.startSweep();

@@ -1,4 +1,5 @@
 import { DEFAULT_EJECTION_POLICY, type EjectionPolicy } from "../pools/passive-ejection";
+import type { TrustedIpsCompiler } from "./client-ip-headers";
 import type { HeadLimits } from "./http1/head-reader";
 
 /** Options of the HTTP proxy handler; every field optional, defaults noted. */
@@ -66,6 +67,13 @@ export interface HttpProxyOptions {
   maxConnectionsPerMember?: number;
   /** Connection attempts per request (other members on connect failure, fresh connection after a stale keep-alive); default 3. */
   maxTries?: number;
+  /**
+   * Compiles a listener's Trusted IPs (X-Forwarded-For trusted-only, Real IP Header). The listener layer
+   * passes access-control's `compileAddressSet` (l7 sits below access-control and cannot import it);
+   * default: none, and then nobody is trusted (fails closed: no client chain kept in trusted-only mode,
+   * no real IP header believed).
+   */
+  compileTrustedIps?: TrustedIpsCompiler;
 }
 
 /** HttpProxyOptions with defaults applied. */
@@ -86,6 +94,8 @@ export interface ResolvedOptions {
   readonly maxConnectionsPerMember: number;
   /** Passive ejection of members after failed connects. */
   readonly ejection: EjectionPolicy;
+  /** Trusted IPs compiler; undefined = nobody is trusted. */
+  readonly compileTrustedIps: TrustedIpsCompiler | undefined;
 }
 
 /** Applies defaults. */
@@ -108,5 +118,6 @@ export function resolveOptions(o: HttpProxyOptions = {}): ResolvedOptions {
       maxFails: o.maxFails ?? DEFAULT_EJECTION_POLICY.maxFails,
       failTimeoutMs: o.failTimeoutMs ?? DEFAULT_EJECTION_POLICY.failTimeoutMs,
     },
+    compileTrustedIps: o.compileTrustedIps,
   };
 }

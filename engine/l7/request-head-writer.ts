@@ -1,4 +1,5 @@
 import { latin1 } from "../io/bytes";
+import { clientIpLines, type ClientIpHeaders } from "./client-ip-headers";
 import { connectionListed, isListed } from "./http1/connection-listed";
 import { FIELD_STRIDE, F_KIND, F_LINE, F_LINE_END } from "./http1/head-reader";
 import { H } from "./http1/header-kind";
@@ -7,13 +8,15 @@ import type { RequestParser } from "./http1/request-parser";
 /**
  * Builds the head sent to the backend, as one latin1 string (one write, no Buffer juggling):
  * the client's request line and fields byte for byte, minus hop-by-hop fields (Connection and what
- * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading) and client-sent
- * X-Forwarded-* and fields whose names contain `_`; plus `X-Forwarded-For` (client IP appended to any existing chain),
- * `X-Forwarded-Proto`, `X-Forwarded-Port` (precompiled `forwardedFields`) and `X-Forwarded-Host`
- * (the request's host). `clientFields` is `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached
- * per connection for the common case without an incoming chain. When nothing is dropped the kept
- * part is a single slice. An absolute-form target goes out in origin-form with its authority as
- * Host (the client's Host is dropped, RFC 9112 §3.2.2).
+ * it lists, Keep-Alive, Proxy-Connection, TE, Upgrade unless upgrading), the client's X-Forwarded-For,
+ * X-Forwarded-Proto/-Port/-Host and X-Real-IP (always: only our own lines go out) and fields whose names
+ * contain `_`; plus the client lines of `h` (client-ip-headers.ts): X-Forwarded-For (`client` after the
+ * client's chain when `keepChain`, else alone; none in REMOVE mode), X-Real-IP and X-Forwarded-Proto/-Port
+ * as switched on, and X-Forwarded-Host (the request's host) when on and the request names a host.
+ * `cached` is those client lines for the connection's own address without a chain, cached per connection
+ * (the common case pays no string building); null when `client` is another address (a real IP header).
+ * When nothing is dropped the kept part is a single slice. An absolute-form target goes out in
+ * origin-form with its authority as Host (the client's Host is dropped, RFC 9112 §3.2.2).
  *
  * The request line always carries our own version, HTTP/1.1 (RFC 9110 §6.2: the backend connection
  * is ours and stays keep-alive; the client's HTTP/1.0 semantics are kept on the client side). So an
@@ -25,9 +28,10 @@ import type { RequestParser } from "./http1/request-parser";
  */
 export function buildRequestHead(
   req: RequestParser,
-  clientIp: string,
-  forwardedFields: string,
-  clientFields: string,
+  h: ClientIpHeaders,
+  client: string,
+  cached: string | null,
+  keepChain: boolean,
   dropField = -1,
   defaultHost = "",
 ): string {
@@ -55,7 +59,7 @@ export function buildRequestHead(
       let drop: boolean;
       switch (kind) {
         case H.X_FORWARDED_FOR:
-          chain = chain === "" ? req.value(i) : `${chain}, ${req.value(i)}`;
+          if (keepChain) chain = chain === "" ? req.value(i) : `${chain}, ${req.value(i)}`;
           drop = true;
           break;
         case H.CONNECTION:
@@ -65,6 +69,7 @@ export function buildRequestHead(
         case H.X_FORWARDED_PROTO:
         case H.X_FORWARDED_PORT:
         case H.X_FORWARDED_HOST:
+        case H.X_REAL_IP:
         case H.UNDERSCORE:
           drop = true;
           break;
@@ -84,8 +89,8 @@ export function buildRequestHead(
     }
     head += latin1(buf, run, last);
   }
-  head += chain === "" ? clientFields : `X-Forwarded-For: ${chain}, ${clientIp}\r\n${forwardedFields}`;
-  if (req.absoluteForm || req.hostField >= 0) head += `X-Forwarded-Host: ${req.host()}\r\n`;
+  head += chain === "" && cached !== null ? cached : clientIpLines(h, chain, client);
+  if (h.sendHost && (req.absoluteForm || req.hostField >= 0)) head += `X-Forwarded-Host: ${req.host()}\r\n`;
   if (upgrade) head += "Connection: upgrade\r\n";
   return head + "\r\n";
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import { ALL_FORWARDED, rawExchange, type ProxyFixture } from "./test-support/http-fixture";
 import type { RawBackend } from "./test-support/raw-backend";
 import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
@@ -14,12 +14,12 @@ let backend: RawBackend;
 let proxy: ProxyFixture;
 let fixture: RawProxy;
 
-beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy({ clientIp: ALL_FORWARDED })));
 afterAll(() => fixture.close());
 
 const SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
 
-/** The head as the proxy forwards it: the client's fields, then its X-Forwarded-* fields. */
+/** The head as the proxy forwards it: the client's fields, then its X-Forwarded-* fields (Port and Host switched on). */
 function forwarded(head: string, host = "h"): string {
   return `${head.slice(0, -2)}X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: ${proxy.port}\r\nX-Forwarded-Host: ${host}\r\n\r\n`;
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import { ALL_FORWARDED, rawExchange, type ProxyFixture } from "./test-support/http-fixture";
 import type { RawBackend } from "./test-support/raw-backend";
 import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
@@ -16,7 +16,7 @@ let backend: RawBackend;
 let proxy: ProxyFixture;
 let fixture: RawProxy;
 
-beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy({ clientIp: ALL_FORWARDED })));
 afterAll(() => fixture.close());
 
 /** X-Forwarded-* as the proxy appends them. */

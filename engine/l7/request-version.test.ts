@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawExchange, type ProxyFixture } from "./test-support/http-fixture";
+import { ALL_FORWARDED, rawExchange, type ProxyFixture } from "./test-support/http-fixture";
 import type { RawBackend } from "./test-support/raw-backend";
 import { startRawProxy, type RawProxy } from "./test-support/raw-proxy";
 
@@ -13,7 +13,7 @@ let backend: RawBackend;
 let proxy: ProxyFixture;
 let fixture: RawProxy;
 
-beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy()));
+beforeAll(async () => void ({ backend, proxy } = fixture = await startRawProxy({ clientIp: ALL_FORWARDED })));
 afterAll(() => fixture.close());
 
 /** Sends `payload` raw; returns the client's bytes, whether the proxy closed, and what the backend received meanwhile. */

@@ -48,7 +48,7 @@ export function connectChosen(x: AttemptExchange, chosen: MemberRuntime): void {
   let member = chosen;
   const pool = x.pool!;
   if (!pool.isAvailable(member)) {
-    const next = pool.pick(x.conn.clientIp);
+    const next = pool.pick(x.clientIp);
     if (next === null) return x.fail("no_member", null);
     member = next;
     x.stuck = false;
@@ -103,7 +103,7 @@ function retry(x: AttemptExchange, failed: UpstreamConnection): boolean {
 function nextMember(x: AttemptExchange): boolean {
   const excluded = (x.excluded ??= new Set());
   excluded.add(x.member!);
-  const next = x.pool!.pick(x.conn.clientIp, excluded);
+  const next = x.pool!.pick(x.clientIp, excluded);
   if (next === null || !assign(x, next)) return false;
   x.stuck = false; // a new member: the response re-issues the load balancer cookie
   return true;

@@ -5,6 +5,7 @@ import { createHttpProxy, type HttpProxy } from "../l7/http-proxy";
 import type { HttpProxyOptions } from "../l7/proxy-options";
 import { UNBOUND, createConnectionContext } from "../observe/connection-context";
 import type { ConnectionContext } from "../observe/observer.types";
+import { compileAddressSet } from "../access-control/address-set";
 import { clientCertificateRefusal } from "../tls/client-verification";
 import { ListenerTlsCompiler, type CompiledTls } from "../tls/listener-tls";
 import { tlsEnvironment, type TlsEnvironment } from "../tls/tls-environment";
@@ -210,7 +211,7 @@ export class HttpsHandler implements ConnectionHandler {
   }
 }
 
-/** Creates the connection handler of an HTTPS listener. */
-export function createHttpsHandler(route: ListenerRoute, options?: HttpsHandlerOptions): HttpsHandler {
-  return new HttpsHandler(route, options);
+/** Creates the connection handler of an HTTPS listener (Trusted IPs compiled with access-control's `compileAddressSet`). */
+export function createHttpsHandler(route: ListenerRoute, options: HttpsHandlerOptions = {}): HttpsHandler {
+  return new HttpsHandler(route, { ...options, http: { compileTrustedIps: compileAddressSet, ...options.http } });
 }

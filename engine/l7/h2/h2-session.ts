@@ -3,6 +3,7 @@ import type net from "node:net";
 import { coarseClock } from "../../io/coarse-clock";
 import { normalizeIp } from "../../observe/connection-context";
 import type { ConnectionContext } from "../../observe/observer.types";
+import { clientIpLines } from "../client-ip-headers";
 import type { CompiledRoute } from "../compiled-route";
 import { localAuthority } from "../request-head-writer";
 import type { H2Host, SessionSide } from "./h2.types";
@@ -46,6 +47,7 @@ export class H2Session implements SessionSide {
   private readonly session: ServerHttp2Session;
   private fieldsRoute: CompiledRoute | null = null;
   private fields = "";
+  private trusted = false;
 
   constructor(
     readonly proxy: H2Host,
@@ -70,11 +72,20 @@ export class H2Session implements SessionSide {
   }
 
   clientFields(route: CompiledRoute): string {
-    if (this.fieldsRoute !== route) {
-      this.fieldsRoute = route;
-      this.fields = `X-Forwarded-For: ${this.clientIp}\r\n${route.forwardedFields}`;
-    }
+    if (this.fieldsRoute !== route) this.cacheFor(route);
     return this.fields;
+  }
+
+  peerTrusted(route: CompiledRoute): boolean {
+    if (this.fieldsRoute !== route) this.cacheFor(route);
+    return this.trusted;
+  }
+
+  /** The client lines and the peer's trust under `route`: once per session and route. */
+  private cacheFor(route: CompiledRoute): void {
+    this.fieldsRoute = route;
+    this.fields = clientIpLines(route.clientIp, "", this.clientIp);
+    this.trusted = route.clientIp.trusted.has(this.context.peerAddress);
   }
 
   /** A new stream's head arrived. */

@@ -53,8 +53,10 @@ export interface SessionSide extends ClientPeer {
   readonly localAddress: string;
   /** `address:port` the client reached, the Host of a request that named none; "" when unknown. */
   readonly localAuthority: string;
-  /** `X-Forwarded-For: <client ip>\r\n` + the route's fixed X-Forwarded-* lines, cached per route. */
+  /** The client lines for the session's own address and no incoming chain (client-ip-headers.ts `clientIpLines`), cached per route. */
   clientFields(route: CompiledRoute): string;
+  /** The TCP peer (`context.peerAddress`) is in the route's Trusted IPs; cached per route. */
+  peerTrusted(route: CompiledRoute): boolean;
   /** A stream of this session closed (both directions done, or reset). */
   streamClosed(): void;
 }

@@ -6,7 +6,7 @@ import { freePort } from "../../test-support/backends";
 import { RecordingObserver } from "../../test-support/recording-observer";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
-import { httpListener, httpPool } from "../test-support/http-fixture";
+import { ALL_FORWARDED, httpListener, httpPool } from "../test-support/http-fixture";
 import { h2Request, until } from "./test-support/h2-fixture";
 import { useH2Suite } from "./test-support/h2-suite";
 
@@ -16,7 +16,7 @@ const suite = useH2Suite();
 describe("HTTP/2 streams forwarded onto HTTP/1.1 backends", () => {
   it("curl --http2 negotiates h2 and gets the backend's answer; the backend sees HTTP/1.1 with Host and X-Forwarded-* (proto https)", async () => {
     const backend = await suite.backend("app-a");
-    const proxy = await suite.proxyTo(backend);
+    const proxy = await suite.proxyTo(backend, {}, { listener: { clientIp: ALL_FORWARDED } });
 
     const url = `https://localhost:${proxy.port}/shop/cart?item=7&x=%20y`;
     const { stdout } = await run(

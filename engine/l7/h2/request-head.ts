@@ -1,3 +1,4 @@
+import { clientIpLines, type ClientIpHeaders } from "../client-ip-headers";
 import type { StreamHead } from "./stream-head";
 
 /**
@@ -5,16 +6,18 @@ import type { StreamHead } from "./stream-head";
  * `<:method> <:path> HTTP/1.1`, `Host: <:authority>` (or `defaultHost`, the address the client
  * reached, when the request named none), the client's fields as `StreamHead` kept them, its cookie
  * crumbs as one `cookie` field (RFC 9113 §8.2.3), `expect` when `forwardExpect`, `transfer-encoding:
- * chunked` when the body has no Content-Length (`chunked`), then X-Forwarded-For (the client IP
- * appended to any incoming chain), X-Forwarded-Proto/Port (the route's `forwardedFields`) and
- * X-Forwarded-Host (the request's authority), as the HTTP/1 head writer adds them. `clientFields` is
- * `X-Forwarded-For: <clientIp>\r\n` + `forwardedFields`, cached per session.
+ * chunked` when the body has no Content-Length (`chunked`), then the client lines of `h` as the HTTP/1
+ * head writer adds them: X-Forwarded-For (`client` after the incoming chain when `keepChain`, else alone;
+ * none in REMOVE mode), X-Real-IP and X-Forwarded-Proto/-Port as switched on, and X-Forwarded-Host (the
+ * request's authority) when on. `cached` is the client lines for the session's own address without a
+ * chain, cached per session; null when `client` is another address (a trusted real IP header's).
  */
 export function buildStreamRequestHead(
   head: StreamHead,
-  clientIp: string,
-  forwardedFields: string,
-  clientFields: string,
+  h: ClientIpHeaders,
+  client: string,
+  cached: string | null,
+  keepChain: boolean,
   defaultHost: string,
   chunked: boolean,
   forwardExpect: boolean,
@@ -24,7 +27,8 @@ export function buildStreamRequestHead(
   if (head.cookie !== "") out += `cookie: ${head.cookie}\r\n`;
   if (forwardExpect && head.expect !== "") out += `expect: ${head.expect}\r\n`;
   if (chunked) out += "transfer-encoding: chunked\r\n";
-  out += head.forwardedFor === "" ? clientFields : `X-Forwarded-For: ${head.forwardedFor}, ${clientIp}\r\n${forwardedFields}`;
-  if (authority !== "") out += `X-Forwarded-Host: ${authority}\r\n`;
+  const chain = keepChain ? head.forwardedFor : "";
+  out += chain === "" && cached !== null ? cached : clientIpLines(h, chain, client);
+  if (h.sendHost && authority !== "") out += `X-Forwarded-Host: ${authority}\r\n`;
   return out + "\r\n";
 }

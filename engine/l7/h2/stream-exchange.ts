@@ -6,6 +6,7 @@ import { memberSucceeded } from "../../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../../pools/pool-runtime.types";
 import { bodyTooLarge } from "../body-forwarding";
 import { BodyLimits } from "../body-limits";
+import { keepsChain } from "../client-ip-headers";
 import type { CompiledRoute } from "../compiled-route";
 import { ConnectionTimer } from "../connection-timer";
 import type { TimerKind } from "../connection-state";
@@ -13,6 +14,7 @@ import type { ProxyErrorKind } from "../errors";
 import type { AttemptExchange } from "../exchange.types";
 import { BodyFramer } from "../http1/body-framer";
 import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
+import { claimedRealIp } from "../real-ip";
 import { beginRecord, reportRequest } from "../request-report";
 import { endUntilClose } from "../response-relay";
 import type { StickyPolicy } from "../sticky/sticky-policy";
@@ -95,6 +97,11 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   readonly timed: boolean;
   /** Bumped by every byte either way; silence-measured deadlines watch it. */
   progress = 0;
+  /**
+   * PhaseRequest, AttemptExchange: the stream's client — the session's address, or the one a trusted
+   * peer's Real IP Header names (source IP hash and stickiness, X-Forwarded-For, X-Real-IP).
+   */
+  clientIp: string;
   /** The request body goes to the backend chunk-encoded (no Content-Length). */
   private chunked = false;
   /** A small body read whole before connecting (null = not buffering). */
@@ -123,13 +130,10 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const bandwidth = conn.context.bandwidth;
     this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
     this.timed = conn.context.observer.observesRequests;
+    this.clientIp = conn.clientIp;
     (stream as OwnedStream)[EXCHANGE] = this;
     stream.on("close", onStreamClose);
     stream.on("error", onStreamError);
-  }
-
-  get clientIp(): string {
-    return this.conn.clientIp;
   }
 
   get localAddress(): string {
@@ -146,7 +150,13 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const path = head.path;
     if (head.method === "CONNECT") return failStream(this, "method_not_allowed", null); // no extended CONNECT (RFC 8441) offered
     if (path.charCodeAt(0) !== 0x2f && !(path === "*" && head.method === "OPTIONS")) return failStream(this, "bad_request", null);
-    const phases = this.route.phases;
+    const route = this.route;
+    const ci = route.clientIp;
+    const connectionIp = this.clientIp;
+    // A client's X-Forwarded-For / X-Real-IP matter only when present and, for the real IP, from a trusted peer.
+    const trusted = (head.forwardedFor !== "" || head.realIp !== null) && conn.peerTrusted(route);
+    if (trusted && ci.realIp !== "NONE") this.clientIp = claimedRealIp(ci, head.forwardedFor, head.realIp, connectionIp);
+    const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return answerPhaseStream(this);
     }
@@ -158,8 +168,9 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const buffer = hasBody && head.contentLength >= 0 && head.contentLength <= o.bufferBodyBytes;
     const answerContinue = buffer && head.expect.toLowerCase() === "100-continue";
     this.chunked = hasBody && head.contentLength < 0;
-    const route = this.route;
-    this.forwardHead = buildStreamRequestHead(head, conn.clientIp, route.forwardedFields, conn.clientFields(route), conn.localAuthority, this.chunked, !answerContinue);
+    const client = this.clientIp;
+    const cached = client === connectionIp ? conn.clientFields(route) : null;
+    this.forwardHead = buildStreamRequestHead(head, ci, client, cached, keepsChain(ci, trusted), conn.localAuthority, this.chunked, !answerContinue);
     if (hasBody) {
       (this.limits = new BodyLimits()).begin(o.maxBodyBytes, true);
       const stream = this.stream;

@@ -12,11 +12,13 @@ const NONE: readonly string[] = Object.freeze([]);
  * - the pseudo-headers `:method`, `:path`, `:authority` (`:scheme` is implied by the listener);
  * - `host` (used as the authority only when `:authority` is absent, RFC 9113 §8.3.1);
  * - cookie crumbs, joined with "; " (RFC 9113 §8.2.3) — one Cookie field for an HTTP/1.1 backend;
- * - `content-length`, `expect`, and the incoming `x-forwarded-for` chain;
+ * - `content-length`, `expect`, the incoming `x-forwarded-for` chain and the first `x-real-ip` (read
+ *   only for a trusted peer's Real IP Header, never forwarded);
  * - every other field, kept as `name: value\r\n` lines for the backend (`fields`). Dropped: the
  *   connection-specific fields HTTP/2 forbids anyway (connection, keep-alive, proxy-connection,
- *   transfer-encoding, upgrade; te), X-Forwarded-Proto/Port/Host (the engine writes its own),
- *   and names containing `_` (nginx's `underscores_in_headers off`, as the HTTP/1 path).
+ *   transfer-encoding, upgrade; te), X-Forwarded-Proto/Port/Host and X-Real-IP (the engine writes its
+ *   own, whatever its switches), and names containing `_` (nginx's `underscores_in_headers off`, as the
+ *   HTTP/1 path).
  *   `expect` is kept apart (a buffered body's 100-continue is answered by the engine).
  *
  * It implements PhaseHead (method, origin-form `target()` = `:path`, `host()`) and CookieSource.
@@ -34,6 +36,8 @@ export class StreamHead implements PhaseHead {
   expect = "";
   /** Incoming X-Forwarded-For values joined with ", " ("" = none). */
   forwardedFor = "";
+  /** The first incoming X-Real-IP value (null = none). */
+  realIp: string | null = null;
   /** Kept fields as HTTP/1.1 lines (`name: value\r\n`…), in order. */
   fields = "";
 
@@ -69,6 +73,9 @@ export class StreamHead implements PhaseHead {
           break;
         case FORWARDED_FOR:
           this.forwardedFor = this.forwardedFor === "" ? value : `${this.forwardedFor}, ${value}`;
+          break;
+        case REAL_IP:
+          this.realIp ??= value;
           break;
         // DROP
       }
@@ -106,6 +113,7 @@ const HOST = 3;
 const CONTENT_LENGTH = 4;
 const EXPECT = 5;
 const FORWARDED_FOR = 6;
+const REAL_IP = 7;
 
 /** What the head does with a (lowercase) field name. Length first, then one comparison: no allocation. */
 function fieldRole(name: string): number {
@@ -119,6 +127,8 @@ function fieldRole(name: string): number {
       return name === "expect" ? EXPECT : underscore(name);
     case 7:
       return name === "upgrade" ? DROP : underscore(name);
+    case 9:
+      return name === "x-real-ip" ? REAL_IP : underscore(name);
     case 10:
       return name === "connection" || name === "keep-alive" ? DROP : underscore(name);
     case 14:

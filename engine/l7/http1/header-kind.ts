@@ -23,6 +23,7 @@ export const H = {
   TRAILER: 15,
   /** A request field whose name contains `_` (dropped, never interpreted; nginx `underscores_in_headers off`). */
   UNDERSCORE: 16,
+  X_REAL_IP: 17,
 } as const;
 
 /** One of the H values. */
@@ -40,6 +41,8 @@ export function classifyHeader(buf: Buffer, start: number, len: number): HeaderK
     case 7:
       if (equalsLower(buf, start, "upgrade")) return H.UPGRADE;
       return equalsLower(buf, start, "trailer") ? H.TRAILER : H.OTHER;
+    case 9:
+      return equalsLower(buf, start, "x-real-ip") ? H.X_REAL_IP : H.OTHER;
     case 10:
       if (equalsLower(buf, start, "connection")) return H.CONNECTION;
       if (equalsLower(buf, start, "keep-alive")) return H.KEEP_ALIVE;

@@ -47,7 +47,10 @@ export class RequestParser extends HeadReader {
   connectionOther = false;
   /** Field index of Upgrade (-1 = none). */
   upgradeField = -1;
-  /** Counts of fields the rewriter cares about (0 = it can skip the walk); hopCount counts every field it drops. */
+  /**
+   * Counts of fields the rewriter cares about (0 = it can skip the walk): `forwardedCount` the client's
+   * X-Forwarded-* and X-Real-IP fields (always dropped); hopCount counts every other field it drops.
+   */
   forwardedCount = 0;
   cookieCount = 0;
   hopCount = 0;
@@ -189,6 +192,7 @@ export class RequestParser extends HeadReader {
       case H.X_FORWARDED_PROTO:
       case H.X_FORWARDED_PORT:
       case H.X_FORWARDED_HOST:
+      case H.X_REAL_IP:
         this.forwardedCount++;
         return ParseError.NONE;
       case H.COOKIE:

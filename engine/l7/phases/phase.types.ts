@@ -28,7 +28,10 @@ export interface PhaseHead extends CookieSource {
 export interface PhaseRequest {
   /** The parsed request head. */
   readonly head: PhaseHead;
-  /** Client address (plain IPv4 for IPv4-mapped IPv6). */
+  /**
+   * The request's client (plain IPv4 for IPv4-mapped IPv6): the connection's address, or the one a
+   * trusted peer's Real IP Header names (X-Forwarded-For / X-Real-IP; see client-ip-headers.ts).
+   */
   readonly clientIp: string;
   /** The local address the client reached (plain IPv4 for IPv4-mapped IPv6, IPv6 without brackets); "" when unknown. */
   readonly localAddress: string;

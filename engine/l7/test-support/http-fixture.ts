@@ -1,9 +1,10 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { compileAddressSet } from "../../access-control/address-set";
 import { createPoolRuntime } from "../../pools/pool-runtime";
 import type { PoolRuntime } from "../../pools/pool-runtime.types";
-import type { SnapshotListener, SnapshotMember, SnapshotPool } from "../../protocol/snapshot.types";
+import { DEFAULT_CLIENT_IP, type SnapshotClientIp, type SnapshotListener, type SnapshotMember, type SnapshotPool } from "../../protocol/snapshot.types";
 import { HttpProxy } from "../http-proxy";
 import { createConnectionContext } from "../../observe/connection-context";
 import { NOOP_OBSERVER } from "../../observe/noop-observer";
@@ -26,6 +27,14 @@ export function httpListener(port: number, overrides: Partial<SnapshotListener> 
     ...overrides,
   };
 }
+
+/** A listener's client IP settings: the defaults (`DEFAULT_CLIENT_IP`) with `overrides`. */
+export function clientIpSettings(overrides: Partial<SnapshotClientIp> = {}): SnapshotClientIp {
+  return { ...DEFAULT_CLIENT_IP, trustedIps: [], ...overrides };
+}
+
+/** Every X-Forwarded-* switch on (Proto, Port, Host; X-Real-IP off), X-Forwarded-For appended. */
+export const ALL_FORWARDED: SnapshotClientIp = Object.freeze(clientIpSettings({ xForwardedPort: true, xForwardedHost: true }));
 
 /** An HTTP round-robin pool of `members` on 127.0.0.1. */
 export function httpPool(members: { id: string; port: number; weight?: number }[], overrides: Partial<SnapshotPool> = {}): SnapshotPool {
@@ -51,7 +60,10 @@ export interface ProxyFixture {
   close(): Promise<void>;
 }
 
-/** Starts the proxy for `pool` (null = listener without a backend server group); `observer` sees its connections. */
+/**
+ * Starts the proxy for `pool` (null = listener without a backend server group); `observer` sees its
+ * connections. Trusted IPs are compiled as the listener layer does (access-control's `compileAddressSet`).
+ */
 export async function startProxy(
   pool: SnapshotPool | null,
   options: HttpProxyOptions = {},
@@ -62,7 +74,7 @@ export async function startProxy(
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  const handler = new HttpProxy({ listener: httpListener(port, listenerOverrides), pool: runtime }, options);
+  const handler = new HttpProxy({ listener: httpListener(port, listenerOverrides), pool: runtime }, { compileTrustedIps: compileAddressSet, ...options });
   const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
   server.on("connection", (socket) => handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort)));
   return {

@@ -1,3 +1,4 @@
+import type { SnapshotListener } from "../../protocol/snapshot.types";
 import { httpPool, startProxy, type ProxyFixture } from "./http-fixture";
 import { startRawBackend, type RawBackend } from "./raw-backend";
 
@@ -8,10 +9,10 @@ export interface RawProxy {
   close(): Promise<void>;
 }
 
-/** Starts the raw backend, then the proxy routing to it. */
-export async function startRawProxy(): Promise<RawProxy> {
+/** Starts the raw backend, then the proxy routing to it (its listener config with `listener` over the defaults). */
+export async function startRawProxy(listener: Partial<SnapshotListener> = {}): Promise<RawProxy> {
   const backend = await startRawBackend();
-  const proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]));
+  const proxy = await startProxy(httpPool([{ id: "b", port: backend.port }]), {}, listener);
   return {
     backend,
     proxy,

@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
+import { compileAddressSet } from "../../../access-control/address-set";
 import type { Bandwidth } from "../../../limits/bandwidth.types";
 import { createConnectionContext } from "../../../observe/connection-context";
 import { NOOP_OBSERVER } from "../../../observe/noop-observer";
@@ -69,7 +70,8 @@ export async function startH2Proxy(
   const server = tls.createServer({ key: certificate.server.keyPem, cert: certificate.server.chainPem, ALPNProtocols: ["h2"] });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  const handler = new Http2Handler({ listener: httpListener(port, { protocol: "HTTPS", ...setup.listener }), pool: runtime }, options, setup.shared);
+  const listener = httpListener(port, { protocol: "HTTPS", ...setup.listener });
+  const handler = new Http2Handler({ listener, pool: runtime }, { compileTrustedIps: compileAddressSet, ...options }, setup.shared);
   const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: setup.bandwidth ?? null, observer };
   server.on("secureConnection", (socket: tls.TLSSocket) => {
     if (socket.alpnProtocol !== "h2") return socket.destroy();
