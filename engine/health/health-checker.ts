@@ -1,5 +1,6 @@
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { HealthCheckProtocol } from "../protocol/snapshot.types";
+import { probeProxyHeader } from "../pools/client-ip-transport";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import type { HealthCheck } from "./checks/check.types";
 import { httpCheck } from "./checks/http";
@@ -22,7 +23,10 @@ export type HealthListener = (report: MemberHealthReport) => void;
  * Health checks of one backend server group: one MemberProbe per member (its own timer, interval,
  * timeout, port override). `update` with the pool's runtime from each snapshot keeps the probes (and
  * their state) of unchanged members (same id, address, port), starts probes for new members and
- * stops those of removed ones. A pool without a health monitor has no probes.
+ * stops those of removed ones. A pool without a health monitor has no probes. A group that transfers
+ * the client IP with the PROXY protocol probes with a header too (v2 LOCAL / v1 `PROXY UNKNOWN`, as
+ * HAProxy's `check-send-proxy`), so members that require one stay healthy; a TRANSPARENT group's probes
+ * come from the engine's own address (they speak for the engine, not for a client).
  */
 export class PoolHealthChecker {
   private readonly probes = new Map<string, MemberProbe>();
@@ -38,17 +42,19 @@ export class PoolHealthChecker {
   update(pool: PoolRuntime): void {
     const monitor = pool.config.healthMonitor;
     if (monitor === null) return this.stop();
-    const key = JSON.stringify(monitor); // once per snapshot, not per check
+    const transport = pool.transferClientIp;
+    const key = `${transport ?? ""}\n${JSON.stringify(monitor)}`; // once per snapshot, not per check
     const changed = key !== this.monitorKey;
     this.monitorKey = key;
     const check = this.checks[monitor.protocol];
+    const proxyHeader = probeProxyHeader(transport, monitor.protocol === "UDP" ? "DGRAM" : "STREAM");
     const seen = new Set<string>();
     for (const member of pool.members) {
       const probeKey = `${member.config.id}\n${member.config.address}\n${member.config.port}`;
       seen.add(probeKey);
       const probe = this.probes.get(probeKey);
-      if (probe !== undefined) probe.update(member, monitor, check, changed);
-      else this.probes.set(probeKey, new MemberProbe(member, monitor, check, this.onTransition));
+      if (probe !== undefined) probe.update(member, monitor, check, proxyHeader, changed);
+      else this.probes.set(probeKey, new MemberProbe(member, monitor, check, proxyHeader, this.onTransition));
     }
     for (const [probeKey, probe] of this.probes) {
       if (seen.has(probeKey)) continue;

@@ -21,6 +21,8 @@ export class MemberProbe {
     private member: MemberRuntime,
     private monitor: SnapshotHealthMonitor,
     private check: HealthCheck,
+    /** Sent first by every check (the group's PROXY header for probes); null = none. */
+    private proxyHeader: Buffer | null,
     private readonly onTransition: ProbeTransition,
   ) {
     // A member already routable (e.g. the check was just enabled on a live pool) stays so until proven otherwise.
@@ -33,13 +35,17 @@ export class MemberProbe {
     return this.member.config.id;
   }
 
-  /** Swaps in the member object and settings of a new snapshot; a changed monitor restarts the count. */
-  update(member: MemberRuntime, monitor: SnapshotHealthMonitor, check: HealthCheck, monitorChanged: boolean): void {
+  /**
+   * Swaps in the member object and settings of a new snapshot; a changed monitor (or probe header: the
+   * group's Transfer Client IP Address) restarts the count and checks at once.
+   */
+  update(member: MemberRuntime, monitor: SnapshotHealthMonitor, check: HealthCheck, proxyHeader: Buffer | null, monitorChanged: boolean): void {
     this.member = member;
     member.healthy = this.state.status === "HEALTHY";
     if (!monitorChanged) return;
     this.monitor = monitor;
     this.check = check;
+    this.proxyHeader = proxyHeader;
     this.state.streak = 0;
     if (!this.running) this.schedule(0);
   }
@@ -67,7 +73,7 @@ export class MemberProbe {
     const started = Date.now();
     try {
       const monitor = this.monitor;
-      const target = { address: this.member.config.address, port: monitor.port ?? this.member.config.port };
+      const target = { address: this.member.config.address, port: monitor.port ?? this.member.config.port, proxyHeader: this.proxyHeader };
       let healthy: boolean | null;
       try {
         healthy = await this.check(target, monitor, this.abort.signal);

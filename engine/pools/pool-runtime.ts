@@ -1,4 +1,4 @@
-import type { SnapshotPool } from "../protocol/snapshot.types";
+import type { ClientIpTransport, SnapshotPool } from "../protocol/snapshot.types";
 import type { Balancer } from "./balancers/balancer.types";
 import type { LiveMember } from "./member-runtime";
 import { readmitAll } from "./passive-ejection";
@@ -58,6 +58,7 @@ export function createPoolRuntime(
 /** PoolRuntime implementation: an immutable selector (members + balancer) plus optional source-IP stickiness. */
 class LivePool implements PoolRuntime {
   readonly members: readonly LiveMember[];
+  readonly transferClientIp: ClientIpTransport | null;
   private readonly balancer: Balancer;
   private readonly index: ReadonlyMap<string, LiveMember>;
 
@@ -69,6 +70,7 @@ class LivePool implements PoolRuntime {
     readonly sticky: SourceIpStickiness | null,
   ) {
     this.members = selector.members;
+    this.transferClientIp = config.transferClientIp ?? null;
     this.balancer = selector.balancer;
     this.index = selector.index;
   }

@@ -1,4 +1,4 @@
-import type { SnapshotMember, SnapshotPool } from "../protocol/snapshot.types";
+import type { ClientIpTransport, SnapshotMember, SnapshotPool } from "../protocol/snapshot.types";
 
 /**
  * Live view of one backend server: its snapshot config plus engine-side state.
@@ -32,6 +32,12 @@ export interface MemberRuntime {
 export interface PoolRuntime {
   readonly config: SnapshotPool;
   readonly members: readonly MemberRuntime[];
+  /**
+   * How the members learn the client's address (`config.transferClientIp`, absent = null = off). Read by
+   * a TCP connection or UDP session when it opens: a snapshot that changes it reaches new connections,
+   * while open ones keep the transport they started with.
+   */
+  readonly transferClientIp: ClientIpTransport | null;
   /**
    * Picks a member for a new connection or request: healthy, weight > 0, not in `exclude`.
    * `clientIp` feeds source IP hash and source-IP sticky sessions. null = no member available (→ 503 / close).

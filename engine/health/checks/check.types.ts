@@ -4,6 +4,13 @@ import type { SnapshotHealthMonitor } from "../../protocol/snapshot.types";
 export interface CheckTarget {
   address: string;
   port: number;
+  /**
+   * Bytes the probe sends first (HAProxy `check-send-proxy`): the PROXY header of a group that transfers
+   * the client IP that way (v2 LOCAL, v1 `PROXY UNKNOWN`), so a member that requires one stays healthy.
+   * TCP: written once connected; HTTP: before the request, on the same connection; UDP: in front of the
+   * probe payload, in the same datagram. Absent/null = none.
+   */
+  proxyHeader?: Buffer | null;
 }
 
 /**

@@ -23,23 +23,34 @@ export function encodeCheckPath(path: string): string {
   });
 }
 
+/** A connection to address:port whose first bytes are `header` (writes made while connecting are sent in order once connected). */
+function connectWithHeader(host: string, port: number, header: Buffer): net.Socket {
+  const socket = net.connect({ host, port });
+  socket.write(header);
+  return socket;
+}
+
 /**
  * HTTP health check (guide table 5-1): `GET <path>` with Host = the monitor's domain name, or the
  * member's address when none; healthy when the status code is one of `expectedCodes`. A fresh
  * connection per check (no agent), closed as soon as the status line arrives. The path is sent
  * percent-encoded (`encodeCheckPath`); a request Node still refuses (e.g. a domain name with control
- * characters) counts as unhealthy.
+ * characters) counts as unhealthy. With a PROXY header (`target.proxyHeader`) the check opens the
+ * connection itself and writes the header on it before the request (queued while connecting, so it is
+ * the first byte on the wire).
  */
 export const httpCheck: HealthCheck = (target, monitor, signal) =>
   probe(monitor.timeoutSeconds * 1000, signal, (done) => {
     const host = monitor.domainName ?? (net.isIPv6(target.address) ? `[${target.address}]` : target.address);
+    const header = target.proxyHeader ?? null;
     const request = http.request({
       host: target.address,
       port: target.port,
       method: "GET",
       path: encodeCheckPath(monitor.path),
       headers: { host, "user-agent": "ELB-HealthCheck", connection: "close" },
-      agent: false,
+      // No agent (a fresh connection per check); a createConnection of our own is used only without one.
+      ...(header === null ? { agent: false } : { createConnection: () => connectWithHeader(target.address, target.port, header) }),
     });
     request.once("response", (response) => {
       done(monitor.expectedCodes.includes(response.statusCode ?? 0));

@@ -12,7 +12,8 @@ const PROBE_PAYLOAD = Buffer.from("ELB-HealthCheck\n");
  * timeout → healthy: UDP has no handshake, so a service that listens but does not answer probes looks
  * exactly like that, and the guide counts "no Port Unreachable within the timeout" as healthy.
  * The guide's preceding ICMP echo needs a raw socket (root / CAP_NET_RAW), so it is not sent; an
- * unreachable host still shows up as EHOSTUNREACH when its router says so.
+ * unreachable host still shows up as EHOSTUNREACH when its router says so. With a PROXY header
+ * (`target.proxyHeader`, a v2 LOCAL DGRAM header) it goes in front of the payload in the same datagram.
  */
 export const udpCheck: HealthCheck = (target, monitor, signal) =>
   probe(
@@ -26,7 +27,10 @@ export const udpCheck: HealthCheck = (target, monitor, signal) =>
       socket.once("close", () => (open = false));
       try {
         socket.connect(target.port, target.address, () => {
-          if (open) socket.send(PROBE_PAYLOAD);
+          if (!open) return;
+          const header = target.proxyHeader ?? null;
+          if (header === null) socket.send(PROBE_PAYLOAD);
+          else socket.send([header, PROBE_PAYLOAD]);
         });
       } catch {
         done(false); // refused up front (e.g. an invalid port); the cleanup below still closes the socket
