@@ -76,7 +76,8 @@ export function readProxyHeader(socket: net.Socket, options: ProxyReadOptions, d
   socket.on("end", onGone);
   socket.on("close", onGone);
   socket.on("error", onGone);
-  socket.on("data", onData); // resumes a socket accepted with pauseOnConnect
+  socket.on("data", onData);
+  socket.resume(); // a socket accepted with pauseOnConnect stays paused with a 'data' listener alone
 }
 
 /** A chunk: decode what has arrived so far (this chunk alone in the common one-read case, no copy). */
