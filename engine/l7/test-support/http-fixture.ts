@@ -61,21 +61,22 @@ export interface ProxyFixture {
 }
 
 /**
- * Starts the proxy for `pool` (null = listener without a backend server group); `observer` sees its
- * connections. Trusted IPs are compiled as the listener layer does (access-control's `compileAddressSet`).
+ * Starts the proxy for `pool` (null = listener without a backend server group) on `host` (default
+ * 127.0.0.1) port 0; `observer` sees its connections. Trusted IPs are compiled as the listener layer does (access-control's `compileAddressSet`).
  */
 export async function startProxy(
   pool: SnapshotPool | null,
   options: HttpProxyOptions = {},
   listenerOverrides: Partial<SnapshotListener> = {},
   observer: ConnectionObserver = NOOP_OBSERVER,
+  host = "127.0.0.1",
 ): Promise<ProxyFixture> {
   const runtime = pool === null ? null : createPoolRuntime(pool);
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
-  const handler = new HttpProxy({ listener: httpListener(port, listenerOverrides), pool: runtime }, { compileTrustedIps: compileAddressSet, ...options });
-  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: null, observer };
+  const handler = new HttpProxy({ listener: httpListener(port, { bindAddresses: [host], ...listenerOverrides }), pool: runtime }, { compileTrustedIps: compileAddressSet, ...options });
+  const binding = { listenerId: "listener-1", localAddress: host, localPort: port, bandwidth: null, observer };
   server.on("connection", (socket) => handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort)));
   return {
     port,
