@@ -19,6 +19,7 @@ import { serverRouter } from "./routers/server/router";
 import { certificateRouter } from "./routers/certificate/router";
 import { redirectRouter } from "./routers/redirect/router";
 import { forwardingPolicyRouter } from "./routers/forwarding-policy/router";
+import { clientIpTestRouter } from "./routers/client-ip-test/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -41,6 +42,7 @@ export const appRouter = createTRPCRouter({
   certificate: certificateRouter,
   redirect: redirectRouter,
   forwardingPolicy: forwardingPolicyRouter,
+  clientIpTest: clientIpTestRouter,
 });
 
 /** Type of the API, imported by the client. */

@@ -11,6 +11,7 @@ import { useTRPC } from "@/app/_lib/trpc/react";
 import { listenerTabsFor } from "./describe-listener";
 import type { ListenerPageAction, ListenerTab } from "./listener-page.types";
 import { ListenerBasicInformation } from "./listener-basic-information";
+import { ClientIpTester } from "./client-ip-tester";
 import { AccessControlDialog } from "./access-control-dialog";
 import { SniDialog } from "./sni-dialog";
 import { ModifyListenerDialog } from "./modify-listener-dialog";
@@ -66,7 +67,7 @@ export function ListenerPage({ loadBalancerId, listenerId }: { loadBalancerId: s
           Permanently. Its other configuration is inactive, except access control.
         </p>
       )}
-      <Card title="Basic Information">
+      <Card title="Basic Information" actions={<ClientIpTester listener={listener} />}>
         <ListenerBasicInformation listener={listener} lbPath={lbPath} onAction={setAction} />
       </Card>
       {tab && (
