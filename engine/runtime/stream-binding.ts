@@ -1,9 +1,11 @@
 import type net from "node:net";
+import { readProxyHeader } from "../io/proxy-header-reader";
 import type { AddressLimits } from "../limits/address-limits";
 import type { Bandwidth } from "../limits/bandwidth.types";
 import type { ConnectionHandler } from "../listeners/listener.types";
 import { createConnectionContext } from "../observe/connection-context";
-import type { ConnectionObserver, ListenerBinding } from "../observe/observer.types";
+import type { ConnectionContext, ConnectionObserver, ListenerBinding } from "../observe/observer.types";
+import { applyProxyRead, type ProxyAccept, type ProxyAcceptingHandler } from "./client-ip-accept";
 import { CONNECTION_LIMIT_REACHED, DEFAULT_CONNECTION_GATE, type ConnectionGate } from "./connection-gate";
 
 /** The cause reported with `access_denied`. */
@@ -15,8 +17,14 @@ export const ACCESS_DENIED = new Error("client address not in the listener's whi
  * `engine/access-control/`: a refused client's socket is destroyed before any handler or TLS work and
  * reported once to the observer as `access_denied`; off = one null check) → the engine's connection cap
  * (`gate`: at the cap the socket is closed at once and reported as an `internal` error with
- * CONNECTION_LIMIT_REACHED) → [PROXY protocol accept: engine/io/] → handler (TCP pipe, or HTTP; HTTPS
- * wraps the socket in TLS first).
+ * CONNECTION_LIMIT_REACHED) → handler (TCP pipe, or HTTP; HTTPS wraps the socket in TLS first).
+ *
+ * With PROXY protocol accept on (the handler's `proxyAccept`, `client-ip-accept.ts`; off = one null
+ * check, the path above unchanged): an untrusted peer is checked by access control at once (its address
+ * is final), then the cap, then its first bytes are read for a header it must not send; a trusted peer
+ * takes its place under the cap first (a slow header counts against it), then its header is read
+ * (`io/proxy-header-reader.ts`, bounded in bytes and time) and its source replaces the client address,
+ * and access control judges that address. Either way before any handler or TLS work.
  */
 export class StreamBinding implements ListenerBinding {
   constructor(
@@ -25,7 +33,7 @@ export class StreamBinding implements ListenerBinding {
     readonly localPort: number,
     private readonly limits: AddressLimits,
     readonly observer: ConnectionObserver,
-    private readonly handler: ConnectionHandler,
+    private readonly handler: ConnectionHandler & ProxyAcceptingHandler,
     /** The engine-wide connection cap, shared by every binding of a runtime. */
     private readonly gate: ConnectionGate = DEFAULT_CONNECTION_GATE,
   ) {}
@@ -39,6 +47,8 @@ export class StreamBinding implements ListenerBinding {
   readonly accept = (socket: net.Socket): void => {
     const gate = this.gate;
     const context = createConnectionContext(this, socket.remoteAddress, socket.remotePort);
+    const proxyAccept = this.handler.proxyAccept;
+    if (proxyAccept != null) return this.acceptWithProxyHeader(socket, context, proxyAccept);
     const access = this.handler.access;
     if (access != null && !access.admits(context.clientAddress)) {
       socket.destroy();
@@ -53,4 +63,32 @@ export class StreamBinding implements ListenerBinding {
     socket.on("close", gate.leave);
     this.handler.handle(socket, context);
   };
+
+  private acceptWithProxyHeader(socket: net.Socket, context: ConnectionContext, proxyAccept: ProxyAccept): void {
+    const trusted = proxyAccept.trusted.has(context.peerAddress);
+    if (!trusted && !this.admits(socket, context)) return;
+    const gate = this.gate;
+    if (!gate.enter()) {
+      socket.destroy();
+      context.observer.error(context, "internal", CONNECTION_LIMIT_REACHED);
+      return;
+    }
+    socket.on("close", gate.leave);
+    readProxyHeader(socket, { timeoutMs: proxyAccept.timeoutMs, required: trusted }, (result) => {
+      if (!applyProxyRead(result, trusted, socket, context)) return;
+      if (trusted && !this.admits(socket, context)) return;
+      this.handler.handle(socket, context);
+    });
+    // A TCP listener accepts paused (pauseOnConnect) and a 'data' listener does not resume such a socket.
+    socket.resume();
+  }
+
+  /** Access control on the client address now in `context`; false = refused (closed and reported). */
+  private admits(socket: net.Socket, context: ConnectionContext): boolean {
+    const access = this.handler.access;
+    if (access == null || access.admits(context.clientAddress)) return true;
+    socket.destroy();
+    context.observer.error(context, "access_denied", ACCESS_DENIED);
+    return false;
+  }
 }
