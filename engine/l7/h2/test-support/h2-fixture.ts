@@ -56,6 +56,8 @@ export interface H2ProxySetup {
   runtime?: PoolRuntime;
   /** Every connection is on a limited address (an EIP) with this bandwidth. */
   bandwidth?: Bandwidth;
+  /** The address the proxy listens on; default 127.0.0.1. */
+  host?: string;
 }
 
 /** Starts an HTTP/2 proxy for `pool` on an HTTPS listener config. */
@@ -68,11 +70,12 @@ export async function startH2Proxy(
   const runtime = setup.runtime ?? (pool === null ? null : createPoolRuntime(pool));
   const observer = setup.observer ?? NOOP_OBSERVER;
   const server = tls.createServer({ key: certificate.server.keyPem, cert: certificate.server.chainPem, ALPNProtocols: ["h2"] });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = setup.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
-  const listener = httpListener(port, { protocol: "HTTPS", ...setup.listener });
+  const listener = httpListener(port, { protocol: "HTTPS", bindAddresses: [host], ...setup.listener });
   const handler = new Http2Handler({ listener, pool: runtime }, { compileTrustedIps: compileAddressSet, ...options }, setup.shared);
-  const binding = { listenerId: "listener-1", localAddress: "127.0.0.1", localPort: port, bandwidth: setup.bandwidth ?? null, observer };
+  const binding = { listenerId: "listener-1", localAddress: host, localPort: port, bandwidth: setup.bandwidth ?? null, observer };
   server.on("secureConnection", (socket: tls.TLSSocket) => {
     if (socket.alpnProtocol !== "h2") return socket.destroy();
     handler.handle(socket, createConnectionContext(binding, socket.remoteAddress, socket.remotePort));
@@ -89,10 +92,17 @@ export async function startH2Proxy(
   };
 }
 
+/** Where a test client connects to the proxy from and to: its own source address, the proxy's address (default 127.0.0.1). */
+export interface H2ClientAddresses {
+  localAddress?: string;
+  host?: string;
+}
+
 /** A node:http2 client session to the proxy, verifying its certificate against the test CA. */
-export function connectH2(port: number, certificate: TestServerCertificate): Promise<ClientHttp2Session> {
+export function connectH2(port: number, certificate: TestServerCertificate, from: H2ClientAddresses = {}): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const session = http2.connect(`https://localhost:${port}`, { ca: certificate.caPem, host: "127.0.0.1", servername: "localhost" });
+    const addresses = { host: from.host ?? "127.0.0.1", ...(from.localAddress === undefined ? {} : { localAddress: from.localAddress }) };
+    const session = http2.connect(`https://localhost:${port}`, { ca: certificate.caPem, servername: "localhost", ...addresses });
     session.once("connect", () => resolve(session));
     session.once("error", reject);
   });

@@ -3,7 +3,15 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import type { SnapshotPool } from "../../../protocol/snapshot.types";
 import type { HttpProxyOptions } from "../../proxy-options";
 import { httpPool, startBackend, type HttpBackend } from "../../test-support/http-fixture";
-import { connectH2, createServerCertificate, startH2Proxy, type H2ProxyFixture, type H2ProxySetup, type TestServerCertificate } from "./h2-fixture";
+import {
+  connectH2,
+  createServerCertificate,
+  startH2Proxy,
+  type H2ClientAddresses,
+  type H2ProxyFixture,
+  type H2ProxySetup,
+  type TestServerCertificate,
+} from "./h2-fixture";
 
 /** What a test's backend does with each request (http-fixture's `startBackend` handler). */
 export type BackendHandler = NonNullable<Parameters<typeof startBackend>[1]>;
@@ -24,8 +32,8 @@ export interface H2Suite {
   proxy(pool: SnapshotPool | null, options?: HttpProxyOptions, setup?: H2ProxySetup): Promise<H2ProxyFixture>;
   /** An HTTP/2 proxy whose group has one member, "a", at `backend`; closed after the test. */
   proxyTo(backend: { readonly port: number }, options?: HttpProxyOptions, setup?: H2ProxySetup): Promise<H2ProxyFixture>;
-  /** A node:http2 client session to the proxy on `port` (verifying its certificate), destroyed after the test. */
-  session(port: number): Promise<ClientHttp2Session>;
+  /** A node:http2 client session to the proxy on `port` (verifying its certificate; `from` a source address), destroyed after the test. */
+  session(port: number, from?: H2ClientAddresses): Promise<ClientHttp2Session>;
 }
 
 /** Registers the file's hooks (certificate before all, cleanups after each test) and returns the suite. */
@@ -61,8 +69,8 @@ export function useH2Suite(): H2Suite {
     proxyTo(backend, options, setup) {
       return suite.proxy(httpPool([{ id: "a", port: backend.port }]), options, setup);
     },
-    async session(port) {
-      const session = await connectH2(port, suite.certificate);
+    async session(port, from) {
+      const session = await connectH2(port, suite.certificate, from);
       cleanups.push(() => session.destroy());
       return session;
     },
