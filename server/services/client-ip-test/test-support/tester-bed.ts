@@ -57,13 +57,15 @@ export interface TestListenerSettings {
   transferClientIp?: ClientIpTransport | null;
   proxyProtocolAccept?: boolean;
   trustedIps?: string[];
+  /** More Add Listener input (e.g. serverCertificateId, caCertificateId). */
+  input?: Record<string, unknown>;
 }
 
 let nextPort = 20000;
 
 /** Adds a listener of `protocol` with a new group and the given client-IP settings; returns its id. */
 export async function addTestListener(t: TesterBed, protocol: "TCP" | "UDP" | "HTTP" | "HTTPS", settings: TestListenerSettings = {}): Promise<string> {
-  const created = await createListener(t.bed.ctx, newListenerInput(t.loadBalancerId, protocol, nextPort++));
+  const created = await createListener(t.bed.ctx, newListenerInput(t.loadBalancerId, protocol, nextPort++, settings.input));
   const db = t.bed.ctx.db;
   if (settings.transferClientIp) {
     await db.update(listeners).set({ transferClientIp: true }).where(eq(listeners.id, created.id));
