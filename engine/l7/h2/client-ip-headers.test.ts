@@ -84,7 +84,7 @@ describe("HTTP/2: Real IP Header from trusted peers", () => {
   const chain = { "x-forwarded-for": "203.0.113.1, 198.51.100.9, 10.1.1.1" };
 
   it("X-Forwarded-For: the last address, or recursive the right-most untrusted; an untrusted peer names nobody", async () => {
-    const base = { trustedIps: [TRUSTED_PEER, "10.0.0.0/8"], realIpHeader: "X_FORWARDED_FOR", xRealIp: true } as const;
+    const base: Partial<SnapshotClientIp> = { trustedIps: [TRUSTED_PEER, "10.0.0.0/8"], realIpHeader: "X_FORWARDED_FOR", xRealIp: true };
     const plain = await setup({ ...base, realIpRecursive: false });
     expect(fields(await seenFrom(plain, TRUSTED_PEER, chain), "x-real-ip")).toEqual(["10.1.1.1"]);
     const recursive = await setup({ ...base, realIpRecursive: true });
