@@ -61,6 +61,8 @@ describe("Test Client IP shows what a backend sees", () => {
     const result = await testListener("TCP");
     expect(result.reached).toBe(true);
     expect(result.backend!.source.address).toBe("127.0.0.1");
+    // The engine's own end of its connection, not the echo target's.
+    expect(result.backend!.source.port).not.toBe(result.echoTarget.port);
     expect(result.backend!.proxyHeader).toBeNull();
     expect(result.backend!.payload).toBe("client-ip test from 127.0.0.77");
     expect(result.interpretation).toBe("The backend sees the load balancer's address 127.0.0.1: Transfer Client IP Address is off.");
@@ -70,6 +72,8 @@ describe("Test Client IP shows what a backend sees", () => {
     const result = await testListener("UDP", { transferClientIp: "PROXY_V2" });
     expect(result.reached).toBe(true);
     expect(result.backend!.proxyHeader).toMatchObject({ version: 2, command: "PROXY", transport: "DGRAM", source: { address: "127.0.0.77", port: result.client.port } });
+    expect(result.backend!.source).toMatchObject({ address: "127.0.0.1" });
+    expect(result.backend!.source.port).not.toBe(result.echoTarget.port);
     expect(result.backend!.payload).toBe("client-ip test from 127.0.0.77");
     expect(result.answer.text).toBe("client-ip-test echo target: received");
     expect(result.interpretation).toMatch(/^The backend sees the client's address 127\.0\.0\.77 in a PROXY v2 header/);
