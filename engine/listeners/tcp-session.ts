@@ -3,8 +3,11 @@ import { writableCopy } from "../io/bytes";
 import { tickClock } from "../io/coarse-clock";
 import { readInto } from "../io/socket-reader";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
+import { connectTransparent } from "../io/transparent-socket";
 import type { ConnectionContext } from "../observe/observer.types";
 import type { ErrorKind } from "../observe/error-kind.types";
+import { normalizeIp } from "../observe/connection-context";
+import { proxyHeaderFor } from "../pools/client-ip-transport";
 import { memberFailed, memberSucceeded, type EjectionPolicy } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
@@ -34,6 +37,14 @@ function forward(to: net.Socket, buf: Buffer, n: number): boolean {
 const PAUSE_WRITE = 1;
 const PAUSE_SHAPE = 2;
 
+/**
+ * One client connection piped to one member. With Transfer Client IP Address on the pool
+ * (`PoolRuntime.transferClientIp`, read once when the session starts): PROXY_V1/PROXY_V2 write a PROXY
+ * header (encoded once per session) as the very first bytes of every backend connection, a failover
+ * connection included, before any client byte is read; TRANSPARENT connects from the client's own
+ * address (`io/transparent-socket.ts`), and a refusal there (EPERM without CAP_NET_ADMIN, a family the
+ * member lacks) is an ordinary failed connect of that member.
+ */
 export class TcpSession {
   /** Bumped by every read in either direction; watched by the idle sweep. */
   progress = 0;
@@ -55,6 +66,10 @@ export class TcpSession {
   private backendPaused = 0;
   /** Shapes backend → client bytes on a limited address; null = unlimited. */
   private readonly shaper: ShapedWriter | null;
+  /** The PROXY header every backend connection of this session starts with; null = none. */
+  private readonly proxyHeader: Buffer | null;
+  /** TRANSPARENT: the client's address, the source address of every backend connection; null = the engine's own. */
+  private readonly sourceAddress: string | null;
 
   constructor(
     private readonly client: net.Socket,
@@ -65,6 +80,15 @@ export class TcpSession {
   ) {
     this.clientIp = context.clientAddress;
     this.shaper = context.bandwidth === null ? null : new ShapedWriter(context.bandwidth, this);
+    const transport = pool.transferClientIp;
+    this.sourceAddress = transport === "TRANSPARENT" ? context.clientAddress : null;
+    // The destination is the listener address the client reached (a unit test's handler has no binding: the socket's own).
+    this.proxyHeader =
+      transport === null || transport === "TRANSPARENT"
+        ? null
+        : context.localAddress !== ""
+          ? proxyHeaderFor(transport, "STREAM", context.clientAddress, context.clientPort, context.localAddress, context.localPort)
+          : proxyHeaderFor(transport, "STREAM", context.clientAddress, context.clientPort, normalizeIp(client.localAddress), client.localPort ?? 0);
     context.observer.connectionOpened(context);
     client.allowHalfOpen = true;
     client.setNoDelay(true);
@@ -95,13 +119,16 @@ export class TcpSession {
     this.attempts++;
     this.member = member;
     this.pool.acquire(member);
-    const backend = net.connect({
+    const options = {
       host: member.config.address,
       port: member.config.port,
       allowHalfOpen: true,
       noDelay: true,
       onread: { buffer: READ_BUFFER, callback: this.onBackendRead },
-    });
+    };
+    const sourceAddress = this.sourceAddress;
+    // TRANSPARENT: from the client's address; a refusal (EPERM, other family) is the socket's 'error', a failed connect.
+    const backend = sourceAddress === null ? net.connect(options) : connectTransparent({ ...options, sourceAddress });
     this.backend = backend;
     backend.setTimeout(this.options.connectTimeoutMs);
     backend.on("connect", this.onBackendConnect);
@@ -121,6 +148,10 @@ export class TcpSession {
     this.seenProgress = this.progress;
     this.idleSince = Date.now();
     backend.setTimeout(0);
+    // The header goes first, alone: no client byte has been read yet (client reads start below), and a
+    // protocol where the server speaks first must not wait for the client to get its header.
+    const header = this.proxyHeader;
+    if (header !== null) backend.write(header);
     readInto(this.client, READ_BUFFER, this.onClientRead);
   };
 

@@ -1,9 +1,11 @@
 import dgram from "node:dgram";
 import net from "node:net";
+import { openTransparentUdpSocket } from "../io/transparent-socket";
 import type { ConnectionContext, ListenerBinding } from "../observe/observer.types";
-
-
+import { normalizeIp } from "../observe/connection-context";
+import { proxyHeaderFor } from "../pools/client-ip-transport";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
+import type { ClientIpTransport } from "../protocol/snapshot.types";
 import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
 
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
@@ -24,6 +26,18 @@ export interface UdpSessionOwner {
  * Client datagrams go out on it; datagrams from the member come back and are sent to the client from
  * the listener socket. A connected socket also filters out datagrams from anyone but the member and
  * surfaces ICMP port unreachable as an error, which ends the session.
+ *
+ * Transfer Client IP Address (`PoolRuntime.transferClientIp`, fixed for the session's life; the listener
+ * closes sessions whose group changes it, see udp.ts):
+ * - PROXY_V2: a v2 header with the DGRAM transport (client address:port → listener address:port),
+ *   encoded once per session, in front of every datagram. The spec (doc/proxy-protocol.txt, "For UDP,
+ *   the PROXY protocol header and the proxied UDP payload MUST be sent in the same datagram … the
+ *   receiver MUST parse the header independently for each received datagram") puts it in each
+ *   datagram; it is sent as a gather list `[header, payload]`, so the payload is not copied. Replies
+ *   come back bare and are relayed as they are.
+ * - PROXY_V1: off (v1 only knows TCP4/TCP6; the console refuses it for UDP listeners).
+ * - TRANSPARENT: the upstream socket is bound to the client's address (`openTransparentUdpSocket`), so
+ *   the member sees the client as the datagram's source and replies to it — through this socket.
  */
 export class UdpSession {
   /** Date.now() of the last datagram either way; the listener's sweep closes idle sessions. */
@@ -35,6 +49,10 @@ export class UdpSession {
   pool: PoolRuntime;
   /** The member in `pool` the session sends to; always the same server (id, address, port). */
   member: MemberRuntime;
+  /** The group's transfer setting when the session opened (the listener compares it on snapshot changes). */
+  readonly transport: ClientIpTransport | null;
+  /** PROXY_V2: the DGRAM header in front of every datagram; null = datagrams go bare. */
+  private readonly proxyHeader: Buffer | null;
 
   constructor(
     private readonly owner: UdpSessionOwner,
@@ -55,7 +73,11 @@ export class UdpSession {
     context.observer.connectionOpened(context);
     pool.acquire(member);
     const { address, port } = member.config;
-    this.upstream = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+    const transport = (this.transport = pool.transferClientIp);
+    this.proxyHeader = transport === "PROXY_V2" ? this.encodeHeader(transport) : null;
+    // TRANSPARENT: bound to the client's address; a refusal (EPERM without CAP_NET_ADMIN, another family)
+    // is the socket's error on the next tick: `connect_failed` with its cause, and the session ends.
+    this.upstream = transport === "TRANSPARENT" ? openTransparentUdpSocket(context.clientAddress) : dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
     this.upstream.on("message", this.onReply);
     this.upstream.on("error", this.onUpstreamError);
     this.upstream.connect(port, address, this.onConnect);
@@ -68,8 +90,25 @@ export class UdpSession {
     context.bytesIn += datagram.length;
     context.observer.bytesIn(context, datagram.length);
     const pending = this.pending;
-    if (pending === null) this.upstream.send(datagram);
+    if (pending === null) this.send(datagram);
     else if (pending.length < MAX_PENDING) pending.push(datagram);
+  }
+
+  /** One datagram to the member, behind the session's PROXY header when it has one. */
+  private send(datagram: Buffer): void {
+    const header = this.proxyHeader;
+    if (header === null) this.upstream.send(datagram);
+    else this.upstream.send([header, datagram]);
+  }
+
+  /** The session's v2 DGRAM header: the client as source, the listener address it wrote to as destination. */
+  private encodeHeader(transport: ClientIpTransport): Buffer | null {
+    const context = this.context;
+    if (context.localAddress !== "") {
+      return proxyHeaderFor(transport, "DGRAM", context.clientAddress, context.clientPort, context.localAddress, context.localPort);
+    }
+    const local = this.owner.socket.address(); // a listener driven without a binding (unit tests)
+    return proxyHeaderFor(transport, "DGRAM", context.clientAddress, context.clientPort, normalizeIp(local.address), local.port);
   }
 
   /**
@@ -102,20 +141,27 @@ export class UdpSession {
     this.context.observer.connectionClosed(this.context);
   };
 
-  /** ICMP unreachable or a failed send ends the session; running out of descriptors is also reported and logged. */
+  /**
+   * ICMP unreachable or a failed send ends the session; running out of descriptors is also reported and
+   * logged; an upstream socket that never got connected (a transparent bind refused) is `connect_failed`.
+   */
   private readonly onUpstreamError = (err: Error): void => {
     if (isDescriptorExhaustion(err)) {
       const { address, port } = this.member.config;
       reportDescriptorExhaustion(this.context, err as NodeJS.ErrnoException, "udp session", `${address}:${port}`);
+    } else if (this.pending !== null) {
+      this.context.observer.error(this.context, "connect_failed", err);
     }
     this.close();
   };
 
-  private readonly onConnect = (): void => {
+  /** Node hands a failed connect (e.g. a transparent socket of the other family) to this callback, not to 'error'. */
+  private readonly onConnect = (err?: Error): void => {
+    if (err !== undefined && err !== null) return this.onUpstreamError(err);
     const pending = this.pending;
     if (this.closed || pending === null) return;
     this.pending = null;
-    for (const datagram of pending) this.upstream.send(datagram);
+    for (const datagram of pending) this.send(datagram);
   };
 
   private readonly onReply = (datagram: Buffer): void => {

@@ -58,9 +58,10 @@ export interface UdpListener {
   sockets(): BoundDatagramSocket[];
   /**
    * Swaps the route. Established sessions keep their member while it is still a member of the new
-   * route's pool (same pool id; member with the same id, address and port); the others are closed at
-   * once (member removed or moved, pool switched or gone), so a removed backend server gets nothing
-   * more and the client's next datagram picks a member afresh.
+   * route's pool (same pool id; member with the same id, address and port; same Transfer Client IP
+   * Address); the others are closed at once (member removed or moved, pool switched or gone, transfer
+   * switched), so a removed backend server gets nothing more and the client's next datagram picks a
+   * member afresh.
    */
   update(route: ListenerRoute): void;
   /** The local port bound on an address (useful when bound to port 0). */
@@ -219,11 +220,18 @@ class DatagramListener implements UdpListener {
     this.all.delete(session);
   }
 
-  /** Moves every session to `pool` when its server is still a member there, closes it otherwise. */
+  /**
+   * Moves every session to `pool` when its server is still a member there and the group's Transfer Client
+   * IP Address is unchanged; closes it otherwise. A UDP session is the engine's own bookkeeping: the
+   * client's next datagram opens a new one with the new setting (header or not, engine or client
+   * source address) from the same listener socket, so the switch reaches live flows at once and the
+   * client sees no break (only replies still on the way to the old upstream socket are lost).
+   */
   private carrySessions(pool: PoolRuntime | null): void {
     for (const session of this.all) {
       const old = session.member.config;
-      const next = pool !== null && pool.config.id === session.pool.config.id ? pool.byId(old.id) : undefined;
+      const same = pool !== null && pool.config.id === session.pool.config.id && pool.transferClientIp === session.transport;
+      const next = same ? pool.byId(old.id) : undefined;
       if (next !== undefined && sameServer(next.config, old)) session.moveTo(pool!, next);
       else session.close(); // deleting the current entry of a Set while iterating it is safe
     }
