@@ -5,6 +5,7 @@ import type { ReportDiagnostic } from "./diagnostic";
 import { byId } from "./sort-by-id";
 import { compileListenerTls, tlsLookups } from "./compile-listener-tls";
 import { compileForwardingPolicies, compileRedirect, routingLookups } from "./compile-listener-routing";
+import { compileListenerClientIp } from "./compile-listener-client-ip";
 
 type ListenerRow = ConfigRows["listeners"][number];
 
@@ -14,8 +15,9 @@ type ListenerRow = ConfigRows["listeners"][number];
  * 1–65535, its default backend server group is missing or belongs to another load balancer (the engine
  * would otherwise forward into someone else's group), or it is HTTPS and its certificates can't be used.
  * The optional parts appear only when they apply, in a fixed order (`tls` for HTTPS, `accessControl`
- * when enabled, `redirect`, `forwardingPolicies` when there are any), so a listener without them
- * compiles to the same bytes as before they existed and the snapshot hash stays stable.
+ * when enabled, `redirect`, `forwardingPolicies` when there are any, `clientIp` when not all defaults),
+ * so a listener without them compiles to the same bytes as before they existed and the snapshot hash
+ * stays stable.
  */
 export function compileListeners(rows: ConfigRows, report: ReportDiagnostic): SnapshotListener[] {
   const lbById = new Map(rows.loadBalancers.map((lb) => [lb.id, lb]));
@@ -54,6 +56,8 @@ export function compileListeners(rows: ConfigRows, report: ReportDiagnostic): Sn
     if (redirect) listener.redirect = redirect;
     const policies = compileForwardingPolicies(l, routing, report);
     if (policies.length) listener.forwardingPolicies = policies;
+    const clientIp = compileListenerClientIp(l, report);
+    if (clientIp) listener.clientIp = clientIp;
     compiled.push(listener);
   }
   return compiled;

@@ -5,6 +5,7 @@ import type { ReportDiagnostic } from "./diagnostic";
 import { compileHealthMonitors } from "./compile-health-monitors";
 import { compileMembers } from "./compile-members";
 import { byId } from "./sort-by-id";
+import { transferClientIpByPool } from "./compile-pool-client-ip";
 
 /** Stickiness duration when none is stored (Source IP hash keeps none): the guide's default, 20 minutes. */
 const DEFAULT_STICKINESS_MINUTES = 20;
@@ -12,12 +13,14 @@ const DEFAULT_STICKINESS_MINUTES = 20;
 /**
  * Compiles backend server groups in id order, each with its backend servers and its enabled health
  * check. A group whose load balancer does not exist is left out with a diagnostic (no listener of an
- * existing load balancer can use it).
+ * existing load balancer can use it). `transferClientIp` is added only to the default group of a TCP/UDP
+ * listener with Transfer Client IP Address on, so other groups keep their bytes (and the hash).
  */
 export function compilePools(rows: ConfigRows, report: ReportDiagnostic): SnapshotPool[] {
   const lbIds = new Set(rows.loadBalancers.map((lb) => lb.id));
   const members = compileMembers(rows, report);
   const monitors = compileHealthMonitors(rows, report);
+  const transfer = transferClientIpByPool(rows, report);
   const compiled: SnapshotPool[] = [];
   for (const p of [...rows.pools].sort(byId)) {
     if (!lbIds.has(p.loadBalancerId)) {
@@ -25,7 +28,7 @@ export function compilePools(rows: ConfigRows, report: ReportDiagnostic): Snapsh
       report({ kind: "pool", id: p.id, name: p.name, message });
       continue;
     }
-    compiled.push({
+    const pool: SnapshotPool = {
       id: p.id,
       name: p.name,
       loadBalancerId: p.loadBalancerId,
@@ -36,7 +39,10 @@ export function compilePools(rows: ConfigRows, report: ReportDiagnostic): Snapsh
         : null,
       members: members.get(p.id) ?? [],
       healthMonitor: monitors.get(p.id) ?? null,
-    });
+    };
+    const transferClientIp = transfer.get(p.id);
+    if (transferClientIp) pool.transferClientIp = transferClientIp;
+    compiled.push(pool);
   }
   return compiled;
 }

@@ -14,12 +14,14 @@ import { getListenerView, type ListenerView } from "./listener-view";
 import { randomNameSuffix } from "../field-schemas";
 import { insertRedirect } from "../redirect/insert-redirect";
 import { requireCertificate } from "./require-certificate";
+import { DEFAULT_CLIENT_IP_SETTINGS, mergeClientIp } from "./client-ip.schemas";
 
 /**
  * Add Listener (guide 3.3): the listener, its backend server group (Create new or Use existing), the
  * new group's health check and, for an HTTP listener with Redirect on, its redirect (named redirect-xxxx)
  * in ONE transaction: a failure at any step leaves nothing behind. An HTTPS listener needs a server
  * certificate (and a CA certificate for Mutual Authentication) of the load balancer's region and project.
+ * The client IP settings (issue 10) not entered get their defaults.
  */
 export async function createListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(createListenerSchema, rawInput);
@@ -50,6 +52,7 @@ export async function createListener(ctx: ServiceContext, rawInput: unknown): Pr
         serverCertificateId: input.serverCertificateId ?? null,
         http2Enabled: input.http2Enabled,
         caCertificateId: input.caCertificateId ?? null,
+        ...mergeClientIp(DEFAULT_CLIENT_IP_SETTINGS, input),
       })
       .returning();
     if (choice.mode === "new" && choice.healthMonitor) await insertHealthMonitor(tx, poolId, backendProtocol, choice.healthMonitor, "pool.healthMonitor.");

@@ -2,6 +2,7 @@ import "server-only";
 import { asc, count, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { certificates, forwardingPolicies, listenerSniCertificates, listeners, redirects } from "@/db/schema";
+import { clientIpOf, type ClientIpSettings } from "./client-ip.schemas";
 
 /** A listener elsewhere in a view: id, name, port. */
 export interface ListenerRef {
@@ -10,7 +11,7 @@ export interface ListenerRef {
   port: number;
 }
 
-/** The protocol-specific parts of a listener view (HTTPS, SNI, access control, redirects, policies). */
+/** The protocol-specific parts of a listener view (HTTPS, SNI, access control, redirects, policies, client IP). */
 export interface ListenerDetails {
   /** HTTPS: the Server Certificate; null otherwise. */
   serverCertificate: { id: string; name: string } | null;
@@ -28,6 +29,8 @@ export interface ListenerDetails {
   redirectedFrom: { redirectId: string; redirectName: string; listener: ListenerRef }[];
   /** How many forwarding policies the listener has (guide 3.8.1: at most 500). */
   forwardingPolicyCount: number;
+  /** Client IP settings (issue 10): Transfer Client IP Address, Proxy Protocol, Trusted IPs, X-Forwarded-*, Real IP Header. */
+  clientIp: ClientIpSettings;
 }
 
 type ListenerRow = typeof listeners.$inferSelect;
@@ -77,6 +80,7 @@ export async function loadListenerDetails(db: Database, rows: ListenerRow[]): Pr
           .filter((r) => r.targetListenerId === l.id)
           .map((r) => ({ redirectId: r.id, redirectName: r.name, listener: refById.get(r.listenerId)! })),
         forwardingPolicyCount: policyCounts.find((p) => p.listenerId === l.id)?.n ?? 0,
+        clientIp: clientIpOf(l),
       };
       return [l.id, details];
     }),

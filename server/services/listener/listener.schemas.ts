@@ -5,6 +5,8 @@ import { idSchema, portSchema, resourceDescriptionSchema, resourceNameSchema } f
 import { healthMonitorFieldsSchema, healthMonitorIssues } from "../health-monitor/health-monitor.schemas";
 import { addIssues, poolFieldsSchema, stickySessionIssues } from "../pool/pool.schemas";
 import { parseWhitelist } from "./access-control-whitelist";
+import { clientIpTransportIssues } from "../pool/client-ip-transport";
+import { clientIpFieldsSchema, clientIpIssues, DEFAULT_CLIENT_IP_SETTINGS, mergeClientIp } from "./client-ip.schemas";
 
 /**
  * Input rules of listeners (guide 3.2, 3.3 and 3.7, table 3-3). Add Listener is one input: the listener,
@@ -66,9 +68,13 @@ export const listenerPoolChoiceSchema = z.discriminatedUnion(
   { error: "Backend Server Group: choose Create new or Use existing" },
 );
 
-/** Add Listener (tables 3-3, 3-4, 3-5), committed as one transaction. */
+/**
+ * Add Listener (tables 3-3, 3-4, 3-5) with its client IP settings (issue 10: absent = the defaults),
+ * committed as one transaction.
+ */
 export const createListenerSchema = z
   .object({
+    ...clientIpFieldsSchema.shape,
     loadBalancerId: idSchema("Load balancer: select a load balancer"),
     name: resourceNameSchema("Name"),
     protocol: frontendProtocolSchema,
@@ -86,6 +92,7 @@ export const createListenerSchema = z
   })
   .superRefine((value, ctx) => {
     addIssues(ctx, httpsFieldIssues(value));
+    addIssues(ctx, clientIpIssues(value.protocol, mergeClientIp(DEFAULT_CLIENT_IP_SETTINGS, value)));
     if (value.pool.mode !== "new") return;
     const backend = backendProtocolFor(value.protocol);
     if (value.pool.protocol && value.pool.protocol !== backend) {
@@ -93,18 +100,22 @@ export const createListenerSchema = z
       return;
     }
     addIssues(ctx, stickySessionIssues(backend, value.pool.algorithm, value.pool.stickySession), ["pool"]);
+    addIssues(ctx, clientIpTransportIssues(backend, value.pool.clientIpTransport), ["pool"]);
     if (value.pool.healthMonitor) addIssues(ctx, healthMonitorIssues(backend, value.pool.healthMonitor), ["pool", "healthMonitor"]);
   });
 export type CreateListenerInput = z.input<typeof createListenerSchema>;
 
 /**
  * Modify a listener (guide 3.7): name, description, backend server group; for HTTPS listeners also the
- * Server Certificate, HTTP/2 and Mutual Authentication (3.8.2, 3.8.3). Protocol and port stay.
+ * Server Certificate, HTTP/2 and Mutual Authentication (3.8.2, 3.8.3); the client IP settings (issue 10,
+ * absent = unchanged; the service checks the result against the listener's protocol). Protocol and port stay.
  */
 export const updateListenerSchema = z.object({
+  ...clientIpFieldsSchema.shape,
   id: idSchema("Listener: select a listener"),
   name: resourceNameSchema("Name").optional(),
-  description: resourceDescriptionSchema.optional(),
+  /** Absent = unchanged (without the create default "", which would clear it). */
+  description: resourceDescriptionSchema.unwrap().optional(),
   /** Another unassociated backend server group of the load balancer with the matching protocol. */
   defaultPoolId: idSchema("Backend Server Group: select a backend server group").optional(),
   /** HTTPS only: another server certificate. */

@@ -10,10 +10,13 @@ import { requireAvailablePool } from "./require-available-pool";
 import { getListenerView, type ListenerView } from "./listener-view";
 import { AppError } from "../../errors";
 import { requireCertificate } from "./require-certificate";
+import { clientIpOf, clientIpIssues, mergeClientIp } from "./client-ip.schemas";
 
 /**
  * Modify a listener (guide 3.7): name, description and backend server group; for an HTTPS listener also
- * its Server Certificate, HTTP/2 and Mutual Authentication (CA Certificate, null = off). Protocol and port stay.
+ * its Server Certificate, HTTP/2 and Mutual Authentication (CA Certificate, null = off); the client IP
+ * settings (issue 10), the result checked as a whole against the listener's protocol (e.g. turning Proxy
+ * Protocol on needs Trusted IPs stored or entered). Protocol and port stay.
  */
 export async function updateListener(ctx: ServiceContext, rawInput: unknown): Promise<ListenerView> {
   const input = parseInput(updateListenerSchema, rawInput);
@@ -24,6 +27,9 @@ export async function updateListener(ctx: ServiceContext, rawInput: unknown): Pr
       if (input.http2Enabled) throw new AppError("BAD_REQUEST", "HTTP/2: can be enabled only for an HTTPS listener", "http2Enabled");
       if (input.caCertificateId) throw new AppError("BAD_REQUEST", "CA Certificate: Mutual Authentication can be enabled only for an HTTPS listener", "caCertificateId");
     }
+    const clientIp = mergeClientIp(clientIpOf(listener), input);
+    const clientIpIssue = clientIpIssues(listener.protocol, clientIp)[0];
+    if (clientIpIssue) throw new AppError("BAD_REQUEST", clientIpIssue.message, clientIpIssue.path.join("."));
     if (input.serverCertificateId !== undefined && input.serverCertificateId !== listener.serverCertificateId)
       await requireCertificate(tx, lb, { id: input.serverCertificateId, type: "SERVER", field: "serverCertificateId", label: "Server Certificate" });
     if (input.caCertificateId && input.caCertificateId !== listener.caCertificateId)
@@ -45,6 +51,7 @@ export async function updateListener(ctx: ServiceContext, rawInput: unknown): Pr
         ...(input.serverCertificateId !== undefined && { serverCertificateId: input.serverCertificateId }),
         ...(input.http2Enabled !== undefined && { http2Enabled: input.http2Enabled }),
         ...(input.caCertificateId !== undefined && { caCertificateId: input.caCertificateId }),
+        ...clientIp,
         updatedAt: new Date(),
       })
       .where(eq(listeners.id, listener.id));

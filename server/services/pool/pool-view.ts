@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { forwardingPolicies, healthMonitors, listeners, loadBalancers, members, pools, type Algorithm, type PoolProtocol, type StickySessionType } from "@/db/schema";
+import type { ClientIpTransport } from "@/db/schema/pools";
 import type { ListenerProtocol } from "@/db/schema/listeners";
 import type { Scope } from "../context";
 import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed } from "./pool.schemas";
@@ -21,6 +22,8 @@ export interface PoolView {
    * guide 3.5); the engine then uses the default 20 min.
    */
   stickySession: { type: StickySessionType; cookieName: string | null; durationMinutes: number | null } | null;
+  /** TCP/UDP: how members get the client's address when the listener has Transfer Client IP Address on (HTTP groups: the unused default). */
+  clientIpTransport: ClientIpTransport;
   /** The listener using this group as its default, or null (unassociated). */
   listener: { id: string; name: string; protocol: ListenerProtocol; port: number } | null;
   /**
@@ -76,6 +79,7 @@ export async function queryPoolViews(db: Database, scope: Scope, filter: { loadB
             durationMinutes: stickinessDurationAllowed(pool.algorithm) ? (pool.stickinessDurationMinutes ?? DEFAULT_STICKINESS_MINUTES) : null,
           }
         : null,
+      clientIpTransport: pool.clientIpTransport,
       listener: listener ? { id: listener.id, name: listener.name, protocol: listener.protocol, port: listener.port } : null,
       forwardingPolicies: policyRows.filter((p) => p.poolId === pool.id).map(({ id, name, listener }) => ({ id, name, listener })),
       memberCount: memberCounts.find((m) => m.poolId === pool.id)?.n ?? 0,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/pools";
 import { idSchema, integerInRange, resourceDescriptionSchema, resourceNameSchema } from "../field-schemas";
 import { healthMonitorFieldsSchema, healthMonitorIssues } from "../health-monitor/health-monitor.schemas";
+import { clientIpTransportIssues, clientIpTransportSchema } from "./client-ip-transport";
 
 /**
  * Input rules of backend server groups (guide tables 3-4 and 4-1, section 3.5, table 10-1). Shared by
@@ -71,6 +72,8 @@ export const poolFieldsSchema = z.object({
     error: "Load Balancing Algorithm: choose Weighted round robin, Weighted least connections or Source IP hash",
   }),
   stickySession: stickySessionSchema.nullish(),
+  /** TCP/UDP: Client IP Transport (used when the listener has Transfer Client IP Address on); absent = Transparent. */
+  clientIpTransport: clientIpTransportSchema.optional(),
 });
 export type PoolFieldsInput = z.input<typeof poolFieldsSchema>;
 
@@ -148,18 +151,22 @@ export const createPoolSchema = poolFieldsSchema
   })
   .superRefine((value, ctx) => {
     addIssues(ctx, stickySessionIssues(value.protocol, value.algorithm, value.stickySession));
+    addIssues(ctx, clientIpTransportIssues(value.protocol, value.clientIpTransport));
     if (value.healthMonitor) addIssues(ctx, healthMonitorIssues(value.protocol, value.healthMonitor), ["healthMonitor"]);
   });
 export type CreatePoolInput = z.input<typeof createPoolSchema>;
 
-/** Modify a backend server group: name, description, algorithm, sticky session (the backend protocol stays). */
+/** Modify a backend server group: name, description, algorithm, sticky session, Client IP Transport (the backend protocol stays). */
 export const updatePoolSchema = z.object({
   id: idSchema("Backend Server Group: select a backend server group"),
   name: resourceNameSchema("Name").optional(),
-  description: resourceDescriptionSchema.optional(),
+  /** Absent = unchanged (without the create default "", which would clear it). */
+  description: resourceDescriptionSchema.unwrap().optional(),
   algorithm: poolFieldsSchema.shape.algorithm.optional(),
   /** null = turn Sticky Session off; absent = unchanged. */
   stickySession: stickySessionSchema.nullable().optional(),
+  /** TCP/UDP groups; absent = unchanged (checked against the group's protocol by the service). */
+  clientIpTransport: clientIpTransportSchema.optional(),
 });
 export type UpdatePoolInput = z.input<typeof updatePoolSchema>;
 

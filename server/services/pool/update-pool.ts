@@ -8,10 +8,12 @@ import type { ServiceContext } from "../context";
 import { stickinessDurationAllowed, stickySessionColumns, stickySessionIssues, updatePoolSchema, type StickySessionInput } from "./pool.schemas";
 import { requirePool } from "./require-pool";
 import { getPoolView, type PoolView } from "./pool-view";
+import { clientIpTransportIssues } from "./client-ip-transport";
 
 /**
- * Modify a backend server group (guide 4.3): name, description, algorithm, sticky session. The backend
- * protocol cannot change. The sticky session rules of table 10-1 are checked against the result, so
+ * Modify a backend server group (guide 4.3): name, description, algorithm, sticky session and, for TCP/UDP
+ * groups, Client IP Transport (UDP: not PROXY protocol v1). The backend protocol cannot change. The
+ * sticky session rules of table 10-1 are checked against the result, so
  * switching to Weighted least connections while Sticky Session is on is refused until it is turned off,
  * and switching an HTTP group with a cookie to Source IP hash is refused until the type is Source IP address.
  */
@@ -31,7 +33,7 @@ export async function updatePool(ctx: ServiceContext, rawInput: unknown): Promis
         }
       : null;
     const sticky = input.stickySession === undefined ? current : input.stickySession;
-    const issue = stickySessionIssues(pool.protocol, algorithm, sticky)[0];
+    const issue = [...stickySessionIssues(pool.protocol, algorithm, sticky), ...clientIpTransportIssues(pool.protocol, input.clientIpTransport)][0];
     if (issue) throw new AppError("BAD_REQUEST", issue.message, issue.path.join("."));
     await tx
       .update(pools)
@@ -40,6 +42,7 @@ export async function updatePool(ctx: ServiceContext, rawInput: unknown): Promis
         ...(input.description !== undefined && { description: input.description }),
         algorithm,
         ...stickySessionColumns(algorithm, sticky),
+        ...(input.clientIpTransport !== undefined && { clientIpTransport: input.clientIpTransport }),
         updatedAt: new Date(),
       })
       .where(eq(pools.id, pool.id));
