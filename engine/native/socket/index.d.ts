@@ -2,3 +2,10 @@
 export function openSocket(family: 4 | 6, type: "tcp" | "udp", address: string, port: number, reusePort: boolean): number;
 /** Closes a descriptor that was never handed to net/dgram. */
 export function closeFd(fd: number): void;
+/**
+ * Opens a TCP or UDP socket with IP_TRANSPARENT (IPv4) / IPV6_TRANSPARENT (IPv6), bound to sourceAddress:0
+ * (a non-local address, e.g. a client's), unconnected, non-blocking, close-on-exec; TCP also gets
+ * IP_BIND_ADDRESS_NO_PORT (port chosen at connect). Needs root or CAP_NET_ADMIN: else throws with
+ * `code` EPERM; other errors carry their errno name as `code` too.
+ */
+export function openTransparentSocket(family: 4 | 6, type: "tcp" | "udp", sourceAddress: string): number;

@@ -6,11 +6,20 @@
  * default, as in Node's net and dgram. Node 20's net and dgram cannot
  * set SO_REUSEPORT before bind; they take the bound descriptor instead: net.Server.listen({ fd }) and
  * dgram.Socket.bind({ fd }). Errors are thrown with the errno name as `code` (EADDRINUSE, EACCES, ...).
+ *
+ * openTransparentSocket(family, type, sourceAddress) -> fd
+ *
+ * Creates an IPv4/IPv6 TCP or UDP socket with IP_TRANSPARENT / IPV6_TRANSPARENT (root or CAP_NET_ADMIN,
+ * else EPERM), which lets it bind an address that is not local (a client's), binds it to
+ * sourceAddress:0 and returns the unconnected descriptor (close-on-exec, non-blocking) for
+ * net.Socket({ fd }).connect() / dgram bind({ fd }). TCP also gets IP_BIND_ADDRESS_NO_PORT: the kernel
+ * picks the port at connect time, per destination, instead of reserving one at bind.
  */
 #include <node_api.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,6 +35,7 @@ static const char *errno_code(int err) {
     case ENFILE: return "ENFILE";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EINVAL: return "EINVAL";
+    case ENOPROTOOPT: return "ENOPROTOOPT";
     case ENOBUFS: return "ENOBUFS";
     case ENOMEM: return "ENOMEM";
     default: return "EIO";
@@ -105,6 +115,79 @@ fail_setsockopt: {
   }
 }
 
+#ifndef IP_TRANSPARENT
+#define IP_TRANSPARENT 19
+#endif
+#ifndef IPV6_TRANSPARENT
+#define IPV6_TRANSPARENT 75
+#endif
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+/* Parses family 4|6 and a literal address into storage with port 0; false (EINVAL thrown by caller) if it is not one. */
+static bool fill_address(int32_t family, const char *address, struct sockaddr_storage *storage, socklen_t *length) {
+  memset(storage, 0, sizeof *storage);
+  if (family == 4) {
+    struct sockaddr_in *in4 = (struct sockaddr_in *)storage;
+    in4->sin_family = AF_INET;
+    *length = sizeof *in4;
+    return inet_pton(AF_INET, address, &in4->sin_addr) == 1;
+  }
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)storage;
+  in6->sin6_family = AF_INET6;
+  *length = sizeof *in6;
+  return inet_pton(AF_INET6, address, &in6->sin6_addr) == 1;
+}
+
+static napi_value open_transparent_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
+    napi_throw_type_error(env, "EINVAL", "openTransparentSocket(family, type, sourceAddress)");
+    return NULL;
+  }
+  int32_t family = 0;
+  char type[8] = {0}, address[INET6_ADDRSTRLEN + 1] = {0};
+  size_t length = 0;
+  if (napi_get_value_int32(env, argv[0], &family) != napi_ok || (family != 4 && family != 6) ||
+      napi_get_value_string_utf8(env, argv[1], type, sizeof type, &length) != napi_ok ||
+      napi_get_value_string_utf8(env, argv[2], address, sizeof address, &length) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "openTransparentSocket: family 4|6, type \"tcp\"|\"udp\", sourceAddress");
+    return NULL;
+  }
+  int is_tcp = strcmp(type, "tcp") == 0;
+  if (!is_tcp && strcmp(type, "udp") != 0) {
+    napi_throw_type_error(env, "EINVAL", "openTransparentSocket: type must be \"tcp\" or \"udp\"");
+    return NULL;
+  }
+  struct sockaddr_storage storage;
+  socklen_t storage_length;
+  if (!fill_address(family, address, &storage, &storage_length)) return throw_errno(env, "inet_pton", EINVAL);
+
+  int fd = socket(family == 4 ? AF_INET : AF_INET6,
+                  (is_tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return throw_errno(env, "socket", errno);
+  int on = 1;
+  const char *step = "setsockopt(IP_TRANSPARENT)";
+  int ok = family == 4 ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &on, sizeof on)
+                       : setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &on, sizeof on);
+  /* Best effort: an older kernel without IP_BIND_ADDRESS_NO_PORT still works, one port per bind. */
+  if (ok == 0 && is_tcp) (void)setsockopt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+  if (ok == 0) {
+    step = "bind";
+    ok = bind(fd, (struct sockaddr *)&storage, storage_length);
+  }
+  if (ok != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, step, err);
+  }
+  napi_value result;
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
 static napi_value close_fd(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -122,6 +205,8 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "openSocket", NAPI_AUTO_LENGTH, open_socket, NULL, &fn);
   napi_set_named_property(env, exports, "openSocket", fn);
+  napi_create_function(env, "openTransparentSocket", NAPI_AUTO_LENGTH, open_transparent_socket, NULL, &fn);
+  napi_set_named_property(env, exports, "openTransparentSocket", fn);
   napi_create_function(env, "closeFd", NAPI_AUTO_LENGTH, close_fd, NULL, &fn);
   napi_set_named_property(env, exports, "closeFd", fn);
   return exports;
