@@ -88,7 +88,7 @@ function forwardedFor(from: number): string[] {
 }
 
 /** One HTTP/1.1 request over TLS on a stream that sends `header` first; resolves with the response text. */
-function httpsVia(port: number, header: string | Buffer, split: boolean): Promise<{ text: string; alpn: string | false }> {
+function httpsVia(port: number, header: string | Buffer, split: boolean): Promise<{ text: string }> {
   return new Promise((resolve, reject) => {
     const { stream, tcp } = headerFirstStream(port, PROXY, header, split);
     cleanups.push(() => tcp.destroy());
@@ -97,7 +97,7 @@ function httpsVia(port: number, header: string | Buffer, split: boolean): Promis
     secure.setEncoding("utf8");
     secure.on("secureConnect", () => secure.write(`GET /tls HTTP/1.1\r\nHost: ${NAME}\r\nConnection: close\r\n\r\n`));
     secure.on("data", (c: string) => (text += c));
-    secure.on("end", () => resolve({ text, alpn: secure.alpnProtocol }));
+    secure.on("end", () => resolve({ text }));
     secure.on("error", reject);
     setTimeout(() => reject(new Error("https request timed out")), 5000).unref();
   });

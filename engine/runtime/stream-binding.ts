@@ -79,8 +79,6 @@ export class StreamBinding implements ListenerBinding {
       if (trusted && !this.admits(socket, context)) return;
       this.handler.handle(socket, context);
     });
-    // A TCP listener accepts paused (pauseOnConnect) and a 'data' listener does not resume such a socket.
-    socket.resume();
   }
 
   /** Access control on the client address now in `context`; false = refused (closed and reported). */
