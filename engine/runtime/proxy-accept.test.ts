@@ -11,7 +11,7 @@ import { firstLineVia, proxyV1, proxyV2, proxyV2LocalWithAddresses } from "../te
 import { RecordingObserver } from "../test-support/recording-observer";
 import { AccessControlledHandler } from "./access-controlled-handler";
 import { listenStream } from "./bind-stream";
-import { DEFAULT_PROXY_HEADER_TIMEOUT_MS } from "./client-ip-accept";
+import { DEFAULT_PROXY_HEADER_TIMEOUT_MS, ProxyAcceptCache } from "./client-ip-accept";
 import { CONNECTION_LIMIT_REACHED, ConnectionGate } from "./connection-gate";
 import { EngineRuntime } from "./engine-runtime";
 import { StreamBinding } from "./stream-binding";
@@ -226,6 +226,21 @@ async function binding(timeoutMs: number, gate = new ConnectionGate(0)) {
 describe("PROXY protocol accept: deadline and connection cap", () => {
   it("defaults to a 5 s header deadline", () => {
     expect(DEFAULT_PROXY_HEADER_TIMEOUT_MS).toBe(5_000);
+  });
+
+  it("compiles once per setting: the same Trusted IPs keep the compiled set, a change, off or UDP do not", () => {
+    const cache = new ProxyAcceptCache();
+    const on = listener("l1", 1, "p", { clientIp: clientIp({ trustedIps: ["10.0.0.0/8", "2001:db8::/32"] }) });
+    const first = cache.update(on)!;
+    expect(first.timeoutMs).toBe(DEFAULT_PROXY_HEADER_TIMEOUT_MS);
+    expect(first.trusted.has("10.1.2.3") && first.trusted.has("2001:db8::1")).toBe(true);
+    expect(cache.update({ ...on, clientIp: clientIp({ trustedIps: ["10.0.0.0/8", "2001:db8::/32"] }) })).toBe(first);
+    const changed = cache.update({ ...on, clientIp: clientIp({ trustedIps: ["10.0.0.0/8"] }) })!;
+    expect(changed).not.toBe(first);
+    expect(changed.trusted.has("2001:db8::1")).toBe(false);
+    expect(cache.update({ ...on, clientIp: clientIp({ proxyProtocolAccept: false }) })).toBeNull();
+    expect(cache.update({ ...on, clientIp: null })).toBeNull();
+    expect(cache.update({ ...on, protocol: "UDP" })).toBeNull();
   });
 
   it("a trusted peer whose header does not complete in time is closed at the deadline; the backend sees nothing", async () => {
