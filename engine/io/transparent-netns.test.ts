@@ -27,7 +27,7 @@ describe.skipIf(refusal !== null)("transparent mode across network namespaces", 
     dir = await mkdtemp(path.join(os.tmpdir(), "elb-transparent-netns-"));
     probe = await bundleTransparentProbe(dir);
     lab = createNetnsLab();
-    backend = nodeInNetns(lab.backend, ["-e", PEER_ECHO_BACKEND, LAB.backend, String(BACKEND_PORT)]);
+    backend = nodeInNetns(lab.backend, ["-e", PEER_ECHO_BACKEND, `${LAB.backend},${LAB.backend6}`, String(BACKEND_PORT)]);
     await backend.line((l) => l === "ready");
   });
   afterAll(async () => {
@@ -37,8 +37,8 @@ describe.skipIf(refusal !== null)("transparent mode across network namespaces", 
   });
 
   /** Runs the probe in the engine namespace. */
-  async function probeFromEngine(mode: "tcp" | "udp", source: string, timeoutMs = 3000): Promise<ProbeResult> {
-    const child = nodeInNetns(lab!.engine, [probe, JSON.stringify({ mode, source, host: LAB.backend, port: BACKEND_PORT, timeoutMs })]);
+  async function probeFromEngine(mode: "tcp" | "udp", source: string, timeoutMs = 3000, host: string = LAB.backend): Promise<ProbeResult> {
+    const child = nodeInNetns(lab!.engine, [probe, JSON.stringify({ mode, source, host, port: BACKEND_PORT, timeoutMs })]);
     try {
       return JSON.parse(await child.line((l) => l.startsWith("{"), timeoutMs + 5000)) as ProbeResult;
     } finally {
@@ -56,6 +56,14 @@ describe.skipIf(refusal !== null)("transparent mode across network namespaces", 
     const result = await probeFromEngine("udp", LAB.client);
     expect(result).toMatchObject({ ok: true, local: LAB.client });
     expect((result as { answer: string }).answer).toMatch(new RegExp(`^${LAB.client.replaceAll(".", "\\.")} \\d+$`));
+  });
+
+  it("IPv6 (IPV6_TRANSPARENT), TCP and UDP: the backend sees the client namespace's IPv6 address", async () => {
+    for (const mode of ["tcp", "udp"] as const) {
+      const result = await probeFromEngine(mode, LAB.client6, 3000, LAB.backend6);
+      expect(result, mode).toMatchObject({ ok: true, local: LAB.client6 });
+      expect((result as { answer: string }).answer, mode).toMatch(new RegExp(`^${LAB.client6} \\d+$`));
+    }
   });
 
   it("an address of the engine's own host takes the plain bind: the backend sees that address", async () => {

@@ -9,6 +9,7 @@ import path from "node:path";
  * transparent socket. Every name starts with a unique test id; `destroy` deletes all of it.
  *
  *   client ns  198.18.1.2 [c-eng] ── [e-cli] 198.18.1.1  engine ns  198.18.2.1 [e-back] ── [b-eng] 198.18.2.2  backend ns
+ *              fd00:1::2                fd00:1::1                fd00:2::1                fd00:2::2
  */
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -19,6 +20,10 @@ export const LAB = {
   engineClientSide: "198.18.1.1",
   engineBackendSide: "198.18.2.1",
   backend: "198.18.2.2",
+  client6: "fd00:1::2",
+  engineClientSide6: "fd00:1::1",
+  engineBackendSide6: "fd00:2::1",
+  backend6: "fd00:2::2",
 } as const;
 
 /** Names of the lab's namespaces. */
@@ -27,7 +32,7 @@ export interface NetnsLab {
   readonly client: string;
   readonly engine: string;
   readonly backend: string;
-  /** Adds or removes the engine namespace's rule `iif e-back lookup 100` (the replies' way to the socket). */
+  /** Adds or removes the engine namespace's IPv4 rule `iif e-back lookup 100` (the replies' way to the socket). */
   policyRule(on: boolean): void;
   /** Deletes the namespaces (and with them the veth pairs). Safe to call twice. */
   destroy(): void;
@@ -108,20 +113,24 @@ export function createNetnsLab(): NetnsLab {
   }
   run(["-n", client, "link", "add", "c-eng", "type", "veth", "peer", "name", "e-cli", "netns", engine]);
   run(["-n", engine, "link", "add", "e-back", "type", "veth", "peer", "name", "b-eng", "netns", backend]);
-  const addresses: [string, string, string][] = [
-    [client, "c-eng", LAB.client],
-    [engine, "e-cli", LAB.engineClientSide],
-    [engine, "e-back", LAB.engineBackendSide],
-    [backend, "b-eng", LAB.backend],
+  const addresses: [string, string, string, string][] = [
+    [client, "c-eng", LAB.client, LAB.client6],
+    [engine, "e-cli", LAB.engineClientSide, LAB.engineClientSide6],
+    [engine, "e-back", LAB.engineBackendSide, LAB.engineBackendSide6],
+    [backend, "b-eng", LAB.backend, LAB.backend6],
   ];
-  for (const [ns, dev, address] of addresses) {
+  for (const [ns, dev, address, address6] of addresses) {
     run(["-n", ns, "addr", "add", `${address}/24`, "dev", dev]);
+    run(["-n", ns, "addr", "add", `${address6}/64`, "dev", dev, "nodad"]); // usable at once, no duplicate detection wait
     run(["-n", ns, "link", "set", dev, "up"]);
   }
   run(["-n", backend, "route", "add", "default", "via", LAB.engineBackendSide]);
+  run(["-n", backend, "-6", "route", "add", "default", "via", LAB.engineBackendSide6]);
   // Replies from the backend are addressed to the client: deliver them locally (to the transparent socket).
   run(["-n", engine, "rule", "add", "iif", "e-back", "lookup", "100"]);
   run(["-n", engine, "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "100"]);
+  run(["-n", engine, "-6", "rule", "add", "iif", "e-back", "lookup", "100"]);
+  run(["-n", engine, "-6", "route", "add", "local", "::/0", "dev", "lo", "table", "100"]);
   for (const conf of ["all", "default", "e-back", "e-cli"]) {
     run(["netns", "exec", engine, "sh", "-c", `echo 0 > /proc/sys/net/ipv4/conf/${conf}/rp_filter`]);
   }
@@ -190,14 +199,19 @@ export function nodeInNetns(ns: string, args: string[], options: SpawnOptions = 
 }
 
 /**
- * A backend for the lab, run in the backend namespace: TCP and UDP on `port` of 198.18.2.2, answering
- * each connection / datagram with the address and port it came from (`<address> <port>\n`).
+ * A backend for the lab, run in the backend namespace with arguments `<host>,<host>… <port>`: TCP and UDP
+ * on `port` of each host, answering each connection / datagram with the address and port it came from
+ * (`<address> <port>\n`); prints "ready" once all listen.
  */
 export const PEER_ECHO_BACKEND = `
 const net = require("node:net"), dgram = require("node:dgram");
-const [host, port] = [process.argv[1], Number(process.argv[2])];
-const tcp = net.createServer((s) => { s.on("error", () => {}); s.end(s.remoteAddress + " " + s.remotePort + "\\n"); });
-const udp = dgram.createSocket("udp4");
-udp.on("message", (_m, from) => udp.send(from.address + " " + from.port + "\\n", from.port, from.address));
-tcp.listen(port, host, () => udp.bind(port, host, () => console.log("ready")));
+const [hosts, port] = [process.argv[1].split(","), Number(process.argv[2])];
+let pending = hosts.length * 2;
+const up = () => { if (--pending === 0) console.log("ready"); };
+for (const host of hosts) {
+  net.createServer((s) => { s.on("error", () => {}); s.end(s.remoteAddress + " " + s.remotePort + "\\n"); }).listen(port, host, up);
+  const udp = dgram.createSocket(net.isIPv6(host) ? "udp6" : "udp4");
+  udp.on("message", (_m, from) => udp.send(from.address + " " + from.port + "\\n", from.port, from.address));
+  udp.bind(port, host, up);
+}
 `;
