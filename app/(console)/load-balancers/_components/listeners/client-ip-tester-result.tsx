@@ -1,6 +1,23 @@
 "use client";
-import { InfoList, type InfoRow } from "@/app/_components/ui/info-list";
+import type { ReactNode } from "react";
 import type { ClientIpTestResult, Endpoint, ReceivedProxyHeader } from "@/server/services/client-ip-test/client-ip-test.types";
+
+/** One label/value row of the result. */
+type Row = readonly [label: string, value: ReactNode];
+
+/** A one-column label/value list (the dialog is too narrow for Basic Information's two columns). */
+function Rows({ label, rows }: { label: string; rows: readonly Row[] }) {
+  return (
+    <dl aria-label={label} className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-1">
+      {rows.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-slate-500">{term}</dt>
+          <dd className="break-all">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 const endpoint = (e: Endpoint | null) => (e ? (e.address.includes(":") ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`) : "—");
 
@@ -18,16 +35,16 @@ function describeProxyHeader(h: ReceivedProxyHeader): string {
  */
 export function ClientIpTesterResult({ result }: { result: ClientIpTestResult }) {
   const b = result.backend;
-  const backendRows: InfoRow[] = b
+  const backendRows: Row[] = b
     ? [
         ["Source Address", <span key="src" className="font-mono">{endpoint(b.source)}</span>],
         ["PROXY Header", <span key="proxy" className="font-mono">{b.proxyHeader ? describeProxyHeader(b.proxyHeader) : b.proxyHeaderProblem ? `invalid: ${b.proxyHeaderProblem}` : "none"}</span>],
-        ...(b.requestLine !== null ? ([["Request Line", <span key="rl" className="font-mono">{b.requestLine}</span>]] as InfoRow[]) : []),
-        ...(b.payload !== null ? ([["Data", <span key="data" className="font-mono">{b.payload || "—"}</span>]] as InfoRow[]) : []),
+        ...(b.requestLine !== null ? ([["Request Line", <span key="rl" className="font-mono">{b.requestLine}</span>]] as Row[]) : []),
+        ...(b.payload !== null ? ([["Data", <span key="data" className="font-mono">{b.payload || "—"}</span>]] as Row[]) : []),
       ]
     : [];
   const answer = result.answer;
-  const testRows: InfoRow[] = [
+  const testRows: Row[] = [
     ["Client", <span key="client" className="font-mono">{endpoint(result.client)}</span>],
     ["Test Listener", <span key="engine" className="font-mono">{endpoint(result.engine)}</span>],
     ["Echo Target", <span key="echo" className="font-mono">{endpoint(result.echoTarget)}</span>],
@@ -41,7 +58,7 @@ export function ClientIpTesterResult({ result }: { result: ClientIpTestResult })
       </p>
       <section aria-label="What a backend sees">
         <h3 className="mb-2 font-semibold">What a backend sees</h3>
-        {b ? <InfoList label="Received by the backend" rows={backendRows} /> : <p>Nothing reached the echo target.</p>}
+        {b ? <Rows label="Received by the backend" rows={backendRows} /> : <p>Nothing reached the echo target.</p>}
         {b && b.headers.length > 0 && (
           <table aria-label="HTTP headers received" className="mt-3 w-full text-left text-sm">
             <thead>
@@ -63,7 +80,7 @@ export function ClientIpTesterResult({ result }: { result: ClientIpTestResult })
       </section>
       <section aria-label="The test">
         <h3 className="mb-2 font-semibold">The test</h3>
-        <InfoList label="Test path" rows={testRows} />
+        <Rows label="Test path" rows={testRows} />
       </section>
       {result.notes.length > 0 && (
         <ul aria-label="Notes" className="list-disc pl-5 text-slate-600">

@@ -44,8 +44,8 @@ export function ClientIpTester({ listener }: { listener: Pick<ListenerView, "id"
         }
       >
         <p className="mb-3 text-slate-600">
-          Sends a real {listener.protocol === "UDP" ? "datagram" : listener.protocol === "TCP" ? "connection" : "request"} through listener <strong>{listener.name}</strong> ({listener.protocol}/{listener.port})
-          &apos;s settings to a built-in echo target, and shows exactly what a backend server receives.
+          Sends a real {listener.protocol === "UDP" ? "datagram" : listener.protocol === "TCP" ? "connection" : "request"} through the settings of listener <strong>{listener.name}</strong> ({listener.protocol}/
+          {listener.port}) to a built-in echo target, and shows exactly what a backend server receives.
         </p>
         {test.isPending && <p role="status">Testing… (at most about 10 seconds)</p>}
         {test.error && !test.isPending && (
