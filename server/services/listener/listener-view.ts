@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { healthMonitors, listeners, loadBalancers, pools, type Algorithm, type HealthCheckProtocol, type PoolProtocol } from "@/db/schema";
 import type { ListenerProtocol } from "@/db/schema/listeners";
+import type { ClientIpTransport } from "@/db/schema/pools";
 import type { Scope } from "../context";
 import { loadBalancerInScope } from "../scope/load-balancer-in-scope";
 import { loadListenerDetails, type ListenerDetails } from "./listener-details";
@@ -15,8 +16,8 @@ export interface ListenerView extends ListenerDetails {
   description: string;
   protocol: ListenerProtocol;
   port: number;
-  /** Its default backend server group, or null. */
-  pool: { id: string; name: string; protocol: PoolProtocol; algorithm: Algorithm } | null;
+  /** Its default backend server group, or null; `clientIpTransport` says how Transfer Client IP Address reaches its members. */
+  pool: { id: string; name: string; protocol: PoolProtocol; algorithm: Algorithm; clientIpTransport: ClientIpTransport } | null;
   /** The group's health check: null = none configured. */
   healthCheck: { enabled: boolean; protocol: HealthCheckProtocol } | null;
   createdAt: Date;
@@ -50,7 +51,7 @@ export async function queryListenerViews(db: Database, scope: Scope, filter: { l
       description: listener.description,
       protocol: listener.protocol,
       port: listener.port,
-      pool: pool ? { id: pool.id, name: pool.name, protocol: pool.protocol, algorithm: pool.algorithm } : null,
+      pool: pool ? { id: pool.id, name: pool.name, protocol: pool.protocol, algorithm: pool.algorithm, clientIpTransport: pool.clientIpTransport } : null,
       healthCheck: monitor ? { enabled: monitor.enabled, protocol: monitor.protocol } : null,
       ...details.get(listener.id)!,
       createdAt: listener.createdAt,

@@ -8,6 +8,7 @@ import type { PoolView } from "@/server/services/pool/pool-view";
 import { BackendServers } from "./backend-servers";
 import { ConfigureHealthCheckDialog } from "./configure-health-check-dialog";
 import { describeAlgorithm, describeHealthCheck, describeStickySession } from "./describe-pool";
+import { clientIpTransportLabels, clientIpTransportsFor } from "@/server/services/pool/client-ip-transport";
 
 /** A group's Basic Information (Configure beside Health Check, guide 5.1) and its server list. */
 export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () => void }) {
@@ -18,6 +19,7 @@ export function PoolDetails({ pool, onModify }: { pool: PoolView; onModify: () =
     ["Backend Protocol", pool.protocol],
     ["Load Balancing Algorithm", describeAlgorithm(pool)],
     ["Sticky Session", describeStickySession(pool)],
+    ...(clientIpTransportsFor(pool.protocol).length > 0 ? [["Client IP Transport", clientIpTransportLabels[pool.clientIpTransport]] as const] : []),
     ["Listener", pool.listener ? `${pool.listener.name} (${pool.listener.protocol}/${pool.listener.port})` : "—"],
     [
       "Health Check",

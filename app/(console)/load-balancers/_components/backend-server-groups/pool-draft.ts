@@ -1,8 +1,9 @@
-import type { Algorithm, PoolProtocol, StickySessionType } from "@/db/schema/pools";
+import type { Algorithm, ClientIpTransport, PoolProtocol, StickySessionType } from "@/db/schema/pools";
 import { randomNameSuffix } from "@/server/services/field-schemas";
 import { DEFAULT_STICKINESS_MINUTES, stickinessDurationAllowed, stickySessionAllowed, stickySessionTypesFor, type PoolFieldsInput } from "@/server/services/pool/pool.schemas";
 import type { PoolView } from "@/server/services/pool/pool-view";
 import { numberOf } from "@/app/_lib/form-errors";
+import { clientIpTransportsFor, DEFAULT_CLIENT_IP_TRANSPORT } from "@/server/services/pool/client-ip-transport";
 
 /** What the backend server group form holds while the user types (numbers as text). */
 export interface PoolDraft {
@@ -14,9 +15,11 @@ export interface PoolDraft {
   stickyType: StickySessionType;
   cookieName: string;
   duration: string;
+  /** TCP/UDP: Client IP Transport (HTTP groups keep the unused default). */
+  clientIpTransport: ClientIpTransport;
 }
 
-/** A new group: "server_group-xxxx", Weighted round robin, Sticky Session off, 20 min. */
+/** A new group: "server_group-xxxx", Weighted round robin, Sticky Session off, 20 min, Client IP Transport Transparent. */
 export function newPoolDraft(protocol: PoolProtocol): PoolDraft {
   return {
     name: `server_group-${randomNameSuffix()}`,
@@ -27,6 +30,7 @@ export function newPoolDraft(protocol: PoolProtocol): PoolDraft {
     stickyType: defaultStickyType(protocol, "ROUND_ROBIN"),
     cookieName: "",
     duration: String(DEFAULT_STICKINESS_MINUTES),
+    clientIpTransport: DEFAULT_CLIENT_IP_TRANSPORT,
   };
 }
 
@@ -41,6 +45,7 @@ export function poolDraftFromView(pool: PoolView): PoolDraft {
     stickyType: pool.stickySession?.type ?? defaultStickyType(pool.protocol, pool.algorithm),
     cookieName: pool.stickySession?.cookieName ?? "",
     duration: String(pool.stickySession?.durationMinutes ?? DEFAULT_STICKINESS_MINUTES),
+    clientIpTransport: pool.clientIpTransport,
   };
 }
 
@@ -51,12 +56,14 @@ function defaultStickyType(protocol: PoolProtocol, algorithm: Algorithm): Sticky
 
 /**
  * Applies a change, keeping the draft consistent with table 10-1: a type the new protocol/algorithm does
- * not offer becomes the first one it does; Sticky Session turns off where no type is supported.
+ * not offer becomes the first one it does; Sticky Session turns off where no type is supported; a Client
+ * IP Transport the protocol does not carry (PROXY protocol v1 on UDP) becomes Transparent.
  */
 export function changePoolDraft(draft: PoolDraft, change: Partial<PoolDraft>): PoolDraft {
   const next = { ...draft, ...change };
   if (!stickySessionTypesFor(next.protocol, next.algorithm).includes(next.stickyType)) next.stickyType = defaultStickyType(next.protocol, next.algorithm);
   if (!stickySessionAllowed(next.protocol, next.algorithm)) next.sticky = false;
+  if (!clientIpTransportsFor(next.protocol).includes(next.clientIpTransport)) next.clientIpTransport = DEFAULT_CLIENT_IP_TRANSPORT;
   return next;
 }
 
@@ -70,7 +77,13 @@ export function stickySessionOf(draft: PoolDraft): PoolFieldsInput["stickySessio
   };
 }
 
-/** The group fields of a draft, as the schemas take them. */
+/** The group fields of a draft, as the schemas take them: Client IP Transport only for TCP/UDP groups. */
 export function poolFieldsOf(draft: PoolDraft) {
-  return { name: draft.name, description: draft.description, algorithm: draft.algorithm, stickySession: stickySessionOf(draft) };
+  return {
+    name: draft.name,
+    description: draft.description,
+    algorithm: draft.algorithm,
+    stickySession: stickySessionOf(draft),
+    ...(clientIpTransportsFor(draft.protocol).length > 0 && { clientIpTransport: draft.clientIpTransport }),
+  };
 }

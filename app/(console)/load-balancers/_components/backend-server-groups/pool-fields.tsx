@@ -5,6 +5,7 @@ import { algorithmLabels, maxStickinessMinutes, stickinessDurationAllowed, stick
 import { changePoolDraft, type PoolDraft } from "./pool-draft";
 import type { FieldErrors } from "@/app/_lib/form-errors";
 import { Switch } from "./switch";
+import { ClientIpTransportField } from "./client-ip-transport-field";
 
 const ALGORITHMS: Algorithm[] = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"];
 const PROTOCOLS: PoolProtocol[] = ["TCP", "UDP", "HTTP"];
@@ -12,7 +13,7 @@ const PROTOCOLS: PoolProtocol[] = ["TCP", "UDP", "HTTP"];
 /**
  * The fields of a backend server group (tables 3-4 and 4-1): Name, Backend Protocol, Load Balancing
  * Algorithm, Sticky Session (type, cookie name, duration — table 10-1 decides which types are offered, guide
- * 3.5 shows the duration only with Weighted round robin), Description.
+ * 3.5 shows the duration only with Weighted round robin), Client IP Transport (TCP/UDP, issue 10), Description.
  * `prefix` is where these fields sit in the input ("pool." in Add Listener) for error messages.
  */
 export function PoolFields({ draft, onChange, errors, prefix = "", protocolEditable = false }: { draft: PoolDraft; onChange: (draft: PoolDraft) => void; errors: FieldErrors; prefix?: string; protocolEditable?: boolean }) {
@@ -81,6 +82,7 @@ export function PoolFields({ draft, onChange, errors, prefix = "", protocolEdita
           )}
         </>
       )}
+      <ClientIpTransportField protocol={draft.protocol} value={draft.clientIpTransport} onChange={(clientIpTransport) => set({ clientIpTransport })} error={error("clientIpTransport")} />
       <Field label="Description" htmlFor="pool-description" error={error("description")}>
         <Textarea id="pool-description" aria-label="Description" value={draft.description} onChange={(e) => set({ description: e.target.value })} />
       </Field>

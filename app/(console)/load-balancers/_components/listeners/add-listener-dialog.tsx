@@ -18,6 +18,8 @@ import { HttpsFields } from "./https-fields";
 import { httpsInputOf, newHttpsDraft } from "./https-draft";
 import { PoolChoiceFields } from "./pool-choice-fields";
 import { RedirectTargetSelect } from "./redirect-target-select";
+import { ClientIpFields } from "./client-ip-fields";
+import { clientIpInputOf, newClientIpDraft } from "./client-ip-draft";
 
 type FrontendProtocol = (typeof FRONTEND_PROTOCOLS)[number];
 type Step = "listener" | "group" | "health" | "done";
@@ -32,7 +34,7 @@ const stepOf = (field: string): Step => (field.startsWith("pool.healthMonitor") 
 
 /**
  * Add Listener (guide 3.3): listener (table 3-3: for HTTPS the Server Certificate and Advanced Settings,
- * for HTTP Redirect / Redirected To) → backend server group, Create new or Use existing
+ * for HTTP Redirect / Redirected To; the client IP fields of issue 10) → backend server group, Create new or Use existing
  * (table 3-4) → health check of a new group (table 3-5) → Finish. The server commits all of it in one
  * transaction; an error sends the user back to the step with the field it names.
  */
@@ -49,6 +51,7 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
   const [https, setHttps] = useState(newHttpsDraft);
   const [redirect, setRedirect] = useState(false);
   const [redirectToListenerId, setRedirectToListenerId] = useState("");
+  const [clientIp, setClientIp] = useState(newClientIpDraft);
   const [mode, setMode] = useState<"new" | "existing">("new");
   const [poolDraft, setPoolDraft] = useState(() => newPoolDraft("TCP"));
   const [existingPoolId, setExistingPoolId] = useState("");
@@ -57,6 +60,9 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
   const [formError, setFormError] = useState<string | null>(null);
   const backend = backendProtocolFor(protocol);
   const candidates = pools.data?.filter((p) => !p.listener && p.protocol === backend) ?? [];
+  // The interruption Transfer Client IP Address causes is twice the health check interval of the group chosen.
+  const existingMonitor = candidates.find((p) => p.id === existingPoolId)?.healthMonitor;
+  const healthCheckIntervalSeconds = mode === "new" ? (health.enabled ? numberOf(health.interval) : null) : existingMonitor?.enabled ? existingMonitor.intervalSeconds : null;
 
   const mutation = useMutation(
     trpc.listener.create.mutationOptions({
@@ -90,6 +96,7 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
     description,
     ...(protocol === "HTTPS" && httpsInputOf(https)),
     ...(protocol === "HTTP" && redirect && { redirectToListenerId }),
+    ...clientIpInputOf(protocol, clientIp),
     pool:
       mode === "new"
         ? { mode: "new", ...poolFieldsOf(poolDraft), protocol: backend, healthMonitor: health.enabled ? healthCheckFieldsOf(health) : null }
@@ -186,6 +193,7 @@ export function AddListenerDialog({ lb, onClose }: { lb: LoadBalancerView; onClo
                 </>
               )}
               {protocol === "HTTPS" && <HttpsFields draft={https} onChange={setHttps} errors={errors} />}
+              <ClientIpFields key={protocol} protocol={protocol} draft={clientIp} onChange={setClientIp} errors={errors} healthCheckIntervalSeconds={healthCheckIntervalSeconds} />
               <Field label="Description" htmlFor="listener-description" error={errors.description}>
                 <Textarea id="listener-description" aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
               </Field>

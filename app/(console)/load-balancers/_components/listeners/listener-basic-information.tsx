@@ -6,12 +6,14 @@ import { formatDateTime } from "@/app/_lib/format";
 import type { ListenerView } from "@/server/services/listener/listener-view";
 import { describeAccessControl, describeListener, describeSni } from "./describe-listener";
 import type { ListenerPageAction } from "./listener-page.types";
+import { listenerClientIpRows } from "./listener-client-ip-rows";
 
 const onOff = (enabled: boolean) => <StatusDot tone={enabled ? "green" : "gray"}>{enabled ? "Enabled" : "Disabled"}</StatusDot>;
 
 /**
  * Basic Information of a listener: name, protocol/port, group, description, created; for HTTPS the
- * certificates, HTTP/2, Mutual Authentication and SNI (Configure); Access Control (Configure) on every protocol.
+ * certificates, HTTP/2, Mutual Authentication and SNI (Configure); Access Control (Configure) on every
+ * protocol; the client IP settings (issue 10, changed in Modify Listener).
  */
 export function ListenerBasicInformation({ listener, lbPath, onAction }: { listener: ListenerView; lbPath: string; onAction: (action: ListenerPageAction) => void }) {
   const https = listener.protocol === "HTTPS";
@@ -52,6 +54,7 @@ export function ListenerBasicInformation({ listener, lbPath, onAction }: { liste
   if (listener.protocol === "HTTP") rows.push(["Redirected To", listener.redirect ? describeListener({ ...listener.redirect.targetListener, protocol: "HTTPS" }) : "—"]);
   if (https && listener.redirectedFrom.length > 0) rows.push(["Redirected From", listener.redirectedFrom.map((r) => `${describeListener({ ...r.listener, protocol: "HTTP" })} by redirect ${r.redirectName}`).join(", ")]);
   if (listener.protocol === "HTTP" || https) rows.push(["Forwarding Policies", String(listener.forwardingPolicyCount)]);
+  rows.push(...listenerClientIpRows(listener, onOff));
   rows.push(["Description", listener.description || "—"], ["Created", formatDateTime(listener.createdAt)]);
   return <InfoList label="Basic Information" rows={rows} />;
 }
