@@ -146,11 +146,12 @@ describe.skipIf(setprivMissing !== null)("without CAP_NET_ADMIN / CAP_NET_RAW", 
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Runs the probe with the two capabilities dropped; resolves what it printed. */
+  /** Runs the probe with the two capabilities dropped (root: by setpriv; anyone else lacks them); resolves what it printed. */
   function unprivileged(request: object): Promise<ProbeResult> {
     return new Promise((resolve, reject) => {
-      const args = ["--bounding-set=-net_admin,-net_raw", "--", process.execPath, probe, JSON.stringify(request)];
-      execFile("setpriv", args, { timeout: 10_000 }, (err, stdout, stderr) => {
+      const node = [process.execPath, probe, JSON.stringify(request)];
+      const [command, ...args] = process.getuid?.() === 0 ? ["setpriv", "--bounding-set=-net_admin,-net_raw", "--", ...node] : node;
+      execFile(command!, args, { timeout: 10_000 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`setpriv probe failed: ${err.message} ${stderr}`));
         resolve(JSON.parse(stdout.trim()) as ProbeResult);
       });

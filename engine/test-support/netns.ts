@@ -42,21 +42,34 @@ function ip(args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
 }
 
-/** What refused to make a throwaway namespace here (no `ip`, not root, no netns support), or null when it worked. */
+/**
+ * What refused the lab's building blocks in a throwaway namespace here (no `ip`, not root, no netns, no
+ * veth, no policy routing), naming the command, or null when all of them worked.
+ */
 export function netnsRefusal(): string | null {
   const name = `elbtp-probe-${process.pid}-${randomBytes(3).toString("hex")}`;
-  try {
-    ip(["netns", "add", name]);
-  } catch (err) {
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim();
-    return `\`ip netns add ${name}\` was refused: ${stderr || (err as Error).message}`;
+  const steps = [
+    ["netns", "add", name],
+    ["-n", name, "link", "add", "p0", "type", "veth", "peer", "name", "p1"],
+    ["-n", name, "rule", "add", "iif", "p0", "lookup", "100"],
+    ["-n", name, "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "100"],
+  ];
+  let refused: string | null = null;
+  for (const args of steps) {
+    try {
+      ip(args);
+    } catch (err) {
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim();
+      refused = `\`ip ${args.join(" ")}\` was refused: ${stderr || (err as Error).message}`;
+      break;
+    }
   }
   try {
     ip(["netns", "del", name]);
   } catch {
-    // nothing to keep
+    // never made
   }
-  return null;
+  return refused;
 }
 
 /** Deletes namespaces left by a test process that died before its cleanup (its pid is in the name). */
