@@ -168,6 +168,13 @@ describe.skipIf(setprivMissing !== null)("without CAP_NET_ADMIN / CAP_NET_RAW", 
     expect(message).toContain("ip rule add iif");
   });
 
+  it("a local client address (127.x) needs no privilege: plain bind, the backend sees it", async () => {
+    const port = await peerEchoTcp();
+    const result = await unprivileged({ mode: "tcp", source: "127.0.0.90", host: "127.0.0.1", port, timeoutMs: 3000 });
+    expect(result).toMatchObject({ ok: true, local: "127.0.0.90" });
+    expect((result as { answer: string }).answer).toMatch(/^127\.0\.0\.90 \d+$/);
+  });
+
   it("UDP: EPERM, and the datagram the caller sent at once never reaches the backend from the engine's address", async () => {
     const backend = await peerEchoUdp();
     const result = await unprivileged({ mode: "udp", source: "198.18.77.8", host: "127.0.0.1", port: backend.port, timeoutMs: 1000 });
