@@ -94,6 +94,14 @@ describe("Test Client IP shows what a backend sees", () => {
     expect(result.backend?.headers.find((h) => h.name.toLowerCase() === "x-forwarded-for")?.value).toBe("192.0.2.10");
   }, 20_000);
 
+  it("Proxy Protocol Accept in front of a transparent group: the header names loopback 127.0.0.78, the source of the engine's connection", async () => {
+    const result = await testListener("TCP", { transferClientIp: "TRANSPARENT", proxyProtocolAccept: true, trustedIps: ["127.0.0.77"] });
+    expect(result.expectedClientAddress).toBe("127.0.0.78");
+    expect(result.notes.join(" ")).toMatch(/naming 127\.0\.0\.78:40000 as the client \(a loopback address/);
+    expect(result.backend?.source.address).toBe("127.0.0.78");
+    expect(result.interpretation).toBe("The backend sees the client's address 127.0.0.78 as the source address of the connection (transparent).");
+  }, 20_000);
+
   it("Proxy Protocol Accept without the tester's address in Trusted IPs: a direct client, and the result says why", async () => {
     const result = await testListener("HTTP", { proxyProtocolAccept: true, trustedIps: ["10.0.0.0/8"] });
     expect(result.expectedClientAddress).toBe("127.0.0.77");

@@ -36,6 +36,10 @@ export interface ClientIpTestOptions {
   onEngineStarted?: (pid: number) => void;
 }
 
+/** Said when a transparent group's connection did not arrive (the engine reports that refusal as a failed connect, not in its log). */
+const TRANSPARENT_REQUIREMENTS =
+  "Transparent mode: the engine connects to the backend from the client's address. For an address that is not local to this host that needs root or CAP_NET_ADMIN (IP_TRANSPARENT) and policy routing that brings the backends' replies back to this host.";
+
 /** How long the echo target may still take after the client's exchange ended. */
 const ECHO_GRACE_MS = 500;
 
@@ -71,12 +75,14 @@ export async function runClientIpTest(ctx: ServiceContext, rawInput: unknown, op
         applyTimeoutMs: 2000,
         onStarted: options.onEngineStarted,
       });
-      const front = proxyInFront(plan.listener);
+      const transfer = plan.pool?.transferClientIp ?? null;
+      const front = proxyInFront(plan.listener, transfer);
       const engineEndpoint = { address: TEST_ENGINE_ADDRESS, port: listenPort };
       const serverName = serverNameOf(plan.snapshot);
       const outcome = await runTestClient({ protocol: plan.listener.protocol, engine: engineEndpoint, proxyHeader: front.header, serverName, host: `${plan.liveAddress}:${view.port}`, timeoutMs: 2500 });
       const backend = echo.received ?? (await within(echo.whenReceived, ECHO_GRACE_MS));
       const notes = [...plan.notes, ...(front.note ? [front.note] : []), ...settingNotes(plan, serverName, listenPort, view.port)];
+      if (backend === null && transfer === "TRANSPARENT") notes.push(TRANSPARENT_REQUIREMENTS);
       return {
         listener: { id: view.id, name: view.name, protocol: view.protocol, port: view.port },
         client: outcome.client ?? { address: TEST_CLIENT_ADDRESS, port: 0 },
@@ -86,7 +92,7 @@ export async function runClientIpTest(ctx: ServiceContext, rawInput: unknown, op
         reached: backend !== null,
         backend,
         answer: outcome.answer,
-        interpretation: interpretResult({ protocol: view.protocol, expectedClientAddress: front.expectedClientAddress, transfer: plan.pool?.transferClientIp ?? null, backend, answer: outcome.answer }),
+        interpretation: interpretResult({ protocol: view.protocol, expectedClientAddress: front.expectedClientAddress, transfer, backend, answer: outcome.answer }),
         notes,
         engineLog: backend === null ? engine.logTail() : [],
         durationMs: Date.now() - started,
