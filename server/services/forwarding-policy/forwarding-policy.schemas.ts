@@ -67,7 +67,7 @@ export const updateForwardingPolicySchema = z.object({
   domainName: domainNameSchema.optional(),
   url: urlSchema.optional(),
   urlMatchRule: urlMatchRuleSchema.optional(),
-  description: resourceDescriptionSchema.optional(),
+  description: resourceDescriptionSchema.unwrap().optional(),
   /** Another HTTP backend server group of the load balancer ("Use existing" rules). */
   poolId: idSchema("Backend Server Group: select a backend server group").optional(),
 });

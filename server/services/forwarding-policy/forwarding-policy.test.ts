@@ -167,6 +167,8 @@ describe("Modify and Delete Forwarding Policy", () => {
     await expectAppError(() => updateForwardingPolicy(bed.ctx, { id: two.id, domainName: "bad_domain" }), { field: "domainName", message: /^Domain Name: enter a host name/ }, state);
     // Keeping its own URL is not a duplicate; clearing the URL of a policy with a domain is fine.
     expect(await updateForwardingPolicy(bed.ctx, { id: two.id, url: "/two", name: "two-b" })).toMatchObject({ name: "two-b", url: "/two", position: 2 });
+    // A Modify that does not send the description keeps it (the create schema's default("") must not clear it).
+    expect(await updateForwardingPolicy(bed.ctx, { id: one.id, name: "one-c" })).toMatchObject({ name: "one-c", description: "d" });
     expect(await updateForwardingPolicy(bed.ctx, { id: two.id, url: null })).toMatchObject({ domainName: "two.example.com", url: null });
     await expectAppError(() => updateForwardingPolicy(bed.ctx, { id: "no-such-policy", name: "x" }), { code: "NOT_FOUND", field: "id", message: /^Forwarding Policy: not found/ }, state);
   });

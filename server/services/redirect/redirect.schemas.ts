@@ -20,7 +20,7 @@ export const updateRedirectSchema = z.object({
   id: idSchema("Redirect: select a redirect"),
   name: resourceNameSchema("Name").optional(),
   targetListenerId: targetListenerIdSchema.optional(),
-  description: resourceDescriptionSchema.optional(),
+  description: resourceDescriptionSchema.unwrap().optional(),
 });
 export type UpdateRedirectInput = z.input<typeof updateRedirectSchema>;
 

@@ -40,6 +40,9 @@ describe("Create, Modify and Delete Redirect", () => {
     expect(await listRedirects(bed.ctx, { listenerId: http.id })).toEqual([created]);
     expect((await getListener(bed.ctx, { id: http.id })).redirect).toEqual({ id: created.id, name: "redirect-g8h9", description: "to TLS", targetListener: { id: httpsA.id, name: httpsA.name, port: 443 } });
 
+    // A Modify that does not send the description keeps it (the create schema's default("") must not clear it).
+    expect(await updateRedirect(bed.ctx, { id: created.id, name: "redirect-a" })).toMatchObject({ name: "redirect-a", description: "to TLS" });
+    changes = 1;
     const updated = await updateRedirect(bed.ctx, { id: created.id, name: "redirect-b", description: "", targetListenerId: httpsB.id });
     expect(changes).toBe(2);
     expect(updated).toMatchObject({ name: "redirect-b", description: "", targetListener: { id: httpsB.id, port: 8443 } });
