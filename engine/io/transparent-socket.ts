@@ -57,6 +57,19 @@ export function isLocalAddress(address: string): boolean {
   return localAddresses.has(address.toLowerCase());
 }
 
+/** Marks the errors this module raises for a source address it could not use. */
+const REFUSAL = Symbol("transparentRefusal");
+
+/**
+ * True when `err` says that the client's address could not be the source of a backend connection
+ * (another family, no privilege, a bind refused): the engine's own problem, not the member's, so it
+ * must not count towards the member's passive ejection.
+ */
+export function isTransparentRefusal(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  return (err as { [REFUSAL]?: true })[REFUSAL] === true || (err as NodeJS.ErrnoException).syscall === "bind";
+}
+
 /** An error of `syscall` naming the client address; EPERM/EACCES say what transparent mode needs. */
 function transparentError(cause: NodeJS.ErrnoException, sourceAddress: string): NodeJS.ErrnoException {
   const code = cause.code ?? "EIO";
@@ -69,12 +82,17 @@ function transparentError(cause: NodeJS.ErrnoException, sourceAddress: string): 
     code,
     syscall: cause.syscall,
     address: sourceAddress,
+    [REFUSAL]: true,
   });
 }
 
 function mismatch(sourceAddress: string, host: string): NodeJS.ErrnoException {
   const what = net.isIP(sourceAddress) === 0 ? `${sourceAddress} is not an IP address` : `IPv${net.isIP(sourceAddress)} client ${sourceAddress} cannot be the source of a connection to ${host}`;
-  return Object.assign(new Error(`transparent mode: ${what}`), { code: net.isIP(sourceAddress) === 0 ? "EINVAL" : "EAFNOSUPPORT", address: sourceAddress });
+  return Object.assign(new Error(`transparent mode: ${what}`), {
+    code: net.isIP(sourceAddress) === 0 ? "EINVAL" : "EAFNOSUPPORT",
+    address: sourceAddress,
+    [REFUSAL]: true,
+  });
 }
 
 /** Options of `connectTransparent`: where to connect, from which client address, and net.connect's socket options. */

@@ -3,7 +3,7 @@ import { writableCopy } from "../io/bytes";
 import { tickClock } from "../io/coarse-clock";
 import { readInto } from "../io/socket-reader";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
-import { connectTransparent } from "../io/transparent-socket";
+import { connectTransparent, isTransparentRefusal } from "../io/transparent-socket";
 import type { ConnectionContext } from "../observe/observer.types";
 import type { ErrorKind } from "../observe/error-kind.types";
 import { normalizeIp } from "../observe/connection-context";
@@ -43,7 +43,7 @@ const PAUSE_SHAPE = 2;
  * header (encoded once per session) as the very first bytes of every backend connection, a failover
  * connection included, before any client byte is read; TRANSPARENT connects from the client's own
  * address (`io/transparent-socket.ts`), and a refusal there (EPERM without CAP_NET_ADMIN, a family the
- * member lacks) is an ordinary failed connect of that member.
+ * member lacks) is reported as `connect_failed` and fails over, without counting against the member.
  */
 export class TcpSession {
   /** Bumped by every read in either direction; watched by the idle sweep. */
@@ -250,6 +250,9 @@ export class TcpSession {
         return reportDescriptorExhaustion(this.context, err as NodeJS.ErrnoException, "connect", member === null ? "" : `${member.config.address}:${member.config.port}`);
       }
       this.report("connect_failed", err);
+      // TRANSPARENT: a source address this host could not use is not the member's fault (no ejection);
+      // 'close' still tries the next member (one of the client's family may take it).
+      if (this.sourceAddress !== null && isTransparentRefusal(err)) return;
       return this.memberFailed(); // 'close' follows and retries the next member
     }
     // The backend already sent everything (FIN, then e.g. a reset on our late data): let the client read it.
