@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../test-support/backends";
+import { HAPROXY, startHaproxy } from "../test-support/haproxy";
+import type { PeerProcess } from "../test-support/peer-process";
 import { readProxyHeader, type ProxyReadResult } from "./proxy-header-reader";
 
 /**
@@ -14,8 +15,6 @@ import { readProxyHeader, type ProxyReadResult } from "./proxy-header-reader";
  * and a health check, which sends LOCAL) in front of a node server that reads the header. The engine's
  * own interop tests (engine behind HAProxy, engine in front of nginx/HAProxy) live with the listeners.
  */
-
-const HAPROXY = "/usr/sbin/haproxy";
 
 /** A port as HAProxy's `%{+X}o` unique-id format prints it. */
 const hex4 = (port: number): string => port.toString(16).toUpperCase().padStart(4, "0");
@@ -32,7 +31,7 @@ if (missing.length > 0) console.error(`[proxy-header-reader.haproxy] SKIPPED: ${
 
 describe.skipIf(missing.length > 0)("readProxyHeader behind HAProxy send-proxy / send-proxy-v2", () => {
   let dir: string;
-  let haproxy: ChildProcess | null = null;
+  let haproxy: PeerProcess | null = null;
   let receiver: net.Server;
   const seen: Seen[] = [];
   const ports = { v1: 0, v2: 0, v6: 0 };
@@ -57,10 +56,7 @@ describe.skipIf(missing.length > 0)("readProxyHeader behind HAProxy send-proxy /
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const receiverPort = (receiver.address() as net.AddressInfo).port;
     [ports.v1, ports.v2, ports.v6] = [await freePort(), await freePort(), await freePort()];
-    const conf = path.join(dir, "haproxy.cfg");
-    await writeFile(
-      conf,
-      `global
+    const config = `global
   maxconn 64
 defaults
   mode tcp
@@ -79,37 +75,13 @@ backend v1
   server s 127.0.0.1:${receiverPort} send-proxy
 backend v2
   server s 127.0.0.1:${receiverPort} send-proxy-v2 proxy-v2-options crc32c,unique-id check inter 200
-`,
-    );
-    const child = spawn(HAPROXY, ["-db", "-f", conf], { stdio: ["ignore", "pipe", "pipe"] });
-    haproxy = child;
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    // Bounded polling until HAProxy accepts on every frontend.
-    for (const [host, port] of [["127.0.0.1", ports.v1], ["127.0.0.1", ports.v2], ["::1", ports.v6]] as const) {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}: ${output}`);
-        const ok = await new Promise<boolean>((resolve) => {
-          const probe = net.connect({ host, port }, () => resolve(true));
-          probe.once("error", () => resolve(false));
-          probe.once("connect", () => probe.destroy());
-        });
-        if (ok) break;
-        if (Date.now() > deadline) throw new Error(`haproxy not listening on ${host}:${port}: ${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+`;
+    const frontends = [{ host: "127.0.0.1", port: ports.v1 }, { host: "127.0.0.1", port: ports.v2 }, { host: "::1", port: ports.v6 }];
+    haproxy = await startHaproxy(dir, config, frontends);
   }, 20_000);
 
   afterAll(async () => {
-    const child = haproxy;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(child.pid!, "SIGTERM");
-      await exited;
-    }
+    await haproxy?.stop();
     await new Promise((resolve) => receiver?.close(resolve));
     await rm(dir, { recursive: true, force: true });
   });

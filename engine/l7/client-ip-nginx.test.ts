@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import http, { type OutgoingHttpHeaders } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -7,8 +6,9 @@ import type { SnapshotClientIp } from "../protocol/snapshot.types";
 import { EngineRuntime } from "../runtime/engine-runtime";
 import { freePort } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
+import { getBodyFrom } from "../test-support/http-get";
 import { clientIpSettings } from "./test-support/http-fixture";
-import { NGINX, startNginx } from "./test-support/nginx";
+import { NGINX, startNginx } from "../test-support/nginx";
 
 /**
  * Interop (d) of issue 10: Debian's nginx as the backend of an engine HTTP listener (the whole engine:
@@ -53,41 +53,27 @@ async function engineBefore(memberPort: number, clientIp: Partial<SnapshotClient
   return port;
 }
 
-/** GET / through the listener from `localAddress` on a fresh connection; nginx's `$remote_addr`. */
-function remoteAddrSeenBy(port: number, localAddress: string, headers: OutgoingHttpHeaders = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.get({ host: "127.0.0.1", port, path: "/", localAddress, headers, agent: false, timeout: 3000 }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`status ${response.statusCode}: ${body}`))));
-    });
-    request.on("timeout", () => request.destroy(new Error("no answer within 3 s")));
-    request.on("error", reject);
-  });
-}
-
 describe.skipIf(missing.length > 0)("nginx real_ip_header X-Forwarded-For behind an engine HTTP listener", () => {
   it("names every client by its own address, defaults (append) — even a client claiming another address", async () => {
     const port = await engineBefore(await nginxBackend("plain", false), {});
-    expect(await remoteAddrSeenBy(port, "127.0.0.71")).toBe("127.0.0.71");
-    expect(await remoteAddrSeenBy(port, "127.0.0.72")).toBe("127.0.0.72");
+    expect(await getBodyFrom(port, "127.0.0.71")).toBe("127.0.0.71");
+    expect(await getBodyFrom(port, "127.0.0.72")).toBe("127.0.0.72");
     // nginx takes the last address of the chain: ours, appended after the claim.
-    expect(await remoteAddrSeenBy(port, "127.0.0.73", { "X-Forwarded-For": "203.0.113.9" })).toBe("127.0.0.73");
+    expect(await getBodyFrom(port, "127.0.0.73", { "X-Forwarded-For": "203.0.113.9" })).toBe("127.0.0.73");
   });
 
   it("real_ip_recursive on: a trusted front proxy's chain names its client; an untrusted client's claim is dropped (trusted-only)", async () => {
     const frontProxy = "127.0.0.74";
     const port = await engineBefore(await nginxBackend("recursive", true), { xForwardedForTrustedOnly: true, trustedIps: [frontProxy] });
     // A proxy in front of the engine (on 127.0.0.74) says its client is 198.51.100.9.
-    expect(await remoteAddrSeenBy(port, frontProxy, { "X-Forwarded-For": "198.51.100.9" })).toBe("198.51.100.9");
+    expect(await getBodyFrom(port, frontProxy, { "X-Forwarded-For": "198.51.100.9" })).toBe("198.51.100.9");
     // A client on 127.0.0.75 claiming the same: the engine drops the claim, nginx sees the client itself.
-    expect(await remoteAddrSeenBy(port, "127.0.0.75", { "X-Forwarded-For": "198.51.100.9" })).toBe("127.0.0.75");
-    expect(await remoteAddrSeenBy(port, "127.0.0.76")).toBe("127.0.0.76");
+    expect(await getBodyFrom(port, "127.0.0.75", { "X-Forwarded-For": "198.51.100.9" })).toBe("127.0.0.75");
+    expect(await getBodyFrom(port, "127.0.0.76")).toBe("127.0.0.76");
   });
 
   it("REPLACE with real_ip_recursive on: every client is itself, whatever it claims", async () => {
     const port = await engineBefore(await nginxBackend("replace", true), { xForwardedFor: "REPLACE" });
-    expect(await remoteAddrSeenBy(port, "127.0.0.77", { "X-Forwarded-For": "198.51.100.9" })).toBe("127.0.0.77");
+    expect(await getBodyFrom(port, "127.0.0.77", { "X-Forwarded-For": "198.51.100.9" })).toBe("127.0.0.77");
   });
 });

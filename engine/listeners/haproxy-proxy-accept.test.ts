@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +9,8 @@ import { DEFAULT_CLIENT_IP, type SnapshotClientIp } from "../protocol/snapshot.t
 import { EngineRuntime } from "../runtime/engine-runtime";
 import { freePort, startTcpBackend, tcpHello, type TcpBackend } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
+import { HAPROXY, startHaproxy } from "../test-support/haproxy";
+import type { PeerProcess } from "../test-support/peer-process";
 import { firstLineVia } from "../test-support/proxy-accept-client";
 import { RecordingObserver } from "../test-support/recording-observer";
 
@@ -21,14 +21,14 @@ import { RecordingObserver } from "../test-support/recording-observer";
  * what reached the engine's backends is checked: the client's own address in X-Forwarded-For, SOURCE_IP
  * stickiness and access control keyed on it, and nothing at all for refused connections.
  */
-const HAPROXY = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].find((p) => existsSync(p));
+
 /** HAProxy's source towards the engine (trusted), and a second one that is not trusted. */
 const HAPROXY_SOURCE = "127.0.0.44";
 const UNTRUSTED_SOURCE = "127.0.0.45";
 const CLIENTS = ["127.0.0.101", "127.0.0.102", "127.0.0.103"];
 
 let dir: string;
-let haproxy: ChildProcess | null = null;
+let haproxy: PeerProcess | null = null;
 let rt: EngineRuntime;
 const observer = new RecordingObserver();
 let web: HttpBackend;
@@ -63,28 +63,8 @@ ${backend("noheader", httpPort, front.noHeader, `source ${HAPROXY_SOURCE}`)}
 `;
 }
 
-/** Resolves once every HAProxy frontend accepts connections (bounded polling). */
-async function waitForFrontends(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (const port of Object.values(front)) {
-    for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const socket = net.connect(port, "127.0.0.1");
-        socket.once("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-      });
-      if (ok) break;
-      if (haproxy?.exitCode != null || Date.now() > deadline) throw new Error(`HAProxy frontend 127.0.0.1:${port} not listening`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 beforeAll(async () => {
-  if (HAPROXY === undefined) throw new Error("haproxy not installed (Debian package haproxy; npm test installs it)");
+  if (!existsSync(HAPROXY)) throw new Error("haproxy not installed (Debian package haproxy; npm test installs it)");
   dir = await mkdtemp(path.join(tmpdir(), "elb-haproxy-accept-"));
   web = await startBackend("web", (req, res) => {
     req.resume();
@@ -108,27 +88,12 @@ beforeAll(async () => {
     ),
   );
   expect(result.errors).toEqual([]);
-  const config = path.join(dir, "haproxy.cfg");
-  await writeFile(config, haproxyConfig());
-  const child = spawn(HAPROXY, ["-db", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
-  haproxy = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  try {
-    await waitForFrontends();
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; haproxy said: ${stderr}`);
-  }
+  const frontends = Object.values(front).map((port) => ({ host: "127.0.0.1", port }));
+  haproxy = await startHaproxy(dir, haproxyConfig(), frontends, 10_000);
 }, 60_000);
 
 afterAll(async () => {
-  const child = haproxy;
-  if (child !== null && child.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, "SIGKILL");
-  }
+  await haproxy?.stop();
   await rt?.stop(100);
   await Promise.all([web?.close(), tcpA?.close(), tcpB?.close()]);
   if (dir) await rm(dir, { recursive: true, force: true });
