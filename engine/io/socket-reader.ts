@@ -28,7 +28,8 @@ type Internal = net.Socket & Record<symbol, unknown> & { _handle?: { useUserBuff
  * `onread` option does for client sockets: no Readable stream bookkeeping and no buffer
  * allocation per read. Accepted sockets have no public way to ask for this, so it sets the same
  * internal fields Node's own option sets, after checking they exist; when they don't (another
- * Node version) or data is already buffered, it falls back to a plain 'data' listener. Either
+ * Node version) it falls back to a plain 'data' listener. Bytes the stream already holds (put back
+ * with `unshift` by the PROXY header reader) reach the callback first, as ordinary chunks. Either
  * way the callback gets (nread, buf), with `this` = the socket, and must copy what outlives the
  * call. It is installed as is (no wrapper per socket): Node stops reading only when it returns
  * false, and a ReadCallback returns nothing. Pause/resume, 'end' and 'close' keep working as usual.
@@ -38,14 +39,28 @@ export function readInto<S extends net.Socket>(socket: S, buffer: Buffer, callba
   const handle = s._handle;
   // Plain TCP only: a TLS socket's reads are decrypted by its own stream, not the raw handle.
   const plain = !(socket as net.Socket & { encrypted?: boolean }).encrypted;
-  if (symbols !== null && plain && handle && typeof handle.useUserBuffer === "function" && socket.readableLength === 0) {
+  if (symbols !== null && plain && handle && typeof handle.useUserBuffer === "function") {
     s[symbols.buffer] = buffer;
     s[symbols.generator] = null;
     s[symbols.callback] = callback; // Node calls socket[kBufferCb](nread, buffer): `this` is the socket
     handle.useUserBuffer(buffer);
+    // Bytes already buffered (put back after a PROXY header): handed over first, on the next tick (the
+    // caller finishes its set-up), with the socket still paused so that no new read overtakes them.
+    if (socket.readableLength > 0) {
+      if (!socket.isPaused()) socket.pause();
+      process.nextTick(deliverBuffered, socket, callback);
+      return;
+    }
   } else {
     socket.on("data", (chunk: Buffer) => callback.call(socket, chunk.length, chunk));
   }
   // A server created with pauseOnConnect hands sockets over paused: start reading.
   if (socket.isPaused()) socket.resume();
+}
+
+/** The stream's buffered chunks through the callback, in order, then reads resume into the shared buffer. */
+function deliverBuffered<S extends net.Socket>(socket: S, callback: ReadCallback<S>): void {
+  let chunk: Buffer | null;
+  while (!socket.destroyed && (chunk = socket.read() as Buffer | null) !== null) callback.call(socket, chunk.length, chunk);
+  if (!socket.destroyed && socket.isPaused()) socket.resume();
 }
