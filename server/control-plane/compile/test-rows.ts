@@ -1,3 +1,4 @@
+import { clientIpOf, DEFAULT_CLIENT_IP_SETTINGS } from "../../services/listener/client-ip.schemas";
 import type { ConfigRows } from "../load-config-rows";
 
 /**
@@ -42,17 +43,7 @@ export const listenerRow = (id: string, loadBalancerId: string, extra: Partial<R
   sniEnabled: false,
   accessControlEnabled: false,
   accessControlWhitelist: [],
-  transferClientIp: false,
-  proxyProtocolAccept: false,
-  trustedIps: [],
-  xForwardedForMode: "APPEND",
-  xForwardedForTrustedOnly: false,
-  xForwardedProto: true,
-  xForwardedPort: false,
-  xForwardedHost: false,
-  xRealIp: false,
-  realIpHeader: "NONE",
-  realIpRecursive: false,
+  ...clientIpOf(DEFAULT_CLIENT_IP_SETTINGS),
   createdAt: at,
   updatedAt: at,
   ...extra,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ListenerProtocol, RealIpHeader, XForwardedForMode } from "@/db/schema/listeners";
+import { DEFAULT_CLIENT_IP } from "@/engine/protocol/snapshot.types";
 import type { FieldIssue } from "../pool/pool.schemas";
 import { parseTrustedIps } from "./trusted-ips";
 
@@ -38,19 +39,19 @@ export interface ClientIpSettings {
   realIpRecursive: boolean;
 }
 
-/** What a listener gets when none of these is entered (the column defaults). */
+/** The engine's defaults under the listener's names (its X-Forwarded-For mode is `xForwardedFor` there). */
+const { proxyProtocolAccept, trustedIps, xForwardedFor, ...headerDefaults } = DEFAULT_CLIENT_IP;
+
+/**
+ * What a listener gets when none of these is entered (the column defaults): Transfer Client IP Address
+ * off, everything else as the engine does for a listener without client IP settings.
+ */
 export const DEFAULT_CLIENT_IP_SETTINGS: Readonly<ClientIpSettings> = Object.freeze({
   transferClientIp: false,
-  proxyProtocolAccept: false,
-  trustedIps: [],
-  xForwardedForMode: "APPEND",
-  xForwardedForTrustedOnly: false,
-  xForwardedProto: true,
-  xForwardedPort: false,
-  xForwardedHost: false,
-  xRealIp: false,
-  realIpHeader: "NONE",
-  realIpRecursive: false,
+  proxyProtocolAccept,
+  trustedIps: [...trustedIps],
+  xForwardedForMode: xForwardedFor,
+  ...headerDefaults,
 });
 
 /** Every client IP field, in form order. */

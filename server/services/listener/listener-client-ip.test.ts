@@ -6,7 +6,8 @@ import { expectAppError } from "../expect-app-error";
 import { createListener } from "./create-listener";
 import { updateListener } from "./update-listener";
 import { getListener } from "./get-listener";
-import { DEFAULT_CLIENT_IP_SETTINGS } from "./client-ip.schemas";
+import { DEFAULT_CLIENT_IP } from "@/engine/protocol/snapshot.types";
+import { CLIENT_IP_FIELDS, clientIpOf, DEFAULT_CLIENT_IP_SETTINGS } from "./client-ip.schemas";
 import { backendRowCounts, createTestLoadBalancer, insertTestCertificate, newListenerInput } from "./test-fixtures";
 
 /** Client IP settings of Add/Modify Listener (issue 10 items 1–3): which protocol takes which, and how they depend on each other. */
@@ -34,6 +35,15 @@ const rowsOf = (id: string) => async () => rowOf(id);
 describe("Add Listener: client IP settings", () => {
   it("gives every listener the defaults when none is entered (X-Forwarded-Proto on, the rest off)", async () => {
     for (const protocol of ["TCP", "UDP", "HTTP", "HTTPS"] as const) expect((await add(protocol)).clientIp).toEqual(DEFAULT_CLIENT_IP_SETTINGS);
+  });
+
+  it("the defaults are the database's column defaults and the engine's for a listener without settings, fields in form order", async () => {
+    const [row] = await bed.ctx.db.insert(listeners).values({ loadBalancerId: lbId, name: "raw-defaults", protocol: "HTTP", port: nextPort++, portClass: "STREAM" }).returning();
+    expect(clientIpOf(row!)).toEqual(DEFAULT_CLIENT_IP_SETTINGS);
+    const { transferClientIp, xForwardedForMode, ...sameNames } = DEFAULT_CLIENT_IP_SETTINGS;
+    expect({ transferClientIp, ...sameNames, xForwardedFor: xForwardedForMode }).toEqual({ transferClientIp: false, ...DEFAULT_CLIENT_IP });
+    expect(CLIENT_IP_FIELDS.join()).toBe("transferClientIp,proxyProtocolAccept,trustedIps,xForwardedForMode,xForwardedForTrustedOnly,xForwardedProto,xForwardedPort,xForwardedHost,xRealIp,realIpHeader,realIpRecursive");
+    await bed.ctx.db.delete(listeners).where(eq(listeners.id, row!.id));
   });
 
   it("TCP: Transfer Client IP Address, Proxy Protocol and Trusted IPs (normalised, in the order entered)", async () => {
