@@ -20,7 +20,7 @@ export const clientIpTransportHints: Record<ClientIpTransport, string> = {
     "The client's address is the source address of the connection to the backend server; needs root (CAP_NET_ADMIN) and policy routing for clients that are not local addresses.",
   PROXY_V1: "A text PROXY header (TCP only) starts every connection; the backend server must accept the PROXY protocol (nginx listen … proxy_protocol, HAProxy accept-proxy).",
   PROXY_V2:
-    "A binary PROXY header starts every connection (UDP: every datagram session); the backend server must accept the PROXY protocol (nginx listen … proxy_protocol, HAProxy accept-proxy).",
+    "A binary PROXY header starts every TCP connection, and every UDP datagram (DGRAM, in the same datagram as its payload); the backend server must accept the PROXY protocol (TCP: nginx listen … proxy_protocol, HAProxy accept-proxy; UDP: a server that reads a v2 header in each datagram).",
 };
 
 /** What a group gets when none is chosen (the column default; HTTP groups keep it, unused). */
