@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { Dialog } from "@/app/_components/ui/dialog";
@@ -11,18 +11,17 @@ import { ClientIpTesterResult } from "./client-ip-tester-result";
 /**
  * Test Client IP (listener page, Basic Information): one click runs the listener's settings in a test
  * engine in front of a built-in echo target and shows what a backend server would see of the client.
- * The test changes no configuration (no trace); it is fetched afresh on every run, never cached.
+ * The test changes no configuration; it is a traced mutation ("test listener client IP": it starts a
+ * process, so who ran it is kept, and a cross-site link cannot start it as it could a GET query).
  */
 export function ClientIpTester({ listener }: { listener: Pick<ListenerView, "id" | "name" | "protocol" | "port"> }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const test = useMutation({
-    mutationFn: () => queryClient.fetchQuery({ ...trpc.clientIpTest.run.queryOptions({ listenerId: listener.id }), staleTime: 0, gcTime: 0, retry: false }),
-  });
+  const test = useMutation(trpc.clientIpTest.run.mutationOptions());
+  const runTest = () => test.mutate({ listenerId: listener.id });
   const start = () => {
     setOpen(true);
-    if (!test.isPending) test.mutate();
+    if (!test.isPending) runTest();
   };
   return (
     <>
@@ -36,7 +35,7 @@ export function ClientIpTester({ listener }: { listener: Pick<ListenerView, "id"
         onClose={() => setOpen(false)}
         footer={
           <>
-            <Button variant="secondary" disabled={test.isPending} onClick={() => test.mutate()}>
+            <Button variant="secondary" disabled={test.isPending} onClick={() => runTest()}>
               Run Again
             </Button>
             <Button onClick={() => setOpen(false)}>Close</Button>
