@@ -1,7 +1,7 @@
 import type net from "node:net";
 import { readInto } from "../io/socket-reader";
 import type { ConnectionContext } from "../observe/observer.types";
-import { clientIpLines } from "./client-ip-headers";
+import { ClientRouteCache } from "./client-route-cache";
 import type { CompiledRoute } from "./compiled-route";
 import { ConnectionTimer } from "./connection-timer";
 import { isClosing, type ClientState, type TimerKind } from "./connection-state";
@@ -127,9 +127,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
   private parserOrNull: RequestParser | null = null;
   private bodyOrNull: BodyFramer | null = null;
   private exchangeOrNull: Exchange | null = null;
-  private fieldsRoute: CompiledRoute | null = null;
-  private fields = "";
-  private trusted = false;
+  private clientRouteOrNull: ClientRouteCache | null = null;
 
   constructor(
     readonly proxy: ProxyHost,
@@ -170,21 +168,17 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     return (this.exchangeOrNull ??= new Exchange(this));
   }
 
+  /** The client lines and the peer's trust per route, built at the first request (and again after a shed). */
+  private get clientRoute(): ClientRouteCache {
+    return (this.clientRouteOrNull ??= new ClientRouteCache(this.context));
+  }
+
   clientFields(route: CompiledRoute): string {
-    if (this.fieldsRoute !== route) this.cacheFor(route);
-    return this.fields;
+    return this.clientRoute.linesUnder(route);
   }
 
   peerTrusted(route: CompiledRoute): boolean {
-    if (this.fieldsRoute !== route) this.cacheFor(route);
-    return this.trusted;
-  }
-
-  /** The client lines and the peer's trust under `route`: once per connection and route (and again after a shed). */
-  private cacheFor(route: CompiledRoute): void {
-    this.fieldsRoute = route;
-    this.fields = clientIpLines(route.clientIp, "", this.clientIp);
-    this.trusted = route.clientIp.trusted.has(this.context.peerAddress);
+    return this.clientRoute.peerTrustedUnder(route);
   }
 
   write(data: string | Buffer): boolean {
@@ -310,8 +304,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
       exchange.cancel(); // over already: only drops a shaper hold, if any
       this.exchangeOrNull = null;
     }
-    this.fieldsRoute = null;
-    this.fields = "";
+    this.clientRouteOrNull = null;
     this.idleMark = -1;
   }
 

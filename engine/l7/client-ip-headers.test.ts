@@ -1,8 +1,9 @@
 import type { OutgoingHttpHeaders } from "node:http";
+import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import type { SnapshotClientIp } from "../protocol/snapshot.types";
-import { clientIpSettings, httpPool, request, startBackend, startProxy, type HttpBackend, type ProxyFixture, type SeenRequest } from "./test-support/http-fixture";
+import { clientIpSettings, httpListener, httpPool, request, startBackend, startProxy, type HttpBackend, type ProxyFixture, type SeenRequest } from "./test-support/http-fixture";
 
 /**
  * Issue 10 items 1 and 3 over real HTTP/1.1: what reaches a node:http backend (its raw header list,
@@ -88,6 +89,28 @@ describe("X-Forwarded-For modes", () => {
     expect(fields(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
     // A claim of being the trusted proxy changes nothing.
     expect(fields(await seenFrom(t, OTHER_PEER, { "X-Forwarded-For": TRUSTED_PEER, "X-Real-IP": TRUSTED_PEER }), "x-forwarded-for")).toEqual([OTHER_PEER]);
+  });
+});
+
+describe("a settings update on an open keep-alive connection", () => {
+  it("the next request is judged by the new settings: the peer's trust and the cached client lines are worked out again", async () => {
+    const t = await setup({ xForwardedForTrustedOnly: true, trustedIps: ["10.0.0.0/8"] });
+    const socket = net.connect({ host: "127.0.0.1", port: t.proxy.port, localAddress: TRUSTED_PEER });
+    cleanup.push(async () => void socket.destroy());
+    const ask = (extra: string) =>
+      new Promise<SeenRequest>((resolve) => {
+        const before = t.backend.seen.length;
+        socket.once("data", () => resolve(t.backend.seen[before]!));
+        socket.write(`GET / HTTP/1.1\r\nHost: shop.example\r\n${extra}\r\n`);
+      });
+    expect(fields(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([TRUSTED_PEER]); // not trusted yet: chain dropped
+    expect(fields(await ask(""), "x-real-ip")).toEqual([]);
+
+    const clientIp = clientIpSettings({ xForwardedForTrustedOnly: true, trustedIps: [TRUSTED_PEER], xRealIp: true });
+    t.proxy.handler.update({ listener: httpListener(t.proxy.port, { clientIp }), pool: t.proxy.pool });
+    expect(fields(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([`203.0.113.7, ${TRUSTED_PEER}`]);
+    expect(fields(await ask(""), "x-real-ip")).toEqual([TRUSTED_PEER]);
+    expect(new Set(t.backend.seen.map((seen) => seen.connection)).size).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from "node:http2";
 import { describe, expect, it } from "vitest";
 import type { SnapshotClientIp } from "../../protocol/snapshot.types";
-import { clientIpSettings, type HttpBackend, type SeenRequest } from "../test-support/http-fixture";
+import { clientIpSettings, httpListener, type HttpBackend, type SeenRequest } from "../test-support/http-fixture";
 import type { H2ProxyFixture } from "./test-support/h2-fixture";
 import { h2Request } from "./test-support/h2-fixture";
 import { useH2Suite } from "./test-support/h2-suite";
@@ -77,6 +77,25 @@ describe("HTTP/2: X-Forwarded-For modes and switches", () => {
     const t = await setup({ xForwardedForTrustedOnly: true, trustedIps: [TRUSTED_PEER] });
     expect(fields(await seenFrom(t, TRUSTED_PEER, SPOOFED), "x-forwarded-for")).toEqual([`203.0.113.7, 198.51.100.2, ${TRUSTED_PEER}`]);
     expect(fields(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
+  });
+});
+
+describe("HTTP/2: a settings update on an open session", () => {
+  it("the next stream is judged by the new settings: the peer's trust and the cached client lines are worked out again", async () => {
+    const t = await setup({ xForwardedForTrustedOnly: true, trustedIps: ["10.0.0.0/8"] });
+    const session = await suite.session(t.proxy.port, { localAddress: TRUSTED_PEER, host: t.host });
+    const stream = async (headers: OutgoingHttpHeaders) => {
+      const before = t.backend.seen.length;
+      expect((await h2Request(session, headers)).status).toBe(200);
+      return t.backend.seen[before]!;
+    };
+    expect(fields(await stream({ "x-forwarded-for": "203.0.113.7" }), "x-forwarded-for")).toEqual([TRUSTED_PEER]); // not trusted yet: chain dropped
+    expect(fields(await stream({}), "x-real-ip")).toEqual([]);
+
+    const clientIp = clientIpSettings({ xForwardedForTrustedOnly: true, trustedIps: [TRUSTED_PEER], xRealIp: true });
+    t.proxy.handler.update({ listener: httpListener(t.proxy.port, { protocol: "HTTPS", clientIp }), pool: t.proxy.pool });
+    expect(fields(await stream({ "x-forwarded-for": "203.0.113.7" }), "x-forwarded-for")).toEqual([`203.0.113.7, ${TRUSTED_PEER}`]);
+    expect(fields(await stream({}), "x-real-ip")).toEqual([TRUSTED_PEER]);
   });
 });
 

@@ -3,7 +3,7 @@ import type net from "node:net";
 import { coarseClock } from "../../io/coarse-clock";
 import { normalizeIp } from "../../observe/connection-context";
 import type { ConnectionContext } from "../../observe/observer.types";
-import { clientIpLines } from "../client-ip-headers";
+import { ClientRouteCache } from "../client-route-cache";
 import type { CompiledRoute } from "../compiled-route";
 import { localAuthority } from "../request-head-writer";
 import type { H2Host, SessionSide } from "./h2.types";
@@ -45,9 +45,7 @@ export class H2Session implements SessionSide {
   private streamed = false;
   private closing = false;
   private readonly session: ServerHttp2Session;
-  private fieldsRoute: CompiledRoute | null = null;
-  private fields = "";
-  private trusted = false;
+  private readonly clientRoute: ClientRouteCache;
 
   constructor(
     readonly proxy: H2Host,
@@ -56,6 +54,7 @@ export class H2Session implements SessionSide {
     options: ServerSessionOptions,
   ) {
     this.clientIp = context.clientAddress;
+    this.clientRoute = new ClientRouteCache(context);
     const address = context.localAddress !== "" ? context.localAddress : (socket.localAddress ?? "");
     const port = context.localPort !== 0 ? context.localPort : (socket.localPort ?? 0);
     this.localAddress = normalizeIp(address);
@@ -72,20 +71,11 @@ export class H2Session implements SessionSide {
   }
 
   clientFields(route: CompiledRoute): string {
-    if (this.fieldsRoute !== route) this.cacheFor(route);
-    return this.fields;
+    return this.clientRoute.linesUnder(route);
   }
 
   peerTrusted(route: CompiledRoute): boolean {
-    if (this.fieldsRoute !== route) this.cacheFor(route);
-    return this.trusted;
-  }
-
-  /** The client lines and the peer's trust under `route`: once per session and route. */
-  private cacheFor(route: CompiledRoute): void {
-    this.fieldsRoute = route;
-    this.fields = clientIpLines(route.clientIp, "", this.clientIp);
-    this.trusted = route.clientIp.trusted.has(this.context.peerAddress);
+    return this.clientRoute.peerTrustedUnder(route);
   }
 
   /** A new stream's head arrived. */
