@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import type { SnapshotClientIp } from "../protocol/snapshot.types";
 import { clientIpSettings, httpListener, httpPool, request, startBackend, startProxy, type HttpBackend, type ProxyFixture, type SeenRequest } from "./test-support/http-fixture";
+import { fieldValues } from "./test-support/seen-fields";
 
 /**
  * Issue 10 items 1 and 3 over real HTTP/1.1: what reaches a node:http backend (its raw header list,
@@ -40,13 +41,6 @@ async function seenFrom(target: { backend: HttpBackend; proxy: ProxyFixture }, l
   return target.backend.seen[before]!;
 }
 
-/** Every value of field `name` in the order the backend received them (one per field line). */
-function fields(seen: SeenRequest, name: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < seen.rawHeaders.length; i += 2) if (seen.rawHeaders[i]!.toLowerCase() === name) out.push(seen.rawHeaders[i + 1]!);
-  return out;
-}
-
 /** Every claim a client can make about itself. */
 const SPOOFED: OutgoingHttpHeaders = {
   "X-Forwarded-For": ["203.0.113.7", "198.51.100.2"],
@@ -60,35 +54,35 @@ describe("X-Forwarded-For modes", () => {
   it("defaults (no settings): the client address alone, or appended to the client's chain (all its fields joined); Proto only", async () => {
     const t = await setup();
     const plain = await seenFrom(t, TRUSTED_PEER);
-    expect(fields(plain, "x-forwarded-for")).toEqual([TRUSTED_PEER]);
-    expect(fields(plain, "x-forwarded-proto")).toEqual(["http"]);
+    expect(fieldValues(plain, "x-forwarded-for")).toEqual([TRUSTED_PEER]);
+    expect(fieldValues(plain, "x-forwarded-proto")).toEqual(["http"]);
 
     const spoofed = await seenFrom(t, OTHER_PEER, SPOOFED);
-    expect(fields(spoofed, "x-forwarded-for")).toEqual([`203.0.113.7, 198.51.100.2, ${OTHER_PEER}`]); // the first address is the client (guide 10.7.1)
-    expect(fields(spoofed, "x-forwarded-proto")).toEqual(["http"]);
-    for (const off of ["x-forwarded-port", "x-forwarded-host", "x-real-ip"]) expect(fields(spoofed, off), off).toEqual([]);
+    expect(fieldValues(spoofed, "x-forwarded-for")).toEqual([`203.0.113.7, 198.51.100.2, ${OTHER_PEER}`]); // the first address is the client (guide 10.7.1)
+    expect(fieldValues(spoofed, "x-forwarded-proto")).toEqual(["http"]);
+    for (const off of ["x-forwarded-port", "x-forwarded-host", "x-real-ip"]) expect(fieldValues(spoofed, off), off).toEqual([]);
   });
 
   it("REPLACE drops the client's chain: ours is the client address alone", async () => {
     const t = await setup({ xForwardedFor: "REPLACE" });
-    expect(fields(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
-    expect(fields(await seenFrom(t, OTHER_PEER), "x-forwarded-for")).toEqual([OTHER_PEER]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER), "x-forwarded-for")).toEqual([OTHER_PEER]);
   });
 
   it("REMOVE sends none, the client's dropped too", async () => {
     const t = await setup({ xForwardedFor: "REMOVE" });
     const seen = await seenFrom(t, OTHER_PEER, SPOOFED);
-    expect(fields(seen, "x-forwarded-for")).toEqual([]);
-    expect(fields(seen, "x-forwarded-proto")).toEqual(["http"]);
-    expect(fields(await seenFrom(t, OTHER_PEER), "x-forwarded-for")).toEqual([]);
+    expect(fieldValues(seen, "x-forwarded-for")).toEqual([]);
+    expect(fieldValues(seen, "x-forwarded-proto")).toEqual(["http"]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER), "x-forwarded-for")).toEqual([]);
   });
 
   it("trusted-only keeps the chain from a trusted peer and drops it from another (the TCP peer decides, never a claim)", async () => {
     const t = await setup({ xForwardedForTrustedOnly: true, trustedIps: [TRUSTED_PEER] });
-    expect(fields(await seenFrom(t, TRUSTED_PEER, SPOOFED), "x-forwarded-for")).toEqual([`203.0.113.7, 198.51.100.2, ${TRUSTED_PEER}`]);
-    expect(fields(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
+    expect(fieldValues(await seenFrom(t, TRUSTED_PEER, SPOOFED), "x-forwarded-for")).toEqual([`203.0.113.7, 198.51.100.2, ${TRUSTED_PEER}`]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER, SPOOFED), "x-forwarded-for")).toEqual([OTHER_PEER]);
     // A claim of being the trusted proxy changes nothing.
-    expect(fields(await seenFrom(t, OTHER_PEER, { "X-Forwarded-For": TRUSTED_PEER, "X-Real-IP": TRUSTED_PEER }), "x-forwarded-for")).toEqual([OTHER_PEER]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER, { "X-Forwarded-For": TRUSTED_PEER, "X-Real-IP": TRUSTED_PEER }), "x-forwarded-for")).toEqual([OTHER_PEER]);
   });
 });
 
@@ -103,13 +97,13 @@ describe("a settings update on an open keep-alive connection", () => {
         socket.once("data", () => resolve(t.backend.seen[before]!));
         socket.write(`GET / HTTP/1.1\r\nHost: shop.example\r\n${extra}\r\n`);
       });
-    expect(fields(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([TRUSTED_PEER]); // not trusted yet: chain dropped
-    expect(fields(await ask(""), "x-real-ip")).toEqual([]);
+    expect(fieldValues(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([TRUSTED_PEER]); // not trusted yet: chain dropped
+    expect(fieldValues(await ask(""), "x-real-ip")).toEqual([]);
 
     const clientIp = clientIpSettings({ xForwardedForTrustedOnly: true, trustedIps: [TRUSTED_PEER], xRealIp: true });
     t.proxy.handler.update({ listener: httpListener(t.proxy.port, { clientIp }), pool: t.proxy.pool });
-    expect(fields(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([`203.0.113.7, ${TRUSTED_PEER}`]);
-    expect(fields(await ask(""), "x-real-ip")).toEqual([TRUSTED_PEER]);
+    expect(fieldValues(await ask("X-Forwarded-For: 203.0.113.7\r\n"), "x-forwarded-for")).toEqual([`203.0.113.7, ${TRUSTED_PEER}`]);
+    expect(fieldValues(await ask(""), "x-real-ip")).toEqual([TRUSTED_PEER]);
     expect(new Set(t.backend.seen.map((seen) => seen.connection)).size).toBe(1);
   });
 });
@@ -118,20 +112,20 @@ describe("X-Forwarded-Proto / -Port / -Host and X-Real-IP switches", () => {
   it("each switched on sends exactly one line of ours; the client's never pass", async () => {
     const t = await setup({ xForwardedPort: true, xForwardedHost: true, xRealIp: true });
     const seen = await seenFrom(t, OTHER_PEER, { ...SPOOFED, Host: "shop.example:8080" });
-    expect(fields(seen, "x-forwarded-proto")).toEqual(["http"]);
-    expect(fields(seen, "x-forwarded-port")).toEqual([String(t.proxy.port)]);
-    expect(fields(seen, "x-forwarded-host")).toEqual(["shop.example:8080"]);
-    expect(fields(seen, "x-real-ip")).toEqual([OTHER_PEER]);
+    expect(fieldValues(seen, "x-forwarded-proto")).toEqual(["http"]);
+    expect(fieldValues(seen, "x-forwarded-port")).toEqual([String(t.proxy.port)]);
+    expect(fieldValues(seen, "x-forwarded-host")).toEqual(["shop.example:8080"]);
+    expect(fieldValues(seen, "x-real-ip")).toEqual([OTHER_PEER]);
     const plain = await seenFrom(t, TRUSTED_PEER); // no incoming field: the connection's cached lines
-    expect(fields(plain, "x-real-ip")).toEqual([TRUSTED_PEER]);
-    expect(fields(plain, "x-forwarded-port")).toEqual([String(t.proxy.port)]);
+    expect(fieldValues(plain, "x-real-ip")).toEqual([TRUSTED_PEER]);
+    expect(fieldValues(plain, "x-forwarded-port")).toEqual([String(t.proxy.port)]);
   });
 
   it("each switched off sends none, and a spoofed one is still dropped", async () => {
     const t = await setup({ xForwardedProto: false });
     const seen = await seenFrom(t, OTHER_PEER, SPOOFED);
-    for (const off of ["x-forwarded-proto", "x-forwarded-port", "x-forwarded-host", "x-real-ip"]) expect(fields(seen, off), off).toEqual([]);
-    expect(fields(await seenFrom(t, OTHER_PEER, { "X-Real-IP": "192.0.2.66" }), "x-real-ip")).toEqual([]);
+    for (const off of ["x-forwarded-proto", "x-forwarded-port", "x-forwarded-host", "x-real-ip"]) expect(fieldValues(seen, off), off).toEqual([]);
+    expect(fieldValues(await seenFrom(t, OTHER_PEER, { "X-Real-IP": "192.0.2.66" }), "x-real-ip")).toEqual([]);
   });
 });
 
@@ -146,35 +140,35 @@ describe("Real IP Header from trusted peers", () => {
   it("X-Forwarded-For without recursion: the last address of the chain is the client (X-Real-IP and the address appended)", async () => {
     const t = await setup(chainSettings(false));
     const seen = await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": ["198.51.100.9", "10.1.1.1"] });
-    expect(fields(seen, "x-real-ip")).toEqual(["10.1.1.1"]);
-    expect(fields(seen, "x-forwarded-for")).toEqual(["198.51.100.9, 10.1.1.1, 10.1.1.1"]);
+    expect(fieldValues(seen, "x-real-ip")).toEqual(["10.1.1.1"]);
+    expect(fieldValues(seen, "x-forwarded-for")).toEqual(["198.51.100.9, 10.1.1.1, 10.1.1.1"]);
   });
 
   it("X-Forwarded-For recursive: the right-most untrusted address; all trusted → the left-most", async () => {
     const t = await setup(chainSettings(true));
     const seen = await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": "203.0.113.1, 198.51.100.9, 10.1.1.1" });
-    expect(fields(seen, "x-real-ip")).toEqual(["198.51.100.9"]);
-    expect(fields(seen, "x-forwarded-for")).toEqual(["203.0.113.1, 198.51.100.9, 10.1.1.1, 198.51.100.9"]);
-    expect(fields(await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": "10.2.2.2, 10.1.1.1" }), "x-real-ip")).toEqual(["10.2.2.2"]);
+    expect(fieldValues(seen, "x-real-ip")).toEqual(["198.51.100.9"]);
+    expect(fieldValues(seen, "x-forwarded-for")).toEqual(["203.0.113.1, 198.51.100.9, 10.1.1.1, 198.51.100.9"]);
+    expect(fieldValues(await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": "10.2.2.2, 10.1.1.1" }), "x-real-ip")).toEqual(["10.2.2.2"]);
   });
 
   it("an untrusted peer's chain names no client; an unparsable address keeps the connection's", async () => {
     const t = await setup(chainSettings(true));
     const untrusted = await seenFrom(t, OTHER_PEER, { "X-Forwarded-For": "198.51.100.9, 10.1.1.1" });
-    expect(fields(untrusted, "x-real-ip")).toEqual([OTHER_PEER]);
-    expect(fields(untrusted, "x-forwarded-for")).toEqual([`198.51.100.9, 10.1.1.1, ${OTHER_PEER}`]);
-    expect(fields(await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": "198.51.100.9, unknown" }), "x-real-ip")).toEqual([TRUSTED_PEER]);
-    expect(fields(await seenFrom(t, TRUSTED_PEER), "x-real-ip")).toEqual([TRUSTED_PEER]);
+    expect(fieldValues(untrusted, "x-real-ip")).toEqual([OTHER_PEER]);
+    expect(fieldValues(untrusted, "x-forwarded-for")).toEqual([`198.51.100.9, 10.1.1.1, ${OTHER_PEER}`]);
+    expect(fieldValues(await seenFrom(t, TRUSTED_PEER, { "X-Forwarded-For": "198.51.100.9, unknown" }), "x-real-ip")).toEqual([TRUSTED_PEER]);
+    expect(fieldValues(await seenFrom(t, TRUSTED_PEER), "x-real-ip")).toEqual([TRUSTED_PEER]);
   });
 
   it("X-Real-IP: a trusted peer's names the client (its own field replaced by ours), an untrusted peer's is dropped", async () => {
     const t = await setup({ trustedIps: [TRUSTED_PEER], realIpHeader: "X_REAL_IP", xRealIp: true, xForwardedFor: "REPLACE" });
     const trusted = await seenFrom(t, TRUSTED_PEER, { "X-Real-IP": "198.51.100.20" });
-    expect(fields(trusted, "x-real-ip")).toEqual(["198.51.100.20"]);
-    expect(fields(trusted, "x-forwarded-for")).toEqual(["198.51.100.20"]);
+    expect(fieldValues(trusted, "x-real-ip")).toEqual(["198.51.100.20"]);
+    expect(fieldValues(trusted, "x-forwarded-for")).toEqual(["198.51.100.20"]);
     const untrusted = await seenFrom(t, OTHER_PEER, { "X-Real-IP": "198.51.100.20" });
-    expect(fields(untrusted, "x-real-ip")).toEqual([OTHER_PEER]);
-    expect(fields(untrusted, "x-forwarded-for")).toEqual([OTHER_PEER]);
+    expect(fieldValues(untrusted, "x-real-ip")).toEqual([OTHER_PEER]);
+    expect(fieldValues(untrusted, "x-forwarded-for")).toEqual([OTHER_PEER]);
   });
 
   it("source IP hash picks by the real client: a trusted proxy's clients spread, an untrusted peer's claims do not", async () => {
@@ -199,13 +193,13 @@ describe("IPv6 peer (::1)", () => {
   it("appends ::1, keeps or drops the chain by trust, and reads an IPv6 chain from a trusted ::1", async () => {
     const untrusted = await setup({ xForwardedForTrustedOnly: true, trustedIps: ["127.0.0.0/8"], xRealIp: true }, "::1");
     const dropped = await seenFrom(untrusted, "::1", { "X-Forwarded-For": "2001:db8::7" }, "::1");
-    expect(fields(dropped, "x-forwarded-for")).toEqual(["::1"]);
-    expect(fields(dropped, "x-real-ip")).toEqual(["::1"]);
+    expect(fieldValues(dropped, "x-forwarded-for")).toEqual(["::1"]);
+    expect(fieldValues(dropped, "x-real-ip")).toEqual(["::1"]);
 
     const trusted = await setup({ trustedIps: ["::1", "2001:db8:ffff::/48"], realIpHeader: "X_FORWARDED_FOR", realIpRecursive: true, xRealIp: true }, "::1");
     const seen = await seenFrom(trusted, "::1", { "X-Forwarded-For": "2001:db8::7, 2001:db8:ffff::1" }, "::1");
-    expect(fields(seen, "x-real-ip")).toEqual(["2001:db8::7"]);
-    expect(fields(seen, "x-forwarded-for")).toEqual(["2001:db8::7, 2001:db8:ffff::1, 2001:db8::7"]);
+    expect(fieldValues(seen, "x-real-ip")).toEqual(["2001:db8::7"]);
+    expect(fieldValues(seen, "x-forwarded-for")).toEqual(["2001:db8::7, 2001:db8:ffff::1, 2001:db8::7"]);
   });
 });
 
@@ -232,9 +226,9 @@ describe("WebSocket upgrade", () => {
     await open(TRUSTED_PEER);
     await open(OTHER_PEER);
     const seen = upgrades.map((raw) => ({ rawHeaders: raw }) as SeenRequest);
-    expect(fields(seen[0]!, "x-real-ip")).toEqual(["198.51.100.9"]);
-    expect(fields(seen[0]!, "x-forwarded-for")).toEqual(["198.51.100.9, 198.51.100.9"]);
-    expect(fields(seen[1]!, "x-real-ip")).toEqual([OTHER_PEER]);
-    expect(fields(seen[1]!, "x-forwarded-for")).toEqual([`198.51.100.9, ${OTHER_PEER}`]);
+    expect(fieldValues(seen[0]!, "x-real-ip")).toEqual(["198.51.100.9"]);
+    expect(fieldValues(seen[0]!, "x-forwarded-for")).toEqual(["198.51.100.9, 198.51.100.9"]);
+    expect(fieldValues(seen[1]!, "x-real-ip")).toEqual([OTHER_PEER]);
+    expect(fieldValues(seen[1]!, "x-forwarded-for")).toEqual([`198.51.100.9, ${OTHER_PEER}`]);
   });
 });
