@@ -2,22 +2,16 @@ import { writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppError } from "../../errors";
-import { addTestListener, createTesterBed, expectNothingLeft, runTest, type TesterBed } from "./test-support/tester-bed";
+import { addTestListener, expectNothingLeft, runTest, useTesterBed } from "./test-support/tester-bed";
 
 /**
  * The Client-IP tester's failure paths: each step is bounded and says which one failed, a second test
  * of one listener is refused while the first runs, read-only users are refused, and nothing is left
  * running afterwards.
  */
-let t: TesterBed;
-beforeAll(async () => {
-  t = await createTesterBed();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTesterBed();
 
 /** The AppError a call rejects with. */
 async function refusal(call: Promise<unknown>): Promise<AppError> {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ClientIpTestResult } from "./client-ip-test.types";
-import { addTestListener, createTesterBed, expectNothingLeft, runTest, type TesterBed } from "./test-support/tester-bed";
+import { addTestListener, expectNothingLeft, runTest, useTesterBed } from "./test-support/tester-bed";
 
 /**
  * The Client-IP tester end to end: real rows in a real (PGlite) database, compiled the normal way, run by
@@ -8,13 +8,7 @@ import { addTestListener, createTesterBed, expectNothingLeft, runTest, type Test
  * target, with a real client on 127.0.0.77. Each case checks what the backend received, and that no
  * engine process or port is left behind.
  */
-let t: TesterBed;
-beforeAll(async () => {
-  t = await createTesterBed();
-}, 120_000);
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTesterBed();
 
 /** Runs the tester on a new listener and checks the cleanup. */
 async function testListener(protocol: "TCP" | "UDP" | "HTTP", settings: Parameters<typeof addTestListener>[2] = {}): Promise<ClientIpTestResult> {

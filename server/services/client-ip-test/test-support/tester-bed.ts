@@ -6,9 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { listeners, pools } from "@/db/schema";
 import type { ClientIpTransport } from "@/engine/protocol/snapshot.types";
+import { alive } from "../../../control-plane/engine-process";
 import { createServiceTestBed, type ServiceTestBed } from "../../test-support";
 import { createListener } from "../../listener/create-listener";
 import { createTestLoadBalancer, newListenerInput } from "../../listener/test-fixtures";
@@ -52,6 +53,19 @@ export async function createTesterBed(): Promise<TesterBed> {
   };
 }
 
+/**
+ * The bed of the calling test file: built before its tests (up to two minutes: it bundles the engine),
+ * closed after them. The object is filled in by the file's beforeAll, so read it inside tests only.
+ */
+export function useTesterBed(): TesterBed {
+  const t = {} as TesterBed;
+  beforeAll(async () => void Object.assign(t, await createTesterBed()), 120_000);
+  afterAll(async () => {
+    await t.close?.();
+  });
+  return t;
+}
+
 /** The client-IP settings a test listener gets, written to its row and its group's (as the Modify dialogs would). */
 export interface TestListenerSettings {
   transferClientIp?: ClientIpTransport | null;
@@ -80,16 +94,6 @@ export function runTest(t: TesterBed, listenerId: string, options: ClientIpTestO
   return runClientIpTest(t.bed.ctx, { listenerId }, { engineEntry: t.entry, onEngineStarted: (pid) => t.enginePids.push(pid), ...options });
 }
 
-/** True while a process with this pid exists. */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Whether `port` on 127.0.0.1 can be bound right now (nothing of the test still holds it). */
 function portIsFree(port: number, kind: "TCP" | "UDP"): Promise<boolean> {
   return new Promise((resolve) => {
@@ -107,7 +111,7 @@ function portIsFree(port: number, kind: "TCP" | "UDP"): Promise<boolean> {
 
 /** After a test: every test engine it started is gone (by pid) and its listener and echo target ports are free again. */
 export async function expectNothingLeft(t: TesterBed, result: ClientIpTestResult | null): Promise<void> {
-  for (const pid of t.enginePids.splice(0)) expect(processExists(pid), `test engine ${pid} still running`).toBe(false);
+  for (const pid of t.enginePids.splice(0)) expect(alive(pid), `test engine ${pid} still running`).toBe(false);
   if (!result) return;
   const kind = result.listener.protocol === "UDP" ? "UDP" : "TCP";
   expect(await portIsFree(result.engine.port, kind), `test listener port ${result.engine.port}`).toBe(true);
