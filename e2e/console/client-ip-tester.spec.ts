@@ -1,5 +1,6 @@
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
+import { openAddListener, setSwitch } from "../fixtures/listener-dialog";
 import { freeListenerPort } from "../fixtures/ports";
 
 /**
@@ -9,14 +10,6 @@ import { freeListenerPort } from "../fixtures/ports";
  * tester's 127.0.0.77) in the decoded PROXY v2 header the backend received — not the engine's 127.0.0.1.
  */
 
-/** Sets a switch by clicking its visible label (the checkbox itself is visually hidden). */
-async function setSwitch(scope: Locator, name: string, on: boolean) {
-  const control = scope.getByRole("switch", { name, exact: true });
-  const label = scope.locator("label", { has: scope.page().getByRole("switch", { name, exact: true }) });
-  if ((await control.isChecked()) !== on) await label.click();
-  await (on ? expect(control).toBeChecked() : expect(control).not.toBeChecked());
-}
-
 test("Test Client IP: a TCP listener sending PROXY v2 shows the client's address in the decoded header", async ({ page }) => {
   const name = uniqueName("e2e-client-ip-tester");
   const row = await createLoadBalancerInConsole(page, { name, networkType: "Private network" });
@@ -25,12 +18,7 @@ test("Test Client IP: a TCP listener sending PROXY v2 shows the client's address
   // Add Listener: TCP on a free port, Transfer Client IP Address on, a new group at PROXY protocol v2, health check off.
   const port = await freeListenerPort();
   const listenerName = `tcp-${port}`;
-  await page.getByRole("tab", { name: "Listeners" }).click();
-  await page.getByRole("button", { name: "Add Listener" }).click();
-  const add = page.getByRole("dialog", { name: "Add Listener" });
-  await add.getByLabel("Name", { exact: true }).fill(listenerName);
-  await add.getByLabel("Frontend Protocol").selectOption("TCP");
-  await add.getByLabel("Frontend Port").fill(String(port));
+  const add = await openAddListener(page, { name: listenerName, protocol: "TCP", port });
   await setSwitch(add, "Transfer Client IP Address", true);
   await add.getByRole("button", { name: "Next" }).click();
   await add.getByRole("radiogroup", { name: "Client IP Transport" }).getByRole("radio", { name: /^PROXY protocol v2/ }).check();

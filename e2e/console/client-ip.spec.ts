@@ -1,10 +1,11 @@
-import { expect, test, type Locator } from "@playwright/test";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { expect, test } from "@playwright/test";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { NGINX, startNginx, type NginxPeer } from "../../engine/test-support/nginx";
 import { createLoadBalancerInConsole, openAddBackendServersManually, uniqueName } from "../fixtures/load-balancers";
+import { openAddListener, setSwitch } from "../fixtures/listener-dialog";
 import { freeListenerPort } from "../fixtures/ports";
 
 /**
@@ -16,8 +17,6 @@ import { freeListenerPort } from "../fixtures/ports";
  * must come back with that address: nginx read it from the PROXY v2 header the engine sent.
  */
 
-const NGINX = "/usr/sbin/nginx";
-
 /** Runs curl (bounded: --max-time and a process timeout) and returns its exit code and output, never throwing. */
 function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -28,73 +27,25 @@ function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: s
   });
 }
 
-/** True once something accepts on 127.0.0.1:port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => (socket.destroy(), resolve(ok));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-    socket.setTimeout(500, () => done(false));
-  });
-}
-
-/** nginx in the foreground (one process, its own temp folder) on 127.0.0.1:port, behind the PROXY protocol. */
-async function startNginx(dir: string, port: number): Promise<ChildProcess> {
-  const conf = path.join(dir, "nginx.conf");
-  const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
-  writeFileSync(
-    conf,
-    `daemon off;
-master_process off;
-worker_processes 1;
-pid ${path.join(dir, "nginx.pid")};
-error_log ${path.join(dir, "error.log")} warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}
-  server {
-    listen 127.0.0.1:${port} proxy_protocol;
-    set_real_ip_from 127.0.0.0/8;
+/** nginx behind the PROXY protocol on 127.0.0.1:port, answering the address it read from the header. */
+const startNginxBehindProxyProtocol = (dir: string, port: number): Promise<NginxPeer> =>
+  startNginx(
+    dir,
+    `set_real_ip_from 127.0.0.0/8;
     real_ip_header proxy_protocol;
-    location / { default_type text/plain; return 200 $remote_addr; }
-  }
-}
-`,
+    location / { default_type text/plain; return 200 $remote_addr; }`,
+    { port, listenParameters: "proxy_protocol", startTimeoutMs: 10_000 },
   );
-  const child = spawn(NGINX, ["-e", path.join(dir, "error.log"), "-p", dir, "-c", conf], { stdio: "ignore" });
-  await expect.poll(async () => child.exitCode === null && (await accepts(port)), { timeout: 10_000, message: `nginx listening on 127.0.0.1:${port}` }).toBe(true);
-  return child;
-}
-
-/** Stops a process started here by its PID: SIGTERM, then SIGKILL if it is still there after 3 s. */
-async function stop(child: ChildProcess | null) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Sets a switch by clicking its visible label (the checkbox itself is visually hidden). */
-async function setSwitch(scope: Locator, name: string, on: boolean) {
-  const control = scope.getByRole("switch", { name, exact: true });
-  const label = scope.locator("label", { has: scope.page().getByRole("switch", { name, exact: true }) });
-  if ((await control.isChecked()) !== on) await label.click();
-  await (on ? expect(control).toBeChecked() : expect(control).not.toBeChecked());
-}
 
 test.skip(!existsSync(NGINX), `nginx not installed at ${NGINX} (apt-get install nginx)`);
 
 test("TCP listener with Transfer Client IP Address and PROXY protocol v2 to a real nginx: nginx answers with the client's own address", async ({ page }) => {
   test.setTimeout(180_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), "elb-e2e-client-ip-"));
-  let nginx: ChildProcess | null = null;
+  let nginx: NginxPeer | null = null;
   try {
     const nginxPort = await freeListenerPort();
-    nginx = await startNginx(dir, nginxPort);
+    nginx = await startNginxBehindProxyProtocol(dir, nginxPort);
 
     const lbName = uniqueName("e2e-client-ip");
     const row = await createLoadBalancerInConsole(page, { name: lbName, networkType: "Private network" });
@@ -105,12 +56,7 @@ test("TCP listener with Transfer Client IP Address and PROXY protocol v2 to a re
     // Add Listener, TCP: Transfer Client IP Address on, its warnings beside it.
     const port = await freeListenerPort();
     const name = uniqueName("tcp-client-ip");
-    await page.getByRole("tab", { name: "Listeners" }).click();
-    await page.getByRole("button", { name: "Add Listener" }).click();
-    const add = page.getByRole("dialog", { name: "Add Listener" });
-    await add.getByLabel("Name", { exact: true }).fill(name);
-    await add.getByLabel("Frontend Protocol").selectOption("TCP");
-    await add.getByLabel("Frontend Port").fill(String(port));
+    const add = await openAddListener(page, { name, protocol: "TCP", port });
     const warnings = add.getByRole("note", { name: "Transfer Client IP Address warnings" });
     await expect(warnings).toBeHidden();
     await setSwitch(add, "Transfer Client IP Address", true);
@@ -165,7 +111,7 @@ test("TCP listener with Transfer Client IP Address and PROXY protocol v2 to a re
         .toBe(client);
     }
   } finally {
-    await stop(nginx);
+    await nginx?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
