@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ListenerProtocol, RealIpHeader, XForwardedForMode } from "@/db/schema/listeners";
-import { DEFAULT_CLIENT_IP } from "@/engine/protocol/snapshot.types";
+import { DEFAULT_CLIENT_IP, type SnapshotClientIp } from "@/engine/protocol/snapshot.types";
 import type { FieldIssue } from "../pool/pool.schemas";
 import { parseTrustedIps } from "./trusted-ips";
 
@@ -16,28 +16,12 @@ export const xForwardedForModeLabels: Record<XForwardedForMode, string> = { APPE
 /** Guide words for the Real IP Header choices (proxy_protocol as nginx and Kong spell it). */
 export const realIpHeaderLabels: Record<RealIpHeader, string> = { NONE: "None", X_FORWARDED_FOR: "X-Forwarded-For", X_REAL_IP: "X-Real-IP", PROXY_PROTOCOL: "proxy_protocol" };
 
-/** The client IP columns of a listener, as a whole. */
-export interface ClientIpSettings {
-  /** TCP/UDP: Transfer Client IP Address; default off. */
-  transferClientIp: boolean;
-  /** TCP/HTTP/HTTPS: Proxy Protocol (accept v1/v2 from Trusted IPs); default off. */
-  proxyProtocolAccept: boolean;
-  /** TCP/HTTP/HTTPS: Trusted IPs, normalised, in the order entered; default none. */
-  trustedIps: string[];
-  /** HTTP/HTTPS: X-Forwarded-For mode; default Append. */
-  xForwardedForMode: XForwardedForMode;
-  /** HTTP/HTTPS, Append: keep a client's X-Forwarded-For only from trusted IPs; default off. */
-  xForwardedForTrustedOnly: boolean;
-  /** HTTP/HTTPS: X-Forwarded-Proto on by default; -Port, -Host and X-Real-IP off. */
-  xForwardedProto: boolean;
-  xForwardedPort: boolean;
-  xForwardedHost: boolean;
-  xRealIp: boolean;
-  /** HTTP/HTTPS: Real IP Header; default None. */
-  realIpHeader: RealIpHeader;
-  /** HTTP/HTTPS: Real IP Recursive; default off. */
-  realIpRecursive: boolean;
-}
+/**
+ * The client IP columns of a listener, as a whole: Transfer Client IP Address (TCP/UDP; default off) and
+ * the engine's settings (`SnapshotClientIp`, whose field docs say what each does), the X-Forwarded-For
+ * mode named `xForwardedForMode` as its column is. Defaults: `DEFAULT_CLIENT_IP_SETTINGS`.
+ */
+export type ClientIpSettings = { transferClientIp: boolean } & Omit<SnapshotClientIp, "xForwardedFor"> & { xForwardedForMode: XForwardedForMode };
 
 /** The engine's defaults under the listener's names (its X-Forwarded-For mode is `xForwardedFor` there). */
 const { proxyProtocolAccept, trustedIps, xForwardedFor, ...headerDefaults } = DEFAULT_CLIENT_IP;
