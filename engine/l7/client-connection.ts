@@ -177,8 +177,8 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     return this.clientRoute.linesUnder(route);
   }
 
-  peerTrusted(route: CompiledRoute): boolean {
-    return this.clientRoute.peerTrustedUnder(route);
+  clientTrusted(route: CompiledRoute): boolean {
+    return this.clientRoute.clientTrustedUnder(route);
   }
 
   write(data: string | Buffer): boolean {

@@ -27,7 +27,7 @@ export type HeaderRealIp = "NONE" | "X_FORWARDED_FOR" | "X_REAL_IP";
 export interface ClientIpHeaders {
   /** APPEND: the client's chain (when kept), then the client; REPLACE: the client alone; REMOVE: no X-Forwarded-For. */
   readonly forwardedFor: XForwardedForMode;
-  /** APPEND keeps the client's chain only when the TCP peer is trusted (else it is dropped, as REPLACE). */
+  /** APPEND keeps the client's chain only when the connection's client is trusted (else it is dropped, as REPLACE). */
   readonly trustedOnly: boolean;
   /** The listener's Trusted IPs (`TRUST_NO_ONE` when empty). */
   readonly trusted: AddressMatcher;

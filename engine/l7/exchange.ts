@@ -127,7 +127,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     const ci = route.clientIp;
     const connectionIp = conn.clientIp;
     // A client's X-Forwarded-* / X-Real-IP matter only when present (forwardedCount) and, for the real IP, from a trusted peer.
-    const trusted = req.forwardedCount > 0 && conn.peerTrusted(route);
+    const trusted = req.forwardedCount > 0 && conn.clientTrusted(route);
     this.clientIp = trusted && ci.realIp !== "NONE" ? requestRealIp(req, ci, connectionIp) : connectionIp;
     const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {

@@ -66,8 +66,11 @@ export interface ClientSide extends ClientPeer {
   progress: number;
   /** The client lines for the connection's own address and no incoming chain (client-ip-headers.ts `clientIpLines`), cached per route. */
   clientFields(route: CompiledRoute): string;
-  /** The TCP peer (`context.peerAddress`) is in the route's Trusted IPs; cached per route. */
-  peerTrusted(route: CompiledRoute): boolean;
+  /**
+   * The connection's client (`context.clientAddress`: the TCP peer, or the client a trusted PROXY header
+   * named) is in the route's Trusted IPs, so its X-Forwarded-For / X-Real-IP may be believed; cached per route.
+   */
+  clientTrusted(route: CompiledRoute): boolean;
   /** Writes to the client (strings as latin1); false = buffer full, wait for drain. */
   write(data: string | Buffer): boolean;
   /** Arms the connection's single deadline. */

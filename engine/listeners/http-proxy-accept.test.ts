@@ -128,6 +128,29 @@ describe("PROXY protocol accept on HTTP listeners", () => {
   });
 });
 
+describe("PROXY protocol accept and the client's own headers", () => {
+  it("a client behind the trusted L4 proxy is not trusted for X-Forwarded-For / X-Real-IP unless it is in Trusted IPs itself", async () => {
+    const spoof = "X-Forwarded-For: 6.6.6.6\r\nX-Real-IP: 6.6.6.6\r\n";
+    const oneRequest = `GET /spoof HTTP/1.1\r\nHost: x\r\n${spoof}Connection: close\r\n\r\n`;
+    const headersOf = (from: number) => backend.seen.slice(from).map((r) => [String(r.headers["x-forwarded-for"]), String(r.headers["x-real-ip"])]);
+    // Trusted-only: the chain the client wrote is dropped, the header's client is the whole X-Forwarded-For.
+    const trustedOnly = await engine("HTTP", { clientIp: { ...CLIENT_IP, xForwardedForTrustedOnly: true, xRealIp: true } });
+    let from = backend.seen.length;
+    await rawFrom(trustedOnly.port, PROXY, proxyV1("198.51.100.7", 40001), oneRequest);
+    expect(headersOf(from)).toEqual([["198.51.100.7", "198.51.100.7"]]);
+    // Real IP Header X-Forwarded-For: not believed from 198.51.100.7 (untrusted), so it stays the client.
+    const realIp = await engine("HTTP", { clientIp: { ...CLIENT_IP, realIpHeader: "X_FORWARDED_FOR", xForwardedFor: "REPLACE", xRealIp: true } });
+    from = backend.seen.length;
+    await rawFrom(realIp.port, PROXY, proxyV1("198.51.100.7", 40002), oneRequest);
+    expect(headersOf(from)).toEqual([["198.51.100.7", "198.51.100.7"]]);
+    // A client the header names that is itself trusted (an L7 proxy behind the L4 one) is believed.
+    const chained = await engine("HTTP", { clientIp: { ...CLIENT_IP, trustedIps: [PROXY, "198.51.100.0/24"], realIpHeader: "X_FORWARDED_FOR", xForwardedFor: "REPLACE", xRealIp: true } });
+    from = backend.seen.length;
+    await rawFrom(chained.port, PROXY, proxyV1("198.51.100.7", 40003), oneRequest);
+    expect(headersOf(from)).toEqual([["6.6.6.6", "6.6.6.6"]]);
+  });
+});
+
 describe("PROXY protocol accept on HTTPS listeners", () => {
   it("TLS works after a header in the ClientHello's segment and after one sent apart; the backend sees the header's source", async () => {
     const { port, observer } = await engine("HTTPS");

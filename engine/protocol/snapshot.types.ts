@@ -155,7 +155,9 @@ export interface SnapshotListener {
 
 /**
  * Client IP settings of a listener (issue 10; seeds 001, 003, 004 and guide 10.7).
- * Trust is decided on the TCP peer's own address (the proxy in front), never on a claimed one.
+ * Trust is decided on an address the engine has verified, never on a claimed one: the PROXY header is
+ * accepted from a TCP peer in `trustedIps`; X-Forwarded-For / X-Real-IP are believed from a client in
+ * `trustedIps` — the TCP peer, or the client a trusted PROXY header named (not the L4 proxy itself).
  */
 export interface SnapshotClientIp {
   /**

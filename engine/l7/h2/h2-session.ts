@@ -74,8 +74,8 @@ export class H2Session implements SessionSide {
     return this.clientRoute.linesUnder(route);
   }
 
-  peerTrusted(route: CompiledRoute): boolean {
-    return this.clientRoute.peerTrustedUnder(route);
+  clientTrusted(route: CompiledRoute): boolean {
+    return this.clientRoute.clientTrustedUnder(route);
   }
 
   /** A new stream's head arrived. */

@@ -55,8 +55,11 @@ export interface SessionSide extends ClientPeer {
   readonly localAuthority: string;
   /** The client lines for the session's own address and no incoming chain (client-ip-headers.ts `clientIpLines`), cached per route. */
   clientFields(route: CompiledRoute): string;
-  /** The TCP peer (`context.peerAddress`) is in the route's Trusted IPs; cached per route. */
-  peerTrusted(route: CompiledRoute): boolean;
+  /**
+   * The connection's client (`context.clientAddress`: the TCP peer, or the client a trusted PROXY header
+   * named) is in the route's Trusted IPs, so its X-Forwarded-For / X-Real-IP may be believed; cached per route.
+   */
+  clientTrusted(route: CompiledRoute): boolean;
   /** A stream of this session closed (both directions done, or reset). */
   streamClosed(): void;
 }

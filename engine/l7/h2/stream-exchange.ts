@@ -154,7 +154,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const ci = route.clientIp;
     const connectionIp = this.clientIp;
     // A client's X-Forwarded-For / X-Real-IP matter only when present and, for the real IP, from a trusted peer.
-    const trusted = (head.forwardedFor !== "" || head.realIp !== null) && conn.peerTrusted(route);
+    const trusted = (head.forwardedFor !== "" || head.realIp !== null) && conn.clientTrusted(route);
     if (trusted && ci.realIp !== "NONE") this.clientIp = claimedRealIp(ci, head.forwardedFor, head.realIp, connectionIp);
     const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {
