@@ -8,6 +8,7 @@ import { freePort } from "../test-support/backends";
 import { HAPROXY, startHaproxy } from "../test-support/haproxy";
 import type { PeerProcess } from "../test-support/peer-process";
 import { readProxyHeader, type ProxyReadResult } from "./proxy-header-reader";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /**
  * One cross-check of the decoder and the reader against the PROXY protocol's reference sender: HAProxy
@@ -26,10 +27,9 @@ interface Seen {
   data: string;
 }
 
-const missing = existsSync(HAPROXY) ? [] : [HAPROXY];
-if (missing.length > 0) console.error(`[proxy-header-reader.haproxy] SKIPPED: ${HAPROXY} not installed (apt-get install haproxy)`);
+const skip = skipLoudly("proxy-header-reader.haproxy", existsSync(HAPROXY) ? null : `${HAPROXY} not installed (apt-get install haproxy)`);
 
-describe.skipIf(missing.length > 0)("readProxyHeader behind HAProxy send-proxy / send-proxy-v2", () => {
+describe.skipIf(skip)("readProxyHeader behind HAProxy send-proxy / send-proxy-v2", () => {
   let dir: string;
   let haproxy: PeerProcess | null = null;
   let receiver: net.Server;

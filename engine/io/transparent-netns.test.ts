@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAB, PEER_ECHO_BACKEND, createNetnsLab, netnsRefusal, nodeInNetns, type NetnsChild, type NetnsLab } from "../test-support/netns";
 import { bundleTransparentProbe, type ProbeResult } from "../test-support/transparent-probe";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /**
  * connectTransparent / openTransparentUdpSocket for a client that is NOT on the engine's host: three
@@ -13,11 +14,11 @@ import { bundleTransparentProbe, type ProbeResult } from "../test-support/transp
  */
 
 const refusal = netnsRefusal();
-if (refusal !== null) console.warn(`[transparent-netns.test] SKIPPED, this machine refused network namespaces: ${refusal}`);
+const skip = skipLoudly("transparent-netns.test", refusal === null ? null : `this machine refused network namespaces: ${refusal}`);
 
 const BACKEND_PORT = 7000;
 
-describe.skipIf(refusal !== null)("transparent mode across network namespaces", () => {
+describe.skipIf(skip)("transparent mode across network namespaces", () => {
   let lab: NetnsLab | null = null;
   let backend: NetnsChild | null = null;
   let dir = "";

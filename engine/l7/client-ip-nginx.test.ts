@@ -9,6 +9,7 @@ import { listener, member, pool, snapshot } from "../test-support/fixtures";
 import { getBodyFrom } from "../test-support/http-get";
 import { clientIpSettings } from "./test-support/http-fixture";
 import { NGINX, startNginx } from "../test-support/nginx";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /**
  * Interop (d) of issue 10: Debian's nginx as the backend of an engine HTTP listener (the whole engine:
@@ -18,8 +19,7 @@ import { NGINX, startNginx } from "../test-support/nginx";
  * X-Forwarded-For alone (its TCP peer is always the engine on 127.0.0.1).
  */
 
-const missing = existsSync(NGINX) ? [] : [NGINX];
-if (missing.length > 0) console.error(`[client-ip-nginx] SKIPPED: ${NGINX} not installed (apt-get install nginx)`);
+const skip = skipLoudly("client-ip-nginx", existsSync(NGINX) ? null : `${NGINX} not installed (apt-get install nginx)`);
 
 let dir = "";
 const cleanups: (() => Promise<void>)[] = [];
@@ -53,7 +53,7 @@ async function engineBefore(memberPort: number, clientIp: Partial<SnapshotClient
   return port;
 }
 
-describe.skipIf(missing.length > 0)("nginx real_ip_header X-Forwarded-For behind an engine HTTP listener", () => {
+describe.skipIf(skip)("nginx real_ip_header X-Forwarded-For behind an engine HTTP listener", () => {
   it("names every client by its own address, defaults (append) — even a client claiming another address", async () => {
     const port = await engineBefore(await nginxBackend("plain", false), {});
     expect(await getBodyFrom(port, "127.0.0.71")).toBe("127.0.0.71");

@@ -8,6 +8,7 @@ import { waitFor } from "../test-support/backends";
 import { buildEngine } from "../test-support/engine-process";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
 import { LAB, PEER_ECHO_BACKEND, createNetnsLab, netnsRefusal, nodeInNetns, type NetnsChild, type NetnsLab } from "../test-support/netns";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /**
  * Black-box transparent mode: the bundled engine runs in the engine namespace of a three-namespace lab
@@ -18,7 +19,7 @@ import { LAB, PEER_ECHO_BACKEND, createNetnsLab, netnsRefusal, nodeInNetns, type
  */
 
 const refusal = netnsRefusal();
-if (refusal !== null) console.warn(`[tcp-transparent-netns.test] SKIPPED, this machine refused network namespaces: ${refusal}`);
+const skip = skipLoudly("tcp-transparent-netns.test", refusal === null ? null : `this machine refused network namespaces: ${refusal}`);
 
 const BACKEND_PORT = 7000;
 const TCP_PORT = 8000;
@@ -43,7 +44,7 @@ if (mode === "tcp") {
 /** Escapes an address for a RegExp. */
 const literal = (address: string): string => address.replaceAll(".", "\\.");
 
-describe.skipIf(refusal !== null)("engine in a network namespace, Transfer Client IP Address = TRANSPARENT", () => {
+describe.skipIf(skip)("engine in a network namespace, Transfer Client IP Address = TRANSPARENT", () => {
   let lab: NetnsLab | null = null;
   let backend: NetnsChild | null = null;
   let engine: NetnsChild | null = null;

@@ -10,6 +10,7 @@ import { listener, member, monitor, pool, snapshot } from "../test-support/fixtu
 import { HAPROXY, startHaproxy } from "../test-support/haproxy";
 import { getBodyFrom } from "../test-support/http-get";
 import { NGINX, startNginx } from "../test-support/nginx";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /**
  * Interop of Transfer Client IP Address (issue 10, (a) and (b)): the engine's TCP listener sends PROXY
@@ -66,12 +67,10 @@ async function engineBefore(memberPort: number) {
 }
 
 const missing = [NGINX, HAPROXY].filter((binary) => !existsSync(binary));
-if (missing.length > 0) {
-  // scripts/test.sh installs them from Debian; a machine without them says so instead of passing silently.
-  console.error(`[transfer-client-ip-interop] SKIPPED: ${missing.join(", ")} not installed (apt-get install nginx haproxy)`);
-}
+// scripts/test.sh installs them from Debian; a machine without them says so instead of passing silently.
+const skip = skipLoudly("transfer-client-ip-interop", missing.length > 0 ? `${missing.join(", ")} not installed (apt-get install nginx haproxy)` : null);
 
-describe.skipIf(missing.length > 0)("Transfer Client IP Address with real PROXY protocol receivers", () => {
+describe.skipIf(skip)("Transfer Client IP Address with real PROXY protocol receivers", () => {
   let dir = "";
   const cleanups: (() => unknown)[] = [];
   beforeAll(() => void (dir = mkdtempSync(path.join(os.tmpdir(), "elb-transfer-ip-"))));
