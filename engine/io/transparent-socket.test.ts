@@ -8,6 +8,7 @@ import { openTransparentSocket } from "elb-native-socket";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleTransparentProbe, type ProbeResult } from "../test-support/transparent-probe";
 import { connectTransparent, isLocalAddress, openTransparentUdpSocket, unmapIpv4 } from "./transparent-socket";
+import { skipLoudly } from "../test-support/skip-loudly";
 
 /** Transparent mode on loopback: every 127.x address is this host's, so the backend sees it as the peer. */
 
@@ -133,9 +134,9 @@ const setprivMissing = (() => {
     return `setpriv (util-linux) is not available to drop CAP_NET_ADMIN: ${(err as Error).message}`;
   }
 })();
-if (setprivMissing !== null) console.warn(`[transparent-socket.test] SKIPPED the no-privilege tests: ${setprivMissing}`);
+const skipUnprivileged = skipLoudly("transparent-socket.test, the no-privilege tests", setprivMissing);
 
-describe.skipIf(setprivMissing !== null)("without CAP_NET_ADMIN / CAP_NET_RAW", () => {
+describe.skipIf(skipUnprivileged)("without CAP_NET_ADMIN / CAP_NET_RAW", () => {
   let dir = "";
   let probe = "";
   beforeAll(async () => {
