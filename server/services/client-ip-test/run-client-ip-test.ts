@@ -54,10 +54,11 @@ const ECHO_GRACE_MS = 500;
 export async function runClientIpTest(ctx: ServiceContext, rawInput: unknown, options: ClientIpTestOptions = {}): Promise<ClientIpTestResult> {
   const input = parseInput(clientIpTestSchema, rawInput);
   if (ctx.user.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators can run the client-IP test");
-  const view = await getListenerView(ctx.db, ctx.scope, input.listenerId);
-  if (!view) throw new AppError("NOT_FOUND", "Listener: not found (it may have been deleted)", "listenerId");
-  const compiled = compileSnapshot(await loadConfigRows(ctx.db), 1, "client-ip-test");
-  return runExclusively(view.id, async () => {
+  // The slot is taken before the first await: two clicks at once must not both get past the check.
+  return runExclusively(input.listenerId, async () => {
+    const view = await getListenerView(ctx.db, ctx.scope, input.listenerId);
+    if (!view) throw new AppError("NOT_FOUND", "Listener: not found (it may have been deleted)", "listenerId");
+    const compiled = compileSnapshot(await loadConfigRows(ctx.db), 1, "client-ip-test");
     const started = Date.now();
     const listenPort = options.listenPort ?? (await freePort(TEST_ENGINE_ADDRESS, view.protocol === "UDP" ? "UDP" : "TCP"));
     let echo: EchoTarget | null = null;
