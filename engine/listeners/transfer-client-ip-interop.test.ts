@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -26,9 +26,21 @@ const startNginxBehindProxyProtocol = (dir: string) =>
     dir,
     `set_real_ip_from 127.0.0.0/8;
     real_ip_header proxy_protocol;
+    access_log ${path.join(dir, "access.log")} combined;
     location / { default_type text/plain; return 200 "$remote_addr:$proxy_protocol_addr"; }`,
     { listenParameters: "proxy_protocol" },
   );
+
+/**
+ * Health probes nginx answered: its access log's lines from the engine's own address (a LOCAL / UNKNOWN
+ * header names no client, so `$remote_addr` stays the connection's). nginx logs no request of a
+ * connection whose PROXY header it refused ("broken header"), so each line is a probe that carried one.
+ */
+function probesAnswered(dir: string): number {
+  const file = path.join(dir, "access.log");
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, "utf8").split("\n").filter((line) => line.startsWith("127.0.0.1 ")).length;
+}
 
 /** HAProxy in the foreground, answering `%[src]` on an accept-proxy bind; its port. */
 async function startHaproxyAcceptProxy(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
@@ -80,7 +92,8 @@ describe.skipIf(skip)("Transfer Client IP Address with real PROXY protocol recei
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("(a) nginx `real_ip_header proxy_protocol` sees the client's own 127.x over PROXY v1 and v2, and its HTTP health check with the header keeps it healthy", async () => {
-    const nginx = await startNginxBehindProxyProtocol(path.join(dir, "nginx-a"));
+    const nginxDir = path.join(dir, "nginx-a");
+    const nginx = await startNginxBehindProxyProtocol(nginxDir);
     cleanups.push(() => nginx.stop());
     const engine = await engineBefore(nginx.port);
     cleanups.push(() => engine.stop());
@@ -91,9 +104,11 @@ describe.skipIf(skip)("Transfer Client IP Address with real PROXY protocol recei
     expect(await getBodyFrom(engine.port, "127.0.0.62")).toBe("127.0.0.62:127.0.0.62");
 
     await engine.apply(2, "PROXY_V2");
+    const probesBefore = probesAnswered(nginxDir);
     expect(await getBodyFrom(engine.port, "127.0.0.63")).toBe("127.0.0.63:127.0.0.63");
     expect(await getBodyFrom(engine.port, "127.0.0.64")).toBe("127.0.0.64:127.0.0.64");
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // at least one v2 LOCAL probe since the switch
+    // v2 LOCAL probes since the switch, answered by nginx (one in flight at the switch may be a v1 one).
+    await waitFor(() => probesAnswered(nginxDir) >= probesBefore + 3, 8000, "nginx answered v2 LOCAL probes");
     expect(engine.health.map((h) => h.status)).toEqual(["HEALTHY"]);
 
     // Without the header nginx refuses the probes ("broken header"): the member goes down.
