@@ -171,6 +171,7 @@ async function main() {
       for (const p of takingPart) {
         report(p.name, test.label, runs[p.name]);
         (results[p.name] ??= {})[test.key] = best(runs[p.name]);
+        results[p.name][`${test.key}Runs`] = runs[p.name];
       }
     }
     if (cases.includes("afterIdle")) idle = await afterIdle(proxies.filter((p) => !p.only), { dir, cpu: LOAD_CPU, backendPort });
@@ -242,8 +243,18 @@ async function main() {
   if (e && cip) {
     const kaCip = ratio(cip.keepalive, e.keepalive);
     const tcpCip = ratio(cip.tcp, e.tcp);
-    console.log(`  client IP on vs off (same engine, same rounds): http with every X-Forwarded-* + X-Real-IP ${kaCip.toFixed(2)}, tcp with PROXY v2 ${tcpCip.toFixed(2)}`);
-    cipLine = ` http_forwarded_vs_plain=${kaCip.toFixed(2)} tcp_proxy_v2_vs_plain=${tcpCip.toFixed(2)}`;
+    // Each round measures both back to back: the median of the per-round ratios is less at the mercy of
+    // a disturbed run than the ratio of the two best runs.
+    const paired = (key) => {
+      const on = cip[`${key}Runs`] ?? [];
+      const off = e[`${key}Runs`] ?? [];
+      const ratios = on.map((r, i) => (off[i]?.rps ? r.rps / off[i].rps : NaN)).filter((x) => !Number.isNaN(x));
+      return ratios.length ? med(ratios) : 0;
+    };
+    console.log(
+      `  client IP on vs off (same engine, same rounds): http with every X-Forwarded-* + X-Real-IP ${kaCip.toFixed(2)} (median of per-round ratios ${paired("keepalive").toFixed(2)}), tcp with PROXY v2 ${tcpCip.toFixed(2)} (median ${paired("tcp").toFixed(2)})`,
+    );
+    cipLine = ` http_forwarded_vs_plain=${kaCip.toFixed(2)} tcp_proxy_v2_vs_plain=${tcpCip.toFixed(2)} http_forwarded_vs_plain_median=${paired("keepalive").toFixed(2)} tcp_proxy_v2_vs_plain_median=${paired("tcp").toFixed(2)}`;
   }
   let two = "";
   if (results["engine-2w"]) {
