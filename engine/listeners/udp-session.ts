@@ -11,6 +11,11 @@ import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/d
 /** Datagrams queued per session while its upstream socket connects; more are dropped. */
 const MAX_PENDING = 64;
 
+/** The largest UDP payload over IPv4 (65535 − 20 IP − 8 UDP); IPv6 allows 20 more, the engine keeps one bound for both. */
+const MAX_UDP_PAYLOAD = 65_507;
+/** The cause reported for a datagram dropped because the PROXY v2 header would push it past MAX_UDP_PAYLOAD. */
+export const OVERSIZE_WITH_HEADER = new Error("a client datagram with the PROXY v2 header in front exceeds the UDP maximum (65507 bytes): dropped");
+
 /** Where a session's replies go: the listener socket the client wrote to, and what to do on close. */
 export interface UdpSessionOwner {
   /** The listener's socket for this bind address: replies leave from it, so their source is the listener address. */
@@ -94,11 +99,16 @@ export class UdpSession {
     else if (pending.length < MAX_PENDING) pending.push(datagram);
   }
 
-  /** One datagram to the member, behind the session's PROXY header when it has one. */
+  /**
+   * One datagram to the member, behind the session's PROXY header when it has one. A client datagram that
+   * fits UDP but not with the header in front is dropped and reported (`internal`, OVERSIZE_WITH_HEADER):
+   * sending it would fail with EMSGSIZE on the socket and end the whole session.
+   */
   private send(datagram: Buffer): void {
     const header = this.proxyHeader;
-    if (header === null) this.upstream.send(datagram);
-    else this.upstream.send([header, datagram]);
+    if (header === null) return void this.upstream.send(datagram);
+    if (header.length + datagram.length > MAX_UDP_PAYLOAD) return this.context.observer.error(this.context, "internal", OVERSIZE_WITH_HEADER);
+    this.upstream.send([header, datagram]);
   }
 
   /** The session's v2 DGRAM header: the client as source, the listener address it wrote to as destination. */

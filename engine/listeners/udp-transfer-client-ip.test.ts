@@ -114,6 +114,27 @@ describe("UDP listener, Transfer Client IP Address", () => {
     expect(backend.received.map((r) => r.payload).sort()).toEqual(["burst0", "burst1", "burst2", "burst3", "burst4"]);
   });
 
+  it("PROXY_V2: a datagram too large for UDP once the header is in front is dropped and reported; the session lives on", async () => {
+    const backend = await udpMember();
+    const port = await freePort();
+    const { observer } = await engineWith([udpPool(backend.port, "PROXY_V2")], port);
+    const client = await udpClient("127.0.0.54", port);
+    expect((await client.ask("before")).text).toBe("re:before");
+    const socket = dgram.createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.55", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+    const big = Buffer.alloc(65_500, 0x61); // fits UDP alone (65507), not with the 28-byte v2 header
+    socket.send(big, port, "127.0.0.1");
+    await waitFor(() => observer.of("error").length > 0, 2000, "the oversize datagram reported");
+    socket.send("after", port, "127.0.0.1");
+    await waitFor(() => backend.received.some((r) => r.payload === "after"), 2000, "the next datagram of the same client");
+    expect(backend.received.map((r) => r.payload.length)).toEqual([6, 5]); // "before", "after": the big one never left
+    expect(observer.of("error").map((e) => e.kind)).toEqual(["internal"]);
+    // One session per client: the oversize datagram did not end the second client's session.
+    expect(observer.of("open").length).toBe(2);
+    expect(observer.of("close").length).toBe(0);
+  });
+
   it("PROXY_V1 is not a UDP transport: datagrams go bare", async () => {
     const backend = await udpMember();
     const port = await freePort();
