@@ -3,9 +3,11 @@ import { asc } from "drizzle-orm";
 import { traces, users } from "@/db/schema";
 import type { ServiceContext } from "../context";
 import { traceScopeClause } from "./trace-scope";
+import { traceSourceOf, type TraceSource } from "./trace-source";
 
-/** What the Trace List's drop-downs offer: the trace names, resource types and operators of the last seven days. */
+/** What the Trace List's drop-downs offer: the trace sources, names, resource types and operators of the last seven days. */
 export interface TraceFilterOptions {
+  traceSources: TraceSource[];
   traceNames: string[];
   resourceTypes: string[];
   /** Users who left traces, plus every current user. */
@@ -22,5 +24,6 @@ export async function listTraceFilterOptions(ctx: ServiceContext, now = new Date
     ctx.db.select({ v: users.username }).from(users),
   ]);
   const allOperators = [...new Set([...operators, ...userRows].map((r) => r.v))].sort((a, b) => a.localeCompare(b));
-  return { traceNames: names.map((r) => r.v), resourceTypes: types.map((r) => r.v), operators: allOperators };
+  const traceSources = [...new Set(types.map((r) => traceSourceOf(r.v)))].sort();
+  return { traceSources, traceNames: names.map((r) => r.v), resourceTypes: types.map((r) => r.v), operators: allOperators };
 }

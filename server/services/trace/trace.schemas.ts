@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRACE_SOURCES, TRACE_TYPES } from "./trace-source";
 
 /** Input rules of the Trace List (guide 9.2). */
 
@@ -12,9 +13,20 @@ export type TraceSearchBy = z.infer<typeof traceSearchBySchema>;
 /** Trace Status filter: All trace statuses, Normal, Warning, Incident. */
 export const traceStatusFilterSchema = z.enum(["all", "normal", "warning", "incident"], { error: "Trace Status: choose All trace statuses, Normal, Warning or Incident" });
 
-/** Filters of the Trace List; the time range defaults to the last 7 days and is clamped to them. */
+/** Trace Type filter: Management or Data. */
+export const traceTypeFilterSchema = z.enum(TRACE_TYPES, { error: "Trace Type: choose Management or Data" });
+
+/** Trace Source filter: the service that recorded the trace. */
+export const traceSourceFilterSchema = z.enum(TRACE_SOURCES, { error: `Trace Source: choose ${TRACE_SOURCES.join(" or ")}` });
+
+/**
+ * Filters of the Trace List; the time range defaults to the last 7 days. A range reaching further back is
+ * refused by the service (it depends on the time of the query, not only on the input).
+ */
 export const listTracesSchema = z
   .object({
+    traceType: traceTypeFilterSchema.optional(),
+    traceSource: traceSourceFilterSchema.optional(),
     resourceType: z.string().trim().optional(),
     searchBy: traceSearchBySchema.optional(),
     searchValue: z.string().trim().optional(),

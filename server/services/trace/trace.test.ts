@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { traces } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { traces, users } from "@/db/schema";
 import { recordTrace } from "../../audit/record-trace";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { expectAppError } from "../expect-app-error";
@@ -37,7 +38,20 @@ describe("Trace List", () => {
     const { items, total } = await listTraces(bed.ctx, {}, now);
     expect(total).toBe(4);
     expect(items.map((t) => t.id)).toEqual(["t1", "t2", "t3", "t4"]);
-    expect(items[0]).toMatchObject({ traceName: "create loadbalancer", resourceType: "loadbalancer", traceSource: "ELB", resourceId: "lb-111", resourceName: "web", status: "normal", userName: "admin" });
+    expect(items[0]).toMatchObject({ traceName: "create loadbalancer", resourceType: "loadbalancer", traceType: "management", traceSource: "ELB", resourceId: "lb-111", resourceName: "web", status: "normal", userName: "admin", sourceIp: "10.45.152.59" });
+  });
+
+  it("filters by Trace Type: every trace is a management trace, none a data trace", async () => {
+    expect(await ids({ traceType: "management" })).toEqual(["t1", "t2", "t3", "t4"]);
+    expect(await ids({ traceType: "data" })).toEqual([]);
+    await expectAppError(() => listTraces(bed.ctx, { traceType: "ApiCall" }, now), { code: "BAD_REQUEST", field: "traceType", message: /Trace Type: choose Management or Data/ }, allTraces);
+  });
+
+  it("filters by Trace Source: users are IAM's, the rest ELB's", async () => {
+    expect(await ids({ traceSource: "ELB" })).toEqual(["t1", "t2", "t3"]);
+    expect(await ids({ traceSource: "IAM" })).toEqual(["t4"]);
+    expect((await listTraces(bed.ctx, { traceSource: "IAM" }, now)).items[0]).toMatchObject({ traceSource: "IAM", traceType: "management" });
+    await expectAppError(() => listTraces(bed.ctx, { traceSource: "CTS" }, now), { code: "BAD_REQUEST", field: "traceSource", message: /Trace Source: choose ELB or IAM/ }, allTraces);
   });
 
   it("filters by Resource Type", async () => {
@@ -66,12 +80,19 @@ describe("Trace List", () => {
     expect(await ids({ status: "incident" })).toEqual(["t3"]);
   });
 
-  it("filters by time range, never further back than 7 days", async () => {
+  it("filters by time range within the last 7 days", async () => {
     expect(await ids({ from: hoursAgo(48), to: hoursAgo(2) })).toEqual(["t2"]);
     expect(await ids({ from: hoursAgo(60) })).toEqual(["t1", "t2", "t3"]);
     expect(await ids({ to: hoursAgo(40) })).toEqual(["t3", "t4"]);
-    expect(await ids({ from: hoursAgo(24 * 30) })).toEqual(["t1", "t2", "t3", "t4"]);
+    expect(await ids({ from: hoursAgo(24 * 7) })).toEqual(["t1", "t2", "t3", "t4"]);
     expect(await ids({ from: hoursAgo(24 * 3).toISOString() })).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("refuses a time range reaching further back than 7 days, naming the field and the earliest time", async () => {
+    const earliest = hoursAgo(24 * 7).toISOString();
+    await expectAppError(() => listTraces(bed.ctx, { from: new Date(now.getTime() - 7 * 24 * 3600_000 - 1) }, now), { code: "BAD_REQUEST", field: "from", message: new RegExp(`start time must be within the last 7 days \\(not before ${earliest}\\)`) }, allTraces);
+    await expectAppError(() => listTraces(bed.ctx, { from: hoursAgo(24 * 30), to: hoursAgo(1) }, now), { code: "BAD_REQUEST", field: "from", message: /Time range: the start time must be within the last 7 days/ }, allTraces);
+    await expectAppError(() => listTraces(bed.ctx, { to: hoursAgo(24 * 8) }, now), { code: "BAD_REQUEST", field: "to", message: /Time range: the end time must be within the last 7 days/ }, allTraces);
   });
 
   it("combines filters and pages", async () => {
@@ -89,6 +110,7 @@ describe("Trace List", () => {
 
   it("offers the trace names, resource types and operators present", async () => {
     const options = await listTraceFilterOptions(bed.ctx, now);
+    expect(options.traceSources).toEqual(["ELB", "IAM"]);
     expect(options.traceNames).toEqual(["create listener", "create loadbalancer", "create user", "delete loadbalancer"]);
     expect(options.resourceTypes).toEqual(["listener", "loadbalancer", "user"]);
     expect(options.operators).toEqual(["admin", "ops"]);
@@ -96,27 +118,41 @@ describe("Trace List", () => {
 });
 
 describe("View Trace", () => {
-  it("returns the context of guide Figure 9-2", async () => {
+  it("returns the context of guide Figure 9-2: its fields, in its order and nesting", async () => {
     const context = await getTrace(bed.ctx, { id: "t1" }, now);
+    const admin = (await bed.ctx.db.select().from(users).where(eq(users.username, "admin")))[0];
+    expect(admin).toBeDefined();
     expect(context).toEqual({
       code: "200",
       source_ip: "10.45.152.59",
       trace_type: "ConsoleAction",
       event_type: "system",
       project_id: bed.ctx.scope.projectId,
-      region_id: bed.ctx.scope.regionId,
       trace_id: "t1",
       trace_name: "create loadbalancer",
       resource_type: "loadbalancer",
       trace_rating: "normal",
+      api_version: "v1.0",
       service_type: "ELB",
+      request: '{"name":"web"}',
+      response: '{"id":"lb-111"}',
       resource_id: "lb-111",
-      resource_name: "web",
+      tracker_name: "system",
       time: String(hoursAgo(1).getTime()),
-      user: { name: "admin" },
-      request: { name: "web" },
-      response: { id: "lb-111" },
+      resource_name: "web",
+      record_time: String(hoursAgo(1).getTime()),
+      user: { id: admin!.id, name: "admin", domain: { name: "elb-console", id: "elb-console" } },
     });
+    // The figure's order: code, source_ip, trace_type, … record_time, user (request sits before response).
+    expect(Object.keys(context)).toEqual([
+      "code", "source_ip", "trace_type", "event_type", "project_id", "trace_id", "trace_name", "resource_type", "trace_rating", "api_version",
+      "service_type", "request", "response", "resource_id", "tracker_name", "time", "resource_name", "record_time", "user",
+    ]);
+  });
+
+  it("names an operator who no longer exists without an id, and an IAM trace's service IAM", async () => {
+    expect((await getTrace(bed.ctx, { id: "t2" }, now)).user).toEqual({ id: null, name: "ops", domain: { name: "elb-console", id: "elb-console" } });
+    expect(await getTrace(bed.ctx, { id: "t4" }, now)).toMatchObject({ service_type: "IAM", request: null, response: null });
   });
 
   it("does not show traces of another project or older than 7 days", async () => {
@@ -138,7 +174,7 @@ describe("View Trace", () => {
     });
     const [item] = (await listTraces(bed.ctx, { searchBy: "resourceName", searchValue: "bob" })).items;
     const context = await getTrace(bed.ctx, { id: item!.id });
-    expect(context.request).toEqual({ username: "bob", password: "******" });
+    expect(JSON.parse(context.request!)).toEqual({ username: "bob", password: "******" });
     expect(JSON.stringify(context)).not.toContain("hunter22");
   });
 });
