@@ -13,9 +13,35 @@ const statusDots = {
 
 const dash = <span className="text-slate-400">—</span>;
 
-/** Columns of the Trace List (guide 9.2), with View Trace in the Operation column. */
-export function traceColumns(onView: (trace: TraceListItem) => void): Column<TraceListItem>[] {
+/** What the columns do: toggle a row's inline details (guide 9.2 step 6) and open View Trace (step 7). */
+export interface TraceColumnActions {
+  isExpanded: (trace: TraceListItem) => boolean;
+  onToggle: (trace: TraceListItem) => void;
+  onView: (trace: TraceListItem) => void;
+}
+
+/** Columns of the Trace List (guide 9.2): the expand toggle first, View Trace in the Operation column. */
+export function traceColumns({ isExpanded, onToggle, onView }: TraceColumnActions): Column<TraceListItem>[] {
   return [
+    {
+      id: "expand",
+      header: "",
+      className: "w-8",
+      cell: (t) => {
+        const open = isExpanded(t);
+        return (
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-label={`${open ? "Collapse" : "Expand"} ${t.traceName} ${t.id}`}
+            className="text-slate-500 hover:text-brand"
+            onClick={() => onToggle(t)}
+          >
+            <span aria-hidden>{open ? "▾" : "▸"}</span>
+          </button>
+        );
+      },
+    },
     { id: "traceName", header: "Trace Name", cell: (t) => t.traceName },
     { id: "resourceType", header: "Resource Type", cell: (t) => t.resourceType },
     { id: "traceSource", header: "Trace Source", cell: (t) => t.traceSource },

@@ -3,9 +3,13 @@ import { useEffect, useState } from "react";
 import { Button } from "@/app/_components/ui/button";
 import type { TraceFilterOptions } from "@/server/services/trace/list-trace-filter-options";
 import type { TraceSearchBy } from "@/server/services/trace/trace.schemas";
+import { TRACE_RETENTION_DAYS } from "@/server/services/trace/trace.schemas";
+import type { TraceSource, TraceType } from "@/server/services/trace/trace-source";
 
 /** The filters of the Trace List as the page holds them (empty string = not filtered). */
 export interface TraceFilters {
+  traceType: TraceType;
+  traceSource: TraceSource | "";
   resourceType: string;
   searchBy: TraceSearchBy;
   searchValue: string;
@@ -17,7 +21,7 @@ export interface TraceFilters {
 }
 
 /** No filter: every trace of the last 7 days. */
-export const noTraceFilters: TraceFilters = { resourceType: "", searchBy: "traceName", searchValue: "", operator: "", status: "all", from: "", to: "" };
+export const noTraceFilters: TraceFilters = { traceType: "management", traceSource: "", resourceType: "", searchBy: "traceName", searchValue: "", operator: "", status: "all", from: "", to: "" };
 
 const control = "rounded border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none";
 
@@ -27,7 +31,13 @@ export function toLocalInput(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** The filter bar of guide 9.2 step 5: Resource Type, Search By, Operator, Trace Status, time range. */
+/** The earliest minute a time range may start at: the first whole minute within the last 7 days. */
+export function earliestRangeStart(now: Date): Date {
+  const minute = 60_000;
+  return new Date(Math.ceil((now.getTime() - TRACE_RETENTION_DAYS * 24 * 3600_000) / minute) * minute + minute);
+}
+
+/** The filter bar of guide 9.2 step 5: Trace Type, Trace Source, Resource Type, Search By, Operator, Trace Status, time range. */
 export function TraceFilterBar({ value, onChange, options }: { value: TraceFilters; onChange: (next: TraceFilters) => void; options: TraceFilterOptions | undefined }) {
   const set = (patch: Partial<TraceFilters>) => onChange({ ...value, ...patch });
   // Typed search values apply after a pause, like the other lists' search boxes.
@@ -39,10 +49,28 @@ export function TraceFilterBar({ value, onChange, options }: { value: TraceFilte
     return () => clearTimeout(timer);
   }, [text, value, onChange]);
   const now = new Date();
-  const earliest = toLocalInput(new Date(now.getTime() - 7 * 24 * 3600_000));
+  const earliest = toLocalInput(earliestRangeStart(now));
   const latest = toLocalInput(now);
   return (
     <div className="mb-3 flex flex-wrap items-end gap-3 rounded bg-white p-3 ring-1 ring-slate-200">
+      <label className="flex flex-col gap-1 text-xs text-slate-500">
+        Trace Type
+        <select aria-label="Trace Type" className={control} value={value.traceType} onChange={(e) => set({ traceType: e.target.value as TraceType })}>
+          <option value="management">Management</option>
+          <option value="data">Data</option>
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-xs text-slate-500">
+        Trace Source
+        <select aria-label="Trace Source" className={control} value={value.traceSource} onChange={(e) => set({ traceSource: e.target.value as TraceFilters["traceSource"] })}>
+          <option value="">All trace sources</option>
+          {options?.traceSources.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="flex flex-col gap-1 text-xs text-slate-500">
         Resource Type
         <select aria-label="Resource Type" className={control} value={value.resourceType} onChange={(e) => set({ resourceType: e.target.value })}>
@@ -119,7 +147,7 @@ export function TraceFilterBar({ value, onChange, options }: { value: TraceFilte
         <Button variant="secondary" onClick={() => onChange(noTraceFilters)}>
           Reset
         </Button>
-        <p className="pb-2 text-xs text-slate-500">Traces of the last 7 days in the selected region and enterprise project; leave the time range empty to see all of them.</p>
+        <p className="pb-2 text-xs text-slate-500">Traces of the last 7 days in the selected region and enterprise project; leave the time range empty to see all of them. A range starting earlier is refused.</p>
       </div>
     </div>
   );

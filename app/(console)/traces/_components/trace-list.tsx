@@ -6,6 +6,7 @@ import { PageHeader } from "@/app/_components/ui/status";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { ListTracesInput } from "@/server/services/trace/trace.schemas";
 import { traceColumns } from "./trace-columns";
+import { TraceDetails } from "./trace-details";
 import { noTraceFilters, TraceFilterBar, type TraceFilters } from "./trace-filters";
 import { ViewTraceDialog } from "./view-trace-dialog";
 
@@ -14,6 +15,8 @@ const PAGE_SIZE = 10;
 /** The list input for the filters: only what is set; times from local datetime-local values. */
 function listInput(filters: TraceFilters, page: number): ListTracesInput {
   return {
+    traceType: filters.traceType,
+    traceSource: filters.traceSource || undefined,
     resourceType: filters.resourceType || undefined,
     searchBy: filters.searchValue ? filters.searchBy : undefined,
     searchValue: filters.searchValue || undefined,
@@ -27,12 +30,21 @@ function listInput(filters: TraceFilters, page: number): ListTracesInput {
   };
 }
 
-/** Trace List (guide 9.2): filter, newest first, page, and View Trace. */
+/** Trace List (guide 9.2): filter, newest first, page, expand a row's details, and View Trace. */
 export function TraceList() {
   const trpc = useTRPC();
   const [filters, setFilters] = useState<TraceFilters>(noTraceFilters);
   const [page, setPage] = useState(1);
   const [viewing, setViewing] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback((id: string) => {
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
   const options = useQuery(trpc.trace.filterOptions.queryOptions());
   const list = useQuery({ ...trpc.trace.list.queryOptions(listInput(filters, page)), placeholderData: keepPreviousData });
   const changeFilters = useCallback((next: TraceFilters) => {
@@ -46,12 +58,13 @@ export function TraceList() {
       <TraceFilterBar value={filters} onChange={changeFilters} options={options.data} />
       <DataTable
         label="Traces"
-        columns={traceColumns((t) => setViewing(t.id))}
+        columns={traceColumns({ isExpanded: (t) => expanded.has(t.id), onToggle: (t) => toggle(t.id), onView: (t) => setViewing(t.id) })}
         rows={list.data?.items}
         getRowId={(t) => t.id}
         isLoading={list.isLoading}
         error={list.error}
         empty={filtered ? "No trace matches the filters." : "No traces in the last 7 days. Every change made in this console (create, modify, delete) is recorded here."}
+        expandedRow={(t) => (expanded.has(t.id) ? <TraceDetails trace={t} /> : null)}
         pagination={{ page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, onPageChange: setPage }}
       />
       {viewing && <ViewTraceDialog traceId={viewing} onClose={() => setViewing(null)} />}
