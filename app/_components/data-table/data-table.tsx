@@ -1,5 +1,5 @@
 "use client";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { errorMessage } from "@/app/_lib/format";
 
 /** One column of a resource list. */
@@ -32,10 +32,12 @@ export interface DataTableProps<T> {
   onSortChange?: (sort: SortState) => void;
   pagination?: { page: number; pageSize: number; total: number; onPageChange: (page: number) => void };
   selection?: { selected: ReadonlySet<string>; onChange: (selected: Set<string>) => void };
+  /** A row's expanded details, shown in a full-width row below it; null when the row is not expanded. */
+  expandedRow?: (row: T) => ReactNode;
 }
 
 /** The one resource-list pattern of the console (shadcn's data-table recipe, server-side paging). */
-export function DataTable<T>({ label, columns, rows, getRowId, isLoading, error, empty, sort, onSortChange, pagination, selection }: DataTableProps<T>) {
+export function DataTable<T>({ label, columns, rows, getRowId, isLoading, error, empty, sort, onSortChange, pagination, selection, expandedRow }: DataTableProps<T>) {
   const colSpan = columns.length + (selection ? 1 : 0);
   const allIds = rows?.map(getRowId) ?? [];
   const allSelected = selection && allIds.length > 0 && allIds.every((id) => selection.selected.has(id));
@@ -88,29 +90,39 @@ export function DataTable<T>({ label, columns, rows, getRowId, isLoading, error,
           ) : (
             rows.map((row) => {
               const id = getRowId(row);
+              const expanded = expandedRow?.(row);
               return (
-                <tr key={id} className="border-t border-slate-100 hover:bg-slate-50">
-                  {selection && (
-                    <td className="px-3 py-2">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${id}`}
-                        checked={selection.selected.has(id)}
-                        onChange={() => {
-                          const next = new Set(selection.selected);
-                          if (next.has(id)) next.delete(id);
-                          else next.add(id);
-                          selection.onChange(next);
-                        }}
-                      />
-                    </td>
+                <Fragment key={id}>
+                  <tr className="border-t border-slate-100 hover:bg-slate-50">
+                    {selection && (
+                      <td className="px-3 py-2">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${id}`}
+                          checked={selection.selected.has(id)}
+                          onChange={() => {
+                            const next = new Set(selection.selected);
+                            if (next.has(id)) next.delete(id);
+                            else next.add(id);
+                            selection.onChange(next);
+                          }}
+                        />
+                      </td>
+                    )}
+                    {columns.map((column) => (
+                      <td key={column.id} className={`px-3 py-2 align-top ${column.className ?? ""}`}>
+                        {column.cell(row)}
+                      </td>
+                    ))}
+                  </tr>
+                  {expanded != null && (
+                    <tr className="bg-slate-50">
+                      <td colSpan={colSpan} className="px-3 py-3">
+                        {expanded}
+                      </td>
+                    </tr>
                   )}
-                  {columns.map((column) => (
-                    <td key={column.id} className={`px-3 py-2 align-top ${column.className ?? ""}`}>
-                      {column.cell(row)}
-                    </td>
-                  ))}
-                </tr>
+                </Fragment>
               );
             })
           )}
