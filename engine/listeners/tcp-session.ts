@@ -8,6 +8,7 @@ import type { ConnectionContext } from "../observe/observer.types";
 import type { ErrorKind } from "../observe/error-kind.types";
 import { normalizeIp } from "../observe/connection-context";
 import { proxyHeaderFor } from "../pools/client-ip-transport";
+import { decodeProxyHeader } from "../protocol/proxy-protocol/decode";
 import { memberFailed, memberSucceeded, type EjectionPolicy } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/descriptor-limit";
@@ -159,12 +160,28 @@ export class TcpSession {
   private readonly onClientRead = (nread: number, buf: Buffer): void => {
     this.progress++;
     const context = this.context;
+    if (context.proxyHeaderCheck && this.spoofsProxyHeader(buf, nread)) return;
     context.bytesIn += nread;
     context.observer.bytesIn(context, nread);
     const backend = this.backend;
     if (backend === null || backend.destroyed) return; // backend gone: discard (see finishClient)
     if (!forward(backend, buf, nread)) this.client.pause();
   };
+
+  /**
+   * The first bytes of an untrusted peer on a listener that accepts the PROXY protocol (the accept path
+   * handed it on without reading): a PROXY header there — or the start of one — would claim another
+   * address, so the connection is closed and reported as `proxy_protocol`; anything else is the client's
+   * data and the check is done.
+   */
+  private spoofsProxyHeader(buf: Buffer, nread: number): boolean {
+    const context = this.context;
+    context.proxyHeaderCheck = false;
+    if (decodeProxyHeader(buf, 0, nread).status === "absent") return false;
+    context.observer.error(context, "proxy_protocol", new Error(`PROXY header from an untrusted peer ${context.peerAddress}`));
+    this.abort();
+    return true;
+  }
 
   /** Backend bytes → client; a full client buffer pauses the backend. */
   private readonly onBackendRead = (nread: number, buf: Buffer): boolean => {

@@ -14,6 +14,7 @@ export function createConnectionContext(binding: ListenerBinding, clientAddress:
     clientAddress: address,
     clientPort: clientPort ?? 0,
     peerAddress: address,
+    proxyHeaderCheck: false,
     bandwidth: binding.bandwidth,
     observer: binding.observer,
     openedAt: Date.now(),

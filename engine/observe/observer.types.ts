@@ -72,6 +72,12 @@ export interface ConnectionContext {
   clientPort: number;
   /** The TCP peer's own address (the proxy in front when a PROXY header was accepted); trust is decided on it. */
   readonly peerAddress: string;
+  /**
+   * Set by the accept path for an untrusted peer of a TCP listener with PROXY protocol accept on: the
+   * accept path did not wait for its first bytes (a protocol where the server speaks first would stall),
+   * so the TCP session looks at them and closes the connection if they start a PROXY header. False otherwise.
+   */
+  proxyHeaderCheck: boolean;
   /** Bucket of the limited address (EIP) the client connected to; null = unlimited. */
   readonly bandwidth: Bandwidth | null;
   /** Where the connection's events go. */

@@ -23,6 +23,12 @@ export class ProxyAccept {
     readonly trusted: AddressSet,
     /** Deadline of the header from accept (DEFAULT_PROXY_HEADER_TIMEOUT_MS unless told otherwise). */
     readonly timeoutMs: number,
+    /**
+     * TCP listeners: an untrusted peer is handed on at once and its TCP session checks its first bytes
+     * (`context.proxyHeaderCheck`), instead of the accept path waiting for them: the server may be the
+     * one to speak first. HTTP/HTTPS clients always speak first, so the accept path reads for them.
+     */
+    readonly handlerChecksUntrusted = false,
   ) {}
 }
 
@@ -33,7 +39,7 @@ export class ProxyAccept {
 export function compileProxyAccept(listener: SnapshotListener, timeoutMs = DEFAULT_PROXY_HEADER_TIMEOUT_MS): ProxyAccept | null {
   const clientIp = listener.clientIp;
   if (clientIp == null || !clientIp.proxyProtocolAccept || listener.protocol === "UDP") return null;
-  return new ProxyAccept(compileAddressSet(clientIp.trustedIps), timeoutMs);
+  return new ProxyAccept(compileAddressSet(clientIp.trustedIps), timeoutMs, listener.protocol === "TCP");
 }
 
 /**

@@ -74,6 +74,11 @@ export class StreamBinding implements ListenerBinding {
       return;
     }
     socket.on("close", gate.leave);
+    if (!trusted && proxyAccept.handlerChecksUntrusted) {
+      context.proxyHeaderCheck = true; // a TCP session: it checks the first bytes whenever they come
+      this.handler.handle(socket, context);
+      return;
+    }
     readProxyHeader(socket, { timeoutMs: proxyAccept.timeoutMs, required: trusted }, (result) => {
       if (!applyProxyRead(result, trusted, socket, context)) return;
       if (trusted && !this.admits(socket, context)) return;
