@@ -35,6 +35,8 @@ function forward(to: net.Socket, buf: Buffer, n: number): boolean {
 }
 
 /** Why the backend is paused (bits): the client's write buffer is full / bandwidth shaping holds a chunk. */
+/** A first segment this long that is still a valid prefix of a PROXY header ("PROXY TC", CRLF CRLF NUL CRLF Q) is taken for one. */
+const SPOOF_PREFIX = 8;
 const PAUSE_WRITE = 1;
 const PAUSE_SHAPE = 2;
 
@@ -170,14 +172,17 @@ export class TcpSession {
 
   /**
    * The first bytes of an untrusted peer on a listener that accepts the PROXY protocol (the accept path
-   * handed it on without reading): a PROXY header there — or the start of one — would claim another
-   * address, so the connection is closed and reported as `proxy_protocol`; anything else is the client's
-   * data and the check is done.
+   * handed it on without reading): a PROXY header there — a complete or malformed one, or a first segment
+   * of at least SPOOF_PREFIX bytes that can only be the start of one — would claim another address, so the
+   * connection is closed and reported as `proxy_protocol`; anything else is the client's data and the check
+   * is done. A shorter prefix ("P", a bare CRLF: the v2 signature starts with CRLF CRLF) passes as data, so a
+   * line protocol's empty first line is not refused.
    */
   private spoofsProxyHeader(buf: Buffer, nread: number): boolean {
     const context = this.context;
     context.proxyHeaderCheck = false;
-    if (decodeProxyHeader(buf, 0, nread).status === "absent") return false;
+    const status = decodeProxyHeader(buf, 0, nread).status;
+    if (status === "absent" || (status === "incomplete" && nread < SPOOF_PREFIX)) return false;
     context.observer.error(context, "proxy_protocol", new Error(`PROXY header from an untrusted peer ${context.peerAddress}`));
     this.abort();
     return true;

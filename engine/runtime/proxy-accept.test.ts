@@ -178,8 +178,9 @@ describe("PROXY protocol accept (TCP listener)", () => {
     }
     expect(observer.proxyErrors()).toEqual([1, 2, 3].map(() => `PROXY header from an untrusted peer ${STRANGER}`));
     expect(observer.contexts.map((c) => c.client)).toEqual([STRANGER, STRANGER, STRANGER]); // never another address
-    // Without a header it is an ordinary client: its bytes reach the backend (echoed back).
+    // Without a header it is an ordinary client: its bytes reach the backend (echoed back), an empty line too.
     expect(await attemptAfterGreeting(port, STRANGER, "PUT /x HTTP/1.0\r\n", "")).toMatchObject({ greeting: "a", rest: "PUT /x HTTP/1.0\r\n", closed: false });
+    expect(await attemptAfterGreeting(port, STRANGER, "\r\n", "")).toMatchObject({ greeting: "a", rest: "\r\n", closed: false });
   });
 
   it("a trusted peer without a header, or with a malformed one, is closed and reported once; the backend sees nothing", async () => {
