@@ -34,14 +34,17 @@ const V1_UNKNOWN = encodeProxyV1(null);
  * `accept-proxy`: a connection whose first bytes are not a header is closed at once; after a header,
  * an HTTP request is answered 200. Records the first bytes and the peer of every connection.
  */
-async function proxyOnlyMember(): Promise<{ port: number; connections: { bytes: Buffer; remoteAddress: string }[] }> {
-  const connections: { bytes: Buffer; remoteAddress: string }[] = [];
+async function proxyOnlyMember(): Promise<{ port: number; connections: { bytes: Buffer; remoteAddress: string; closed: boolean }[] }> {
+  const connections: { bytes: Buffer; remoteAddress: string; closed: boolean }[] = [];
   const open = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    const entry = { bytes: Buffer.alloc(0), remoteAddress: socket.remoteAddress ?? "" };
+    const entry = { bytes: Buffer.alloc(0), remoteAddress: socket.remoteAddress ?? "", closed: false };
     connections.push(entry);
     open.add(socket);
-    socket.on("close", () => open.delete(socket));
+    socket.on("close", () => {
+      entry.closed = true; // every byte the prober sent has been read by now
+      open.delete(socket);
+    });
     socket.on("error", () => {});
     socket.on("data", (chunk: Buffer) => {
       entry.bytes = Buffer.concat([entry.bytes, chunk]);
@@ -70,8 +73,7 @@ describe("health checks with a PROXY header", () => {
     expect(decoded).toMatchObject({ status: "header", header: { version: 2, command: "LOCAL", addresses: null } });
 
     expect(await tcpCheck(target, monitor(), signal)).toBe(true);
-    await waitFor(() => backend.connections.length === 2, 2000, "second probe");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => backend.connections[1]?.closed === true, 2000, "second probe over");
     expect(backend.connections[1]!.bytes.length).toBe(0);
   });
 
@@ -145,7 +147,7 @@ describe("health checking of a PROXY group (registry, per snapshot)", () => {
     const backend = await proxyOnlyMember();
     const group = checked(backend.port, monitor(), "TRANSPARENT");
     await waitFor(group.healthy, 3000, "healthy (TCP check)");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => backend.connections[0]?.closed === true, 2000, "first probe over");
     expect(backend.connections[0]).toMatchObject({ remoteAddress: "127.0.0.1" });
     expect(backend.connections[0]!.bytes.length).toBe(0);
   });
