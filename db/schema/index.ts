@@ -16,3 +16,6 @@ export * from "./health-monitors";
 export * from "./traces";
 export * from "./settings";
 export * from "./login-throttle";
+export * from "./metrics";
+export * from "./alarms";
+export * from "./access-logs";

@@ -1,8 +1,9 @@
-import { index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAtColumn, idColumn, updatedAtColumn } from "./ids";
 import { regions } from "./regions";
 import { projects } from "./projects";
 import { subnets, vpcs } from "./networks";
+import { logStreams } from "./access-logs";
 
 /** Network type of a load balancer (guide 2.1): public when an EIP is bound, private otherwise. */
 export type NetworkType = "public" | "private";
@@ -34,6 +35,10 @@ export const loadBalancers = pgTable(
       .references(() => subnets.id),
     privateIp: text("private_ip").notNull(),
     status: text("status").$type<LoadBalancerStatus>().notNull().default("running"),
+    /** Configure Access Log (guide chapter 7): records of this load balancer's HTTP/HTTPS requests go to `accessLogStreamId`. */
+    accessLogEnabled: boolean("access_log_enabled").notNull().default(false),
+    /** The log stream (and through it the log group) access logs go to; kept when logging is disabled. */
+    accessLogStreamId: text("access_log_stream_id").references(() => logStreams.id),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

@@ -1,3 +1,4 @@
+import type { MetricsReport } from "./metrics.types";
 import type { MemberHealth, Snapshot } from "./snapshot.types";
 
 /**
@@ -52,6 +53,8 @@ export type EngineToConsole =
   | { type: "pong"; nonce: number; pid: number; epoch?: string; version: number; hash: string; uptimeSeconds: number; workers?: EngineWorkerStatus[]; build?: string }
   /** Current health of every member of every pool with a health check (sent on change and periodically). */
   | { type: "health"; members: MemberHealthReport[] }
+  /** Counters and gauges of every listener and log stream (./metrics.types.ts), every metrics interval. */
+  | ({ type: "metrics" } & MetricsReport)
   /**
    * The engine handed over to a new engine process (`pid`, running `build`), which serves every listener
    * now on the same sockets. This engine stops accepting, closes the control socket (a console reconnects:

@@ -151,6 +151,36 @@ export interface SnapshotListener {
    * `DEFAULT_CLIENT_IP`: accept off, nobody trusted, X-Forwarded-For appended, X-Forwarded-Proto sent.
    */
   clientIp?: SnapshotClientIp | null;
+  /**
+   * Access logging (guide chapter 7) of an HTTP/HTTPS listener whose load balancer has it enabled: every
+   * request becomes one table 7-1 record in the log stream's files (and its syslog server). Absent/null = off.
+   */
+  accessLog?: SnapshotAccessLog | null;
+}
+
+/** Where and how a listener's access-log records go; the constant fields of table 7-1 are compiled here once. */
+export interface SnapshotAccessLog {
+  /** Log stream id: the records' folder and table 7-1's access_log_topic_id. */
+  streamId: string;
+  /** Log group id (retention applies per group). */
+  groupId: string;
+  /** tenant_id: the load balancer's project id. */
+  tenantId: string;
+  /** The load balancer's EIP (eip_address), null when none is bound ("-"). */
+  eipAddress: string | null;
+  /** Retention of the log group: records older than this many days are deleted. */
+  retentionDays: number;
+  /** Retention of the log group: its files are trimmed (oldest first) beyond this many bytes. */
+  maxBytes: number;
+  /** Forward every record to a syslog server too (RFC 5424); null = files only. */
+  syslog: SnapshotSyslogTarget | null;
+}
+
+/** A syslog server on the standard transport: RFC 5424 messages over UDP (one per datagram) or TCP (RFC 6587 octet counting). */
+export interface SnapshotSyslogTarget {
+  protocol: "UDP" | "TCP";
+  host: string;
+  port: number;
 }
 
 /**

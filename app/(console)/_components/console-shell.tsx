@@ -9,6 +9,9 @@ import { ChangePasswordDialog } from "./change-password-dialog";
 const navigation = [
   { href: "/load-balancers", label: "Load Balancers" },
   { href: "/certificates", label: "Certificates" },
+  { href: "/monitoring", label: "Monitoring" },
+  { href: "/alarm-rules", label: "Alarm Rules" },
+  { href: "/log-management", label: "Log Management" },
   { href: "/traces", label: "Cloud Trace Service" },
   { href: "/settings", label: "Settings" },
 ];

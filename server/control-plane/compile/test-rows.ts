@@ -21,6 +21,8 @@ export const loadBalancerRow = (id: string, privateIp: string, extra: Partial<Ro
   subnetId: "subnet-1",
   privateIp,
   status: "running",
+  accessLogEnabled: false,
+  accessLogStreamId: null,
   createdAt: at,
   updatedAt: at,
   ...extra,
