@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test — unit/service/engine (vitest, PGlite), the service tests again on PostgreSQL,
 # and the Playwright browser tests against the built console and engine. Installs what the tests need
-# from Debian when it is missing (chromium, nginx, haproxy, curl, openssl, nghttp2-client, postgresql).
+# from Debian when it is missing (chromium, nginx, haproxy, curl, openssl, nghttp2-client, postgresql, rsyslog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -22,6 +22,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v h2load >/dev/null 2>&1 && command -v nghttp >/dev/null 2>&1 || missing+=(nghttp2-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || missing+=(rsyslog)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[test] installing from Debian: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then APT=(apt-get); else APT=(sudo apt-get); fi
