@@ -60,8 +60,21 @@ export const NGINX_PROXY_LOCATION = `location / {
       proxy_set_header X-Forwarded-Port $server_port;
     }`;
 
-/** nginx as reverse proxy: upstream keep-alive pool, X-Forwarded-*; stream block for TCP. */
-export function proxyNginx(dir, httpPort, tcpPort, backendPort, workers = 1) {
+/**
+ * nginx's equivalent of the engine's table 7-1 access-log record (guide chapter 7): the same fields in
+ * the same order, written with a 64 KiB buffer. The constant fields (names, ids) are literals, as the
+ * engine compiles them once per listener.
+ */
+export const NGINX_TABLE_7_1_FORMAT = `log_format elb_table_7_1 '$msec topic-bench [$time_iso8601] 1 $remote_addr:$remote_port $status '
+    '"$request_method $scheme://$host$request_uri $server_protocol" $request_length $bytes_sent '
+    '$body_bytes_sent $request_time "$upstream_status" "$upstream_connect_time" "$upstream_header_time" '
+    '"$upstream_response_time" "$upstream_addr" "$http_user_agent" "$http_referer" "$http_x_forwarded_for" '
+    'loadbalancer_lb-bench listener_l-http-log l-http-log '
+    'pool_p-http-log "member_m" tenant-bench -:$server_port "$upstream_addr" - '
+    '- - - $tcpinfo_rtt';`;
+
+/** nginx as reverse proxy: upstream keep-alive pool, X-Forwarded-*; stream block for TCP; with `loggedPort` also a server writing table 7-1 access logs. */
+export function proxyNginx(dir, httpPort, tcpPort, backendPort, workers = 1, loggedPort = 0) {
   return `load_module ${NGINX_STREAM_MODULE};
 ${nginxMain(dir, undefined, workers)}
 http {
@@ -74,6 +87,12 @@ ${nginxHttpPaths(dir)}
     listen 127.0.0.1:${httpPort} backlog=4096;
     ${NGINX_PROXY_LOCATION}
   }
+  ${loggedPort ? `${NGINX_TABLE_7_1_FORMAT}
+  server {
+    listen 127.0.0.1:${loggedPort} backlog=4096;
+    access_log ${path.join(dir, "access.log")} elb_table_7_1 buffer=64k;
+    ${NGINX_PROXY_LOCATION}
+  }` : ""}
 }
 stream {
   server {
@@ -135,7 +154,7 @@ const NGINX_LIKE_CLIENT_IP = {
  * `clientIp` ports also the "client IP" pair: an HTTP listener sending every X-Forwarded-* field and
  * X-Real-IP, and a TCP listener whose group sends PROXY v2 to the backend's proxy_protocol port.
  */
-export function engineSnapshot(httpPort, tcpPort, backendPort, clientIp = null) {
+export function engineSnapshot(httpPort, tcpPort, backendPort, clientIp = null, loggedPort = 0) {
   const member = (port) => ({ id: `m-${port}`, name: "backend", address: "127.0.0.1", port, weight: 1 });
   const pool = (id, protocol, port = backendPort, extra = {}) => ({
     id,
@@ -166,6 +185,12 @@ export function engineSnapshot(httpPort, tcpPort, backendPort, clientIp = null) 
     listeners.push(listener("l-http-cip", "HTTP", clientIp.httpPort, "p-http-cip", 60, { clientIp: everyField }));
     listeners.push(listener("l-tcp-cip", "TCP", clientIp.tcpPort, "p-tcp-cip", 300));
     pools.push(pool("p-http-cip", "HTTP"), pool("p-tcp-cip", "TCP", clientIp.backendProxyPort, { transferClientIp: "PROXY_V2" }));
+  }
+  if (loggedPort) {
+    // The plain HTTP listener again, writing every request's table 7-1 record (files under the state dir).
+    const accessLog = { streamId: "stream-bench", groupId: "group-bench", tenantId: "tenant-bench", eipAddress: null, retentionDays: 1, maxBytes: 1 << 30, syslog: null };
+    listeners.push(listener("l-http-log", "HTTP", loggedPort, "p-http-log", 60, { clientIp: NGINX_LIKE_CLIENT_IP, accessLog }));
+    pools.push(pool("p-http-log", "HTTP"));
   }
   return { epoch: "bench", version: 1, hash: "bench", createdAt: new Date().toISOString(), listeners, pools };
 }

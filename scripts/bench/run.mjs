@@ -12,6 +12,9 @@
 // Then TLS (tls.mjs), proxies on one core again: HTTPS keep-alive (wrk over TLS, 64 connections), new
 // TLS connections (full handshakes, Connection: close) and HTTP/2 (h2load -c32 -m10), the same ECDSA
 // P-256 certificate for all three proxies (cases httpsKeepalive, tlsHandshake, h2).
+// Access logs: the keep-alive case also runs against a second HTTP listener of the same engine writing
+// table 7-1 records ("engine+log") and a second server of the same nginx writing the same fields with
+// access_log buffer=64k ("nginx+log"): http_keepalive_logged_vs_nginx.
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
 // BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
@@ -93,24 +96,31 @@ async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, s
     const name = base + suffix;
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
     const clientIp = base === "engine" && backendProxyPort ? { httpPort: await freePort(), tcpPort: await freePort(), backendProxyPort } : null;
+    const loggedPort = base === "engine" && backendProxyPort ? await freePort() : 0;
     const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort, clientIp)));
+    writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort, clientIp, loggedPort)));
+    const stateDir = path.join(dir, `${name}-state`);
+    mkdirSync(stateDir);
     const child = startPinned(name, cpus, process.execPath, [bundle], {
       ELB_ENGINE_SNAPSHOT_FILE: file,
+      ELB_ENGINE_STATE_DIR: stateDir, // access-log files go under it
       ELB_ENGINE_DRAIN_MS: "200",
       ELB_ENGINE_WORKERS: String(workers),
     });
     proxies.push({ name, child, httpPort, tcpPort });
+    if (loggedPort) proxies.push({ name: `${name}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"] });
     // The same engine process measured on its "client IP" listeners, interleaved with the plain ones.
     if (clientIp) proxies.push({ name: `${name}+cip`, child, httpPort: clientIp.httpPort, tcpPort: clientIp.tcpPort, only: ["keepalive", "tcp"] });
   }
   if (only.includes("nginx")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
+    const loggedPort = backendProxyPort ? await freePort() : 0;
     const d = path.join(dir, `nginx${suffix}`);
     mkdirSync(d);
-    writeFileSync(path.join(d, "nginx.conf"), proxyNginx(d, httpPort, tcpPort, backendPort, workers));
+    writeFileSync(path.join(d, "nginx.conf"), proxyNginx(d, httpPort, tcpPort, backendPort, workers, loggedPort));
     const child = startPinned(`nginx${suffix}`, cpus, "nginx", ["-p", d, "-c", path.join(d, "nginx.conf"), "-e", path.join(d, "error.log"), "-g", "daemon off;"]);
     proxies.push({ name: `nginx${suffix}`, child, httpPort, tcpPort });
+    if (loggedPort) proxies.push({ name: `nginx${suffix}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"] });
   }
   if (only.includes("haproxy")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
@@ -256,6 +266,12 @@ async function main() {
     );
     cipLine = ` http_forwarded_vs_plain=${kaCip.toFixed(2)} tcp_proxy_v2_vs_plain=${tcpCip.toFixed(2)} http_forwarded_vs_plain_median=${paired("keepalive").toFixed(2)} tcp_proxy_v2_vs_plain_median=${paired("tcp").toFixed(2)}`;
   }
+  let logged = "";
+  if (results["engine+log"] && results["nginx+log"]) {
+    const kaLog = ratio(results["engine+log"].keepalive, results["nginx+log"].keepalive);
+    console.log(`  access logs on (table 7-1 records; nginx access_log buffer=64k): keep-alive vs nginx ${kaLog.toFixed(2)} (off ${ka.toFixed(2)}); the engine with logs reaches ${ratio(results["engine+log"].keepalive, e?.keepalive).toFixed(2)} of itself without`);
+    logged = ` http_keepalive_logged_vs_nginx=${kaLog.toFixed(2)}`;
+  }
   let two = "";
   if (results["engine-2w"]) {
     const ka2 = ratio(results["engine-2w"].keepalive, results["nginx-2w"]?.keepalive);
@@ -274,7 +290,7 @@ async function main() {
     if (alone) console.log(`  h2 ceiling: node:http2 answering by itself vs nginx ${ratio(alone, n.h2).toFixed(2)}; the engine reaches ${ratio(e.h2, alone).toFixed(2)} of it`);
     tlsLine = ` https_keepalive_vs_nginx=${hk.toFixed(2)} tls_handshake_vs_nginx=${th.toFixed(2)} h2_vs_nginx=${h2.toFixed(2)}`;
   }
-  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${cipLine}${two}${tlsLine}${tail}`);
+  console.log(`bench: http_keepalive_vs_nginx=${ka.toFixed(2)} new_conn_vs_nginx=${nc.toFixed(2)} tcp_vs_haproxy=${tcp.toFixed(2)}${logged}${cipLine}${two}${tlsLine}${tail}`);
 }
 
 main().catch(async (err) => {
