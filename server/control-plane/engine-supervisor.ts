@@ -260,6 +260,9 @@ export class EngineSupervisor extends EventEmitter {
         for (const report of message.members) this.health.set(report.memberId, report);
         this.emit("health", message.members);
         break;
+      case "metrics":
+        this.emit("metrics", message);
+        break;
       case "upgrading":
         // A new engine serves on the same sockets; this one drains and closes the connection: adopt, do not restart.
         current.successorPid = message.pid;
