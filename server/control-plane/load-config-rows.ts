@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
-import { certificates, eips, forwardingPolicies, healthMonitors, listenerSniCertificates, listeners, loadBalancers, members, pools, redirects } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { certificates, eips, forwardingPolicies, healthMonitors, listenerSniCertificates, listeners, loadBalancers, logGroups, logStreams, members, pools, redirects } from "@/db/schema";
 
 /** Every row the snapshot compiler needs. */
 export interface ConfigRows {
@@ -14,6 +15,19 @@ export interface ConfigRows {
   listenerSniCertificates: (typeof listenerSniCertificates.$inferSelect)[];
   redirects: (typeof redirects.$inferSelect)[];
   forwardingPolicies: (typeof forwardingPolicies.$inferSelect)[];
+  /** Every log stream with its group's retention (what a listener's access log compiles from); absent = none. */
+  accessLogStreams?: AccessLogStreamRow[];
+}
+
+/** A log stream joined with its log group's retention limits. */
+export interface AccessLogStreamRow {
+  streamId: string;
+  groupId: string;
+  retentionDays: number;
+  maxSizeMegabytes: number;
+  syslogProtocol: (typeof logStreams.$inferSelect)["syslogProtocol"];
+  syslogHost: string | null;
+  syslogPort: number | null;
 }
 
 /**
@@ -32,5 +46,17 @@ export async function loadConfigRows(db: Database): Promise<ConfigRows> {
     listenerSniCertificates: await db.select().from(listenerSniCertificates),
     redirects: await db.select().from(redirects),
     forwardingPolicies: await db.select().from(forwardingPolicies),
+    accessLogStreams: await db
+      .select({
+        streamId: logStreams.id,
+        groupId: logStreams.groupId,
+        retentionDays: logGroups.retentionDays,
+        maxSizeMegabytes: logGroups.maxSizeMegabytes,
+        syslogProtocol: logStreams.syslogProtocol,
+        syslogHost: logStreams.syslogHost,
+        syslogPort: logStreams.syslogPort,
+      })
+      .from(logStreams)
+      .innerJoin(logGroups, eq(logGroups.id, logStreams.groupId)),
   };
 }

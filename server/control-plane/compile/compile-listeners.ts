@@ -6,6 +6,7 @@ import { byId } from "./sort-by-id";
 import { compileListenerTls, tlsLookups } from "./compile-listener-tls";
 import { compileForwardingPolicies, compileRedirect, routingLookups } from "./compile-listener-routing";
 import { compileListenerClientIp } from "./compile-listener-client-ip";
+import { accessLogLookups, compileListenerAccessLog } from "./compile-listener-access-log";
 
 type ListenerRow = ConfigRows["listeners"][number];
 
@@ -15,8 +16,8 @@ type ListenerRow = ConfigRows["listeners"][number];
  * 1–65535, its default backend server group is missing or belongs to another load balancer (the engine
  * would otherwise forward into someone else's group), or it is HTTPS and its certificates can't be used.
  * The optional parts appear only when they apply, in a fixed order (`tls` for HTTPS, `accessControl`
- * when enabled, `redirect`, `forwardingPolicies` when there are any, `clientIp` when not all defaults),
- * so a listener without them compiles to the same bytes as before they existed and the snapshot hash
+ * when enabled, `redirect`, `forwardingPolicies` when there are any, `clientIp` when not all defaults,
+ * `accessLog` when its load balancer logs), so a listener without them compiles to the same bytes as before they existed and the snapshot hash
  * stays stable.
  */
 export function compileListeners(rows: ConfigRows, report: ReportDiagnostic): SnapshotListener[] {
@@ -25,6 +26,7 @@ export function compileListeners(rows: ConfigRows, report: ReportDiagnostic): Sn
   const eipByLb = new Map(rows.eips.flatMap((e) => (e.loadBalancerId ? [[e.loadBalancerId, e.address] as const] : [])));
   const tls = tlsLookups(rows);
   const routing = routingLookups(rows);
+  const accessLogStreams = accessLogLookups(rows);
   const compiled: SnapshotListener[] = [];
   for (const l of [...rows.listeners].sort(byId)) {
     const leaveOut = (problem: string) => report({ kind: "listener", id: l.id, name: l.name, message: `${problem}; the listener is left out of the engine's configuration` });
@@ -58,6 +60,8 @@ export function compileListeners(rows: ConfigRows, report: ReportDiagnostic): Sn
     if (policies.length) listener.forwardingPolicies = policies;
     const clientIp = compileListenerClientIp(l, report);
     if (clientIp) listener.clientIp = clientIp;
+    const accessLog = compileListenerAccessLog(l, lb!, eip ?? null, accessLogStreams, report);
+    if (accessLog) listener.accessLog = accessLog;
     compiled.push(listener);
   }
   return compiled;
