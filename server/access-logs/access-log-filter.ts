@@ -1,0 +1,47 @@
+import type { AccessLogEntry } from "@/engine/protocol/access-log-entry.types";
+import { statusSelected, type StatusFilter } from "./status-filter";
+
+/** What an access-log search or download selects (all given conditions must hold). */
+export interface AccessLogFilter {
+  /** Time range of msec (when the request finished), ms since the epoch, both ends included. */
+  fromMs: number;
+  toMs: number;
+  status?: StatusFilter;
+  /** remote_addr exactly (the client's address as the engine saw it). */
+  clientIp?: string;
+  /** router_request_uri starts with this. */
+  pathPrefix?: string;
+  /** The raw line contains this (case-insensitive). */
+  text?: string;
+}
+
+/**
+ * A filter compiled once per search: `mayMatch` is a cheap test on the raw line (substring checks) that
+ * lets most non-matching lines skip parsing; `matches` decides on the parsed entry.
+ */
+export interface CompiledFilter {
+  mayMatch(line: string): boolean;
+  matches(entry: AccessLogEntry): boolean;
+}
+
+/** Compiles `filter`: each condition adds one check, none adds nothing. */
+export function compileFilter(filter: AccessLogFilter): CompiledFilter {
+  const text = filter.text?.toLowerCase();
+  const needles: string[] = [];
+  if (filter.clientIp) needles.push(` ${filter.clientIp}:`);
+  if (filter.pathPrefix) needles.push(filter.pathPrefix);
+  return {
+    mayMatch(line) {
+      for (const needle of needles) if (!line.includes(needle)) return false;
+      return text === undefined || line.toLowerCase().includes(text);
+    },
+    matches(entry) {
+      const ms = Math.round(entry.msec * 1000);
+      if (ms < filter.fromMs || ms > filter.toMs) return false;
+      if (filter.status && !statusSelected(filter.status, entry.status)) return false;
+      if (filter.clientIp && entry.remoteAddr !== filter.clientIp) return false;
+      if (filter.pathPrefix && !entry.routerRequestUri.startsWith(filter.pathPrefix)) return false;
+      return true;
+    },
+  };
+}
