@@ -16,6 +16,8 @@
  * - ELB_ENGINE_EXIT_WITH_PARENT=1: exit when the IPC channel closes (console died); default keep serving.
  * - ELB_ENGINE_DRAIN_MS: grace for connections on SIGTERM/SIGINT; default 3000 (the supervisor kills at 5 s).
  * - ELB_ENGINE_HEALTH_REPORT_MS: period of the full health report; default 10000.
+ * - ELB_METRICS_INTERVAL_MS: period of the "metrics" message (every listener's counters and gauges, summed
+ *   over the worker threads, protocol/metrics.types.ts); default 10000.
  * - ELB_ENGINE_WORKERS: data-plane worker threads; default one per core (os.availableParallelism());
  *   1 = the whole engine in this one thread. With several, this thread is the primary (console, snapshot,
  *   health checks) and each worker accepts on every listener through SO_REUSEPORT (workers/README.md).
@@ -47,6 +49,8 @@ import { EngineRuntime } from "./runtime/engine-runtime";
 import { INHERITED_SOCKETS_ENV, parseInheritedSockets } from "./runtime/inherited-sockets";
 import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./runtime/snapshot-store";
 import type { ConsoleToEngine, EngineToConsole } from "./protocol/ipc.types";
+import type { MetricsReport } from "./protocol/metrics.types";
+import { createAccessLogSinks } from "./observe/access-log/access-log-sinks";
 import type { Snapshot } from "./protocol/snapshot.types";
 import { readEngineSecretKey } from "./tls/secret-key";
 import { TicketKeys } from "./tls/ticket-keys";
@@ -75,6 +79,7 @@ function runPrimary(): void {
   const stateFile = env.ELB_ENGINE_STATE_DIR ? path.join(env.ELB_ENGINE_STATE_DIR, SNAPSHOT_FILE_NAME) : null;
   const drainMs = Number(env.ELB_ENGINE_DRAIN_MS ?? 3000);
   const healthReportMs = Number(env.ELB_ENGINE_HEALTH_REPORT_MS ?? 10_000);
+  const metricsIntervalMs = Number(env.ELB_METRICS_INTERVAL_MS ?? 10_000);
   const upgradeDrainMs = Number(env.ELB_ENGINE_UPGRADE_DRAIN_MS ?? 30_000);
   const upgradeReadyMs = Number(env.ELB_ENGINE_UPGRADE_READY_MS ?? 15_000);
   const startedAt = Date.now();
@@ -119,9 +124,13 @@ function runPrimary(): void {
   const workers = workerCount(env.ELB_ENGINE_WORKERS, log);
   const multi =
     workers > 1
-      ? new MultiWorkerEngine({ workers, entry: pinWorkerEntry(entry, build), onHealthChange: scheduleHealthReport, inheritedSockets: inherited, tls: tlsEnvironmentData(tls), log })
+      ? new MultiWorkerEngine({ workers, entry: pinWorkerEntry(entry, build), onHealthChange: scheduleHealthReport, inheritedSockets: inherited, tls: tlsEnvironmentData(tls), stateDir: env.ELB_ENGINE_STATE_DIR || undefined, log })
       : null;
-  const runtime: EngineRuntime | MultiWorkerEngine = multi ?? new EngineRuntime({ onHealthChange: scheduleHealthReport, inheritedSockets: inherited });
+  const accessLogSinks = multi === null && env.ELB_ENGINE_STATE_DIR ? createAccessLogSinks({ stateDir: env.ELB_ENGINE_STATE_DIR, workerIndex: 0 }) : undefined;
+  const single = multi === null ? new EngineRuntime({ onHealthChange: scheduleHealthReport, inheritedSockets: inherited, accessLogSinks }) : null;
+  const runtime: EngineRuntime | MultiWorkerEngine = multi ?? single!;
+  /** Every listener's counters and gauges now (summed over the worker threads). */
+  const metricsReport = async (): Promise<MetricsReport> => (multi !== null ? multi.metrics(startedAt) : { startedAt, at: Date.now(), ...single!.metrics() });
 
   let persisting: Promise<void> = Promise.resolve();
   /** Persists snapshots in apply order; a failed write is logged, the engine keeps serving. */
@@ -191,6 +200,7 @@ function runPrimary(): void {
 
   let upgrading = false;
   let healthInterval: NodeJS.Timeout | undefined;
+  let metricsInterval: NodeJS.Timeout | undefined;
   /**
    * Hands over to the bundle on disk (control/upgrade.ts): a new engine inherits every listening socket;
    * once it serves, this one tells its consoles, lets go of the sockets, the control socket and the lock,
@@ -221,6 +231,7 @@ function runPrimary(): void {
     lock?.close();
     lock = null;
     clearInterval(healthInterval);
+    clearInterval(metricsInterval);
     successor.release();
     log(`engine ${successor.pid} serves now; draining for up to ${upgradeDrainMs} ms`);
     await runtime.stop(upgradeDrainMs);
@@ -288,7 +299,20 @@ function runPrimary(): void {
       reportReady({ type: "ready", pid: process.pid, epoch: runtime.epoch, version: runtime.version, hash: runtime.hash, build });
       if (env.ELB_ENGINE_STATE_DIR) await openControl(env.ELB_ENGINE_STATE_DIR);
     }
-    if (process.send !== undefined || control !== null) healthInterval = setInterval(() => send({ type: "health", members: runtime.healthReport() }), healthReportMs).unref();
+    if (process.send !== undefined || control !== null) {
+      healthInterval = setInterval(() => send({ type: "health", members: runtime.healthReport() }), healthReportMs).unref();
+      let collecting = false; // a slow collection (a worker not answering) is not stacked on by the next tick
+      metricsInterval = setInterval(() => {
+        if (collecting) return;
+        collecting = true;
+        metricsReport()
+          .then((report) => {
+            if (readyMessage !== null) send({ type: "metrics", ...report });
+          })
+          .catch((err: Error) => log(`metrics report failed: ${err.message}`))
+          .finally(() => (collecting = false));
+      }, metricsIntervalMs).unref();
+    }
     send(readyMessage());
     log(`ready, snapshot version ${runtime.version}${runtime.epoch === "" ? "" : ` (epoch ${runtime.epoch})`}, build ${build.slice(0, 12)}`);
   }

@@ -22,6 +22,7 @@ export function beginRecord(x: ReportExchange, method: string): void {
   record.status = 0;
   record.startedAt = stamp(x);
   record.responseStartedAt = -1;
+  if (x.timed && !x.recording) x.conn.context.observer.requestStarted(x.conn.context);
   x.recording = true;
 }
 

@@ -20,6 +20,7 @@ export function createConnectionContext(binding: ListenerBinding, clientAddress:
     openedAt: Date.now(),
     bytesIn: 0,
     bytesOut: 0,
+    requestsInFlight: 0,
   };
 }
 

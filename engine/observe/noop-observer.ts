@@ -6,6 +6,7 @@ class NoopObserver implements ConnectionObserver {
   connectionOpened(): void {}
   bytesIn(): void {}
   bytesOut(): void {}
+  requestStarted(): void {}
   requestDone(): void {}
   error(): void {}
   connectionClosed(): void {}

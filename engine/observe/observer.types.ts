@@ -40,6 +40,12 @@ export interface ConnectionObserver {
   bytesIn(context: ConnectionContext, bytes: number): void;
   /** `bytes` were sent to the client. */
   bytesOut(context: ConnectionContext, bytes: number): void;
+  /**
+   * An HTTP request (an HTTP/2 stream) began: its head was read. Called only when `observesRequests`, and
+   * once per request, before its `requestDone` (the request-in-progress gauges: a connection is active
+   * between the two, idle otherwise).
+   */
+  requestStarted(context: ConnectionContext): void;
   /** An HTTP request finished: relayed, answered by the engine (a phase, an error page, a refused head) or cut short. */
   requestDone(context: ConnectionContext, record: RequestRecord): void;
   /**
@@ -87,6 +93,11 @@ export interface ConnectionContext {
   /** Bytes read from and written to the client so far. */
   bytesIn: number;
   bytesOut: number;
+  /**
+   * HTTP requests (HTTP/2 streams) of this connection between `requestStarted` and `requestDone`: kept
+   * by the metrics observer (observe/listener-metrics.ts) for its active/inactive gauges; 0 at accept.
+   */
+  requestsInFlight: number;
 }
 
 /** The parts of a context that come from the listener (the rest comes from the connection). */

@@ -67,6 +67,7 @@ class CountingObserver implements ConnectionObserver {
   }
   bytesIn(): void {}
   bytesOut(): void {}
+  requestStarted(): void {}
   requestDone(): void {}
   error(): void {}
 }

@@ -4,6 +4,8 @@ import { reportDescriptorExhaustion } from "../observe/descriptor-limit";
 import type { ListenerRoute } from "../listeners/listener.types";
 import { createConnectionContext } from "../observe/connection-context";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
+import type { AccessLogSinks } from "../observe/access-log/access-log-sink.types";
+import type { ThreadMetrics } from "../observe/metrics-sum";
 import type { ConnectionObserver } from "../observe/observer.types";
 
 import type { PoolRuntime } from "../pools/pool-runtime.types";
@@ -77,6 +79,11 @@ export interface EngineRuntimeOptions {
    * take them before opening new ones; those the first apply leaves are closed. Default none.
    */
   inheritedSockets?: readonly InheritedSocket[];
+  /**
+   * This thread's access-log writers (observe/access-log/): each listener with `accessLog` set gets its
+   * stream's sink; retained after every apply, closed by `stop`. Default none (no records written).
+   */
+  accessLogSinks?: AccessLogSinks;
 }
 
 /**
@@ -101,6 +108,7 @@ export class EngineRuntime {
   private stopped = false;
   private readonly role: NonNullable<EngineRuntimeOptions["role"]>;
   private readonly memberStates: SharedMemberStates | undefined;
+  private readonly sinks: AccessLogSinks | null;
 
   constructor(options: EngineRuntimeOptions = {}) {
     this.role = options.role ?? "single";
@@ -112,7 +120,8 @@ export class EngineRuntime {
     const inherited = new InheritedSockets(options.inheritedSockets);
     // Every stream handler carries its listener's access control, checked at accept (stream-binding.ts).
     const factories = withAccessControl(options.handlerFactories ?? DEFAULT_HANDLER_FACTORIES);
-    this.listeners = new ListenerSet(options.drainGraceMs, factories, this.limits, options.observer, inherited, gate);
+    this.sinks = options.accessLogSinks ?? null;
+    this.listeners = new ListenerSet(options.drainGraceMs, factories, this.limits, options.observer, inherited, gate, undefined, this.sinks);
     this.health = new HealthRegistry(options.onHealthChange ?? (() => {}));
     const engineWide = { listenerId: "", localAddress: "", localPort: 0, bandwidth: null, observer: options.observer ?? NOOP_OBSERVER };
     this.descriptors = new DescriptorWatch(
@@ -159,6 +168,14 @@ export class EngineRuntime {
     return this.listeners.listeningSockets();
   }
 
+  /**
+   * This thread's listener metrics (counters since the runtime started, gauges now) and its access-log
+   * writers' totals; a "primary" has no listeners and reports none.
+   */
+  metrics(): ThreadMetrics {
+    return { listeners: this.listeners.metrics.report(), accessLogs: this.sinks?.stats() ?? [] };
+  }
+
   /** Pool runtime by id (tests, diagnostics). */
   pool(poolId: string): PoolRuntime | undefined {
     return this.pools.get(poolId);
@@ -171,6 +188,7 @@ export class EngineRuntime {
     await this.queue;
     this.health.stop();
     await this.listeners.stop(graceMs);
+    await this.sinks?.close();
   }
 
   private async applyNow(snapshot: Snapshot): Promise<ApplyResult> {

@@ -8,6 +8,8 @@ import { isDescriptorExhaustion, reportDescriptorExhaustion } from "../observe/d
 import { createConnectionContext } from "../observe/connection-context";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { SnapshotListener } from "../protocol/snapshot.types";
+import type { AccessLogSinks } from "../observe/access-log/access-log-sink.types";
+import { ListenerMetricsTable, type ListenerObserver } from "../observe/listener-metrics";
 import { NOOP_OBSERVER } from "../observe/noop-observer";
 import type { ConnectionObserver } from "../observe/observer.types";
 import { listenStream, stopAccepting, type ListeningStream } from "./bind-stream";
@@ -23,6 +25,8 @@ import { StreamBinding } from "./stream-binding";
 interface StreamListener {
   kind: "stream";
   config: SnapshotListener;
+  /** Counts the listener's connections and requests into its metric row, and writes its access log. */
+  observer: ListenerObserver;
   handler: ConnectionHandler;
   servers: Map<string, ListeningStream[]>;
 }
@@ -31,6 +35,7 @@ interface StreamListener {
 interface DatagramListener {
   kind: "datagram";
   config: SnapshotListener;
+  observer: ListenerObserver;
   udp: UdpListener;
 }
 
@@ -76,6 +81,9 @@ export const DEFAULT_HANDLER_FACTORIES: Readonly<Partial<Record<SnapshotListener
  * one runtime on the same protocol family, address and port are refused here (EADDRINUSE, as a plain bind
  * would); a bind first takes a socket inherited from the engine this one replaced (`inherited`), and the
  * inherited sockets the first apply did not take are closed.
+ *
+ * Every listener has its own observer (observe/listener-metrics.ts) over its row of `metrics`, kept by
+ * id across snapshots, which hands finished requests to the listener's access-log sink (`sinks`).
  */
 export class ListenerSet {
   private readonly live = new Map<string, LiveListener>();
@@ -83,6 +91,8 @@ export class ListenerSet {
   /** "tcp|udp address port" → id of the listener bound there. */
   private readonly held = new Map<string, string>();
   private applied = false;
+  /** The engine-wide observer every listener observer forwards to; null = none. */
+  private readonly next: ConnectionObserver | null;
 
   constructor(
     /** How long a removed listener's connections may take to finish; default 30 s. */
@@ -91,12 +101,18 @@ export class ListenerSet {
     /** Bandwidth buckets of limited addresses (EIPs), applied by the runtime before each `apply`. */
     private readonly limits = new AddressLimits(),
     /** Sees every connection of every listener (metrics, access logs); default none. */
-    private readonly observer: ConnectionObserver = NOOP_OBSERVER,
+    observer: ConnectionObserver = NOOP_OBSERVER,
     /** Sockets inherited from the engine this one replaces (control/upgrade.ts); default none. */
     private readonly inherited = new InheritedSockets(),
     /** The engine-wide cap on open connections, shared by every stream listener; default the thread's default gate (100 000). */
     private readonly gate = DEFAULT_CONNECTION_GATE,
-  ) {}
+    /** The metric rows of this thread's listeners (reported by the runtime). */
+    readonly metrics = new ListenerMetricsTable(),
+    /** This thread's access-log writers; null = no access logs. */
+    private readonly sinks: AccessLogSinks | null = null,
+  ) {
+    this.next = observer === NOOP_OBSERVER ? null : observer;
+  }
 
   /** Applies the routes of a snapshot; resolves with the listeners that could not be (fully) applied. */
   async apply(routes: readonly ListenerRoute[]): Promise<ListenerError[]> {
@@ -111,6 +127,8 @@ export class ListenerSet {
     }
     const outcomes = await Promise.all(routes.map((route) => this.applyOne(route)));
     for (const error of outcomes) if (error !== null) errors.push(error);
+    this.metrics.retain(wanted.keys());
+    this.sinks?.retain(routes.map((route) => route.listener));
     if (!this.applied) {
       this.applied = true;
       const left = this.inherited.closeLeftovers();
@@ -150,8 +168,11 @@ export class ListenerSet {
       if (typeof created === "string") return { listenerId: config.id, message: created };
       current = created;
       this.live.set(config.id, current);
-    } else if (current.kind === "stream") current.handler.update(route);
-    else current.udp.update(route);
+    } else {
+      if (current.kind === "stream") current.handler.update(route);
+      else current.udp.update(route);
+      current.observer.sink = this.sinks?.sinkFor(config) ?? null;
+    }
     current.config = config;
     const failures = await this.bindAddresses(current, config);
     const problem = current.kind === "stream" ? (current.handler.problem?.() ?? null) : null;
@@ -161,17 +182,20 @@ export class ListenerSet {
 
   private create(route: ListenerRoute): LiveListener | string {
     const config = route.listener;
-    if (config.protocol === "UDP") return { kind: "datagram", config, udp: createUdpListener(route) };
     const factory = this.factories[config.protocol];
-    if (factory === undefined) return `${config.protocol} not supported yet`;
-    return { kind: "stream", config, handler: factory(route), servers: new Map() };
+    if (config.protocol !== "UDP" && factory === undefined) return `${config.protocol} not supported yet`;
+    const observer = this.metrics.observerFor(config.id, config.protocol === "HTTP" || config.protocol === "HTTPS", this.next);
+    observer.sink = this.sinks?.sinkFor(config) ?? null;
+    if (config.protocol === "UDP") return { kind: "datagram", config, observer, udp: createUdpListener(route) };
+    return { kind: "stream", config, observer, handler: factory!(route), servers: new Map() };
   }
 
   /** Brings the bound addresses in line with the config; returns one message per failed bind. */
   private async bindAddresses(current: LiveListener, config: SnapshotListener): Promise<string[]> {
     const wanted = new Set(config.bindAddresses);
     const failures: string[] = [];
-    const { limits, observer, inherited, held } = this;
+    const { limits, inherited, held } = this;
+    const observer = current.observer;
     const type = current.kind === "datagram" ? "udp" : "tcp";
     const bind = async (address: string) => {
       const key = `${type} ${address} ${config.port}`;

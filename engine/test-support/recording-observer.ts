@@ -27,6 +27,8 @@ export class RecordingObserver implements ConnectionObserver {
     this.events.push({ type: "bytesOut", bytes });
   }
 
+  requestStarted(): void {}
+
   requestDone(_context: ConnectionContext, record: RequestRecord): void {
     this.events.push({ type: "request", record: { ...record }, memberId: record.member?.config.id ?? null });
   }

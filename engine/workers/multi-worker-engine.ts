@@ -2,7 +2,9 @@ import { WorkerCounters } from "../observe/worker-counters";
 import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
+import { MetricsSum, liveIdsOf } from "../observe/metrics-sum";
 import type { MemberHealthReport } from "../protocol/ipc.types";
+import type { MetricsReport } from "../protocol/metrics.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import { ConnectionGate } from "../runtime/connection-gate";
 import { EngineRuntime, type ApplyResult, type EngineRuntimeOptions } from "../runtime/engine-runtime";
@@ -28,6 +30,8 @@ export interface MultiWorkerEngineOptions {
   inheritedSockets?: readonly InheritedSocket[];
   /** The primary's secret key and ticket-key secret, for every worker's HTTPS listeners; default each worker reads process.env and makes its own ticket secret (no resumption across workers). */
   tls?: TlsEnvironmentData;
+  /** The engine's state folder: each worker writes its access logs under it (none when unset). */
+  stateDir?: string;
   log: (message: string) => void;
 }
 
@@ -45,6 +49,7 @@ export class MultiWorkerEngine {
   private readonly primary: EngineRuntime;
   private readonly pool: WorkerPool;
   private readonly counters: WorkerCounters;
+  private readonly sum: MetricsSum;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: MultiWorkerEngineOptions) {
@@ -63,8 +68,10 @@ export class MultiWorkerEngine {
     this.primary = new EngineRuntime({ role: "primary", memberStates: this.states, onHealthChange: options.onHealthChange, drainGraceMs });
     const counters = WorkerCounters.allocate(options.workers);
     this.counters = new WorkerCounters(counters);
-    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs, tls: options.tls };
+    const workerData: Omit<WorkerThreadData, "workerIndex"> = { memberStates: buffer, sourceIpTable, buckets, connectionCount, counters, drainGraceMs, tls: options.tls, stateDir: options.stateDir };
+    this.sum = new MetricsSum(options.workers);
     const onExit = (index: number): void => {
+      this.sum.workerEnded(index); // what the dead thread counted stays in the totals
       this.counters.clearOpen(index);
       ConnectionGate.releaseSlot(connectionCounts, 1 + index);
     };
@@ -97,6 +104,15 @@ export class MultiWorkerEngine {
       connectionsAccepted: this.counters.accepted(status.index),
       connectionsOpen: this.counters.open(status.index),
     }));
+  }
+
+  /**
+   * The engine's metrics now: every worker's listener rows and access-log totals, summed (with what
+   * workers that died had counted: counters never go down); `startedAt` is the engine process's start.
+   */
+  async metrics(startedAt: number): Promise<MetricsReport> {
+    await this.pool.collectMetrics((index, metrics) => this.sum.update(index, metrics));
+    return this.sum.report(startedAt, Date.now(), liveIdsOf(this.primary.snapshot?.listeners ?? []));
   }
 
   /** Ends worker `index`'s thread; the pool starts a fresh one with the current snapshot. False: no such worker running. */

@@ -2,6 +2,7 @@ import type { EngineWorkerStatus, ListenerError } from "../protocol/ipc.types";
 import type { BandwidthSlot } from "../limits/shared-token-bucket";
 import type { Snapshot } from "../protocol/snapshot.types";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
+import type { ThreadMetrics } from "../observe/metrics-sum";
 
 /**
  * Messages between the engine's primary thread and its worker threads (worker_threads postMessage,
@@ -32,7 +33,9 @@ export type PrimaryToWorker =
   /** Stop accepting, give connections `graceMs`, then answer "stopped" (the primary then ends the thread). */
   | { type: "stop"; graceMs: number }
   /** List your listening sockets (after the applies queued now); answer "sockets" with the same `seq`. */
-  | { type: "sockets"; seq: number };
+  | { type: "sockets"; seq: number }
+  /** Report your listeners' metrics and access-log totals now; answer "metrics" with the same `seq`. */
+  | { type: "metrics"; seq: number };
 
 /** Worker → primary. */
 export type WorkerToPrimary =
@@ -43,7 +46,9 @@ export type WorkerToPrimary =
   /** Every listener closed and every connection ended (or the grace ran out). */
   | { type: "stopped" }
   /** The worker's listening sockets: descriptors of this process (threads share them), for a new engine build. */
-  | { type: "sockets"; seq: number; sockets: InheritedSocket[] };
+  | { type: "sockets"; seq: number; sockets: InheritedSocket[] }
+  /** This worker's listener rows (counters since this thread started, gauges now) and access-log totals. */
+  | { type: "metrics"; seq: number; metrics: ThreadMetrics };
 
 /** What the primary knows of one worker (the console sees it in pong). */
 export type WorkerStatus = EngineWorkerStatus;

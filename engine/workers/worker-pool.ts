@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { ListenerError } from "../protocol/ipc.types";
 import type { Snapshot } from "../protocol/snapshot.types";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
+import type { ThreadMetrics } from "../observe/metrics-sum";
 import type { SlotAssignment, PrimaryToWorker, WorkerStatus, WorkerToPrimary } from "./worker-messages.types";
 
 /** Options of a WorkerPool. */
@@ -61,6 +62,7 @@ export class WorkerPool {
   private waiters: { seq: number; resolve: (errors: ListenerError[]) => void }[] = [];
   private stopping = false;
   private socketsSeq = 0;
+  private metricsSeq = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {
     if (!(options.count >= 1)) throw new Error(`worker count must be at least 1, got ${options.count}`);
@@ -137,6 +139,39 @@ export class WorkerPool {
       }),
     );
     return shares.flat();
+  }
+
+  /**
+   * Asks every running worker for its metrics; `onAnswer(index, metrics)` is called for each answer as it
+   * arrives, synchronously, while that thread is still the place's thread (so an answer is never taken
+   * after the `onExit` of its thread). Resolves once every worker answered, ended or let `timeoutMs` pass.
+   */
+  collectMetrics(onAnswer: (index: number, metrics: ThreadMetrics) => void, timeoutMs = 2000): Promise<void> {
+    const seq = ++this.metricsSeq;
+    return Promise.all(
+      this.places.map((place) => {
+        const thread = place.thread;
+        if (thread === null || place.status.state !== "running") return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          const done = (metrics: ThreadMetrics | null): void => {
+            clearTimeout(timer);
+            thread.off("message", onMessage);
+            thread.off("exit", onExit);
+            if (metrics !== null && place.thread === thread) onAnswer(place.status.index, metrics);
+            resolve();
+          };
+          const onMessage = (message: WorkerToPrimary): void => {
+            if (message.type === "metrics" && message.seq === seq) done(message.metrics);
+          };
+          const onExit = (): void => done(null);
+          const timer = setTimeout(() => done(null), timeoutMs);
+          thread.on("message", onMessage);
+          thread.once("exit", onExit);
+          const message: PrimaryToWorker = { type: "metrics", seq };
+          thread.postMessage(message);
+        });
+      }),
+    ).then(() => {});
   }
 
   /** Ends worker `index`'s thread now (it is started again as after a crash); false when it has none running. */

@@ -5,6 +5,7 @@ import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
 import { EngineRuntime } from "../runtime/engine-runtime";
+import { createAccessLogSinks } from "../observe/access-log/access-log-sinks";
 import { installTlsEnvironment, tlsEnvironmentFromData, type TlsEnvironmentData } from "../tls/tls-environment";
 import type { InheritedSocket } from "../runtime/inherited-sockets";
 import type { PrimaryToWorker, WorkerToPrimary } from "./worker-messages.types";
@@ -32,6 +33,8 @@ export interface WorkerThreadData {
   inheritedSockets?: InheritedSocket[];
   /** The primary's secret key and ticket-key secret (HTTPS): tickets one worker issues resume on the others. */
   tls?: TlsEnvironmentData;
+  /** The engine's state folder: this worker's access logs go under it (none when unset). */
+  stateDir?: string;
 }
 
 /**
@@ -59,6 +62,7 @@ export function runWorkerThread(): void {
     drainGraceMs: data.drainGraceMs,
     observer,
     inheritedSockets: data.inheritedSockets,
+    accessLogSinks: data.stateDir === undefined ? undefined : createAccessLogSinks({ stateDir: data.stateDir, workerIndex: data.workerIndex }),
   });
   const post = (message: WorkerToPrimary): void => port.postMessage(message);
   const log = (message: string): void => void process.stderr.write(`[engine worker ${data.workerIndex} (thread ${threadId})] ${message}\n`);
@@ -76,6 +80,8 @@ export function runWorkerThread(): void {
       );
     } else if (message.type === "stop") {
       void runtime.stop(message.graceMs).then(() => post({ type: "stopped" }));
+    } else if (message.type === "metrics") {
+      post({ type: "metrics", seq: message.seq, metrics: runtime.metrics() });
     } else if (message.type === "sockets") {
       void runtime.listeningSockets().then((sockets) => post({ type: "sockets", seq: message.seq, sockets }));
     }
