@@ -20,6 +20,7 @@ import { certificateRouter } from "./routers/certificate/router";
 import { redirectRouter } from "./routers/redirect/router";
 import { forwardingPolicyRouter } from "./routers/forwarding-policy/router";
 import { clientIpTestRouter } from "./routers/client-ip-test/router";
+import { alarmRuleRouter } from "./routers/alarm-rule/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -43,6 +44,7 @@ export const appRouter = createTRPCRouter({
   redirect: redirectRouter,
   forwardingPolicy: forwardingPolicyRouter,
   clientIpTest: clientIpTestRouter,
+  alarmRule: alarmRuleRouter,
 });
 
 /** Type of the API, imported by the client. */
