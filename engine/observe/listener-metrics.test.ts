@@ -7,6 +7,8 @@ import { LISTENER_COUNTERS, LISTENER_GAUGES, type ListenerCounter, type Listener
 import { EngineRuntime } from "../runtime/engine-runtime";
 import { freePort, startTcpBackend, startUdpBackend, waitFor } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
+import type { SnapshotListener } from "../protocol/snapshot.types";
+import type { AccessLogSink, AccessLogSinks } from "./access-log/access-log-sink.types";
 
 /**
  * The per-listener metric rows (listener-metrics.ts) against real traffic of known shape through a real
@@ -32,8 +34,8 @@ function valuesOf(runtime: EngineRuntime, id: string): Values | undefined {
   return out;
 }
 
-function engine(): EngineRuntime {
-  const runtime = new EngineRuntime({ drainGraceMs: 1000, descriptorCheckMs: 0 });
+function engine(accessLogSinks?: AccessLogSinks): EngineRuntime {
+  const runtime = new EngineRuntime({ drainGraceMs: 1000, descriptorCheckMs: 0, accessLogSinks });
   cleanups.push(() => runtime.stop(0));
   return runtime;
 }
@@ -279,5 +281,64 @@ describe("listener metrics: rows across snapshots", () => {
     expect(valuesOf(runtime, "l-keep")).toMatchObject({ connections: 2, concurrent: 1 });
     hold.destroy();
     await waitFor(() => valuesOf(runtime, "l-keep") === undefined, 3000, "row dropped");
+  });
+});
+
+/** Access-log sinks that keep what they are given (one sink per stream), for the wiring test below. */
+class KeptSinks implements AccessLogSinks {
+  readonly written: { streamId: string; listenerId: string; status: number; method: string }[] = [];
+  readonly retained: string[][] = [];
+  closed = false;
+  private readonly sinks = new Map<string, AccessLogSink>();
+
+  sinkFor(l: SnapshotListener): AccessLogSink | null {
+    const streamId = l.accessLog?.streamId;
+    if (streamId === undefined) return null;
+    let sink = this.sinks.get(streamId);
+    if (sink === undefined) {
+      sink = { write: (context, record) => void this.written.push({ streamId, listenerId: context.listenerId, status: record.status, method: record.method }) };
+      this.sinks.set(streamId, sink);
+    }
+    return sink;
+  }
+  retain(listeners: readonly SnapshotListener[]): void {
+    this.retained.push(listeners.map((l) => l.id));
+  }
+  stats() {
+    return [...this.sinks.keys()].map((streamId) => ({ streamId, written: this.written.filter((w) => w.streamId === streamId).length, dropped: 0, syslogSent: 0, syslogDropped: 0 }));
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+describe("listener metrics: access-log sinks", () => {
+  it("hands each finished request to its listener's sink, follows a snapshot that turns logging off, retains after each apply and reports the sinks' totals", async () => {
+    const backend = await statusBackend();
+    cleanups.push(() => backend.close());
+    const [port, plain] = [await freePort(), await freePort()];
+    const sinks = new KeptSinks();
+    const runtime = engine(sinks);
+    const accessLog = { streamId: "stream-1" } as NonNullable<SnapshotListener["accessLog"]>;
+    const pools = [pool("p", [member("a", backend.port)], { protocol: "HTTP" })];
+    const logged = listener("l-log", port, "p", { protocol: "HTTP", accessLog });
+    await runtime.apply(snapshot(1, [logged, listener("l-plain", plain, "p", { protocol: "HTTP" })], pools));
+    expect(sinks.retained).toEqual([["l-log", "l-plain"]]);
+    await oneShot(port, get("/s/201/1"));
+    await oneShot(port, get("/s/404/1"));
+    await oneShot(plain, get("/s/200/1"));
+    expect(sinks.written).toEqual([
+      { streamId: "stream-1", listenerId: "l-log", status: 201, method: "GET" },
+      { streamId: "stream-1", listenerId: "l-log", status: 404, method: "GET" },
+    ]);
+    expect(runtime.metrics().accessLogs).toEqual([{ streamId: "stream-1", written: 2, dropped: 0, syslogSent: 0, syslogDropped: 0 }]);
+    // Logging turned off on the same listener: its observer (and row) stay, its sink goes.
+    await runtime.apply(snapshot(2, [{ ...logged, accessLog: null }], pools));
+    await oneShot(port, get("/s/200/1"));
+    expect(sinks.written).toHaveLength(2);
+    expect(valuesOf(runtime, "l-log")).toMatchObject({ requests: 3 });
+    expect(sinks.retained.at(-1)).toEqual(["l-log"]);
+    await runtime.stop(0);
+    expect(sinks.closed).toBe(true);
   });
 });
