@@ -21,6 +21,9 @@ import { redirectRouter } from "./routers/redirect/router";
 import { forwardingPolicyRouter } from "./routers/forwarding-policy/router";
 import { clientIpTestRouter } from "./routers/client-ip-test/router";
 import { alarmRuleRouter } from "./routers/alarm-rule/router";
+import { logGroupRouter } from "./routers/log-group/router";
+import { logStreamRouter } from "./routers/log-stream/router";
+import { accessLogRouter } from "./routers/access-log/router";
 
 /** The console API: one flat router per resource. */
 export const appRouter = createTRPCRouter({
@@ -45,6 +48,9 @@ export const appRouter = createTRPCRouter({
   forwardingPolicy: forwardingPolicyRouter,
   clientIpTest: clientIpTestRouter,
   alarmRule: alarmRuleRouter,
+  logGroup: logGroupRouter,
+  logStream: logStreamRouter,
+  accessLog: accessLogRouter,
 });
 
 /** Type of the API, imported by the client. */
