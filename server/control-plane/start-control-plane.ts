@@ -9,6 +9,8 @@ import { EngineSupervisor } from "./engine-supervisor";
 import { buildNextSnapshot } from "./publish-snapshot";
 import { createSnapshotPublisher } from "./snapshot-publisher";
 import { getControlPlane, registerControlPlane, type ControlPlane } from "./control-plane-registry";
+import { startAlarmService } from "../alarms/alarm-service";
+import { alarmServiceOptionsFromEnv } from "../alarms/alarm-service-env";
 
 /**
  * Opens the database (migrations, seed), starts the engine process under supervision and publishes a
@@ -37,7 +39,9 @@ export async function startControlPlane(): Promise<ControlPlane> {
   registerControlPlane(controlPlane);
   supervisor.start();
   await publisher.publishNow();
-  const shutdown = () => void supervisor.stop().finally(() => process.exit(0));
+  // Alarm rules (guide 8.2): evaluated every minute from metric_points, webhook notifications sent meanwhile.
+  const alarms = startAlarmService({ db, ...alarmServiceOptionsFromEnv() });
+  const shutdown = () => void Promise.all([alarms.stop(), supervisor.stop()]).finally(() => process.exit(0));
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
   return controlPlane;
