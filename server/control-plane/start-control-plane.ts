@@ -11,6 +11,7 @@ import { createSnapshotPublisher } from "./snapshot-publisher";
 import { getControlPlane, registerControlPlane, type ControlPlane } from "./control-plane-registry";
 import { startAlarmService } from "../alarms/alarm-service";
 import { alarmServiceOptionsFromEnv } from "../alarms/alarm-service-env";
+import { startMetrics } from "../metrics/start-metrics";
 
 /**
  * Opens the database (migrations, seed), starts the engine process under supervision and publishes a
@@ -37,6 +38,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const publisher = createSnapshotPublisher({ build: () => buildNextSnapshot(db), send: (snapshot) => supervisor.publish(snapshot) });
   const controlPlane: ControlPlane = { supervisor, publisher };
   registerControlPlane(controlPlane);
+  startMetrics(db, supervisor);
   supervisor.start();
   await publisher.publishNow();
   // Alarm rules (guide 8.2): evaluated every minute from metric_points, webhook notifications sent meanwhile.

@@ -20,6 +20,7 @@ import { certificateRouter } from "./routers/certificate/router";
 import { redirectRouter } from "./routers/redirect/router";
 import { forwardingPolicyRouter } from "./routers/forwarding-policy/router";
 import { clientIpTestRouter } from "./routers/client-ip-test/router";
+import { metricsRouter } from "./routers/metrics/router";
 import { alarmRuleRouter } from "./routers/alarm-rule/router";
 import { logGroupRouter } from "./routers/log-group/router";
 import { logStreamRouter } from "./routers/log-stream/router";
@@ -47,6 +48,7 @@ export const appRouter = createTRPCRouter({
   redirect: redirectRouter,
   forwardingPolicy: forwardingPolicyRouter,
   clientIpTest: clientIpTestRouter,
+  metrics: metricsRouter,
   alarmRule: alarmRuleRouter,
   logGroup: logGroupRouter,
   logStream: logStreamRouter,

@@ -1,4 +1,5 @@
 import "server-only";
+import type { EventEmitter } from "node:events";
 import type { Database } from "@/db/client";
 import type { MemberHealthReport } from "@/engine/protocol/ipc.types";
 import type { MetricsReport } from "@/engine/protocol/metrics.types";
@@ -8,10 +9,7 @@ import { minutePoints } from "./minute-points";
 import { writeMetricPoints } from "./write-metric-points";
 
 /** Where the collector hears the engine: the supervisor's "metrics" and "applied" events and its member health. */
-export interface MetricsSource {
-  on(event: "metrics", listener: (report: MetricsReport & { type: "metrics" }) => void): unknown;
-  on(event: "applied", listener: () => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+export interface MetricsSource extends Pick<EventEmitter, "on" | "off"> {
   readonly health: ReadonlyMap<string, MemberHealthReport>;
 }
 
