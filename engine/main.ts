@@ -47,6 +47,7 @@ import { acquireStateDirLockPatiently, awaitHandover, buildIdOf, predecessorOf, 
 import { EXIT_STATE_DIR_LOCKED, PID_FILE_NAME } from "./protocol/control-socket";
 import { EngineRuntime } from "./runtime/engine-runtime";
 import { INHERITED_SOCKETS_ENV, parseInheritedSockets } from "./runtime/inherited-sockets";
+import { AccessLogPruner } from "./observe/access-log/access-log-pruner";
 import { SNAPSHOT_FILE_NAME, isSnapshot, loadSnapshot, saveSnapshot } from "./runtime/snapshot-store";
 import type { ConsoleToEngine, EngineToConsole } from "./protocol/ipc.types";
 import type { MetricsReport } from "./protocol/metrics.types";
@@ -129,6 +130,8 @@ function runPrimary(): void {
   const accessLogSinks = multi === null && env.ELB_ENGINE_STATE_DIR ? createAccessLogSinks({ stateDir: env.ELB_ENGINE_STATE_DIR, workerIndex: 0 }) : undefined;
   const single = multi === null ? new EngineRuntime({ onHealthChange: scheduleHealthReport, inheritedSockets: inherited, accessLogSinks }) : null;
   const runtime: EngineRuntime | MultiWorkerEngine = multi ?? single!;
+  /** Access-log retention (by age and size, per log group): once a minute and after each snapshot. */
+  const pruner = env.ELB_ENGINE_STATE_DIR ? new AccessLogPruner(env.ELB_ENGINE_STATE_DIR) : null;
   /** Every listener's counters and gauges now (summed over the worker threads). */
   const metricsReport = async (): Promise<MetricsReport> => (multi !== null ? multi.metrics(startedAt) : { startedAt, at: Date.now(), ...single!.metrics() });
 
@@ -149,6 +152,7 @@ function runPrimary(): void {
       return log(`applying snapshot ${snapshot.version} failed: ${(err as Error).stack ?? String(err)}`);
     }
     if (result.applied && runtime.snapshot !== null) persist(runtime.snapshot);
+    if (result.applied && runtime.snapshot !== null) void pruner?.retain(runtime.snapshot.listeners);
     for (const error of result.errors) log(`listener ${error.listenerId}: ${error.message}`);
     send({ type: "applied", epoch: result.epoch, version: result.version, hash: result.hash, errors: result.errors });
     if (result.applied) scheduleHealthReport();
@@ -280,6 +284,7 @@ function runPrimary(): void {
       await multi.start();
       log(`${workers} worker threads accepting through SO_REUSEPORT`);
     }
+    pruner?.start();
     if (predecessor === null) await applyPersisted();
     else {
       // Taking over: serve the predecessor's snapshot on its sockets, say ready to it, then take the console side.

@@ -255,8 +255,9 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     const context = this.context;
     context.observer.error(context, kind, null);
     const status = statusOf(kind);
-    this.write(generatedResponse(status, true, this.parser.versionMinor));
-    this.exchange.rejected(kind, status);
+    const response = generatedResponse(status, true, this.parser.versionMinor);
+    this.write(response);
+    this.exchange.rejected(kind, status, response);
     this.closeGracefully();
   }
 

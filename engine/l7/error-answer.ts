@@ -1,6 +1,7 @@
 import { closesClient, statusOf, type ProxyErrorKind } from "./errors";
 import type { AnswerExchange } from "./exchange.types";
 import { generatedResponse, phaseResponse } from "./generated-response";
+import { generatedHeadWritten } from "./request-detail";
 
 /**
  * How an exchange ends when no backend response is relayed: a generated error page (`Server: elb`,
@@ -30,7 +31,9 @@ export function answerGenerated(x: AnswerExchange, kind: ProxyErrorKind, status:
   x.stage = "done";
   const conn = x.conn;
   const ends = close || !x.requestDone || !conn.keepAlive || conn.proxy.draining || conn.clientEnded;
-  conn.write(generatedResponse(status, ends, x.clientMinor, x.isHead));
+  const response = generatedResponse(status, ends, x.clientMinor, x.isHead);
+  conn.write(response);
+  generatedHeadWritten(x.record, response);
   x.done(status, kind);
   conn.exchangeDone(!ends);
 }
@@ -43,7 +46,9 @@ export function answerPhase(x: AnswerExchange): void {
   const conn = x.conn;
   x.stage = "done";
   const close = !x.requestDone || !conn.keepAlive || conn.proxy.draining || conn.clientEnded;
-  conn.write(phaseResponse(answer, close, x.clientMinor, x.isHead));
+  const response = phaseResponse(answer, close, x.clientMinor, x.isHead);
+  conn.write(response);
+  generatedHeadWritten(x.record, response);
   x.done(answer.status, null);
   conn.exchangeDone(!close);
 }

@@ -1,7 +1,7 @@
 import { copyOf } from "../io/bytes";
 import { normalizeIp } from "../observe/connection-context";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
-import type { RequestRecord } from "../observe/observer.types";
+import type { RequestRecord, TlsDetail } from "../observe/observer.types";
 import { memberSucceeded } from "../pools/passive-ejection";
 import type { MemberRuntime, PoolRuntime } from "../pools/pool-runtime.types";
 import { BodyBuffer } from "./body-buffer";
@@ -18,9 +18,11 @@ import type { RequestParser } from "./http1/request-parser";
 import type { PhaseAnswer, PhaseRequest } from "./phases/phase.types";
 import { buildRequestHead, localAuthority } from "./request-head-writer";
 import { requestRealIp } from "./request-real-ip";
+import { attemptConnected, attemptHeader, captureHttp1Head, captureRefusedHead, detailFor, generatedHeadWritten, responseHeadWritten } from "./request-detail";
 import { beginRecord, recordResponseStart, reportRequest } from "./request-report";
 import { endUntilClose, readResponseHead, relayResponseBody } from "./response-relay";
 import type { StickyPolicy } from "./sticky/sticky-policy";
+import { tlsDetailOf } from "./tls-detail";
 import { attemptFailed, connectMember, releaseCountedMember } from "./upstream-attempt";
 import type { UpstreamConnection } from "./upstream-connection";
 import type { UpstreamPool } from "./upstream-pool";
@@ -77,7 +79,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   /** Shapes backend → client bytes on a limited address (EIP); null = unlimited. */
   readonly shaper: ShapedWriter | null;
   /** What the observer gets when the request is over (reused); status and stages are kept even when nobody observes. */
-  readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
+  readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0, detail: null };
   /**
    * PhaseRequest, AttemptExchange: the request's client — the connection's address, or the one a trusted
    * peer's Real IP Header names (client-ip-headers.ts). Source IP hash and stickiness pick by it, and it is
@@ -88,6 +90,8 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   recording = false;
   /** The observer wants requests: timestamps are taken (else no clock is read per request). */
   readonly timed: boolean;
+  /** The connection's TLS as the access log writes it (read at its first logged request). */
+  private tlsDetail: TlsDetail | null | undefined = undefined;
 
   constructor(readonly conn: ClientSide) {
     const bandwidth = conn.context.bandwidth;
@@ -124,6 +128,13 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.idempotent = req.idempotent;
     this.stage = "awaiting-head";
     beginRecord(this, req.method);
+    if (this.timed) {
+      const detail = detailFor(this.record, conn.context, this.tls);
+      if (detail !== null) {
+        captureHttp1Head(detail, req);
+        this.limits.bytes = 0; // counted from here: a request without a body reports 0
+      }
+    }
     const ci = route.clientIp;
     const connectionIp = conn.clientIp;
     // A client's X-Forwarded-* / X-Real-IP matter only when present (forwardedCount) and, for the real IP, from a trusted peer.
@@ -196,13 +207,22 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     cancelExchange(this);
   }
 
-  rejected(kind: ProxyErrorKind, status: number): void {
+  rejected(kind: ProxyErrorKind, status: number, response: string): void {
     beginRecord(this, this.conn.parser.method);
     this.record.member = null;
+    this.pool = null;
+    const detail = this.timed ? detailFor(this.record, this.conn.context, this.tls) : null;
+    if (detail !== null) {
+      captureRefusedHead(detail);
+      detail.bytesOutMark -= response.length; // the answer went out just before (latin1: one char per byte)
+      generatedHeadWritten(this.record, response);
+      this.limits.bytes = 0;
+    }
     this.done(status, kind);
   }
 
   onUpstreamConnect(): void {
+    attemptConnected(this.record);
     const member = this.member;
     if (member !== null && member.failures !== 0) memberSucceeded(member); // once per new connection, not per request
     if (this.stage === "awaiting-head") this.armTimer();
@@ -274,8 +294,10 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     attemptFailed(this, up, err);
   }
 
-  responseStarted(status: number): void {
+  responseStarted(status: number, headBytes: number): void {
     recordResponseStart(this, status);
+    attemptHeader(this.record, status);
+    responseHeadWritten(this.record, headBytes);
   }
 
   finish(): void {
@@ -315,6 +337,16 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   /** AttemptExchange: an answer of `status` for the engine's own shortage (the client connection may stay). */
   answerStatus(kind: ProxyErrorKind, status: number): void {
     answerGenerated(this, kind, status, false);
+  }
+
+  /** ReportExchange: request body bytes read for this request. */
+  get requestBodyBytes(): number {
+    return this.limits.bytes;
+  }
+
+  /** The TLS of the connection, read once (access logs only); null for plain HTTP. */
+  private get tls(): TlsDetail | null {
+    return (this.tlsDetail ??= tlsDetailOf(this.conn.socket));
   }
 
   /** AttemptExchange: body bytes a retry could not send again (a buffered body can). */

@@ -46,6 +46,8 @@ export interface ProxyHost {
 export interface ClientPeer {
   /** Listener, addresses, bandwidth bucket and observer of this connection. */
   readonly context: ConnectionContext;
+  /** The client socket (TLS for HTTPS): the access log reads its TLS parameters and TCP RTT. */
+  readonly socket: net.Socket;
   readonly clientIp: string;
   /** The connection's handler (HttpProxy, Http2Handler): its options. */
   readonly proxy: { readonly options: ResolvedOptions };
@@ -103,8 +105,11 @@ export interface ExchangeControl {
   clientFailed(kind: ProxyErrorKind): void;
   /** Releases everything (client gone). */
   cancel(): void;
-  /** The connection refused a request head itself (400, 408, 414, 431, 501, 505): reported as a request. */
-  rejected(kind: ProxyErrorKind, status: number): void;
+  /**
+   * The connection refused a request head itself (400, 408, 414, 431, 501, 505) and already wrote the
+   * answer (`response`, a latin1 string): reported as a request.
+   */
+  rejected(kind: ProxyErrorKind, status: number, response: string): void;
 }
 
 /** The request half's view of the connection: the state request-reader.ts reads and advances. */
@@ -150,8 +155,8 @@ export interface ResponseExchange {
   reusable: boolean;
   /** The client connection closes after this response. */
   closeClient: boolean;
-  /** The backend's final response head (status ≥ 200 or 101) arrived. */
-  responseStarted(status: number): void;
+  /** The backend's final response head (status ≥ 200 or 101) arrived; its rewritten head (`headBytes` long) went to the client. */
+  responseStarted(status: number, headBytes: number): void;
   /** Arms the connection timer for the current stage. */
   armTimer(): void;
   /** Answers with a generated error response (nothing was sent to the client yet). */
@@ -200,6 +205,10 @@ export interface ReportExchange {
   readonly timed: boolean;
   /** The member counted for this request (null once released: the record then names it). */
   readonly member: MemberRuntime | null;
+  /** The backend server group the request was routed to (the access log's pool_name). */
+  readonly pool: PoolRuntime | null;
+  /** Request body bytes read from the client for this request (the access log's request_length). */
+  readonly requestBodyBytes: number;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { ProxyErrorKind } from "./errors";
 import type { ReportExchange } from "./exchange.types";
+import { settleDetail } from "./request-detail";
+import { socketFd } from "./tcp-rtt";
 
 /**
  * What the connection's observer learns of each request: exactly one `requestDone` per request
@@ -7,7 +9,8 @@ import type { ReportExchange } from "./exchange.types";
  * member, error and timings. The record is one object per connection, reused for every request;
  * clocks are read only when the observer asked for requests (`observesRequests`), so production's
  * no-op observer costs no timestamp per request. HTTP/2 streams are reported by the same functions
- * (h2/stream-exchange.ts: one record per stream).
+ * (h2/stream-exchange.ts: one record per stream). When the observer logs requests, the record's
+ * access-log detail (request-detail.ts) is settled here too, just before it is handed over.
  */
 
 /** A timestamp for the record (performance.now() ms), 0 when nobody observes requests. */
@@ -44,6 +47,11 @@ export function reportRequest(x: ReportExchange, status: number, error: ProxyErr
     if (error !== null) record.error = error;
     record.doneAt = performance.now();
     const context = x.conn.context;
+    const detail = record.detail;
+    if (detail !== null) {
+      detail.poolId = x.pool?.config.id ?? null;
+      settleDetail(detail, context, x.requestBodyBytes, socketFd(x.conn.socket), record.doneAt);
+    }
     context.observer.requestDone(context, record);
   }
   record.member = null;

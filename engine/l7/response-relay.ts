@@ -80,7 +80,7 @@ function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void 
   const sticky = x.sticky;
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
   const head = buildResponseHead(res, x.closeClient, x.clientMinor, extra, dechunk);
-  x.responseStarted(status);
+  x.responseStarted(status, head.length);
   x.stage = "body";
   x.armTimer();
   if (framer.dechunk) return afterDechunked(x, relayDechunked(x, chunk, start, head), chunk.length);
@@ -134,9 +134,10 @@ function afterWrite(x: ResponseExchange, ok: boolean, stop: number, end: number)
 function startTunnel(x: ResponseExchange, chunk: Buffer, start: number): void {
   const conn = x.conn;
   const res = x.upstream!.response;
-  conn.write(buildResponseHead(res, false, x.clientMinor, ""));
+  const head = buildResponseHead(res, false, x.clientMinor, "");
+  conn.write(head);
   if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
-  x.responseStarted(res.status);
+  x.responseStarted(res.status, head.length);
   x.stage = "tunnel";
   x.armTimer();
   conn.startTunnel();

@@ -3,6 +3,7 @@ import { memberFailed } from "../pools/passive-ejection";
 import type { MemberRuntime } from "../pools/pool-runtime.types";
 import { DESCRIPTOR_SHORTAGE_STATUS } from "./errors";
 import type { AttemptExchange } from "./exchange.types";
+import { attemptFailedDetail, attemptStarted } from "./request-detail";
 import { Retry, retryDecision } from "./retry-policy";
 import type { UpstreamConnection } from "./upstream-connection";
 
@@ -62,6 +63,7 @@ export function connectChosen(x: AttemptExchange, chosen: MemberRuntime): void {
  */
 export function attemptFailed(x: AttemptExchange, up: UpstreamConnection, err: Error | null): void {
   x.target!.discard(up); // no longer counted against the member's cap: a retry may replace it
+  attemptFailedDetail(x.record, up.timedOut);
   if (!up.connected && isDescriptorExhaustion(err)) return outOfDescriptors(x, err as NodeJS.ErrnoException);
   const responseSeen = x.responseSeen;
   const kind = responseSeen ? "bad_response" : up.connected ? "backend_reset" : up.timedOut ? "connect_timeout" : "connect_failed";
@@ -134,6 +136,7 @@ function sendHead(x: AttemptExchange, reuse: boolean): boolean {
   }
   x.upstream = up;
   x.tries++;
+  attemptStarted(x.record, x.member!, up.connected);
   up.socket.write(x.forwardHead, "latin1");
   x.armTimer();
   return true;

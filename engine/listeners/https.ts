@@ -8,6 +8,7 @@ import type { ConnectionContext } from "../observe/observer.types";
 import { compileAddressSet } from "../access-control/address-set";
 import { clientCertificateRefusal } from "../tls/client-verification";
 import { ListenerTlsCompiler, type CompiledTls } from "../tls/listener-tls";
+import { markServedCertificate } from "../l7/tls-detail";
 import { tlsEnvironment, type TlsEnvironment } from "../tls/tls-environment";
 import type { ConnectionHandler, ListenerRoute } from "./listener.types";
 
@@ -57,6 +58,7 @@ function onSecure(this: HandshakingSocket): void {
       return;
     }
   }
+  if (handshake.context.observer.logsRequests === true) handshake.handler.markCertificate(this);
   handshake.handler.dispatch(this, handshake.context);
 }
 function onHandshakeError(this: HandshakingSocket, err: Error): void {
@@ -182,6 +184,12 @@ export class HttpsHandler implements ConnectionHandler {
     }
     const remaining = Math.max(0, deadline - Date.now());
     await Promise.all([this.http.drain(remaining), this.h2?.drain(remaining)]);
+  }
+
+  /** Notes on a secured socket which certificate its handshake served (for the access log's certificate_id). */
+  markCertificate(socket: tls.TLSSocket): void {
+    const compiled = this.compiled;
+    if (compiled !== null) markServedCertificate(socket, compiled.certificateIds.select(socket.servername || null));
   }
 
   /** A secured connection: HTTP/2 when ALPN chose "h2", else HTTP/1.1. */

@@ -21,6 +21,76 @@ export interface RequestRecord {
   responseStartedAt: number;
   /** The response was complete (or the request failed). */
   doneAt: number;
+  /**
+   * What an access log needs besides (guide table 7-1): built once per connection (per HTTP/2 stream)
+   * and filled only when the observer logs requests (`ConnectionObserver.logsRequests`); null otherwise,
+   * so an unlogged listener pays nothing for it.
+   */
+  detail: RequestDetail | null;
+}
+
+/**
+ * The access-log part of a request record (table 7-1), reused like the record. Times are
+ * `performance.now()` ms like the record's.
+ */
+export interface RequestDetail {
+  /** Host the request is for (absolute-form authority, Host, or :authority); "" when none. */
+  host: string;
+  /** Path and query as the client sent them ("" for a head that could not be read). */
+  uri: string;
+  /** "HTTP/1.1", "HTTP/1.0" or "HTTP/2.0". */
+  protocol: string;
+  /** User-Agent, Referer and X-Forwarded-For as received (null when absent). */
+  userAgent: string | null;
+  referer: string | null;
+  forwardedFor: string | null;
+  /** Bytes of the request read from the client: head and body. */
+  requestLength: number;
+  /** Bytes sent to the client for this response, and those of its head (body = the difference). */
+  bytesSent: number;
+  headBytes: number;
+  /**
+   * While the request is under way: the connection's `bytesOut` at its start (bytesSent is then the
+   * difference), or -1 when the exchange adds its own bytes to `bytesSent` (an HTTP/2 stream).
+   */
+  bytesOutMark: number;
+  /** Backend server group the request was routed to; null when none. */
+  poolId: string | null;
+  /** Backend attempts in order: `attempts[0 .. attemptCount)` (the array is reused and only grows). */
+  attempts: UpstreamAttemptRecord[];
+  attemptCount: number;
+  /** TLS of the client connection (HTTPS); null for HTTP. */
+  tls: TlsDetail | null;
+  /** The client connection's TCP round-trip time in µs (Linux TCP_INFO tcpi_rtt) at the end of the request; -1 unknown. */
+  rttMicros: number;
+}
+
+/** One attempt on a backend server (a retried request has several). -1 = the step was not reached. */
+export interface UpstreamAttemptRecord {
+  member: MemberRuntime | null;
+  /** "address:port" of the member. */
+  address: string;
+  startedAt: number;
+  /** The connection was established (a reused keep-alive connection: at the start). */
+  connectedAt: number;
+  /** The response head arrived. */
+  headerAt: number;
+  /** The attempt ended (response complete, or the connection failed). */
+  endedAt: number;
+  /** The backend's status; 502 / 504 for an attempt that failed, as nginx logs it. */
+  status: number;
+}
+
+/** What the handshake of an HTTPS connection settled. */
+export interface TlsDetail {
+  /** "TLSv1.3", … */
+  protocol: string;
+  /** OpenSSL cipher suite name ("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES128-GCM-SHA256", …). */
+  cipher: string;
+  /** Server name the client sent (SNI); null without one. */
+  sni: string | null;
+  /** Id of the certificate the handshake served; null when unknown. */
+  certificateId: string | null;
 }
 
 /**
@@ -34,6 +104,11 @@ export interface ConnectionObserver {
    * builds no request record, and `requestDone` is not called.
    */
   readonly observesRequests: boolean;
+  /**
+   * True for an observer that writes access logs: the HTTP path then fills `RequestRecord.detail`
+   * (host, URI, headers, attempts, TLS, RTT) for every request. Absent = false.
+   */
+  readonly logsRequests?: boolean;
   /** A client connection (TCP, HTTP) or UDP session was accepted. */
   connectionOpened(context: ConnectionContext): void;
   /** `bytes` arrived from the client. */

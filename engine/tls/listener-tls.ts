@@ -30,6 +30,8 @@ export interface CompiledTls {
   readonly alpn: readonly string[];
   /** Server name → context (the Server Certificate's when SNI is off or nothing matches). */
   readonly sni: SniTable<tls.SecureContext>;
+  /** Server name → id of the certificate `sni` serves for it (the access log's certificate_id). */
+  readonly certificateIds: SniTable<string>;
   /** Switches every context to the ticket key of the period `now` falls in, when it changed (once per period). */
   refreshTicketKeys(now: number): void;
 }
@@ -101,6 +103,7 @@ export class ListenerTlsCompiler {
     const main = contextOf(settings.certificateId, "Server Certificate");
     if (typeof main === "string") return { tls: null, problems: [main] };
     const sni = new SniTable(main.context);
+    const certificateIds = new SniTable(settings.certificateId);
     for (const id of settings.sniCertificateIds) {
       const entry = contextOf(id, "SNI certificate");
       if (typeof entry === "string") {
@@ -109,7 +112,10 @@ export class ListenerTlsCompiler {
       }
       const domain = certificates.get(id)?.domainName;
       if (!domain) problems.push(`SNI certificate ${id} has no domain name`);
-      else sni.add(domain, entry.context);
+      else {
+        sni.add(domain, entry.context);
+        certificateIds.add(domain, id);
+      }
     }
     this.contexts = next;
 
@@ -138,7 +144,7 @@ export class ListenerTlsCompiler {
         entry.period = due;
       }
     };
-    return { tls: { socketOptions, mutual, alpn, sni, refreshTicketKeys }, problems };
+    return { tls: { socketOptions, mutual, alpn, sni, certificateIds, refreshTicketKeys }, problems };
   }
 
   /** A SecureContext, or why not. */

@@ -2,7 +2,8 @@ import http2, { type ServerHttp2Session, type ServerHttp2Stream, type ServerSess
 import type net from "node:net";
 import { coarseClock } from "../../io/coarse-clock";
 import { normalizeIp } from "../../observe/connection-context";
-import type { ConnectionContext } from "../../observe/observer.types";
+import type { ConnectionContext, TlsDetail } from "../../observe/observer.types";
+import { tlsDetailOf } from "../tls-detail";
 import { ClientRouteCache } from "../client-route-cache";
 import type { CompiledRoute } from "../compiled-route";
 import { localAuthority } from "../request-head-writer";
@@ -46,10 +47,11 @@ export class H2Session implements SessionSide {
   private closing = false;
   private readonly session: ServerHttp2Session;
   private readonly clientRoute: ClientRouteCache;
+  private tlsDetail: TlsDetail | null | undefined = undefined;
 
   constructor(
     readonly proxy: H2Host,
-    socket: net.Socket,
+    readonly socket: net.Socket,
     readonly context: ConnectionContext,
     options: ServerSessionOptions,
   ) {
@@ -68,6 +70,11 @@ export class H2Session implements SessionSide {
     session.on("error", ignoreError);
     session.on("close", onSessionClose);
     context.observer.connectionOpened(context);
+  }
+
+  /** SessionSide: the connection's TLS as the access log writes it (read once, at the first logged stream). */
+  get tls(): TlsDetail | null {
+    return (this.tlsDetail ??= tlsDetailOf(this.socket));
   }
 
   clientFields(route: CompiledRoute): string {

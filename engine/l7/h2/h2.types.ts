@@ -1,5 +1,6 @@
 import type { ServerHttp2Stream } from "node:http2";
 import type { ShapedWriter } from "../../io/shaped-writer";
+import type { TlsDetail } from "../../observe/observer.types";
 import type { MemberRuntime } from "../../pools/pool-runtime.types";
 import type { CompiledRoute } from "../compiled-route";
 import type { ProxyErrorKind } from "../errors";
@@ -53,6 +54,8 @@ export interface SessionSide extends ClientPeer {
   readonly localAddress: string;
   /** `address:port` the client reached, the Host of a request that named none; "" when unknown. */
   readonly localAuthority: string;
+  /** The connection's TLS as the access log writes it (read once, when first asked). */
+  readonly tls: TlsDetail | null;
   /** The client lines for the session's own address and no incoming chain (client-ip-headers.ts `clientIpLines`), cached per route. */
   clientFields(route: CompiledRoute): string;
   /**

@@ -15,6 +15,7 @@ import type { AttemptExchange } from "../exchange.types";
 import { BodyFramer } from "../http1/body-framer";
 import type { PhaseAnswer, PhaseRequest } from "../phases/phase.types";
 import { claimedRealIp } from "../real-ip";
+import { attemptConnected, captureH2Head, detailFor } from "../request-detail";
 import { beginRecord, reportRequest } from "../request-report";
 import { endUntilClose } from "../response-relay";
 import type { StickyPolicy } from "../sticky/sticky-policy";
@@ -92,7 +93,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   readonly isHead: boolean;
   readonly framer = new BodyFramer();
   readonly shaper: ShapedWriter | null;
-  readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0 };
+  readonly record: RequestRecord = { method: "", status: 0, member: null, error: null, startedAt: 0, responseStartedAt: -1, doneAt: 0, detail: null };
   recording = false;
   readonly timed: boolean;
   /** Bumped by every byte either way; silence-measured deadlines watch it. */
@@ -146,6 +147,10 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const conn = this.conn;
     const proxy = conn.proxy;
     beginRecord(this, head.method);
+    if (this.timed) {
+      const detail = detailFor(this.record, conn.context, conn.tls);
+      if (detail !== null) captureH2Head(detail, head);
+    }
     proxy.track(this);
     const path = head.path;
     if (head.method === "CONNECT") return failStream(this, "method_not_allowed", null); // no extended CONNECT (RFC 8441) offered
@@ -259,6 +264,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   // UpstreamOwner: the backend connection's events while it carries this stream.
 
   onUpstreamConnect(): void {
+    attemptConnected(this.record);
     const member = this.member;
     if (member !== null && member.failures !== 0) memberSucceeded(member);
     if (this.stage === "awaiting-head") this.armTimer();
@@ -326,6 +332,8 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   }
 
   private countOut(n: number): void {
+    const detail = this.record.detail;
+    if (detail !== null) detail.bytesSent += n; // this stream's own bytes (the session's are shared)
     const context = this.conn.context;
     context.bytesOut += n;
     context.observer.bytesOut(context, n);
@@ -373,6 +381,11 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
 
   releaseMember(): void {
     releaseCountedMember(this);
+  }
+
+  /** ReportExchange: request body bytes read from the stream. */
+  get requestBodyBytes(): number {
+    return this.limits?.bytes ?? 0;
   }
 
   settle(): void {

@@ -40,6 +40,9 @@ export class StreamHead implements PhaseHead {
   realIp: string | null = null;
   /** Kept fields as HTTP/1.1 lines (`name: value\r\n`…), in order. */
   fields = "";
+  /** The first `user-agent` and `referer` values (null = none), for the access log. */
+  userAgent: string | null = null;
+  referer: string | null = null;
 
   constructor(raw: readonly string[]) {
     let host = "";
@@ -57,6 +60,9 @@ export class StreamHead implements PhaseHead {
       switch (fieldRole(name)) {
         case KEEP:
           fields += `${name}: ${value}\r\n`;
+          if (name.length === 10) {
+            if (name === "user-agent") this.userAgent ??= value;
+          } else if (name.length === 7 && name === "referer") this.referer ??= value;
           break;
         case COOKIE:
           cookie = cookie === "" ? value : `${cookie}; ${value}`;

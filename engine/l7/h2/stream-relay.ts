@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import { copyOf } from "../../io/bytes";
 import { BodyMode } from "../http1/body-framer";
 import { INVALID, NEED_MORE } from "../http1/head-reader";
+import { attemptHeader } from "../request-detail";
 import { recordResponseStart } from "../request-report";
 import { startFraming } from "../response-relay";
 import type { RelayStream } from "./h2.types";
@@ -60,6 +61,7 @@ function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void
   const extra = sticky === null ? "" : sticky.onResponse(res, x.member!, x.stuck);
   const headers = responseHeaders(res, extra);
   recordResponseStart(x, status);
+  attemptHeader(x.record, status);
   x.stage = "body";
   x.armTimer();
   const stream = x.stream;

@@ -9,3 +9,8 @@ export function closeFd(fd: number): void;
  * `code` EPERM; other errors carry their errno name as `code` too.
  */
 export function openTransparentSocket(family: 4 | 6, type: "tcp" | "udp", sourceAddress: string): number;
+/**
+ * The smoothed round-trip time of a connected TCP socket in µs (Linux TCP_INFO tcpi_rtt); -1 when the
+ * kernel cannot tell (not a TCP socket, already closed). Never throws for a bad descriptor.
+ */
+export function tcpInfoRtt(fd: number): number;

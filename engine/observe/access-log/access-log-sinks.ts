@@ -1,15 +1,127 @@
-import type { AccessLogSinks } from "./access-log-sink.types";
+import { accessLogStreamFolder } from "../../protocol/access-log-files";
+import type { AccessLogStreamReport } from "../../protocol/metrics.types";
+import type { SnapshotListener, SnapshotSyslogTarget } from "../../protocol/snapshot.types";
+import type { ConnectionContext, RequestRecord } from "../observer.types";
+import { compileLogListener, formatAccessLogLine, IsoSecondClock, type CompiledLogListener } from "./access-log-format";
+import { AccessLogFileWriter, type FileWriterOptions } from "./access-log-file-writer";
+import type { AccessLogSink, AccessLogSinks } from "./access-log-sink.types";
+import { SyslogSender, type SyslogOptions } from "./syslog-sender";
 
 /** What a worker's access-log writers need: the state directory (files go under access-logs/) and the worker's index. */
 export interface AccessLogSinksOptions {
   stateDir: string;
   workerIndex: number;
+  /** Batching and bounds of the file writers (tests make them tiny); default production's. */
+  files?: FileWriterOptions;
+  /** Bounds of the syslog senders; default production's. */
+  syslog?: SyslogOptions;
+  /** The clock of msec, time_iso8601 and the hour files (ms since the epoch); default Date.now. */
+  now?: () => number;
+}
+
+/** One log stream of this worker: its file writer and, when configured, its syslog sender. */
+class StreamOutput {
+  syslog: SyslogSender | null = null;
+
+  constructor(
+    readonly streamId: string,
+    readonly files: AccessLogFileWriter,
+  ) {}
+
+  /** Points the syslog forwarding at `target` (a new sender when it changed, none when null). */
+  setSyslog(target: SnapshotSyslogTarget | null, options: SyslogOptions | undefined): void {
+    const current = this.syslog;
+    if (current !== null && target !== null && sameTarget(current.target, target)) return;
+    if (current !== null) void current.close();
+    this.syslog = target === null ? null : new SyslogSender(target, options);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.files.close(), this.syslog?.close()]);
+  }
+}
+
+function sameTarget(a: SnapshotSyslogTarget, b: SnapshotSyslogTarget): boolean {
+  return a.protocol === b.protocol && a.host === b.host && a.port === b.port;
 }
 
 /**
- * The access-log writers of one worker thread.
- * Placeholder until the writers land: no listener gets a sink (records are not written).
+ * One listener's sink: its compiled line parts (made when the snapshot was applied) and its stream's
+ * outputs. `write` formats the line and hands it to the file writer and the syslog sender; it never
+ * waits and never throws (a full buffer drops the record and counts it).
  */
-export function createAccessLogSinks(_options: AccessLogSinksOptions): AccessLogSinks {
-  return { sinkFor: () => null, retain: () => {}, stats: () => [], close: async () => {} };
+class ListenerSink implements AccessLogSink {
+  constructor(
+    private readonly compiled: CompiledLogListener,
+    private readonly output: StreamOutput,
+    private readonly clock: IsoSecondClock,
+    private readonly now: () => number,
+  ) {}
+
+  write(context: ConnectionContext, record: RequestRecord): void {
+    if (record.detail === null) return; // a connection opened before the listener logged: nothing was collected
+    const now = this.now();
+    const line = formatAccessLogLine(this.compiled, this.clock, context, record, now);
+    const output = this.output;
+    output.files.append(line, now);
+    output.syslog?.send(line, now);
+  }
+}
+
+/**
+ * The access-log writers of one worker thread: one `StreamOutput` per log stream a live listener
+ * writes to (listeners of one stream share it), files under
+ * `<stateDir>/access-logs/<group>/<stream>/` (protocol/access-log-files.ts), syslog per the stream's
+ * listeners' `accessLog.syslog`.
+ */
+export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogSinks {
+  const streams = new Map<string, StreamOutput>();
+  const clock = new IsoSecondClock();
+  const now = options.now ?? Date.now;
+
+  const outputFor = (listener: SnapshotListener): StreamOutput => {
+    const log = listener.accessLog!;
+    let output = streams.get(log.streamId);
+    if (output === undefined) {
+      const folder = accessLogStreamFolder(options.stateDir, log.groupId, log.streamId);
+      output = new StreamOutput(log.streamId, new AccessLogFileWriter(folder, options.workerIndex, options.files, now));
+      streams.set(log.streamId, output);
+    }
+    output.setSyslog(log.syslog, options.syslog);
+    return output;
+  };
+
+  return {
+    sinkFor(listener) {
+      if (!listener.accessLog || (listener.protocol !== "HTTP" && listener.protocol !== "HTTPS")) return null;
+      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, now);
+    },
+    retain(listeners) {
+      const used = new Set<string>();
+      for (const listener of listeners) if (listener.accessLog) used.add(listener.accessLog.streamId);
+      for (const [streamId, output] of streams) {
+        if (used.has(streamId)) continue;
+        streams.delete(streamId);
+        void output.close();
+      }
+    },
+    stats(): AccessLogStreamReport[] {
+      const out: AccessLogStreamReport[] = [];
+      for (const output of streams.values()) {
+        out.push({
+          streamId: output.streamId,
+          written: output.files.written,
+          dropped: output.files.dropped,
+          syslogSent: output.syslog?.sent ?? 0,
+          syslogDropped: output.syslog?.dropped ?? 0,
+        });
+      }
+      return out;
+    },
+    async close() {
+      const all = [...streams.values()];
+      streams.clear();
+      await Promise.all(all.map((output) => output.close()));
+    },
+  };
 }

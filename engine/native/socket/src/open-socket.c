@@ -14,12 +14,19 @@
  * sourceAddress:0 and returns the unconnected descriptor (close-on-exec, non-blocking) for
  * net.Socket({ fd }).connect() / dgram bind({ fd }). TCP also gets IP_BIND_ADDRESS_NO_PORT: the kernel
  * picks the port at connect time, per destination, instead of reserving one at bind.
+ *
+ * tcpInfoRtt(fd) -> microseconds
+ *
+ * The smoothed round-trip time of a connected TCP socket (Linux TCP_INFO tcpi_rtt, in µs), for the
+ * access log's tcpinfo_rtt; -1 when the kernel cannot tell (not a TCP socket, closed). Never throws
+ * on a bad descriptor: it is read at the end of a request, when the client may already be gone.
  */
 #include <node_api.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -201,8 +208,29 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value tcp_info_rtt(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  napi_value result;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "tcpInfoRtt(fd)");
+    return NULL;
+  }
+  struct tcp_info ti;
+  socklen_t length = sizeof ti;
+  memset(&ti, 0, sizeof ti);
+  int32_t rtt = -1;
+  if (fd >= 0 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &length) == 0) rtt = (int32_t)ti.tcpi_rtt;
+  napi_create_int32(env, rtt, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
+  napi_create_function(env, "tcpInfoRtt", NAPI_AUTO_LENGTH, tcp_info_rtt, NULL, &fn);
+  napi_set_named_property(env, exports, "tcpInfoRtt", fn);
   napi_create_function(env, "openSocket", NAPI_AUTO_LENGTH, open_socket, NULL, &fn);
   napi_set_named_property(env, exports, "openSocket", fn);
   napi_create_function(env, "openTransparentSocket", NAPI_AUTO_LENGTH, open_transparent_socket, NULL, &fn);

@@ -1,0 +1,214 @@
+import { mkdir, open, readdir, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { accessLogFileName, parseAccessLogFileName } from "../../protocol/access-log-files";
+import { compressFile } from "./compress-file";
+
+const HOUR_MS = 3_600_000;
+
+/** How a stream's file writer batches and bounds; defaults suit production. */
+export interface FileWriterOptions {
+  /** Records in memory at most (batch being filled, batches waiting, the one being written), in bytes; default 4 MiB. */
+  maxBufferBytes?: number;
+  /** A batch is written once it holds this many bytes; default 64 KiB. */
+  flushBytes?: number;
+  /** …or this long after its first record; default 1000 ms. */
+  flushIntervalMs?: number;
+}
+
+/** A batch of lines of one UTC hour, joined once when it was sealed. */
+interface Batch {
+  hourStartMs: number;
+  text: string;
+  count: number;
+}
+
+/**
+ * One worker thread's writer of one log stream (protocol/access-log-files.ts layout: one file per
+ * worker per UTC hour). Lines are appended to an in-memory batch, written asynchronously as one
+ * `write` per batch (every `flushBytes` or `flushIntervalMs`), one batch at a time, in order. The
+ * memory is bounded: a line that would take the bytes held past `maxBufferBytes` is dropped and
+ * counted (`dropped`) — a slow or full disk costs records, never the event loop or unbounded memory;
+ * a failed write drops its batch (counted) and the next batch reopens the file.
+ *
+ * Rotation: a batch of a new hour closes the previous hour's file, which is then gzip-compressed
+ * (compress-file.ts); an hour that ends without traffic is closed by a timer set for its end. Lines
+ * are ASCII (every byte ≥ 0x7f is escaped by the formatter): their length is their size.
+ */
+export class AccessLogFileWriter {
+  /** Records written to the files (the write completed). */
+  written = 0;
+  /** Records dropped: buffer full, or their batch's write failed. */
+  dropped = 0;
+  private readonly maxBufferBytes: number;
+  private readonly flushBytes: number;
+  private readonly flushIntervalMs: number;
+  private lines: string[] = [];
+  private lineBytes = 0;
+  private lineHour = -1;
+  private readonly queue: Batch[] = [];
+  /** Bytes of every line held: being batched, queued, being written. */
+  private held = 0;
+  private pumping: Promise<void> | null = null;
+  private handle: FileHandle | null = null;
+  private handleHour = -1;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private rotateTimer: NodeJS.Timeout | null = null;
+  private readonly compressions = new Set<Promise<boolean>>();
+  private folderReady: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    /** The stream's folder (protocol/access-log-files.ts `accessLogStreamFolder`). */
+    readonly folder: string,
+    /** This worker's index (file names end in -w<worker>). */
+    readonly worker: number,
+    options: FileWriterOptions = {},
+    /** The clock (ms since the epoch) that decides a line's hour; tests move it across an hour. */
+    private readonly now: () => number = Date.now,
+  ) {
+    this.maxBufferBytes = options.maxBufferBytes ?? 4 * 1024 * 1024;
+    this.flushBytes = options.flushBytes ?? 64 * 1024;
+    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+  }
+
+  /** Bytes of lines held in memory now (never above `maxBufferBytes`). */
+  get bufferedBytes(): number {
+    return this.held;
+  }
+
+  /** Adds one newline-terminated line finished at `epochMs`; false when it was dropped (buffer full, writer closed). */
+  append(line: string, epochMs: number): boolean {
+    const bytes = line.length;
+    if (this.closed || this.held + bytes > this.maxBufferBytes) {
+      this.dropped++;
+      return false;
+    }
+    const hour = epochMs - (epochMs % HOUR_MS);
+    if (hour !== this.lineHour && this.lines.length > 0) this.seal();
+    this.lineHour = hour;
+    this.lines.push(line);
+    this.lineBytes += bytes;
+    this.held += bytes;
+    if (this.lineBytes >= this.flushBytes) this.flush();
+    else if (this.flushTimer === null) {
+      this.flushTimer = setTimeout(onFlushTimer, this.flushIntervalMs, this);
+      this.flushTimer.unref();
+    }
+    return true;
+  }
+
+  /** Seals the lines batched so far and starts writing them. */
+  flush(): void {
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.lines.length > 0) this.seal();
+    this.pump();
+  }
+
+  /** Resolves once every line appended so far was written (or dropped) and every compression finished. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.pumping !== null) await this.pumping;
+    while (this.compressions.size > 0) await Promise.all([...this.compressions]);
+  }
+
+  /** Writes what is held, closes the file (compressing it when its hour is over) and stops taking lines. */
+  async close(): Promise<void> {
+    await this.drain();
+    this.closed = true;
+    if (this.rotateTimer !== null) clearTimeout(this.rotateTimer);
+    this.rotateTimer = null;
+    await this.closeHandle(this.now());
+    while (this.compressions.size > 0) await Promise.all([...this.compressions]);
+  }
+
+  /** Closes the file when its hour is over (a timer at the hour's end, and before a batch of a later hour). */
+  async rotate(): Promise<void> {
+    while (this.pumping !== null) await this.pumping;
+    const now = this.now();
+    // Checked and closed in one step after the wait: no batch can be writing to the handle being closed.
+    if (this.handle !== null && this.handleHour + HOUR_MS <= now) await this.closeHandle(now);
+  }
+
+  private seal(): void {
+    this.queue.push({ hourStartMs: this.lineHour, text: this.lines.length === 1 ? this.lines[0]! : this.lines.join(""), count: this.lines.length });
+    this.lines = [];
+    this.lineBytes = 0;
+  }
+
+  private pump(): void {
+    if (this.pumping !== null || this.queue.length === 0) return;
+    this.pumping = this.writeQueued().finally(() => {
+      this.pumping = null;
+      if (this.queue.length > 0) this.pump();
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    for (let batch = this.queue.shift(); batch !== undefined; batch = this.queue.shift()) {
+      try {
+        const handle = await this.handleFor(batch.hourStartMs);
+        await handle.write(batch.text, null, "latin1");
+        this.written += batch.count;
+      } catch {
+        this.dropped += batch.count;
+        await this.closeHandle(-1).catch(() => {});
+      }
+      this.held -= batch.text.length;
+    }
+  }
+
+  /** The open file of `hourStartMs` (the previous hour's closed and compressed first). */
+  private async handleFor(hourStartMs: number): Promise<FileHandle> {
+    if (this.handle !== null && this.handleHour === hourStartMs) return this.handle;
+    await this.closeHandle(hourStartMs);
+    if (this.folderReady === null) this.folderReady = this.prepareFolder(hourStartMs);
+    await this.folderReady;
+    this.handle = await open(path.join(this.folder, accessLogFileName(hourStartMs, this.worker)), "a", 0o640);
+    this.handleHour = hourStartMs;
+    if (this.rotateTimer !== null) clearTimeout(this.rotateTimer);
+    const untilEnd = hourStartMs + HOUR_MS - this.now() + 1000;
+    this.rotateTimer = setTimeout(onRotateTimer, Math.max(1000, Math.min(untilEnd, HOUR_MS + 1000)), this);
+    this.rotateTimer.unref();
+    return this.handle;
+  }
+
+  /**
+   * Closes the open file; when its hour is before `currentHourMs`'s (or `currentHourMs` is -1 for a
+   * failed write: never), its hour is over and it is compressed.
+   */
+  private async closeHandle(current: number): Promise<void> {
+    const handle = this.handle;
+    if (handle === null) return;
+    const hour = this.handleHour;
+    this.handle = null;
+    this.handleHour = -1;
+    await handle.close().catch(() => {});
+    if (current >= 0 && hour + HOUR_MS <= current) this.compress(path.join(this.folder, accessLogFileName(hour, this.worker)));
+  }
+
+  /** Creates the folder and compresses this worker's files of earlier hours left plain (a crash, a restart). */
+  private async prepareFolder(hourStartMs: number): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    for (const name of await readdir(this.folder).catch(() => [] as string[])) {
+      const file = parseAccessLogFileName(name);
+      if (file !== null && !file.compressed && file.worker === this.worker && file.hourStartMs < hourStartMs) this.compress(path.join(this.folder, name));
+    }
+  }
+
+  private compress(plainPath: string): void {
+    const job = compressFile(plainPath);
+    this.compressions.add(job);
+    void job.finally(() => this.compressions.delete(job));
+  }
+}
+
+// Timer handlers shared by every writer (no closure per writer or batch).
+function onFlushTimer(writer: AccessLogFileWriter): void {
+  writer.flush();
+}
+function onRotateTimer(writer: AccessLogFileWriter): void {
+  void writer.rotate();
+}
