@@ -4,6 +4,8 @@ import { Card } from "@/app/_components/ui/status";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
 import { ListenersTab } from "./listeners/listeners-tab";
 import { BackendServerGroupsTab } from "./backend-server-groups/backend-server-groups-tab";
+import { MonitoringTab } from "./monitoring/monitoring-tab";
+import { AccessLogsTab } from "./access-logs/access-logs-tab";
 
 /** Tabs of the load balancer details page. */
 export type DetailTab = "listeners" | "backend-server-groups" | "monitoring" | "access-logs" | "tags";
@@ -20,7 +22,7 @@ function NotYetAvailable({ what }: { what: string }) {
 export const detailTabs: { value: DetailTab; label: string; render?: ComponentType<{ lb: LoadBalancerView }> }[] = [
   { value: "listeners", label: "Listeners", render: ListenersTab },
   { value: "backend-server-groups", label: "Backend Server Groups", render: BackendServerGroupsTab },
-  { value: "monitoring", label: "Monitoring", render: () => <NotYetAvailable what="Monitoring metrics are not available in this version yet." /> },
-  { value: "access-logs", label: "Access Logs", render: () => <NotYetAvailable what="Access logging is not available in this version yet." /> },
+  { value: "monitoring", label: "Monitoring", render: MonitoringTab },
+  { value: "access-logs", label: "Access Logs", render: AccessLogsTab },
   { value: "tags", label: "Tags" },
 ];

@@ -18,6 +18,7 @@ import { ModifyListenerDialog } from "./modify-listener-dialog";
 import { DeleteListenerDialog } from "./delete-listener-dialog";
 import { ForwardingPoliciesTab } from "./forwarding-policies-tab";
 import { RedirectsTab } from "./redirects-tab";
+import { ListenerMonitoring } from "../monitoring/listener-monitoring";
 
 /**
  * A listener's page (guide 3.6–3.8): Basic Information with Configure beside Access Control (and SNI on
@@ -35,7 +36,7 @@ export function ListenerPage({ loadBalancerId, listenerId }: { loadBalancerId: s
   if (query.error || !query.data) return <p role="alert">Could not load the listener: {errorMessage(query.error)}</p>;
   const listener = query.data;
   const lbPath = `/load-balancers/${loadBalancerId}`;
-  const tabs = listenerTabsFor(listener.protocol);
+  const tabs = [...listenerTabsFor(listener.protocol), { value: "monitoring" as const, label: "Monitoring" }];
   const requested = searchParams.get("tab") as ListenerTab | null;
   const tab = tabs.find((t) => t.value === requested)?.value ?? tabs[0]?.value;
   return (
@@ -75,6 +76,7 @@ export function ListenerPage({ loadBalancerId, listenerId }: { loadBalancerId: s
           <Tabs tabs={tabs} value={tab} onChange={(next) => router.replace(`${pathname}?tab=${next}`)} />
           {tab === "forwarding-policies" && <ForwardingPoliciesTab listener={listener} />}
           {tab === "redirects" && <RedirectsTab listener={listener} />}
+          {tab === "monitoring" && <ListenerMonitoring listener={listener} />}
         </div>
       )}
       {action === "access-control" && <AccessControlDialog listener={listener} onClose={() => setAction(null)} />}
