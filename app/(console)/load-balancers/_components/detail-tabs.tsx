@@ -5,7 +5,6 @@ import type { LoadBalancerView } from "@/server/services/load-balancer/load-bala
 import { ListenersTab } from "./listeners/listeners-tab";
 import { BackendServerGroupsTab } from "./backend-server-groups/backend-server-groups-tab";
 import { MonitoringTab } from "./monitoring/monitoring-tab";
-import { AccessLogsTab } from "./access-logs/access-logs-tab";
 
 /** Tabs of the load balancer details page. */
 export type DetailTab = "listeners" | "backend-server-groups" | "monitoring" | "access-logs" | "tags";
@@ -23,6 +22,6 @@ export const detailTabs: { value: DetailTab; label: string; render?: ComponentTy
   { value: "listeners", label: "Listeners", render: ListenersTab },
   { value: "backend-server-groups", label: "Backend Server Groups", render: BackendServerGroupsTab },
   { value: "monitoring", label: "Monitoring", render: MonitoringTab },
-  { value: "access-logs", label: "Access Logs", render: AccessLogsTab },
+  { value: "access-logs", label: "Access Logs", render: () => <NotYetAvailable what="Access logging is not available in this version yet." /> },
   { value: "tags", label: "Tags" },
 ];
