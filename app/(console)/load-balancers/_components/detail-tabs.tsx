@@ -4,6 +4,7 @@ import { Card } from "@/app/_components/ui/status";
 import type { LoadBalancerView } from "@/server/services/load-balancer/load-balancer-view";
 import { ListenersTab } from "./listeners/listeners-tab";
 import { BackendServerGroupsTab } from "./backend-server-groups/backend-server-groups-tab";
+import { AccessLogsTab } from "./access-logs/access-logs-tab";
 import { MonitoringTab } from "./monitoring/monitoring-tab";
 
 /** Tabs of the load balancer details page. */
@@ -22,6 +23,6 @@ export const detailTabs: { value: DetailTab; label: string; render?: ComponentTy
   { value: "listeners", label: "Listeners", render: ListenersTab },
   { value: "backend-server-groups", label: "Backend Server Groups", render: BackendServerGroupsTab },
   { value: "monitoring", label: "Monitoring", render: MonitoringTab },
-  { value: "access-logs", label: "Access Logs", render: () => <NotYetAvailable what="Access logging is not available in this version yet." /> },
+  { value: "access-logs", label: "Access Logs", render: AccessLogsTab },
   { value: "tags", label: "Tags" },
 ];
