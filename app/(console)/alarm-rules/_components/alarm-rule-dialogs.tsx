@@ -6,6 +6,7 @@ import { useDialogForm } from "@/app/_components/ui/use-dialog-form";
 import { formError } from "@/app/_lib/form-errors";
 import { useTRPC } from "@/app/_lib/trpc/react";
 import type { AlarmRuleView } from "@/server/services/alarm-rule/alarm-rule-view";
+import { createAlarmRuleSchema, updateAlarmRuleSchema } from "@/server/services/alarm-rule/alarm-rule.schemas";
 import type { MetricId } from "@/server/metrics/metric-catalog";
 import { AlarmRuleFields, draftInput, type AlarmRuleDraft } from "./alarm-rule-fields";
 import { useRefreshAlarmRules } from "./use-refresh-alarm-rules";
@@ -39,7 +40,7 @@ export function CreateAlarmRuleDialog({ onClose }: { onClose: () => void }) {
   const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf });
   const create = useMutation(trpc.alarmRule.create.mutationOptions(mutationOptions));
   return (
-    <FormDialog title="Create Alarm Rule" submitLabel="Create" onClose={onClose} onSubmit={() => save(draftInput(draft), create.mutate)} pending={create.isPending} message={formMessage ?? formError(objects.error, [])}>
+    <FormDialog title="Create Alarm Rule" submitLabel="Create" onClose={onClose} onSubmit={() => save(draftInput(draft), create.mutate, createAlarmRuleSchema)} pending={create.isPending} message={formMessage ?? formError(objects.error, [])}>
       <AlarmRuleFields draft={draft} onChange={setDraft} errors={errors} objects={objects.data ?? []} />
     </FormDialog>
   );
@@ -69,7 +70,7 @@ export function ModifyAlarmRuleDialog({ rule, onClose }: { rule: AlarmRuleView; 
   const { errors, formMessage, save, mutationOptions } = useDialogForm({ refresh, onClose, fieldOf });
   const update = useMutation(trpc.alarmRule.update.mutationOptions(mutationOptions));
   return (
-    <FormDialog title="Modify Alarm Rule" submitLabel="Modify" onClose={onClose} onSubmit={() => save({ id: rule.id, ...draftInput(draft) }, update.mutate)} pending={update.isPending || objects.isLoading} message={formMessage ?? formError(objects.error, [])}>
+    <FormDialog title="Modify Alarm Rule" submitLabel="Modify" onClose={onClose} onSubmit={() => save({ id: rule.id, ...draftInput(draft) }, update.mutate, updateAlarmRuleSchema)} pending={update.isPending || objects.isLoading} message={formMessage ?? formError(objects.error, [])}>
       {rule.object.orphaned && (
         <p className="mb-2 rounded bg-amber-50 px-3 py-2 text-xs text-amber-800 ring-1 ring-amber-200">
           The monitored object {rule.objectName} was deleted: choose another one to modify this rule, or delete the rule.
