@@ -1,3 +1,4 @@
+import type net from "node:net";
 import { LISTENER_COUNTERS, LISTENER_GAUGES, type ListenerMetricsReport } from "../protocol/metrics.types";
 import type { AccessLogSink } from "./access-log/access-log-sink.types";
 import type { ConnectionContext, ConnectionObserver, RequestRecord } from "./observer.types";
@@ -24,6 +25,16 @@ const ACTIVE = COUNTERS + 1;
 const INACTIVE = COUNTERS + 2;
 const FIELDS = COUNTERS + LISTENER_GAUGES.length;
 
+/** Where an accepted socket keeps its context for the shared 'close' listener. */
+const ACCEPTED = Symbol("accepted context");
+type AcceptedSocket = net.Socket & { [ACCEPTED]?: ConnectionContext };
+
+/** 'close' listener of every socket a stream listener admitted (`this` = the socket): one function for all, no closure per connection. */
+function releaseOnClose(this: AcceptedSocket): void {
+  const context = this[ACCEPTED];
+  if (context !== undefined) (context.observer as ListenerObserver).released(context);
+}
+
 /** What `requestsInFlight` is set to when a connection closes: no later hook moves a gauge (n++ never reaches 0, n > 0 never holds). */
 const CLOSED = -0x3fffffff;
 
@@ -39,13 +50,21 @@ const CLOSED = -0x3fffffff;
  * response complete (the record's `doneAt - startedAt`).
  *
  * Gauges: a TCP connection or UDP session is active while open; an HTTP/HTTPS connection is inactive
- * (keep-alive idle) until a request starts, active while at least one of its requests (HTTP/2 streams)
- * is in progress (`context.requestsInFlight`), inactive again after the last one is done.
+ * (in its TLS handshake or PROXY header, or keep-alive idle) until a request starts, active while at least
+ * one of its requests (HTTP/2 streams) is in progress (`context.requestsInFlight`), inactive again after
+ * the last one is done.
+ *
+ * A stream listener (TCP, HTTP, HTTPS) counts a connection at accept (`accepted`, called by its stream
+ * binding once the connection is admitted, before any handshake or header) until its socket closes, so
+ * connections that never reach the handler (a failed handshake) are counted too; the handler's
+ * connectionOpened/Closed then only go on to `next`. A UDP listener counts sessions at connectionOpened/Closed.
  */
 export class ListenerObserver implements ConnectionObserver {
   readonly observesRequests = true;
   /** The listener's access-log writer (null = access logging off); replaced when a snapshot changes it. */
   sink: AccessLogSink | null = null;
+  /** `next` when it asked for requests (`observesRequests`), else null: it gets no requestStarted/requestDone. */
+  private readonly nextRequests: ConnectionObserver | null;
 
   /** The HTTP path fills each record's access-log detail only for a listener that writes access logs. */
   get logsRequests(): boolean {
@@ -57,17 +76,41 @@ export class ListenerObserver implements ConnectionObserver {
     readonly row: Float64Array,
     /** HTTP or HTTPS: connections are idle between requests. */
     readonly l7: boolean,
+    /** TCP, HTTP, HTTPS: connections are counted at accept (`accepted`), not by the handler's hooks. */
+    readonly countsAtAccept: boolean,
     /** Also sees every event (the engine-wide observer: worker counters, tests); null = none. */
     private readonly next: ConnectionObserver | null,
-  ) {}
+  ) {
+    this.nextRequests = next !== null && next.observesRequests ? next : null;
+  }
+
+  /** A stream listener admitted `socket` (its context `context`): counted until the socket closes. */
+  accepted(socket: net.Socket, context: ConnectionContext): void {
+    this.count();
+    (socket as AcceptedSocket)[ACCEPTED] = context;
+    socket.on("close", releaseOnClose);
+  }
+
+  /** The socket of a connection counted by `accepted` closed. */
+  released(context: ConnectionContext): void {
+    const row = this.row;
+    row[CONCURRENT]!--;
+    if (!this.l7 || context.requestsInFlight > 0) row[ACTIVE]!--;
+    else row[INACTIVE]!--;
+    context.requestsInFlight = CLOSED;
+  }
 
   connectionOpened(context: ConnectionContext): void {
+    if (!this.countsAtAccept) this.count();
+    this.next?.connectionOpened(context);
+  }
+
+  private count(): void {
     const row = this.row;
     row[CONNECTIONS]!++;
     row[CONCURRENT]!++;
     if (this.l7) row[INACTIVE]!++;
     else row[ACTIVE]!++;
-    this.next?.connectionOpened(context);
   }
 
   bytesIn(context: ConnectionContext, bytes: number): void {
@@ -90,7 +133,7 @@ export class ListenerObserver implements ConnectionObserver {
       row[ACTIVE]!++;
       row[INACTIVE]!--;
     }
-    this.next?.requestStarted(context);
+    this.nextRequests?.requestStarted(context);
   }
 
   requestDone(context: ConnectionContext, record: RequestRecord): void {
@@ -115,7 +158,7 @@ export class ListenerObserver implements ConnectionObserver {
       row[INACTIVE]!++;
     }
     this.sink?.write(context, record);
-    this.next?.requestDone(context, record);
+    this.nextRequests?.requestDone(context, record);
   }
 
   error(context: ConnectionContext, kind: Parameters<ConnectionObserver["error"]>[1], cause: unknown): void {
@@ -123,11 +166,7 @@ export class ListenerObserver implements ConnectionObserver {
   }
 
   connectionClosed(context: ConnectionContext): void {
-    const row = this.row;
-    row[CONCURRENT]!--;
-    if (!this.l7 || context.requestsInFlight > 0) row[ACTIVE]!--;
-    else row[INACTIVE]!--;
-    context.requestsInFlight = CLOSED;
+    if (!this.countsAtAccept) this.released(context);
     this.next?.connectionClosed(context);
   }
 }
@@ -147,15 +186,15 @@ interface Entry {
 export class ListenerMetricsTable {
   private readonly rows = new Map<string, Entry>();
 
-  /** The observer of listener `listenerId` (a new object over the listener's kept row). */
-  observerFor(listenerId: string, l7: boolean, next: ConnectionObserver | null): ListenerObserver {
+  /** The observer of listener `listenerId` of `protocol` (a new object over the listener's kept row). */
+  observerFor(listenerId: string, protocol: "TCP" | "UDP" | "HTTP" | "HTTPS", next: ConnectionObserver | null): ListenerObserver {
     let entry = this.rows.get(listenerId);
     if (entry === undefined) {
       entry = { row: new Float64Array(FIELDS), live: true };
       this.rows.set(listenerId, entry);
     }
     entry.live = true;
-    return new ListenerObserver(entry.row, l7, next);
+    return new ListenerObserver(entry.row, protocol === "HTTP" || protocol === "HTTPS", protocol !== "UDP", next);
   }
 
   /** After a snapshot was applied: the ids of the listeners it has (the others are draining or gone). */

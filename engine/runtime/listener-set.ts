@@ -184,7 +184,7 @@ export class ListenerSet {
     const config = route.listener;
     const factory = this.factories[config.protocol];
     if (config.protocol !== "UDP" && factory === undefined) return `${config.protocol} not supported yet`;
-    const observer = this.metrics.observerFor(config.id, config.protocol === "HTTP" || config.protocol === "HTTPS", this.next);
+    const observer = this.metrics.observerFor(config.id, config.protocol, this.next);
     observer.sink = this.sinks?.sinkFor(config) ?? null;
     if (config.protocol === "UDP") return { kind: "datagram", config, observer, udp: createUdpListener(route) };
     return { kind: "stream", config, observer, handler: factory!(route), servers: new Map() };
@@ -209,7 +209,7 @@ export class ListenerSet {
           const fds = current.udp.addresses.includes(address) ? [] : inherited.takeAll("udp", address, config.port);
           await current.udp.bind(address, config.port, binding, fds);
         } else if (!current.servers.has(address)) {
-          const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler, this.gate);
+          const binding = new StreamBinding(config.id, address, config.port, limits, observer, current.handler, this.gate, observer);
           const onError = acceptFailed(binding, `${address}:${config.port}`);
           const listen = (fd: number | undefined) => listenStream(config.protocol, address, config.port, binding.accept, onError, fd);
           const first = await listen(inherited.take("tcp", address, config.port));

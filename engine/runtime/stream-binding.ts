@@ -4,6 +4,7 @@ import type { AddressLimits } from "../limits/address-limits";
 import type { Bandwidth } from "../limits/bandwidth.types";
 import type { ConnectionHandler } from "../listeners/listener.types";
 import { createConnectionContext } from "../observe/connection-context";
+import type { ListenerObserver } from "../observe/listener-metrics";
 import type { ConnectionContext, ConnectionObserver, ListenerBinding } from "../observe/observer.types";
 import { applyProxyRead, type ProxyAccept, type ProxyAcceptingHandler } from "./client-ip-accept";
 import { CONNECTION_LIMIT_REACHED, DEFAULT_CONNECTION_GATE, type ConnectionGate } from "./connection-gate";
@@ -25,6 +26,9 @@ export const ACCESS_DENIED = new Error("client address not in the listener's whi
  * takes its place under the cap first (a slow header counts against it), then its header is read
  * (`io/proxy-header-reader.ts`, bounded in bytes and time) and its source replaces the client address,
  * and access control judges that address. Either way before any handler or TLS work.
+ *
+ * A connection admitted under the cap is counted in the listener's metrics (`counts`, from then until its
+ * socket closes: its TLS handshake and PROXY header included); null = not counted here (tests).
  */
 export class StreamBinding implements ListenerBinding {
   constructor(
@@ -36,6 +40,8 @@ export class StreamBinding implements ListenerBinding {
     private readonly handler: ConnectionHandler & ProxyAcceptingHandler,
     /** The engine-wide connection cap, shared by every binding of a runtime. */
     private readonly gate: ConnectionGate = DEFAULT_CONNECTION_GATE,
+    /** The listener's metrics observer; null = none. */
+    private readonly counts: ListenerObserver | null = null,
   ) {}
 
   /** The address's bucket now (EIP bandwidth), looked up once per accepted connection. */
@@ -61,6 +67,7 @@ export class StreamBinding implements ListenerBinding {
       return;
     }
     socket.on("close", gate.leave);
+    this.counts?.accepted(socket, context);
     this.handler.handle(socket, context);
   };
 
@@ -74,6 +81,7 @@ export class StreamBinding implements ListenerBinding {
       return;
     }
     socket.on("close", gate.leave);
+    this.counts?.accepted(socket, context);
     if (!trusted && proxyAccept.handlerChecksUntrusted) {
       context.proxyHeaderCheck = true; // a TCP session: it checks the first bytes whenever they come
       this.handler.handle(socket, context);
