@@ -1,0 +1,114 @@
+import { execFile } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { accessLogFileName } from "../../protocol/access-log-files";
+import { AccessLogFileWriter } from "./access-log-file-writer";
+
+/**
+ * The per-stream file writer on a real file system: hourly rotation with an injected clock (a test
+ * does not wait an hour), gzip of the finished hour, and the bounded buffer under a write that really
+ * stalls (the hour's file is a FIFO nobody reads: the writer's open blocks until the test reads it).
+ */
+const HOUR = 3_600_000;
+const H0 = Date.UTC(2026, 11, 1, 22); // 2026-12-01 22:00 UTC
+let dir = "";
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "elb-access-writer-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const line = (hour: number, i: number) => `${hour}-${i} ${"x".repeat(40)}\n`;
+
+describe("AccessLogFileWriter", () => {
+  it("writes batches to the hour's file; the finished hour becomes <name>.log.gz holding exactly its lines", async () => {
+    let now = H0 + 59 * 60_000;
+    const writer = new AccessLogFileWriter(dir, 3, { flushBytes: 200 }, () => now);
+    const first = Array.from({ length: 10 }, (_, i) => line(0, i));
+    for (const l of first) writer.append(l, now);
+    await writer.drain();
+    expect(await readdir(dir)).toEqual([accessLogFileName(H0, 3)]);
+
+    now = H0 + HOUR + 5_000; // the next hour's first records close and compress the previous file
+    const second = Array.from({ length: 5 }, (_, i) => line(1, i));
+    for (const l of second) writer.append(l, now);
+    await writer.drain();
+    const names = (await readdir(dir)).sort();
+    expect(names).toEqual([accessLogFileName(H0, 3) + ".gz", accessLogFileName(H0 + HOUR, 3)].sort());
+    expect(gunzipSync(await readFile(path.join(dir, accessLogFileName(H0, 3) + ".gz"))).toString()).toBe(first.join(""));
+    expect(await readFile(path.join(dir, accessLogFileName(H0 + HOUR, 3)), "utf8")).toBe(second.join(""));
+    expect([writer.written, writer.dropped]).toEqual([15, 0]);
+
+    now = H0 + 2 * HOUR + 2_000; // an hour that ends without traffic is closed by the rotation (its timer)
+    await writer.rotate();
+    await writer.drain();
+    expect((await readdir(dir)).sort()).toEqual([accessLogFileName(H0, 3) + ".gz", accessLogFileName(H0 + HOUR, 3) + ".gz"].sort());
+    expect(gunzipSync(await readFile(path.join(dir, accessLogFileName(H0 + HOUR, 3) + ".gz"))).toString()).toBe(second.join(""));
+    await writer.close();
+  });
+
+  it("flushes a batch after flushIntervalMs without reaching flushBytes", async () => {
+    const writer = new AccessLogFileWriter(dir, 0, { flushIntervalMs: 50 });
+    writer.append("one\n", Date.now());
+    const file = path.join(dir, accessLogFileName(Date.now() - (Date.now() % HOUR), 0));
+    const deadline = Date.now() + 3000;
+    let text = "";
+    while (text === "" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      text = await readFile(file, "utf8").catch(() => "");
+    }
+    expect(text).toBe("one\n");
+    await writer.close();
+  });
+
+  it("compresses this worker's plain files of earlier hours left by a previous run, not other workers'", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(path.join(dir, accessLogFileName(H0, 1)), "left over\n");
+    await writeFile(path.join(dir, accessLogFileName(H0, 2)), "another worker\n");
+    const now = H0 + 3 * HOUR;
+    const writer = new AccessLogFileWriter(dir, 1, {}, () => now);
+    writer.append("new\n", now);
+    await writer.close();
+    expect((await readdir(dir)).sort()).toEqual([accessLogFileName(H0, 1) + ".gz", accessLogFileName(H0, 2), accessLogFileName(now, 1)].sort());
+  });
+
+  it("a stalled disk: records past the bounded buffer are dropped and counted, memory stays within the bound", async () => {
+    const now = H0 + 10 * 60_000;
+    await mkdir(dir, { recursive: true });
+    const fifo = path.join(dir, accessLogFileName(H0, 0));
+    await promisify(execFile)("mkfifo", [fifo]); // opening it for writing blocks until a reader comes
+    const max = 4096;
+    const writer = new AccessLogFileWriter(dir, 0, { maxBufferBytes: max, flushBytes: 512, flushIntervalMs: 10 }, () => now);
+    const lines = Array.from({ length: 1000 }, (_, i) => line(0, i)); // 1000 × 47 bytes ≫ 4 KiB
+    let accepted = 0;
+    let peak = 0;
+    for (let i = 0; i < lines.length; i++) {
+      if (writer.append(lines[i]!, now)) accepted++;
+      peak = Math.max(peak, writer.bufferedBytes);
+      if (i % 100 === 0) await new Promise((r) => setTimeout(r, 5)); // the write stays stalled across turns of the loop
+    }
+    expect(peak).toBeLessThanOrEqual(max);
+    expect(accepted).toBeLessThanOrEqual(Math.floor(max / lines[0]!.length));
+    expect(accepted).toBeGreaterThan(0);
+    expect(writer.dropped).toBe(lines.length - accepted);
+    expect(writer.written).toBe(0);
+
+    // The disk comes back (a reader opens the FIFO): what was held is written, in order, nothing more.
+    const chunks: Buffer[] = [];
+    const reader = createReadStream(fifo);
+    reader.on("data", (d) => chunks.push(d as Buffer));
+    const ended = new Promise((resolve) => reader.once("close", resolve));
+    await writer.close();
+    await ended;
+    const received = Buffer.concat(chunks).toString();
+    expect(received).toBe(lines.slice(0, accepted).join(""));
+    expect([writer.written, writer.dropped, writer.bufferedBytes]).toEqual([accepted, lines.length - accepted, 0]);
+  });
+});
