@@ -104,7 +104,7 @@ describe("AccessLogFileWriter", () => {
     const chunks: Buffer[] = [];
     const reader = createReadStream(fifo);
     reader.on("data", (d) => chunks.push(d as Buffer));
-    const ended = new Promise((resolve) => reader.once("close", resolve));
+    const ended = new Promise<void>((resolve) => reader.once("close", () => resolve()));
     await writer.close();
     await ended;
     const received = Buffer.concat(chunks).toString();
