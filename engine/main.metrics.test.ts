@@ -100,8 +100,8 @@ function expectMonotonic(messages: Metrics[]): void {
   }
 }
 
-async function startWith(workers: number): Promise<EngineProcess> {
-  const engine = startEngine(entry, { ELB_ENGINE_WORKERS: String(workers), ELB_METRICS_INTERVAL_MS: "200" }, children);
+async function startWith(workers: number, intervalMs = 200): Promise<EngineProcess> {
+  const engine = startEngine(entry, { ELB_ENGINE_WORKERS: String(workers), ELB_METRICS_INTERVAL_MS: String(intervalMs) }, children);
   await engine.next("ready");
   return engine;
 }
@@ -169,6 +169,26 @@ describe("engine process: metrics messages", () => {
     expect(await nextMetrics(engine, "l-http", (v) => v.requests === N + 4, "4 more")).toMatchObject({ connections: N + 4, status2xx: 22, bytesIn: sent, bytesOut: received });
     expectMonotonic(metricsOf(engine));
   }, 60_000);
+
+  it("restartWorker right after traffic: the workers' counts are taken before their threads end, none lost", async () => {
+    const backendPort = await statusBackend();
+    const port = await freePort();
+    const engine = await startWith(2, 1500); // a long interval: the traffic below falls between two reports
+    engine.child.send({ type: "snapshot", snapshot: snapshot(1, [listener("l-http", port, "p", { protocol: "HTTP" })], [pool("p", [member("a", backendPort)], { protocol: "HTTP" })]) });
+    await engine.next("applied", (m) => m.version === 1);
+    await nextMetrics(engine, "l-http", (v) => v.requests === 0, "a report before the traffic");
+    const reports = metricsOf(engine).length;
+    const K = 12;
+    for (let i = 0; i < K; i++) expect((await oneShot(port, get(200))).startsWith("HTTP/1.1 200")).toBe(true);
+    expect(metricsOf(engine).length, "no report between the traffic and the restart").toBe(reports);
+    engine.child.send({ type: "restartWorker", index: 0 });
+    engine.child.send({ type: "restartWorker", index: 1 });
+    const after = await nextMetrics(engine, "l-http", () => true, "the next report", 6000);
+    expect(after).toMatchObject({ connections: K, requests: K, status2xx: K });
+    engine.child.send({ type: "ping", nonce: 7 });
+    const pong = await engine.next("pong", (m) => m.nonce === 7);
+    expect(pong.workers?.map((w) => w.restarts)).toEqual([1, 1]);
+  }, 30_000);
 
   it("one thread: UDP sessions, datagrams and bytes in the metrics message; a removed listener leaves the report", async () => {
     const udpBackend = await startUdpBackend("u");

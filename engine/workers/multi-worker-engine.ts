@@ -2,7 +2,7 @@ import { WorkerCounters } from "../observe/worker-counters";
 import { SharedTokenBuckets } from "../limits/shared-token-bucket";
 import { SharedMemberStates } from "../pools/shared-member-states";
 import { SharedSourceIpTable } from "../pools/sticky/shared-source-ip-table";
-import { MetricsSum, liveIdsOf } from "../observe/metrics-sum";
+import { MetricsSum, liveIdsOf, type ThreadMetrics } from "../observe/metrics-sum";
 import type { MemberHealthReport } from "../protocol/ipc.types";
 import type { MetricsReport } from "../protocol/metrics.types";
 import type { Snapshot } from "../protocol/snapshot.types";
@@ -76,7 +76,8 @@ export class MultiWorkerEngine {
       ConnectionGate.releaseSlot(connectionCounts, 1 + index);
     };
     const initialWorkerData = splitAmongWorkers(options.inheritedSockets ?? [], options.workers).map((inheritedSockets) => ({ inheritedSockets }));
-    this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, initialWorkerData, log: options.log, onExit });
+    const onMetrics = (index: number, metrics: ThreadMetrics): void => this.sum.update(index, metrics);
+    this.pool = new WorkerPool({ count: options.workers, entry: options.entry, workerData, initialWorkerData, log: options.log, onExit, onMetrics });
   }
 
   /** Starts the worker threads. */
@@ -117,7 +118,10 @@ export class MultiWorkerEngine {
 
   /** Ends worker `index`'s thread; the pool starts a fresh one with the current snapshot. False: no such worker running. */
   restartWorker(index: number): boolean {
-    return this.pool.terminate(index);
+    if (!this.pool.hasThread(index)) return false;
+    // Its numbers first (up to 1 s), so the totals keep everything it counted, then the thread ends.
+    void this.pool.collectMetrics((i, metrics) => this.sum.update(i, metrics), 1000, index).then(() => this.pool.terminate(index));
+    return true;
   }
 
   /** Applies a snapshot after any apply already running: the primary's pools, then every worker. */

@@ -47,7 +47,10 @@ export type WorkerToPrimary =
   | { type: "stopped" }
   /** The worker's listening sockets: descriptors of this process (threads share them), for a new engine build. */
   | { type: "sockets"; seq: number; sockets: InheritedSocket[] }
-  /** This worker's listener rows (counters since this thread started, gauges now) and access-log totals. */
+  /**
+   * This worker's listener rows (counters since this thread started, gauges now) and access-log totals:
+   * the answer to "metrics" `seq`, or, with seq 0, sent unasked just before the thread exits on an error.
+   */
   | { type: "metrics"; seq: number; metrics: ThreadMetrics };
 
 /** What the primary knows of one worker (the console sees it in pong). */

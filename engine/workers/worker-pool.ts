@@ -26,6 +26,8 @@ export interface WorkerPoolOptions {
   log: (message: string) => void;
   /** Called when a worker's thread ended (before it is started again). */
   onExit?: (index: number) => void;
+  /** Called with the metrics a worker sends on its own (seq 0: its last numbers before it exits on an error). */
+  onMetrics?: (index: number, metrics: ThreadMetrics) => void;
 }
 
 /** What the pool keeps of one worker place. */
@@ -145,13 +147,14 @@ export class WorkerPool {
    * Asks every running worker for its metrics; `onAnswer(index, metrics)` is called for each answer as it
    * arrives, synchronously, while that thread is still the place's thread (so an answer is never taken
    * after the `onExit` of its thread). Resolves once every worker answered, ended or let `timeoutMs` pass.
+   * `only`: ask worker `only` alone.
    */
-  collectMetrics(onAnswer: (index: number, metrics: ThreadMetrics) => void, timeoutMs = 2000): Promise<void> {
+  collectMetrics(onAnswer: (index: number, metrics: ThreadMetrics) => void, timeoutMs = 2000, only?: number): Promise<void> {
     const seq = ++this.metricsSeq;
     return Promise.all(
       this.places.map((place) => {
         const thread = place.thread;
-        if (thread === null || place.status.state !== "running") return Promise.resolve();
+        if (thread === null || place.status.state !== "running" || (only !== undefined && place.status.index !== only)) return Promise.resolve();
         return new Promise<void>((resolve) => {
           const done = (metrics: ThreadMetrics | null): void => {
             clearTimeout(timer);
@@ -172,6 +175,12 @@ export class WorkerPool {
         });
       }),
     ).then(() => {});
+  }
+
+  /** True when worker `index` has a thread (and the pool is not stopping). */
+  hasThread(index: number): boolean {
+    const thread = this.places[index]?.thread;
+    return thread !== null && thread !== undefined && !this.stopping;
   }
 
   /** Ends worker `index`'s thread now (it is started again as after a crash); false when it has none running. */
@@ -224,6 +233,7 @@ export class WorkerPool {
           if (this.target !== null) this.send(place, this.target);
           resolve();
         } else if (message.type === "applied") this.onApplied(place, message);
+        else if (message.type === "metrics" && message.seq === 0 && place.thread === thread) this.options.onMetrics?.(place.status.index, message.metrics);
       });
       thread.on("error", (err) => this.options.log(`worker ${place.status.index}: ${err.stack ?? err.message}`));
       thread.once("exit", (code) => {

@@ -75,6 +75,7 @@ export function runWorkerThread(): void {
         (result) => post({ type: "applied", seq: message.seq, version: result.version, errors: result.errors }),
         (err: Error) => {
           log(`applying snapshot ${message.snapshot.version} failed: ${err.stack ?? err.message}`);
+          post({ type: "metrics", seq: 0, metrics: runtime.metrics() }); // what this thread counted stays in the totals
           process.exit(1); // the primary starts a fresh worker and gives it the snapshot again
         },
       );
