@@ -22,12 +22,12 @@ export interface EvaluateAlarmRulesOptions {
   db: Database;
   /** Evaluation time (default: now). */
   now?: Date;
-  /** How long after a minute ends its point is taken as written (default 20 s: the collector writes each minute shortly after it ends). */
+  /** How long after a minute ends its point is taken as written (default 30 s: the collector writes a minute at the next engine report, 10 s, or after its 20 s grace). */
   settleMs?: number;
 }
 
 /** Default of `settleMs`. */
-export const DEFAULT_SETTLE_MS = 20_000;
+export const DEFAULT_SETTLE_MS = 30_000;
 
 /**
  * Evaluates every enabled alarm rule against the 1-minute metric points (`metric_points`, resolution 60)
