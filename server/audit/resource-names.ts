@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { alarmRules, certificates, eipPools, eips, forwardingPolicies, listeners, loadBalancers, members, pools, projects, redirects, regions, servers, subnets, users, vpcs } from "@/db/schema";
+import { alarmRules, certificates, eipPools, eips, forwardingPolicies, listeners, loadBalancers, logGroups, logStreams, members, pools, projects, redirects, regions, servers, subnets, users, vpcs } from "@/db/schema";
 
 /** Where the display name of each traced resource type lives (an EIP is named by its address). */
 const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn }> = {
@@ -22,6 +22,8 @@ const nameColumns: Record<string, { table: PgTable; id: PgColumn; name: PgColumn
   l7policy: { table: forwardingPolicies, id: forwardingPolicies.id, name: forwardingPolicies.name },
   redirect: { table: redirects, id: redirects.id, name: redirects.name },
   alarmrule: { table: alarmRules, id: alarmRules.id, name: alarmRules.name },
+  loggroup: { table: logGroups, id: logGroups.id, name: logGroups.name },
+  logstream: { table: logStreams, id: logStreams.id, name: logStreams.name },
 };
 
 /**

@@ -86,6 +86,14 @@ describe("access logs over HTTP", () => {
     const lines = (await response.text()).split("\n");
     expect(lines.pop()).toBe("");
     expect(lines).toEqual(records.filter((r) => r.status === 503).map((r) => testLine(r, stream.id).slice(0, -1)));
+
+    // Deleting the stream in use is refused naming the load balancer, and traced with the stream's name.
+    await expect(call("logStream.delete", { id: stream.id })).rejects.toThrow(/Log stream ls-route is used by the access logging of load balancer elb-route;/);
+    const [refused] = await db.select().from(traces).orderBy(desc(traces.time)).limit(1);
+    expect(refused).toMatchObject({ traceName: "delete log stream", resourceType: "logstream", resourceId: stream.id, resourceName: "ls-route", status: "warning" });
+    expect(await call("accessLog.disable", { loadBalancerId: lbId })).toMatchObject({ enabled: false });
+    const [disabled] = await db.select().from(traces).orderBy(desc(traces.time)).limit(1);
+    expect(disabled).toMatchObject({ traceName: "delete access log", resourceType: "accesslog", resourceId: lbId, status: "normal" });
   });
 
   it("answers 401 without a session and 400 naming the field for a bad filter", async () => {
