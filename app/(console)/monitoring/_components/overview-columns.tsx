@@ -6,8 +6,16 @@ import { TimeSeriesChart } from "@/app/_components/charts/time-series-chart";
 import { metricDefinition, type MetricId } from "@/server/metrics/metric-catalog";
 import type { LoadBalancerOverview } from "@/server/metrics/metric-series.types";
 
-/** The key numbers of the overview, in this order: the latest 1-minute value of each. */
-export const OVERVIEW_METRICS: readonly MetricId[] = ["m1_cps", "m4_ncps", "m7_in_Bps", "m8_out_Bps", "mb_l7_queries", "mf_l7_http_5xx", "m9_abnormal_servers"];
+/** The key numbers of the overview, in this order, with their short column headers: the latest 1-minute value of each. */
+export const OVERVIEW_METRICS: readonly { id: MetricId; header: string }[] = [
+  { id: "m1_cps", header: "Concurrent" },
+  { id: "m4_ncps", header: "New Conn." },
+  { id: "m7_in_Bps", header: "Inbound" },
+  { id: "m8_out_Bps", header: "Outbound" },
+  { id: "mb_l7_queries", header: "L7 Queries" },
+  { id: "mf_l7_http_5xx", header: "5xx" },
+  { id: "m9_abnormal_servers", header: "Unhealthy Servers" },
+];
 
 /** The sparkline's metric: inbound rate (every protocol has it), or the first the series carries. */
 export function sparklineMetric(row: LoadBalancerOverview): MetricId | undefined {
@@ -22,7 +30,7 @@ function Sparkline({ row }: { row: LoadBalancerOverview }) {
   const to = times.length ? Math.max(Date.now(), times[times.length - 1]!) : Date.now();
   const name = metricDefinition(id).name;
   return (
-    <div className="w-40" title={`${name}, last hour`}>
+    <div className="w-32" title={`${name}, last hour`}>
       <TimeSeriesChart compact label={`${name} of ${row.name}, last hour`} series={[{ label: name }]} unit={metricDefinition(id).unit} times={times} values={[values[id] ?? []]} resolutionSeconds={resolutionSeconds} from={to - 3_600_000} to={to} />
     </div>
   );
@@ -40,9 +48,14 @@ export function overviewColumns(): Column<LoadBalancerOverview>[] {
         </Link>
       ),
     },
-    ...OVERVIEW_METRICS.map((id): Column<LoadBalancerOverview> => {
+    ...OVERVIEW_METRICS.map(({ id, header }): Column<LoadBalancerOverview> => {
       const metric = metricDefinition(id);
-      return { id, header: metric.name, className: "tabular-nums whitespace-nowrap", cell: (row) => formatMetricValue(row.latest[id], metric.unit) };
+      return {
+        id,
+        header,
+        className: "tabular-nums whitespace-nowrap",
+        cell: (row) => <span title={metric.name}>{formatMetricValue(row.latest[id], metric.unit)}</span>,
+      };
     }),
     { id: "sparkline", header: "Inbound Rate (1 h)", cell: (row) => <Sparkline row={row} /> },
   ];
