@@ -75,10 +75,14 @@ export function isoLocal(epochMs: number): string {
   );
 }
 
-/** A value written bare (no quotes around it) that a client controls (SNI): escaped, spaces too. */
+/**
+ * A value written bare (no quotes around it) that a client controls (SNI): escaped, spaces too, and a
+ * leading "[" (a reader would take the field for a bracketed one).
+ */
 function bare(value: string): string {
-  const escaped = escapeLogValue(value);
-  return escaped.indexOf(" ") < 0 ? escaped : escaped.replace(/ /g, "\\x20");
+  let escaped = escapeLogValue(value);
+  if (escaped.indexOf(" ") >= 0) escaped = escaped.replace(/ /g, "\\x20");
+  return escaped.charCodeAt(0) === 0x5b ? "\\x5B" + escaped.slice(1) : escaped;
 }
 
 /** A header value inside quotes: escaped, "-" when absent. */

@@ -104,7 +104,13 @@ export class SyslogSender {
       this.tcp = null;
       this.dropped += this.queue.length;
       this.queue = [];
-      if (this.connected) await new Promise<void>((resolve) => tcp.end(resolve));
+      // What the socket still buffers gets a second to go out (a stalled peer must not hold a shutdown).
+      if (this.connected) {
+        await new Promise<void>((resolve) => {
+          setTimeout(resolve, 1000).unref();
+          tcp.end(resolve);
+        });
+      }
       tcp.destroy();
     }
   }

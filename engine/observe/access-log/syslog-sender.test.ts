@@ -1,0 +1,44 @@
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { freePort, waitFor } from "../../test-support/backends";
+import { SyslogSender } from "./syslog-sender";
+
+/** The syslog sender's bounds and framing against real loopback sockets (delivery to rsyslog: access-log.syslog.test.ts). */
+const LINE = `${"r".repeat(99)}\n`; // a 100-byte record
+
+describe("SyslogSender over TCP", () => {
+  it("while the server is down, holds at most maxQueueBytes and counts the rest as dropped; sends the held ones once it is up", async () => {
+    const port = await freePort(); // nobody listens yet
+    const sender = new SyslogSender({ protocol: "TCP", host: "127.0.0.1", port }, { maxQueueBytes: 2000 });
+    try {
+      for (let i = 0; i < 100; i++) sender.send(LINE, Date.UTC(2026, 11, 1, 23, 26, 11, 7));
+      // Each frame is "<len> <134>1 TIMESTAMP HOST elb PID access - <record>", about 150 bytes: 2000 bytes hold about 13.
+      expect(sender.dropped).toBeGreaterThanOrEqual(100 - 14);
+      expect(sender.dropped).toBeLessThan(100);
+      expect(sender.sent).toBe(0);
+      const held = 100 - sender.dropped;
+
+      // The server comes up: the sender reconnects (backoff) and sends what it held, octet-counted.
+      let received = "";
+      const sockets: net.Socket[] = [];
+      const server = net.createServer((s) => {
+        sockets.push(s);
+        s.on("data", (d: Buffer) => (received += d.toString("latin1")));
+      });
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+      try {
+        await waitFor(() => sender.sent === held, 8000, "held records sent after reconnect");
+        await waitFor(() => received.split(" <134>1 ").length - 1 === held, 3000, "frames received");
+        const first = received.slice(0, received.indexOf(" "));
+        const message = received.slice(first.length + 1, first.length + 1 + Number(first));
+        expect(message).toBe(`<134>1 2026-12-01T23:26:11.007Z ${message.split(" ")[2]} elb ${process.pid} access - ${LINE.slice(0, -1)}`);
+        expect(received.length).toBe(held * (first.length + 1 + Number(first)));
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    } finally {
+      await sender.close();
+    }
+  });
+});
