@@ -117,6 +117,10 @@ test("traffic through an HTTP listener appears on the Monitoring tab, the listen
     const span = new Date(toText.replace(" ", "T")).getTime() - new Date(fromText.replace(" ", "T")).getTime();
     expect(span).toBe(3 * 3_600_000);
     await expect(latestOf(page, "Layer-7 Query Rate")).not.toHaveText("No data");
+    await expect(caption).toContainText("1-minute points");
+    // 7 d reads the 5-minute roll-ups (the server picks the resolution; the caption says which).
+    await page.getByRole("radiogroup", { name: "Time Range" }).getByText("7 d").click();
+    await expect(caption).toContainText("5-minute points");
     // Custom: To before From is refused naming the field.
     await page.getByRole("radiogroup", { name: "Time Range" }).getByText("Custom").click();
     await page.getByLabel("From", { exact: true }).fill("2026-01-02T10:00");

@@ -8,7 +8,7 @@ import { Switch } from "../backend-server-groups/switch";
 import { MetricChartCard } from "./metric-chart-card";
 import { MetricPicker } from "./metric-picker";
 import { availableMetrics, chartedMetrics } from "./monitoring-metrics";
-import { resolveTimeRange, type TimeRangeChoice } from "./time-range";
+import { resolutionLabel, resolveTimeRange, type TimeRangeChoice } from "./time-range";
 import { TimeRangePicker } from "./time-range-picker";
 import { useMetricSeries } from "./use-metric-series";
 
@@ -69,7 +69,7 @@ export function MonitoringView({ objectKind, objectId, layer7, dimension }: { ob
       {shown && (
         <p className="mb-2 text-xs text-slate-500">
           {formatDateTime(new Date(shown.from))} – {formatDateTime(new Date(shown.to))}
-          {query.data && ` · ${query.data.resolutionSeconds / 60}-minute points`}
+          {query.data && ` · ${resolutionLabel(query.data.resolutionSeconds)}`}
           {query.isFetching && " · loading…"}
         </p>
       )}

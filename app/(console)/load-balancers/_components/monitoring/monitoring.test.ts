@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { METRICS } from "@/server/metrics/metric-catalog";
 import { availableMetrics, chartedMetrics, DEFAULT_METRICS, hasLayer7Metrics } from "./monitoring-metrics";
-import { resolveTimeRange, TIME_RANGE_PRESETS, toDateTimeLocal } from "./time-range";
+import { resolutionLabel, resolveTimeRange, TIME_RANGE_PRESETS, toDateTimeLocal } from "./time-range";
 
 const ids = (list: { id: string }[]) => list.map((m) => m.id);
 
@@ -63,5 +63,11 @@ describe("time range", () => {
     expect(resolveTimeRange({ preset: "custom", customFrom: toDateTimeLocal(from) }, now)).toMatchObject({ ok: false, field: "To" });
     expect(resolveTimeRange({ preset: "custom", customFrom: toDateTimeLocal(to), customTo: toDateTimeLocal(from) }, now)).toMatchObject({ ok: false, field: "To", message: "To must be later than From." });
     expect(resolveTimeRange({ preset: "custom", customFrom: toDateTimeLocal(now + 120_000), customTo: toDateTimeLocal(now + 240_000) }, now)).toMatchObject({ ok: false, field: "From" });
+  });
+
+  it("names the resolution of the points shown", () => {
+    expect(resolutionLabel(60)).toBe("1-minute points");
+    expect(resolutionLabel(300)).toBe("5-minute points");
+    expect(resolutionLabel(3600)).toBe("1-hour points");
   });
 });

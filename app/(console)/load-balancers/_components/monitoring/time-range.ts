@@ -43,3 +43,10 @@ export function toDateTimeLocal(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** A series' resolution as the view names it: "1-minute points", "5-minute points", "1-hour points". */
+export function resolutionLabel(resolutionSeconds: number): string {
+  if (resolutionSeconds % 3600 === 0) return `${resolutionSeconds / 3600}-hour points`;
+  if (resolutionSeconds % 60 === 0) return `${resolutionSeconds / 60}-minute points`;
+  return `${resolutionSeconds}-second points`;
+}
