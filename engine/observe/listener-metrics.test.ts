@@ -7,7 +7,7 @@ import { LISTENER_COUNTERS, LISTENER_GAUGES, type ListenerCounter, type Listener
 import { EngineRuntime } from "../runtime/engine-runtime";
 import { freePort, startTcpBackend, startUdpBackend, waitFor } from "../test-support/backends";
 import { listener, member, pool, snapshot } from "../test-support/fixtures";
-import type { SnapshotListener } from "../protocol/snapshot.types";
+import { DEFAULT_CLIENT_IP, type SnapshotListener } from "../protocol/snapshot.types";
 import type { AccessLogSink, AccessLogSinks } from "./access-log/access-log-sink.types";
 
 /**
@@ -220,6 +220,28 @@ describe("listener metrics: gauges", () => {
     agent.destroy();
     await waitFor(() => valuesOf(runtime, "l-ka")?.concurrent === 0, 3000, "closed");
     expect(valuesOf(runtime, "l-ka")).toMatchObject({ active: 0, inactive: 0 });
+  });
+});
+
+describe("listener metrics: a TCP connection awaiting its PROXY header", () => {
+  it("is concurrent and inactive until the header is read, then active", async () => {
+    const backend = await startTcpBackend("a");
+    cleanups.push(() => backend.close());
+    const port = await freePort();
+    const runtime = engine();
+    const clientIp = { ...DEFAULT_CLIENT_IP, proxyProtocolAccept: true, trustedIps: ["127.0.0.1"] };
+    await runtime.apply(snapshot(1, [listener("l-pp", port, "p", { clientIp })], [pool("p", [member("a", backend.port)])]));
+    const socket = net.connect(port, "127.0.0.1");
+    cleanups.push(() => socket.destroy());
+    await waitFor(() => valuesOf(runtime, "l-pp")?.concurrent === 1, 3000, "accepted");
+    expect(valuesOf(runtime, "l-pp")).toMatchObject({ connections: 1, concurrent: 1, active: 0, inactive: 1 });
+    const greeting = new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    socket.write("PROXY TCP4 192.0.2.7 127.0.0.1 40000 80\r\n");
+    await greeting; // the backend's greeting: the connection is through
+    expect(valuesOf(runtime, "l-pp")).toMatchObject({ concurrent: 1, active: 1, inactive: 0 });
+    socket.destroy();
+    await waitFor(() => valuesOf(runtime, "l-pp")?.concurrent === 0, 3000, "closed");
+    expect(valuesOf(runtime, "l-pp")).toMatchObject({ connections: 1, active: 0, inactive: 0 });
   });
 });
 

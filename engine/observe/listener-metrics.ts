@@ -49,10 +49,11 @@ const CLOSED = -0x3fffffff;
  * cut short before its head) and anything outside 100–599 are "other". Response time is head read →
  * response complete (the record's `doneAt - startedAt`).
  *
- * Gauges: a TCP connection or UDP session is active while open; an HTTP/HTTPS connection is inactive
- * (in its TLS handshake or PROXY header, or keep-alive idle) until a request starts, active while at least
- * one of its requests (HTTP/2 streams) is in progress (`context.requestsInFlight`), inactive again after
- * the last one is done.
+ * Gauges: a TCP connection is inactive while its PROXY header is awaited, then active; a UDP session is
+ * active while open; an HTTP/HTTPS connection is inactive (in its TLS handshake or PROXY header, or
+ * keep-alive idle) until a request starts, active while at least one of its requests (HTTP/2 streams) is
+ * in progress, inactive again after the last one is done. `context.requestsInFlight` says which: > 0 =
+ * active (a TCP connection carrying traffic holds 1).
  *
  * A stream listener (TCP, HTTP, HTTPS) counts a connection at accept (`accepted`, called by its stream
  * binding once the connection is admitted, before any handshake or header) until its socket closes, so
@@ -84,33 +85,51 @@ export class ListenerObserver implements ConnectionObserver {
     this.nextRequests = next !== null && next.observesRequests ? next : null;
   }
 
-  /** A stream listener admitted `socket` (its context `context`): counted until the socket closes. */
-  accepted(socket: net.Socket, context: ConnectionContext): void {
-    this.count();
+  /**
+   * A stream listener admitted `socket` (its context `context`): counted until the socket closes;
+   * `awaitingHeader`: its PROXY header is read first (a TCP connection is inactive until `headerRead`).
+   */
+  accepted(socket: net.Socket, context: ConnectionContext, awaitingHeader: boolean): void {
+    const row = this.row;
+    row[CONNECTIONS]!++;
+    row[CONCURRENT]!++;
+    if (this.l7 || awaitingHeader) row[INACTIVE]!++;
+    else {
+      row[ACTIVE]!++;
+      context.requestsInFlight = 1;
+    }
     (socket as AcceptedSocket)[ACCEPTED] = context;
     socket.on("close", releaseOnClose);
+  }
+
+  /** A TCP connection's PROXY header was read and accepted: it carries traffic now. */
+  headerRead(context: ConnectionContext): void {
+    if (this.l7 || context.requestsInFlight !== 0) return;
+    context.requestsInFlight = 1;
+    const row = this.row;
+    row[ACTIVE]!++;
+    row[INACTIVE]!--;
   }
 
   /** The socket of a connection counted by `accepted` closed. */
   released(context: ConnectionContext): void {
     const row = this.row;
     row[CONCURRENT]!--;
-    if (!this.l7 || context.requestsInFlight > 0) row[ACTIVE]!--;
+    if (context.requestsInFlight > 0) row[ACTIVE]!--;
     else row[INACTIVE]!--;
     context.requestsInFlight = CLOSED;
   }
 
   connectionOpened(context: ConnectionContext): void {
-    if (!this.countsAtAccept) this.count();
+    if (!this.countsAtAccept) {
+      // A UDP session: active while open.
+      const row = this.row;
+      row[CONNECTIONS]!++;
+      row[CONCURRENT]!++;
+      row[ACTIVE]!++;
+      context.requestsInFlight = 1;
+    }
     this.next?.connectionOpened(context);
-  }
-
-  private count(): void {
-    const row = this.row;
-    row[CONNECTIONS]!++;
-    row[CONCURRENT]!++;
-    if (this.l7) row[INACTIVE]!++;
-    else row[ACTIVE]!++;
   }
 
   bytesIn(context: ConnectionContext, bytes: number): void {

@@ -169,8 +169,9 @@ export interface ConnectionContext {
   bytesIn: number;
   bytesOut: number;
   /**
-   * HTTP requests (HTTP/2 streams) of this connection between `requestStarted` and `requestDone`: kept
-   * by the metrics observer (observe/listener-metrics.ts) for its active/inactive gauges; 0 at accept.
+   * Kept by the metrics observer (observe/listener-metrics.ts) for its active/inactive gauges: > 0 while
+   * the connection carries traffic — HTTP requests (HTTP/2 streams) between `requestStarted` and
+   * `requestDone`, 1 for a TCP connection past its PROXY header and a UDP session; 0 at accept.
    */
   requestsInFlight: number;
 }

@@ -67,7 +67,7 @@ export class StreamBinding implements ListenerBinding {
       return;
     }
     socket.on("close", gate.leave);
-    this.counts?.accepted(socket, context);
+    this.counts?.accepted(socket, context, false);
     this.handler.handle(socket, context);
   };
 
@@ -81,8 +81,10 @@ export class StreamBinding implements ListenerBinding {
       return;
     }
     socket.on("close", gate.leave);
-    this.counts?.accepted(socket, context);
-    if (!trusted && proxyAccept.handlerChecksUntrusted) {
+    const counts = this.counts;
+    const handedOn = !trusted && proxyAccept.handlerChecksUntrusted;
+    counts?.accepted(socket, context, !handedOn);
+    if (handedOn) {
       context.proxyHeaderCheck = true; // a TCP session: it checks the first bytes whenever they come
       this.handler.handle(socket, context);
       return;
@@ -90,6 +92,7 @@ export class StreamBinding implements ListenerBinding {
     readProxyHeader(socket, { timeoutMs: proxyAccept.timeoutMs, required: trusted }, (result) => {
       if (!applyProxyRead(result, trusted, socket, context)) return;
       if (trusted && !this.admits(socket, context)) return;
+      counts?.headerRead(context);
       this.handler.handle(socket, context);
     });
   }
