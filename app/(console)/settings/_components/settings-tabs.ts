@@ -4,6 +4,7 @@ export const settingsTabs = [
   { value: "regions", label: "Regions and Enterprise Projects" },
   { value: "users", label: "Users" },
   { value: "engine", label: "Engine" },
+  { value: "metrics", label: "Metrics and Prometheus" },
 ] as const;
 
 /** One tab's `?tab=` value. */

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { PageHeader } from "@/app/_components/ui/status";
 import { Tabs } from "@/app/_components/ui/tabs";
 import { EngineTab } from "./engine-tab";
+import { MetricsTab } from "./metrics-tab";
 import { NetworksTab } from "./networks-tab";
 import { RegionsTab } from "./regions-tab";
 import { settingsTabs, type SettingsTab } from "./settings-tabs";
@@ -25,6 +26,7 @@ export function SettingsView({ initialTab }: { initialTab: SettingsTab }) {
       {tab === "regions" && <RegionsTab />}
       {tab === "users" && <UsersTab />}
       {tab === "engine" && <EngineTab />}
+      {tab === "metrics" && <MetricsTab />}
     </>
   );
 }
