@@ -22,21 +22,21 @@ test("create an alarm rule on an HTTP listener, see it listed, modify, disable a
   await expect(page.getByRole("heading", { name: "Alarm Rules" })).toBeVisible();
   await page.getByRole("button", { name: "Create Alarm Rule" }).click();
   const create = page.getByRole("dialog", { name: "Create Alarm Rule" });
-  await create.getByLabel("Name", { exact: true }).fill(ruleName);
+  await create.getByRole("textbox", { name: "Name", exact: true }).fill(ruleName);
   await expect(create.getByLabel("Resource Type")).toHaveValue("ELB");
   // Load balancer dimension: Unhealthy Servers is offered, and layer-7 metrics because the load balancer has an HTTP listener.
   await create.getByLabel("Load Balancer").selectOption({ label: lbName });
   await expect(create.getByLabel("Metric").locator("option", { hasText: "Unhealthy Servers" })).toHaveCount(1);
   await create.getByLabel("Dimension").selectOption({ label: "Listeners" });
   await expect(create.getByLabel("Metric").locator("option", { hasText: "Unhealthy Servers" })).toHaveCount(0);
-  const listenerSelect = create.getByLabel("Listener", { exact: true });
+  const listenerSelect = create.getByRole("combobox", { name: "Listener", exact: true });
   await listenerSelect.selectOption({ index: 1 });
   const listenerLabel = await listenerSelect.locator("option:checked").innerText();
   expect(listenerLabel).toContain(`(HTTP/${listenerPort})`);
   const listenerName = listenerLabel.replace(/ \(HTTP\/\d+\)$/, "");
   await create.getByLabel("Metric").selectOption("mf_l7_http_5xx");
   await create.getByLabel("Statistic").selectOption({ label: "Sum" });
-  await expect(create.getByLabel("Period")).toHaveValue("300");
+  await expect(create.getByRole("combobox", { name: "Period", exact: true })).toHaveValue("300");
   await create.getByLabel("Comparison").selectOption({ label: "≥" });
   await create.getByLabel("Consecutive Periods").selectOption("2");
   await create.getByLabel("Alarm Severity").selectOption({ label: "Critical" });
@@ -65,8 +65,8 @@ test("create an alarm rule on an HTTP listener, see it listed, modify, disable a
   const modify = page.getByRole("dialog", { name: "Modify Alarm Rule" });
   await expect(modify.getByLabel("Threshold")).toHaveValue("5");
   await modify.getByLabel("Statistic").selectOption({ label: "Raw data" });
-  await expect(modify.getByLabel("Period")).toHaveValue("60");
-  await expect(modify.getByLabel("Period")).toBeDisabled();
+  await expect(modify.getByRole("combobox", { name: "Period", exact: true })).toHaveValue("60");
+  await expect(modify.getByRole("combobox", { name: "Period", exact: true })).toBeDisabled();
   await modify.getByLabel("Threshold").fill("10");
   await modify.getByLabel("Alarm Severity").selectOption({ label: "Minor" });
   await modify.getByRole("button", { name: "Modify", exact: true }).click();
