@@ -20,7 +20,8 @@ import { TEST_SECRET_KEY_HEX, createTestPki, toSnapshotCertificate, type TestCer
  * Access-log records (guide table 7-1) of the built engine as a black box: real clients through real
  * sockets to an HTTP and an HTTPS listener (SNI, mutual authentication, HTTP/2), the records read back
  * from the engine's files with the console's parser and compared field by field with the requests
- * that produced them.
+ * that produced them. Two worker threads, as in production: each writes its own -w<n> file of the hour,
+ * and the metrics report sums their totals.
  */
 let dir = "";
 let entry = "";
@@ -60,7 +61,7 @@ beforeAll(async () => {
   const keyFile = path.join(dir, "secret.key");
   await writeFile(keyFile, `${TEST_SECRET_KEY_HEX}\n`, { mode: 0o600 });
   const stateDir = path.join(dir, "state");
-  engine = startEngine(entry, { ELB_ENGINE_WORKERS: "1", ELB_ENGINE_STATE_DIR: stateDir, ELB_SECRET_KEY_FILE: keyFile, ELB_SECRET_KEY: "", ELB_METRICS_INTERVAL_MS: "500" }, children);
+  engine = startEngine(entry, { ELB_ENGINE_WORKERS: "2", ELB_ENGINE_STATE_DIR: stateDir, ELB_SECRET_KEY_FILE: keyFile, ELB_SECRET_KEY: "", ELB_METRICS_INTERVAL_MS: "500" }, children);
   await engine.next("ready");
   const logged = (l: SnapshotListener): SnapshotListener => ({ ...l, accessLog: LOG });
   const listeners = [
