@@ -99,6 +99,8 @@ function respondWhole(x: AnswerStream, headers: OutgoingHttpHeaders, body: strin
   const headOnly = x.head.method === "HEAD" || body === "";
   stream.respond(headers, { endStream: headOnly });
   if (!headOnly) stream.end(body, "latin1");
+  const detail = x.record.detail;
+  if (detail !== null && !headOnly) detail.bytesSent += body.length; // the access log's bytes_sent (latin1: one char per byte)
   if (endEarly) stream.close(NGHTTP2_NO_ERROR);
 }
 

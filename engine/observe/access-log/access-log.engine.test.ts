@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
@@ -8,7 +9,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessLogEntry } from "../../protocol/access-log-entry.types";
-import { accessLogStreamFolder } from "../../protocol/access-log-files";
+import { accessLogFileName, accessLogStreamFolder } from "../../protocol/access-log-files";
 import { parseAccessLogLine } from "../../protocol/access-log-line";
 import type { SnapshotAccessLog, SnapshotListener } from "../../protocol/snapshot.types";
 import { freePort, waitFor } from "../../test-support/backends";
@@ -88,6 +89,12 @@ beforeAll(async () => {
     toSnapshotCertificate("cert-main", mainCert),
     toSnapshotCertificate("cert-sni", sniCert, { domainName: "sni.example.test" }),
   ];
+  // Files the primary's retention pass must judge once the snapshot names the group (7 days): one 30 days old, one 2 days old.
+  const folder = accessLogStreamFolder(stateDir, LOG.groupId, "older-stream");
+  await mkdir(folder, { recursive: true });
+  const hour = Date.now() - (Date.now() % 3_600_000);
+  await writeFile(path.join(folder, accessLogFileName(hour - 30 * 86_400_000, 0) + ".gz"), "old");
+  await writeFile(path.join(folder, accessLogFileName(hour - 2 * 86_400_000, 0) + ".gz"), "recent");
   engine.child.send({ type: "snapshot", snapshot: { ...snapshot(1, listeners, pools), certificates } });
   expect((await engine.next("applied")).errors).toEqual([]);
 }, 120_000);
@@ -163,6 +170,15 @@ async function recordOf(tag: string): Promise<AccessLogEntry> {
 }
 
 const headLength = (response: string) => response.indexOf("\r\n\r\n") + 4;
+
+describe("access-log retention in the engine's primary", () => {
+  it("after a snapshot, deletes the group's files older than its retention and keeps the rest", async () => {
+    const folder = accessLogStreamFolder(path.join(dir, "state"), LOG.groupId, "older-stream");
+    const hour = Date.now() - (Date.now() % 3_600_000);
+    await waitFor(() => !existsSync(path.join(folder, accessLogFileName(hour - 30 * 86_400_000, 0) + ".gz")), 5000, "the 30-day-old file deleted");
+    expect(await readdir(folder)).toEqual([accessLogFileName(hour - 2 * 86_400_000, 0) + ".gz"]);
+  });
+});
 
 describe("access log of an HTTP listener", () => {
   it("writes every field of table 7-1 from the request that produced it", async () => {
