@@ -63,6 +63,8 @@ test("access logs: log group and stream, Configure Access Log, search by path an
 
     // Log Management: Create Log Group, then a log stream in it.
     await page.goto("/log-management");
+    // Lists loaded before changing them (a refresh asked for while the first load is in flight can be lost).
+    await expect(page.getByRole("table", { name: "Log Groups" })).not.toContainText("Loading…");
     await page.getByRole("button", { name: "Create Log Group" }).click();
     const createGroup = page.getByRole("dialog", { name: "Create Log Group" });
     await createGroup.getByLabel("Log Group Name").fill(groupName);
@@ -74,6 +76,7 @@ test("access logs: log group and stream, Configure Access Log, search by path an
     await createGroup.getByRole("button", { name: "OK" }).click();
     await expect(createGroup).toHaveCount(0);
     await page.getByRole("table", { name: "Log Groups" }).getByRole("button", { name: groupName, exact: true }).click();
+    await expect(page.getByRole("table", { name: "Log Streams" })).toContainText("No log streams in this group.");
     await page.getByRole("button", { name: "Create Log Stream" }).click();
     const createStream = page.getByRole("dialog", { name: "Create Log Stream" });
     await createStream.getByLabel("Log Stream Name").fill(streamName);
