@@ -8,7 +8,8 @@ const FIELDS = 2;
 /**
  * Per-worker counters in a SharedArrayBuffer: each worker thread writes only its own row (no Atomics
  * needed: one writer), the primary reads every row and sums them. Today: connections accepted (TCP and
- * HTTP connections, UDP sessions) and open now; the metrics to come add their rows' fields here.
+ * HTTP connections, UDP sessions) and open now, for Settings → Engine. Listener metrics (guide 8.1) are
+ * counted per listener by observe/listener-metrics.ts.
  */
 export class WorkerCounters {
   private readonly values: Float64Array;
