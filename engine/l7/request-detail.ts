@@ -113,6 +113,19 @@ export function captureRefusedHead(d: RequestDetail): void {
   d.requestLength = 0;
 }
 
+/** "address:port" of each member ("[v6]:port"), made once per member config (a snapshot's). */
+const ADDRESSES = new WeakMap<object, string>();
+
+function addressOf(member: MemberRuntime): string {
+  const config = member.config;
+  let text = ADDRESSES.get(config);
+  if (text === undefined) {
+    text = config.address.includes(":") ? `[${config.address}]:${config.port}` : `${config.address}:${config.port}`;
+    ADDRESSES.set(config, text);
+  }
+  return text;
+}
+
 /** An attempt on `member` begins (`connected`: a reused keep-alive connection, already established). */
 export function attemptStarted(record: RequestRecord, member: MemberRuntime, connected: boolean): void {
   const d = record.detail;
@@ -125,7 +138,7 @@ export function attemptStarted(record: RequestRecord, member: MemberRuntime, con
   d.attemptCount++;
   const now = performance.now();
   a.member = member;
-  a.address = member.config.address.includes(":") ? `[${member.config.address}]:${member.config.port}` : `${member.config.address}:${member.config.port}`;
+  a.address = addressOf(member);
   a.startedAt = now;
   a.connectedAt = connected ? now : -1;
   a.headerAt = a.endedAt = -1;

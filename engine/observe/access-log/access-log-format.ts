@@ -7,7 +7,7 @@ import type { ConnectionContext, RequestDetail, RequestRecord, UpstreamAttemptRe
  * is the same for every request of a listener is joined once, when the snapshot is applied
  * (`compileLogListener`); per request the line is one chain of string concatenations of those parts
  * and the request's own values — no JSON, no closure, no array — and time_iso8601 is formatted once
- * per second (`IsoSecondClock`).
+ * per second and msec once per millisecond (`IsoSecondClock`).
  */
 
 /** The constant parts of one listener's lines, joined at snapshot time. */
@@ -47,6 +47,17 @@ export function compileLogListener(listener: SnapshotListener): CompiledLogListe
 export class IsoSecondClock {
   private second = -1;
   private text = "";
+  private ms = -1;
+  private msText = "";
+
+  /** $msec of `epochMs` ("1764631571.123"), made once per millisecond. */
+  msec(epochMs: number): string {
+    if (epochMs !== this.ms) {
+      this.ms = epochMs;
+      this.msText = formatMsec(epochMs);
+    }
+    return this.msText;
+  }
 
   /** The ISO 8601 local time of `epochMs`, to the second. */
   at(epochMs: number): string {
@@ -137,7 +148,7 @@ export function formatAccessLogLine(l: CompiledLogListener, clock: IsoSecondCloc
   const last = d.attemptCount === 0 ? null : d.attempts[d.attemptCount - 1]!;
   const address = context.clientAddress; // nginx writes an IPv6 client without brackets too ("::1:40000")
   return (
-    formatMsec(epochMs) +
+    clock.msec(epochMs) +
     l.topic +
     clock.at(epochMs) +
     l.version +
