@@ -111,6 +111,20 @@ describe("listener metrics: HTTPS and HTTP/2", () => {
     expect(valuesOf(runtime, "l-https")).toMatchObject({ active: 0, inactive: 0 });
   });
 
+  it("an HTTP/2 stream the client resets mid-response is a 499, and the connection goes back to inactive", async () => {
+    const port = await freePort();
+    const runtime = await httpsEngine(port, await slowBackend());
+    const session = http2.connect(`https://127.0.0.1:${port}`, { ca: pki.root.certPem, servername: "metrics.example.test" });
+    cleanups.push(() => session.destroy());
+    session.on("error", () => {});
+    const stream = session.request({ ":path": "/slow/3000" });
+    stream.on("error", () => {});
+    await waitFor(() => valuesOf(runtime, "l-https")?.active === 1, 2000, "stream in progress");
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    await waitFor(() => valuesOf(runtime, "l-https")?.requests === 1, 2000, "the reset stream reported");
+    expect(valuesOf(runtime, "l-https")).toMatchObject({ status499: 1, status4xx: 1, status2xx: 0, concurrent: 1, active: 0, inactive: 1 });
+  });
+
   it("an HTTP/1.1 client over TLS: the bytes counted are the decrypted ones the client sent", async () => {
     const port = await freePort();
     const runtime = await httpsEngine(port, await slowBackend());
