@@ -136,4 +136,15 @@ describe("evaluateAlarmRules", () => {
     await deleteAlarmRule(bed.ctx, { id: off.id });
     await deleteAlarmRule(bed.ctx, { id: silent.id });
   });
+
+  it("two runs at once (two console processes) write one transition, not two", async () => {
+    const base = T0 + 180 * MIN;
+    const r = await rule({ name: "race", consecutivePeriods: 1 });
+    await listenerPoints("mf_l7_http_5xx", base, [50]);
+    const [a, b] = await Promise.all([run(base + SETTLE), run(base + SETTLE)]);
+    expect([...a, ...b].filter((t) => t.ruleId === r.id)).toHaveLength(1);
+    expect(await historyOf(r.id)).toHaveLength(1);
+    expect(await notificationsOf(r.id)).toHaveLength(1);
+    await deleteAlarmRule(bed.ctx, { id: r.id });
+  });
 });
