@@ -17,7 +17,7 @@
  * - ELB_ENGINE_DRAIN_MS: grace for connections on SIGTERM/SIGINT; default 3000 (the supervisor kills at 5 s).
  * - ELB_ENGINE_HEALTH_REPORT_MS: period of the full health report; default 10000.
  * - ELB_METRICS_INTERVAL_MS: period of the "metrics" message (every listener's counters and gauges, summed
- *   over the worker threads, protocol/metrics.types.ts); default 10000.
+ *   over the worker threads, protocol/metrics.types.ts); an integer 100–3600000, default 10000.
  * - ELB_ENGINE_WORKERS: data-plane worker threads; default one per core (os.availableParallelism());
  *   1 = the whole engine in this one thread. With several, this thread is the primary (console, snapshot,
  *   health checks) and each worker accepts on every listener through SO_REUSEPORT (workers/README.md).
@@ -74,13 +74,21 @@ function workerCount(value: string | undefined, log: (message: string) => void):
   return cores;
 }
 
+/** ELB_METRICS_INTERVAL_MS as a period: an integer 100–3 600 000 ms, else 10 000 (a 0 or NaN period would spin). */
+function metricsPeriod(value: string | undefined, log: (message: string) => void): number {
+  if (value === undefined || value === "") return 10_000;
+  const ms = Number(value);
+  if (Number.isInteger(ms) && ms >= 100 && ms <= 3_600_000) return ms;
+  log(`ELB_METRICS_INTERVAL_MS=${value} is not an integer 100–3600000; using 10000`);
+  return 10_000;
+}
+
 /** The engine process's main thread: the console's side of the engine, and the whole engine with one worker. */
 function runPrimary(): void {
   const env = process.env;
   const stateFile = env.ELB_ENGINE_STATE_DIR ? path.join(env.ELB_ENGINE_STATE_DIR, SNAPSHOT_FILE_NAME) : null;
   const drainMs = Number(env.ELB_ENGINE_DRAIN_MS ?? 3000);
   const healthReportMs = Number(env.ELB_ENGINE_HEALTH_REPORT_MS ?? 10_000);
-  const metricsIntervalMs = Number(env.ELB_METRICS_INTERVAL_MS ?? 10_000);
   const upgradeDrainMs = Number(env.ELB_ENGINE_UPGRADE_DRAIN_MS ?? 30_000);
   const upgradeReadyMs = Number(env.ELB_ENGINE_UPGRADE_READY_MS ?? 15_000);
   const startedAt = Date.now();
@@ -89,6 +97,7 @@ function runPrimary(): void {
   const build = buildIdOf(entry);
 
   const log = (message: string): void => void process.stderr.write(`[engine ${process.pid}] ${message}\n`);
+  const metricsIntervalMs = metricsPeriod(env.ELB_METRICS_INTERVAL_MS, log);
   // Output gone (a pipe whose reader died, e.g. a bench or test harness killed): a failed write must not
   // become an uncaught exception, whose handler logs, which fails again — a loop that starves the event
   // loop (no drain, no exit) at 100 % CPU. With nowhere to write, the lines are lost; serving goes on.
