@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { metricPoints } from "@/db/schema";
@@ -210,5 +211,31 @@ describe("the collector's 1-minute points", () => {
     const rows = await bed.ctx.db.select().from(metricPoints);
     // lbTcp has no listener in the report and no health-checked server: no point for it.
     expect(rows.map((r) => `${r.objectKind}:${r.objectId}`).sort()).toEqual([`LISTENER:${tcp}`, `LOAD_BALANCER:${lbWeb}`].sort());
+  });
+
+  it("reads the listener → load balancer topology again after the engine applied a new configuration", async () => {
+    await clear();
+    // The supervisor's side as the collector sees it: its events and its member health.
+    const source = Object.assign(new EventEmitter(), { health: new Map<string, MemberHealthReport>() });
+    const collector = new MetricCollector({ db: bed.ctx.db });
+    collector.start(source);
+    try {
+      await collector.ingest(report(T0, [listener(tcp, {})]));
+      const added = await createListener(bed.ctx, newListenerInput(lbTcp, "HTTP", 8088));
+      const member = (await addMembers(bed.ctx, { poolId: added.pool!.id, members: [{ address: "10.0.2.1", port: 80 }] })).members[0]!.id;
+      source.health.set(member, { poolId: added.pool!.id, memberId: member, status: "HEALTHY" });
+      source.emit("applied", 2);
+      await collector.ingest(report(T0 + 10_000, [listener(tcp, {}), listener(added.id, { requests: 5 })]));
+      await collector.ingest(report(T0 + 20_000, [listener(tcp, {}), listener(added.id, { requests: 15 })]));
+      await collector.ingest(report(T0 + 60_000, [listener(tcp, {})]));
+      const [point] = await points(added.id);
+      expect(point!.loadBalancerId).toBe(lbTcp);
+      expect(point!.mb_l7_queries).toBeCloseTo(1, 9);
+      const [lb] = await points(lbTcp);
+      expect(lb!.mb_l7_queries).toBeCloseTo(1, 9); // lbTcp has an HTTP listener now
+      expect(lb!.ma_normal_servers).toBeCloseTo(2 / 3, 9); // healthy in 2 of the minute's 3 reports
+    } finally {
+      collector.stop();
+    }
   });
 });
