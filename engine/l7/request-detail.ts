@@ -1,3 +1,4 @@
+import type { ErrorKind } from "../observe/error-kind.types";
 import type { ConnectionContext, RequestDetail, RequestRecord, TlsDetail, UpstreamAttemptRecord } from "../observe/observer.types";
 import type { MemberRuntime } from "../pools/pool-runtime.types";
 import { equalsLower } from "./http1/bytes";
@@ -185,14 +186,31 @@ export function generatedHeadWritten(record: RequestRecord, response: string): v
   d.headBytes = end < 0 ? response.length : end + 4;
 }
 
+/** The status nginx logs for an upstream that failed with `kind` (0 = not the backend's doing). */
+function backendStatus(kind: ErrorKind): number {
+  switch (kind) {
+    case "connect_timeout":
+    case "response_timeout":
+      return 504;
+    case "connect_failed":
+    case "backend_reset":
+    case "bad_response":
+      return 502;
+    default:
+      return 0;
+  }
+}
+
 /**
  * The request is being reported: the open attempt ends now, bytes sent are this request's (`context`
  * totals minus those at its start), the RTT is read from `socket` (TCP_INFO) once per request.
  */
-export function settleDetail(d: RequestDetail, context: ConnectionContext, bodyBytesIn: number, fd: number, now: number): void {
+export function settleDetail(d: RequestDetail, context: ConnectionContext, error: ErrorKind | null, bodyBytesIn: number, fd: number, now: number): void {
   if (d.attemptCount > 0) {
     const a = d.attempts[d.attemptCount - 1]!;
     if (a.endedAt < 0) a.endedAt = now;
+    // A backend that answered no head in time, or broke its response: 504 / 502 as nginx logs it (a client that left: "-").
+    if (a.status === 0 && error !== null && error !== "client_closed" && backendStatus(error) !== 0) a.status = backendStatus(error);
   }
   if (d.bytesOutMark >= 0) d.bytesSent = context.bytesOut - d.bytesOutMark;
   if (d.headBytes > d.bytesSent) d.headBytes = d.bytesSent;

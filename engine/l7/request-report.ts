@@ -50,7 +50,7 @@ export function reportRequest(x: ReportExchange, status: number, error: ProxyErr
     const detail = record.detail;
     if (detail !== null) {
       detail.poolId = x.pool?.config.id ?? null;
-      settleDetail(detail, context, x.requestBodyBytes, socketFd(x.conn.socket), record.doneAt);
+      settleDetail(detail, context, record.error, x.requestBodyBytes, socketFd(x.conn.socket), record.doneAt);
     }
     context.observer.requestDone(context, record);
   }

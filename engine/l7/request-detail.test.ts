@@ -1,0 +1,86 @@
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { compileLogListener, formatAccessLogLine, IsoSecondClock } from "../observe/access-log/access-log-format";
+import type { ConnectionContext, ConnectionObserver, RequestRecord } from "../observe/observer.types";
+import { parseAccessLogLine } from "../protocol/access-log-line";
+import type { AccessLogEntry } from "../protocol/access-log-entry.types";
+import { httpListener, httpPool, startProxy, type ProxyFixture } from "./test-support/http-fixture";
+
+/**
+ * The upstream fields of requests the engine-level tests cannot provoke quickly, through the real HTTP
+ * proxy on loopback with an observer that formats each record as the access log does: a backend that
+ * never answers (504 after the response timeout), and an observer that does not log.
+ */
+class LineObserver implements ConnectionObserver {
+  readonly observesRequests = true;
+  logsRequests = true;
+  readonly entries: AccessLogEntry[] = [];
+  private readonly compiled = compileLogListener({ ...httpListener(80), accessLog: { streamId: "s", groupId: "g", tenantId: "t", eipAddress: null, retentionDays: 1, maxBytes: 1, syslog: null } });
+  private readonly clock = new IsoSecondClock();
+  connectionOpened(): void {}
+  bytesIn(): void {}
+  bytesOut(): void {}
+  requestStarted(): void {}
+  requestDone(context: ConnectionContext, record: RequestRecord): void {
+    this.entries.push(parseAccessLogLine(formatAccessLogLine(this.compiled, this.clock, context, record, Date.now()))!);
+  }
+  error(): void {}
+  connectionClosed(): void {}
+}
+
+let proxy: ProxyFixture | null = null;
+let silent: net.Server | null = null;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = null;
+  silent?.close();
+  silent = null;
+});
+
+/** A backend that accepts and reads but never answers. */
+async function silentBackend(): Promise<number> {
+  silent = net.createServer((s) => {
+    s.resume();
+    s.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => silent!.listen(0, "127.0.0.1", resolve));
+  return (silent.address() as net.AddressInfo).port;
+}
+
+function send(port: number, request: string, closeAfterMs = -1): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(request));
+    socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
+    socket.on("error", () => {});
+    socket.on("close", () => resolve(text));
+    if (closeAfterMs >= 0) setTimeout(() => socket.destroy(), closeAfterMs);
+  });
+}
+
+describe("access-log upstream fields from the HTTP path", () => {
+  it("a backend that answers no head within the response timeout: 504 in upstream_status, its connect time, no header time", async () => {
+    const port = await silentBackend();
+    const observer = new LineObserver();
+    proxy = await startProxy(httpPool([{ id: "m1", port }]), { responseTimeoutMs: 300 }, {}, observer);
+    const response = await send(proxy.port, "GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(response.startsWith("HTTP/1.1 504")).toBe(true);
+    expect(observer.entries).toHaveLength(1);
+    const e = observer.entries[0]!;
+    expect([e.status, e.upstreamStatus, e.upstreamHeaderTime, e.upstreamAddr]).toEqual([504, "504", null, `127.0.0.1:${port}`]);
+    expect(e.upstreamConnectTime).toMatch(/^0\.\d{3}$/);
+    expect(Number(e.upstreamResponseTime)).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it("an observer that does not log gets no detail (nothing collected per request)", async () => {
+    const seen: RequestRecord[] = [];
+    const observer = new LineObserver();
+    observer.logsRequests = false;
+    observer.requestDone = (_c, r) => void seen.push({ ...r });
+    const port = await silentBackend();
+    proxy = await startProxy(httpPool([{ id: "m1", port }]), { responseTimeoutMs: 100 }, {}, observer);
+    await send(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.detail).toBeNull();
+  });
+});
