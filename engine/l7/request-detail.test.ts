@@ -72,6 +72,19 @@ describe("access-log upstream fields from the HTTP path", () => {
     expect(Number(e.upstreamResponseTime)).toBeGreaterThanOrEqual(0.25);
   });
 
+  it("a head the engine refuses (400) is still one record the console reads back", async () => {
+    const observer = new LineObserver();
+    proxy = await startProxy(httpPool([{ id: "m1", port: 9 }]), {}, {}, observer);
+    const response = await send(proxy.port, "GET /a b c\r\n\r\n");
+    expect(response.startsWith("HTTP/1.1 400")).toBe(true);
+    expect(observer.entries).toHaveLength(1);
+    const e = observer.entries[0]!;
+    expect(e).not.toBeNull();
+    expect([e.status, e.host, e.routerRequestUri, e.upstreamStatus, e.poolName]).toEqual([400, "", "", null, null]);
+    expect(e.bytesSent).toBe(response.length);
+    expect(e.bodyBytesSent).toBe(response.length - (response.indexOf("\r\n\r\n") + 4));
+  });
+
   it("an observer that does not log gets no detail (nothing collected per request)", async () => {
     const seen: RequestRecord[] = [];
     const observer = new LineObserver();
