@@ -6,7 +6,7 @@ import type { ConfigRows } from "../load-config-rows";
  * with an EIP), an HTTP listener with a sticky group, health check and two members, and a UDP listener.
  * Every row is valid; a test breaks one and checks the diagnostic.
  */
-type Row<K extends keyof ConfigRows> = ConfigRows[K][number];
+type Row<K extends keyof ConfigRows> = NonNullable<ConfigRows[K]>[number];
 
 const at = new Date("2024-01-02T03:04:05.000Z");
 
