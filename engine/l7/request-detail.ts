@@ -1,3 +1,4 @@
+import type net from "node:net";
 import type { ErrorKind } from "../observe/error-kind.types";
 import type { ConnectionContext, RequestDetail, RequestRecord, TlsDetail, UpstreamAttemptRecord } from "../observe/observer.types";
 import type { MemberRuntime } from "../pools/pool-runtime.types";
@@ -6,7 +7,7 @@ import { FIELD_STRIDE, F_KIND, F_LINE, F_NAME_END } from "./http1/head-reader";
 import { H } from "./http1/header-kind";
 import type { RequestParser } from "./http1/request-parser";
 import type { StreamHead } from "./h2/stream-head";
-import { tcpRttMicros } from "./tcp-rtt";
+import { socketFd, tcpRttMicros } from "./tcp-rtt";
 
 /**
  * Filling a request record's access-log detail (`RequestRecord.detail`, table 7-1) — only for a
@@ -41,6 +42,7 @@ export function newDetail(tls: TlsDetail | null): RequestDetail {
     attemptCount: 0,
     tls,
     rttMicros: -1,
+    rttReadAt: -Infinity,
   };
 }
 
@@ -54,7 +56,6 @@ export function detailFor(record: RequestRecord, context: ConnectionContext, tls
   if (d === null) record.detail = d = newDetail(tls);
   d.attemptCount = 0;
   d.headBytes = 0;
-  d.rttMicros = -1;
   d.bytesSent = 0;
   d.bytesOutMark = context.bytesOut; // bytes sent before this request: the difference is taken at the end
   return d;
@@ -201,11 +202,15 @@ function backendStatus(kind: ErrorKind): number {
   }
 }
 
+/** How long a connection's TCP_INFO RTT is reused before it is read again (ms). */
+const RTT_REFRESH_MS = 1000;
+
 /**
  * The request is being reported: the open attempt ends now, bytes sent are this request's (`context`
- * totals minus those at its start), the RTT is read from `socket` (TCP_INFO) once per request.
+ * totals minus those at its start), the RTT is read from `socket` (TCP_INFO) when the connection's last
+ * read is older than a second.
  */
-export function settleDetail(d: RequestDetail, context: ConnectionContext, error: ErrorKind | null, bodyBytesIn: number, fd: number, now: number): void {
+export function settleDetail(d: RequestDetail, context: ConnectionContext, error: ErrorKind | null, bodyBytesIn: number, socket: net.Socket, now: number): void {
   if (d.attemptCount > 0) {
     const a = d.attempts[d.attemptCount - 1]!;
     if (a.endedAt < 0) a.endedAt = now;
@@ -215,5 +220,9 @@ export function settleDetail(d: RequestDetail, context: ConnectionContext, error
   if (d.bytesOutMark >= 0) d.bytesSent = context.bytesOut - d.bytesOutMark;
   if (d.headBytes > d.bytesSent) d.headBytes = d.bytesSent;
   d.requestLength += bodyBytesIn;
-  d.rttMicros = fd >= 0 ? tcpRttMicros(fd) : -1;
+  if (now - d.rttReadAt >= RTT_REFRESH_MS) {
+    const fd = socketFd(socket);
+    d.rttMicros = fd >= 0 ? tcpRttMicros(fd) : -1;
+    d.rttReadAt = now;
+  }
 }

@@ -1,7 +1,6 @@
 import type { ProxyErrorKind } from "./errors";
 import type { ReportExchange } from "./exchange.types";
 import { settleDetail } from "./request-detail";
-import { socketFd } from "./tcp-rtt";
 
 /**
  * What the connection's observer learns of each request: exactly one `requestDone` per request
@@ -50,7 +49,7 @@ export function reportRequest(x: ReportExchange, status: number, error: ProxyErr
     const detail = record.detail;
     if (detail !== null) {
       detail.poolId = x.pool?.config.id ?? null;
-      settleDetail(detail, context, record.error, x.requestBodyBytes, socketFd(x.conn.socket), record.doneAt);
+      settleDetail(detail, context, record.error, x.requestBodyBytes, x.conn.socket, record.doneAt);
     }
     context.observer.requestDone(context, record);
   }

@@ -61,8 +61,14 @@ export interface RequestDetail {
   attemptCount: number;
   /** TLS of the client connection (HTTPS); null for HTTP. */
   tls: TlsDetail | null;
-  /** The client connection's TCP round-trip time in µs (Linux TCP_INFO tcpi_rtt) at the end of the request; -1 unknown. */
+  /**
+   * The client connection's TCP round-trip time in µs (Linux TCP_INFO tcpi_rtt); -1 unknown. Read at the
+   * end of a request, at most once per second per connection (a getsockopt per request would cost a
+   * system call each): the requests of a keep-alive connection within that second share the value.
+   */
   rttMicros: number;
+  /** performance.now() of the last TCP_INFO read (-Infinity: never). */
+  rttReadAt: number;
 }
 
 /** One attempt on a backend server (a retried request has several). -1 = the step was not reached. */

@@ -15,16 +15,17 @@ export interface FileWriterOptions {
   flushIntervalMs?: number;
 }
 
-/** A batch of lines of one UTC hour, joined once when it was sealed. */
+/** A batch of lines of one UTC hour: the bytes they were copied into as they came. */
 interface Batch {
   hourStartMs: number;
-  text: string;
+  data: Buffer;
   count: number;
 }
 
 /**
  * One worker thread's writer of one log stream (protocol/access-log-files.ts layout: one file per
- * worker per UTC hour). Lines are appended to an in-memory batch, written asynchronously as one
+ * worker per UTC hour). Lines are copied into an in-memory batch buffer as they come (one copy per line:
+ * no join, no string encoding at write time), written asynchronously as one
  * `write` per batch (every `flushBytes` or `flushIntervalMs`), one batch at a time, in order. The
  * memory is bounded: a line that would take the bytes held past `maxBufferBytes` is dropped and
  * counted (`dropped`) — a slow or full disk costs records, never the event loop or unbounded memory;
@@ -42,7 +43,9 @@ export class AccessLogFileWriter {
   private readonly maxBufferBytes: number;
   private readonly flushBytes: number;
   private readonly flushIntervalMs: number;
-  private lines: string[] = [];
+  /** The batch being filled: `batch[0 .. lineBytes)` holds `lineCount` lines of hour `lineHour`. */
+  private batch: Buffer | null = null;
+  private lineCount = 0;
   private lineBytes = 0;
   private lineHour = -1;
   private readonly queue: Batch[] = [];
@@ -84,9 +87,16 @@ export class AccessLogFileWriter {
       return false;
     }
     const hour = epochMs - (epochMs % HOUR_MS);
-    if (hour !== this.lineHour && this.lines.length > 0) this.seal();
+    if (hour !== this.lineHour && this.lineCount > 0) this.seal();
+    let batch = this.batch;
+    if (batch !== null && this.lineBytes + bytes > batch.length) {
+      this.seal();
+      batch = null;
+    }
+    if (batch === null) this.batch = batch = Buffer.allocUnsafe(Math.max(this.flushBytes, bytes));
     this.lineHour = hour;
-    this.lines.push(line);
+    batch.write(line, this.lineBytes, "latin1");
+    this.lineCount++;
     this.lineBytes += bytes;
     this.held += bytes;
     if (this.lineBytes >= this.flushBytes) this.flush();
@@ -103,7 +113,7 @@ export class AccessLogFileWriter {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
-    if (this.lines.length > 0) this.seal();
+    if (this.lineCount > 0) this.seal();
     this.pump();
   }
 
@@ -133,8 +143,9 @@ export class AccessLogFileWriter {
   }
 
   private seal(): void {
-    this.queue.push({ hourStartMs: this.lineHour, text: this.lines.length === 1 ? this.lines[0]! : this.lines.join(""), count: this.lines.length });
-    this.lines = [];
+    this.queue.push({ hourStartMs: this.lineHour, data: this.batch!.subarray(0, this.lineBytes), count: this.lineCount });
+    this.batch = null;
+    this.lineCount = 0;
     this.lineBytes = 0;
   }
 
@@ -150,13 +161,13 @@ export class AccessLogFileWriter {
     for (let batch = this.queue.shift(); batch !== undefined; batch = this.queue.shift()) {
       try {
         const handle = await this.handleFor(batch.hourStartMs);
-        await handle.write(batch.text, null, "latin1");
+        await handle.write(batch.data);
         this.written += batch.count;
       } catch {
         this.dropped += batch.count;
         await this.closeHandle(-1).catch(() => {});
       }
-      this.held -= batch.text.length;
+      this.held -= batch.data.length;
     }
   }
 
