@@ -68,6 +68,20 @@ describe("AccessLogFileWriter", () => {
     await writer.close();
   });
 
+  it("a line appended while close() is flushing is refused and counted, and the closed writer never reopens its file", async () => {
+    const now = H0 + 10 * 60_000;
+    const writer = new AccessLogFileWriter(dir, 0, { flushIntervalMs: 20 }, () => now);
+    writer.append("before\n", now);
+    const closing = writer.close();
+    const late = writer.append("late\n", now); // a draining connection's request finishing meanwhile
+    await closing;
+    expect(late).toBe(false);
+    expect([writer.written, writer.dropped, writer.bufferedBytes]).toEqual([1, 1, 0]);
+    await new Promise((r) => setTimeout(r, 80)); // past flushIntervalMs: no timer writes after close
+    expect(writer.written).toBe(1);
+    expect(await readFile(path.join(dir, accessLogFileName(H0, 0)), "utf8")).toBe("before\n");
+  });
+
   it("compresses this worker's plain files of earlier hours left by a previous run, not other workers'", async () => {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(path.join(dir, accessLogFileName(H0, 1)), "left over\n");

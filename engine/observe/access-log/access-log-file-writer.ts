@@ -126,8 +126,10 @@ export class AccessLogFileWriter {
 
   /** Writes what is held, closes the file (compressing it when its hour is over) and stops taking lines. */
   async close(): Promise<void> {
-    await this.drain();
+    // Refused from the start: a line taken while draining would sit in a batch nobody writes, and its
+    // flush timer would reopen the file after close (a leaked handle).
     this.closed = true;
+    await this.drain();
     if (this.rotateTimer !== null) clearTimeout(this.rotateTimer);
     this.rotateTimer = null;
     await this.closeHandle(this.now());
