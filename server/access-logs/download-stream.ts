@@ -41,22 +41,27 @@ async function* mergeByMsec(files: StreamFile[], selected: (line: string) => boo
       }
     }
   };
-  await Promise.all(readers.map(fill));
-  const out: string[] = [];
-  for (;;) {
-    let best: (typeof readers)[number] | null = null;
-    let bestMs = Infinity;
-    for (const r of readers) {
-      if (r.at >= r.lines.length) continue;
-      const ms = parseFloat(r.lines[r.at]!);
-      if (ms < bestMs) [best, bestMs] = [r, ms];
+  try {
+    await Promise.all(readers.map(fill));
+    const out: string[] = [];
+    for (;;) {
+      let best: (typeof readers)[number] | null = null;
+      let bestMs = Infinity;
+      for (const r of readers) {
+        if (r.at >= r.lines.length) continue;
+        const ms = parseFloat(r.lines[r.at]!);
+        if (ms < bestMs) [best, bestMs] = [r, ms];
+      }
+      if (best === null) break;
+      out.push(best.lines[best.at++]!);
+      if (best.at >= best.lines.length) {
+        if (out.length) yield out.splice(0).join("\n") + "\n";
+        await fill(best);
+      }
     }
-    if (best === null) break;
-    out.push(best.lines[best.at++]!);
-    if (best.at >= best.lines.length) {
-      if (out.length) yield out.splice(0).join("\n") + "\n";
-      await fill(best);
-    }
+    if (out.length) yield out.join("\n") + "\n";
+  } finally {
+    // A download stopped early (client gone, an error) closes every worker file still open.
+    await Promise.all(readers.map((r) => r.it.return(undefined)));
   }
-  if (out.length) yield out.join("\n") + "\n";
 }
