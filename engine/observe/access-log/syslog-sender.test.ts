@@ -42,3 +42,34 @@ describe("SyslogSender over TCP", () => {
     }
   });
 });
+
+describe("SyslogSender over UDP to a host name", () => {
+  it("resolves the name once, not once per record (a lookup per datagram would be a DNS query per request), and delivers every record", async () => {
+    const dgram = await import("node:dgram");
+    const dns = (await import("node:dns")).default;
+    const server = dgram.createSocket("udp4");
+    let received = 0;
+    server.on("message", () => received++);
+    await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
+    const port = server.address().port;
+    const original = dns.lookup;
+    let lookups = 0;
+    (dns as { lookup: unknown }).lookup = function (this: unknown, ...args: unknown[]) {
+      if (args[0] === "localhost") lookups++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    const sender = new SyslogSender({ protocol: "UDP", host: "localhost", port });
+    try {
+      await new Promise((r) => setTimeout(r, 50)); // the sender's own resolution
+      for (let i = 0; i < 50; i++) sender.send(LINE, Date.now());
+      await waitFor(() => sender.sent + sender.dropped === 50, 3000, "every datagram's send finished");
+      await waitFor(() => received === 50, 3000, "every datagram received");
+      expect(sender.dropped).toBe(0);
+      expect(lookups).toBeLessThanOrEqual(1);
+    } finally {
+      (dns as { lookup: unknown }).lookup = original;
+      await sender.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

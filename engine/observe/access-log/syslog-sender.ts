@@ -1,4 +1,5 @@
 import dgram from "node:dgram";
+import dns from "node:dns";
 import net from "node:net";
 import os from "node:os";
 import type { SnapshotSyslogTarget } from "../../protocol/snapshot.types";
@@ -14,6 +15,8 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 30_000;
 /** UDP datagrams handed to the socket and not yet sent, at most: more are dropped (counted). */
 const MAX_UDP_IN_FLIGHT = 1024;
+/** UDP to a host name: its address is looked up again after this long (a datagram sent to a name would cost a lookup each). */
+const UDP_RESOLVE_EVERY_MS = 60_000;
 
 /** How a syslog sender bounds what it holds; defaults suit production. */
 export interface SyslogOptions {
@@ -33,7 +36,7 @@ function headerTail(): string {
 /**
  * Forwards a log stream's records to its syslog server (`SnapshotSyslogTarget`) on the standard
  * transport: one RFC 5424 message per record (`<134>1 TIMESTAMP HOSTNAME elb PROCID access - MSG`, MSG the
- * table 7-1 line), over UDP one message per datagram, over TCP with RFC 6587 octet counting
+ * table 7-1 line), over UDP one message per datagram (a host name looked up once a minute, not per datagram), over TCP with RFC 6587 octet counting
  * ("<length> <message>"). TCP reconnects with a doubling backoff (100 ms → 30 s). What the sender
  * holds is bounded (`maxQueueBytes`): records beyond it, and those lost with a broken connection or a
  * failed datagram, are counted in `dropped`; `sent` counts those handed to the kernel.
@@ -51,6 +54,11 @@ export class SyslogSender {
   private queueBytes = 0;
   /** UDP datagrams handed to send() whose callback has not come yet (at most MAX_UDP_IN_FLIGHT). */
   private inFlight = 0;
+  /** UDP: where datagrams go — the target's address once a host name was resolved, the target host until then. */
+  private udpAddress = "";
+  /** UDP to a host name: when its lookup was last started (ms since the epoch); a lookup in progress is not repeated. */
+  private resolvedAt = 0;
+  private resolving = false;
   private backoffMs = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -70,7 +78,7 @@ export class SyslogSender {
   send(line: string, epochMs: number): void {
     if (this.closed) return;
     const message = PRI + "1 " + this.timestamp(epochMs) + this.tail + line.slice(0, -1);
-    if (this.udp !== null) return this.sendUdp(message);
+    if (this.udp !== null) return this.sendUdp(message, epochMs);
     const frame = message.length + " " + message; // ASCII: length in characters is length in bytes
     const tcp = this.tcp;
     if (this.connected && tcp !== null) {
@@ -131,15 +139,28 @@ export class SyslogSender {
     socket.on("error", () => {}); // a refused datagram (ICMP) is reported to its send callback
     socket.unref();
     this.udp = socket;
+    this.udpAddress = this.target.host;
+    if (net.isIP(this.target.host) === 0) this.resolveUdp(Date.now());
   }
 
-  private sendUdp(message: string): void {
+  /** Looks the target's host name up (IPv4, as the socket is udp4); until it answers, datagrams go to the name. */
+  private resolveUdp(now: number): void {
+    this.resolving = true;
+    this.resolvedAt = now;
+    dns.lookup(this.target.host, { family: 4 }, (err, address) => {
+      this.resolving = false;
+      if (!err) this.udpAddress = address;
+    });
+  }
+
+  private sendUdp(message: string, epochMs: number): void {
     if (this.inFlight >= MAX_UDP_IN_FLIGHT) {
       this.dropped++;
       return;
     }
+    if (this.resolvedAt !== 0 && !this.resolving && epochMs - this.resolvedAt >= UDP_RESOLVE_EVERY_MS) this.resolveUdp(epochMs);
     this.inFlight++;
-    this.udp!.send(Buffer.from(message, "latin1"), this.target.port, this.target.host, this.udpSent);
+    this.udp!.send(Buffer.from(message, "latin1"), this.target.port, this.udpAddress, this.udpSent);
   }
 
   /** A datagram's send finished (one callback for every send: no closure per record). */
