@@ -42,6 +42,17 @@ describe("metrics sum", () => {
     expect(after.accessLogs).toEqual([{ streamId: "s", written: 12, dropped: 0, syslogSent: 12, syslogDropped: 0 }]);
   });
 
+  it("adds to what it carries when the same place's worker dies again: two restarts lose neither thread's counts", () => {
+    const sum = new MetricsSum(1);
+    sum.update(0, thread([row("a", 10)], [log("s", 3, 1)]));
+    sum.workerEnded(0);
+    sum.update(0, thread([row("a", 100)], [log("s", 5, 2)])); // the replacement counted more, then died too
+    sum.workerEnded(0);
+    const report = sum.report(0, 1, live);
+    expect(report.listeners).toEqual([{ listenerId: "a", counters: counters(110).map((v, i) => v + i), gauges: [0, 0, 0] }]);
+    expect(report.accessLogs).toEqual([{ streamId: "s", written: 8, dropped: 3, syslogSent: 8, syslogDropped: 0 }]);
+  });
+
   it("keeps carried counts of a live listener no worker reports yet, and drops those of a listener and stream the snapshot removed", () => {
     const sum = new MetricsSum(1);
     sum.update(0, thread([row("a", 10)], [log("s", 3)]));
