@@ -141,6 +141,35 @@ describe("the collector's 1-minute points", () => {
     expect(t!.m4_ncps).toBeCloseTo(1, 9);
   });
 
+  it("a restarted engine is a new baseline even when its counters are already above the old process's (startedAt, not only a decrease)", async () => {
+    await clear();
+    const collector = new MetricCollector({ db: bed.ctx.db });
+    const NEW = T0 + 15_000;
+    await collector.ingest(report(T0, [listener(tcp, { connections: 100 })]), new Map());
+    await collector.ingest(report(T0 + 10_000, [listener(tcp, { connections: 110 })]), new Map());
+    // The new process counted 500 connections in its first 5 s: above 110, yet not an increase of 390.
+    await collector.ingest(report(T0 + 20_000, [listener(tcp, { connections: 500 })], NEW), new Map());
+    await collector.ingest(report(T0 + 30_000, [listener(tcp, { connections: 510 })], NEW), new Map());
+    await collector.ingest(report(T0 + 60_000, [listener(tcp, { connections: 540 })], NEW), new Map());
+    const [t] = await points(tcp);
+    // Pairs :00→:10 and :20→:30 (the restart pair :10→:20 skipped): 20 per 20 s.
+    expect(t!.m4_ncps).toBeCloseTo(1, 9);
+  });
+
+  it("any one counter that went down makes a new baseline, the last of them (the response time sum) too", async () => {
+    await clear();
+    const collector = new MetricCollector({ db: bed.ctx.db });
+    await collector.ingest(report(T0, [listener(http, { requests: 100, responseTimeMs: 10_000 })]), new Map());
+    await collector.ingest(report(T0 + 10_000, [listener(http, { requests: 110, responseTimeMs: 11_000 })]), new Map());
+    await collector.ingest(report(T0 + 20_000, [listener(http, { requests: 120, responseTimeMs: 500 })]), new Map());
+    await collector.ingest(report(T0 + 30_000, [listener(http, { requests: 130, responseTimeMs: 1500 })]), new Map());
+    await collector.ingest(report(T0 + 60_000, [listener(http, { requests: 140, responseTimeMs: 2500 })]), new Map());
+    const [h] = await points(http);
+    // Pairs :00→:10 and :20→:30: 20 requests, 2000 ms; the pair whose response time went down is skipped.
+    expect(h!.mb_l7_queries).toBeCloseTo(1, 9);
+    expect(h!.m14_l7_rt).toBeCloseTo(100, 9);
+  });
+
   it("a counter that went down (a listener removed and added again) is a new baseline too", async () => {
     await clear();
     const collector = new MetricCollector({ db: bed.ctx.db });
