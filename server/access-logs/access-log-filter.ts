@@ -13,6 +13,11 @@ export interface AccessLogFilter {
   pathPrefix?: string;
   /** The raw line contains this (case-insensitive). */
   text?: string;
+  /**
+   * lb_name exactly ("loadbalancer_<load balancer id>"): load balancers may share a log stream, and a
+   * load balancer's search sees only its own records.
+   */
+  lbName?: string;
 }
 
 /**
@@ -30,6 +35,7 @@ export function compileFilter(filter: AccessLogFilter): CompiledFilter {
   const needles: string[] = [];
   if (filter.clientIp) needles.push(` ${filter.clientIp}:`);
   if (filter.pathPrefix) needles.push(filter.pathPrefix);
+  if (filter.lbName) needles.push(` ${filter.lbName} `);
   return {
     mayMatch(line) {
       for (const needle of needles) if (!line.includes(needle)) return false;
@@ -41,6 +47,7 @@ export function compileFilter(filter: AccessLogFilter): CompiledFilter {
       if (filter.status && !statusSelected(filter.status, entry.status)) return false;
       if (filter.clientIp && entry.remoteAddr !== filter.clientIp) return false;
       if (filter.pathPrefix && !entry.routerRequestUri.startsWith(filter.pathPrefix)) return false;
+      if (filter.lbName && entry.lbName !== filter.lbName) return false;
       return true;
     },
   };

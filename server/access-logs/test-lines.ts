@@ -11,6 +11,8 @@ export interface TestRecord {
   clientIp?: string;
   path?: string;
   userAgent?: string;
+  /** The load balancer whose listener wrote it (lb_name loadbalancer_<id>); default "lb-1". */
+  loadBalancerId?: string;
 }
 
 /** Test helper: a table 7-1 line as the engine writes it (access-log-line.ts's layout), with its newline. */
@@ -21,7 +23,7 @@ export function testLine(r: TestRecord, streamId = "stream-t"): string {
   return (
     `${formatMsec(r.ms)} ${streamId} [${iso}] 1 ${ip}:40123 ${r.status} "GET http://shop.example.com${escapeLogValue(r.path ?? "/")} HTTP/1.1" 112 345 200 0.005 ` +
     `${upstream} "${escapeLogValue(r.userAgent ?? "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")}" "-" "-" ` +
-    `loadbalancer_lb-1 listener_l-1 l-1 pool_p-1 "-" project-1 203.0.113.9:80 "127.0.0.1:9001" - - - - 57\n`
+    `loadbalancer_${r.loadBalancerId ?? "lb-1"} listener_l-1 l-1 pool_p-1 "-" project-1 203.0.113.9:80 "127.0.0.1:9001" - - - - 57\n`
   );
 }
 

@@ -68,6 +68,33 @@ describe("Configure Access Log → snapshot", () => {
   });
 });
 
+describe("two load balancers logging into one stream", () => {
+  it("each one's search and download see only its own records (lb_name), not the other's", async () => {
+    const a = await createTestLoadBalancer(bed, "elb-shared-a");
+    const b = await createTestLoadBalancer(bed, "elb-shared-b");
+    const group = await createLogGroup(bed.ctx, { name: "lg-shared", retentionDays: 1 });
+    const stream = await createLogStream(bed.ctx, { groupId: group.id, name: "ls-shared" });
+    await configureAccessLog(bed.ctx, { loadBalancerId: a.id, logStreamId: stream.id });
+    await configureAccessLog(bed.ctx, { loadBalancerId: b.id, logStreamId: stream.id });
+    const hour = Math.floor(NOW / H) * H;
+    // One worker file of the hour, the two load balancers' requests interleaved: a's paths /a/<i>, b's /b/<i>.
+    const lines = Array.from({ length: 10 }, (_, i) => {
+      const lb = i % 2 === 0 ? a : b;
+      return testLine({ ms: hour + i * 60_000, status: 200, path: `/${lb === a ? "a" : "b"}/${i}`, loadBalancerId: lb.id }, stream.id);
+    });
+    writeTestFile(accessLogStreamFolder(stateDir, group.id, stream.id), hour, 0, lines);
+    for (const [lb, prefix] of [[a, "/a/"], [b, "/b/"]] as const) {
+      const page = await searchAccessLogs(bed.ctx, { loadBalancerId: lb.id, pageSize: 100 }, { now: NOW, stateDir });
+      expect(page.records).toHaveLength(5);
+      for (const r of page.records) expect([r.entry.lbName, r.entry.routerRequestUri.startsWith(prefix)]).toEqual([`loadbalancer_${lb.id}`, true]);
+      const file = await downloadAccessLogs(bed.ctx, { loadBalancerId: lb.id }, { now: NOW, stateDir });
+      let text = "";
+      for await (const chunk of file.chunks) text += chunk;
+      expect(text).toBe(lines.filter((line) => line.includes(` loadbalancer_${lb.id} `)).join(""));
+    }
+  });
+});
+
 describe("searchAccessLogs", () => {
   let lbId: string;
   let folder: string;
@@ -82,7 +109,7 @@ describe("searchAccessLogs", () => {
     const lines = (start: number, n: number) =>
       Array.from({ length: n }, (_, i) => {
         const ms = start + i * 60_000;
-        return testLine(ms === hour + 5 * 60_000 ? { ms, status: 404, path: "/missing", clientIp: "192.0.2.9" } : { ms, status: 200, path: `/p/${i}` }, stream.id);
+        return testLine(ms === hour + 5 * 60_000 ? { ms, status: 404, path: "/missing", clientIp: "192.0.2.9", loadBalancerId: lbId } : { ms, status: 200, path: `/p/${i}`, loadBalancerId: lbId }, stream.id);
       });
     writeTestFile(folder, hour - H, 0, lines(hour - H, 60), { gzip: true });
     writeTestFile(folder, hour, 0, lines(hour, 31));

@@ -25,7 +25,8 @@ export interface ResolvedAccessLogSearch {
 /**
  * Turns the tab's filters into a file search: the load balancer's log stream (the one selected, even
  * while logging is off: its records stay searchable), the time range (default the last hour; it may
- * reach back at most the log group's retention), and the parsed status, client IP and path conditions.
+ * reach back at most the log group's retention), the parsed status, client IP and path conditions, and
+ * this load balancer's lb_name (load balancers may share a stream: each sees only its own records).
  * Refusals name the field and the allowed range.
  */
 export async function resolveAccessLogSearch(
@@ -43,7 +44,7 @@ export async function resolveAccessLogSearch(
   const earliest = now - retentionDays * DAY_MS;
   if (fromMs < earliest)
     throw new AppError("BAD_REQUEST", `From: can be at most ${retentionDays} day${retentionDays > 1 ? "s" : ""} ago (the log group's retention), not before ${new Date(earliest).toISOString()}`, "from");
-  const filter: AccessLogFilter = { fromMs, toMs };
+  const filter: AccessLogFilter = { fromMs, toMs, lbName: `loadbalancer_${view.id}` };
   if (input.status) {
     const parsed = parseStatusFilter(input.status);
     if (!parsed.ok) throw new AppError("BAD_REQUEST", parsed.message, "status");

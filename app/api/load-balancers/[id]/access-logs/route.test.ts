@@ -69,7 +69,7 @@ describe("access logs over HTTP", () => {
     const hour = Math.floor(now / 3_600_000) * 3_600_000;
     const folder = accessLogStreamFolder(path.join(dataDir, "engine"), group.id, stream.id);
     const at = (i: number) => now - (10 - i) * minute; // ten minutes ago … now
-    const records = Array.from({ length: 11 }, (_, i) => ({ ms: at(i), status: i % 2 ? 200 : 503, path: i === 4 ? "/checkout" : "/" }));
+    const records = Array.from({ length: 11 }, (_, i) => ({ ms: at(i), status: i % 2 ? 200 : 503, path: i === 4 ? "/checkout" : "/", loadBalancerId: lbId }));
     for (const r of records) {
       const fileHour = Math.floor(r.ms / 3_600_000) * 3_600_000;
       writeTestFile(folder, fileHour, fileHour === hour ? 0 : 1, records.filter((x) => Math.floor(x.ms / 3_600_000) * 3_600_000 === fileHour).map((x) => testLine(x, stream.id)));
