@@ -87,6 +87,9 @@ describe("retention", () => {
     expect(issue({ rawDays: 7, fiveMinuteDays: 1.5, hourDays: 400 })?.field).toBe("fiveMinuteDays");
     expect(issue({ rawDays: 7, fiveMinuteDays: 31, hourDays: 5000 })).toEqual({ field: "hourDays", message: "1-hour points: enter a whole number of days between 1 and 1830" });
     expect(issue({ rawDays: 10, fiveMinuteDays: 5, hourDays: 400 })).toEqual({ field: "fiveMinuteDays", message: "5-minute points: keep them at least as long as 1-minute points (10 days)" });
+    // 1-hour points shorter than 5-minute ones (yet longer than 1-minute ones) are refused on hourDays.
+    expect(issue({ rawDays: 7, fiveMinuteDays: 31, hourDays: 20 })).toEqual({ field: "hourDays", message: "1-hour points: keep them at least as long as 5-minute points (31 days)" });
+    expect(issue({ rawDays: 7, fiveMinuteDays: 31, hourDays: 31 })).toBeNull();
     expect(issue({ rawDays: 7, fiveMinuteDays: 31, hourDays: 400 })).toBeNull();
   });
 
