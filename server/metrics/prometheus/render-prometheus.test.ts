@@ -76,6 +76,8 @@ describe("Prometheus exposition of a report", () => {
     expect(bearerToken("Basic abc")).toBeNull();
     expect(bearerToken("Bearer")).toBeNull();
     expect(bearerToken("Bearer a b")).toBeNull();
+    expect(bearerToken("Basic Bearer abc")).toBeNull(); // the scheme is the header's first word
+    expect(bearerToken("XBearer abc")).toBeNull();
     expect(bearerToken(null)).toBeNull();
   });
 });
