@@ -36,6 +36,8 @@ describe("comparisons", () => {
     ["<=", 11, false],
     ["=", 10, true],
     ["=", 10.5, false],
+    ["=", 10.4, false], // exact: no rounding, no tolerance
+    ["=", 9.6, false],
     ["=", 9, false],
   ];
   it.each(cases)("%s 10 with value %d breaches: %s", (comparison, value, expected) => {
