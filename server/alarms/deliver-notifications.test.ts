@@ -92,6 +92,44 @@ describe("deliverDueNotifications", () => {
     expect(await deliver()).toBe(0);
   });
 
+  it("the backoff doubles for every further attempt (1 s, 2 s, 4 s with 4 attempts), not growing by one step", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const id = await queue(`http://127.0.0.1:${port}/hook`, { event: "ALARM" });
+    const run = () => deliverDueNotifications({ db: bed.ctx.db, now: () => clock, timeoutMs: 2_000, maxAttempts: 4, backoffMs: 1_000 });
+    for (const [attempt, wait] of [[1, 1_000], [2, 2_000], [3, 4_000]] as const) {
+      expect(await run()).toBe(1);
+      expect(await row(id)).toMatchObject({ status: "PENDING", attempts: attempt, nextAttemptAt: new Date(clock + wait) });
+      clock += wait - 1;
+      expect(await run()).toBe(0); // not due a millisecond early
+      clock += 1;
+    }
+    expect(await run()).toBe(1);
+    expect(await row(id)).toMatchObject({ status: "FAILED", attempts: 4, nextAttemptAt: null });
+  });
+
+  it("a redirect is a failed attempt (3xx recorded), not followed to where it points", async () => {
+    const hits: string[] = [];
+    const redirecting = http.createServer((req, res) => {
+      hits.push(req.url!);
+      req.resume();
+      if (req.url === "/hook") res.writeHead(307, { location: "/elsewhere" }).end();
+      else res.writeHead(200).end("ok");
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const id = await queue(`http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`, { event: "ALARM" });
+      expect(await deliverDueNotifications({ db: bed.ctx.db, now: () => clock, timeoutMs: 2_000, maxAttempts: 1 })).toBe(1);
+      expect(hits).toEqual(["/hook"]);
+      expect(await row(id)).toMatchObject({ status: "FAILED", attempts: 1, lastStatusCode: 307, deliveredAt: null });
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
   it("a receiver that never answers times out", async () => {
     const silent = http.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
