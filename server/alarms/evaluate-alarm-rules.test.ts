@@ -107,6 +107,19 @@ describe("evaluateAlarmRules", () => {
     await deleteAlarmRule(bed.ctx, { id: r.id });
   });
 
+  it("Alarm → Insufficient data (the data stopped) is a transition but not a notification: only Alarm and recovery to OK are", async () => {
+    const r = await rule({ name: "alarm-then-gap", consecutivePeriods: 1 });
+    const base = T0 + 200 * MIN; // far from the other tests' minutes
+    await listenerPoints("mf_l7_http_5xx", base, [5]);
+    const [alarm] = (await run(base + SETTLE)).filter((t) => t.ruleId === r.id);
+    expect(alarm).toMatchObject({ fromState: "INSUFFICIENT_DATA", toState: "ALARM", value: 5 });
+    expect(alarm!.notificationId).toEqual(expect.any(String));
+    // No point for the next minute.
+    expect((await run(base + MIN + SETTLE)).filter((t) => t.ruleId === r.id)).toMatchObject([{ fromState: "ALARM", toState: "INSUFFICIENT_DATA", value: null, notificationId: null }]);
+    expect((await notificationsOf(r.id)).map((n) => n.historyId)).toEqual([alarm!.historyId]);
+    await deleteAlarmRule(bed.ctx, { id: r.id });
+  });
+
   it("reads the rule's own object and metric, at the 1-minute resolution only", async () => {
     const base = T0 + 60 * MIN;
     const lbRule = await rule({ name: "lb-conn", dimension: "LOAD_BALANCER", listenerId: null, metric: "m1_cps", threshold: 100, consecutivePeriods: 1 });
