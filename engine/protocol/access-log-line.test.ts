@@ -73,11 +73,17 @@ describe("escapeLogValue (nginx escape=default)", () => {
     expect(unescapeLogValue(escapeLogValue(raw))).toBe(raw);
     const plain = "Mozilla/5.0 (X11)";
     expect(escapeLogValue(plain)).toBe(plain);
+    // Each of them alone is found by the quick check too (a value whose only special byte is DEL, a tab, …).
+    for (const [alone, escaped] of [["a\x7fb", "a\\x7Fb"], ["a\x1fb", "a\\x1Fb"], ["a\x80b", "a\\x80b"], ['a"b', "a\\x22b"], ["a\\b", "a\\x5Cb"]] as const)
+      expect(escapeLogValue(alone)).toBe(escaped);
+    expect(escapeLogValue("~ !")).toBe("~ !"); // 0x7e and 0x20 are written as they are
   });
 });
 
 describe("formatSeconds", () => {
   it("writes seconds with millisecond resolution", () => {
     expect([formatSeconds(3), formatSeconds(0), formatSeconds(1234.4), formatSeconds(45), formatSeconds(-2)]).toEqual(["0.003", "0.000", "1.234", "0.045", "0.000"]);
+    // The edges of the zero padding: 10 ms, 100 ms, a whole second.
+    expect([formatSeconds(9), formatSeconds(10), formatSeconds(99), formatSeconds(100), formatSeconds(1000), formatSeconds(60_010)]).toEqual(["0.009", "0.010", "0.099", "0.100", "1.000", "60.010"]);
   });
 });
