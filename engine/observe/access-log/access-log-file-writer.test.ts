@@ -54,6 +54,33 @@ describe("AccessLogFileWriter", () => {
     await writer.close();
   });
 
+  it("an hour's last lines and the next hour's first lines batched together still go to their own hour's file", async () => {
+    let now = H0 + HOUR - 1_000;
+    const writer = new AccessLogFileWriter(dir, 1, { flushBytes: 64 * 1024, flushIntervalMs: 60_000 }, () => now);
+    const before = [line(0, 0), line(0, 1), line(0, 2)];
+    for (const l of before) writer.append(l, H0 + HOUR - 1);
+    now = H0 + HOUR + 1_000;
+    const after = [line(1, 0), line(1, 1)];
+    for (const l of after) writer.append(l, H0 + HOUR); // no flush in between: one pending batch so far
+    await writer.drain();
+    expect((await readdir(dir)).sort()).toEqual([accessLogFileName(H0, 1) + ".gz", accessLogFileName(H0 + HOUR, 1)].sort());
+    expect(gunzipSync(await readFile(path.join(dir, accessLogFileName(H0, 1) + ".gz"))).toString()).toBe(before.join(""));
+    expect(await readFile(path.join(dir, accessLogFileName(H0 + HOUR, 1)), "utf8")).toBe(after.join(""));
+    await writer.close();
+  });
+
+  it("the buffer bound is inclusive: lines filling it exactly are kept, the next one is dropped and counted", async () => {
+    const now = H0 + 5 * 60_000;
+    const l = line(0, 0);
+    const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 64 * 1024, flushIntervalMs: 60_000, maxBufferBytes: 3 * l.length }, () => now);
+    expect([writer.append(l, now), writer.append(l, now), writer.append(l, now), writer.append(l, now)]).toEqual([true, true, true, false]);
+    await writer.drain();
+    expect([writer.written, writer.dropped]).toEqual([3, 1]);
+    expect(writer.append(l, now)).toBe(true); // written: the room is back
+    await writer.close();
+    expect([writer.written, writer.dropped]).toEqual([4, 1]);
+  });
+
   it("flushes a batch after flushIntervalMs without reaching flushBytes", async () => {
     const writer = new AccessLogFileWriter(dir, 0, { flushIntervalMs: 50 });
     writer.append("one\n", Date.now());
