@@ -161,7 +161,7 @@ function runPrimary(): void {
       return log(`applying snapshot ${snapshot.version} failed: ${(err as Error).stack ?? String(err)}`);
     }
     if (result.applied && runtime.snapshot !== null) persist(runtime.snapshot);
-    if (result.applied && runtime.snapshot !== null) void pruner?.retain(runtime.snapshot.listeners);
+    if (result.applied && runtime.snapshot !== null) void pruner?.retain(runtime.snapshot.listeners, runtime.snapshot.accessLogGroups);
     for (const error of result.errors) log(`listener ${error.listenerId}: ${error.message}`);
     send({ type: "applied", epoch: result.epoch, version: result.version, hash: result.hash, errors: result.errors });
     if (result.applied) scheduleHealthReport();

@@ -43,8 +43,8 @@ export interface Snapshot {
   /** Monotonically increasing within an epoch; the engine ignores a same-epoch snapshot that is not newer. */
   version: number;
   /**
-   * sha256 (hex) of the canonical JSON of `listeners` and `pools` (and `addressLimits`, `certificates`
-   * when not empty); equal hash = nothing to change.
+   * sha256 (hex) of the canonical JSON of `listeners` and `pools` (and `addressLimits`, `certificates`,
+   * `accessLogGroups` when not empty); equal hash = nothing to change.
    */
   hash: string;
   /** ISO time the console compiled it. */
@@ -62,6 +62,24 @@ export interface Snapshot {
    * Absent = none.
    */
   certificates?: SnapshotCertificate[];
+  /**
+   * Every log group that exists (guide chapter 7), in id order, with its retention — also those no
+   * listener logs into any more (access logging disabled), whose files must still age out. The engine
+   * applies each group's limits to its folder and deletes the folders of groups not listed (deleted
+   * groups). The console always sends it, [] when there are no log groups. Absent (a snapshot file
+   * written by hand, an older console): only the groups of the listeners' `accessLog` are pruned and
+   * no folder is deleted.
+   */
+  accessLogGroups?: SnapshotAccessLogGroup[];
+}
+
+/** Retention of one log group's access-log files (all its streams). */
+export interface SnapshotAccessLogGroup {
+  groupId: string;
+  /** Files whose hour ended more than this many days ago are deleted. */
+  retentionDays: number;
+  /** The group's files are trimmed, oldest hour first, beyond this many bytes. */
+  maxBytes: number;
 }
 
 /**

@@ -17,6 +17,18 @@ export interface ConfigRows {
   forwardingPolicies: (typeof forwardingPolicies.$inferSelect)[];
   /** Every log stream with its group's retention (what a listener's access log compiles from); absent = none. */
   accessLogStreams?: AccessLogStreamRow[];
+  /**
+   * Every log group's retention, logged into or not (the engine prunes each and deletes the folders of
+   * the others); absent = not read (compiler tests): the snapshot then has no `accessLogGroups`.
+   */
+  logGroups?: LogGroupRetentionRow[];
+}
+
+/** A log group's retention limits. */
+export interface LogGroupRetentionRow {
+  id: string;
+  retentionDays: number;
+  maxSizeMegabytes: number;
 }
 
 /** A log stream joined with its log group's retention limits. */
@@ -58,5 +70,6 @@ export async function loadConfigRows(db: Database): Promise<ConfigRows> {
       })
       .from(logStreams)
       .innerJoin(logGroups, eq(logGroups.id, logStreams.groupId)),
+    logGroups: await db.select({ id: logGroups.id, retentionDays: logGroups.retentionDays, maxSizeMegabytes: logGroups.maxSizeMegabytes }).from(logGroups),
   };
 }

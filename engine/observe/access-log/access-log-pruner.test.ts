@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -87,5 +88,55 @@ describe("AccessLogPruner", () => {
     const pruner = new AccessLogPruner(stateDir);
     await pruner.retain([l]);
     expect(await names("g", "s1")).toEqual([kept]);
+  });
+});
+
+/** Sets the modification time of a group's folder and its stream folders to `ms` (as a quiet folder of a past hour). */
+async function quiet(group: string, ms: number): Promise<void> {
+  const folder = path.join(stateDir, "access-logs", group);
+  for (const stream of await readdir(folder)) await utimes(path.join(folder, stream), ms / 1000, ms / 1000);
+  await utimes(folder, ms / 1000, ms / 1000);
+}
+
+describe("retention of every log group, logged into or not (the snapshot's accessLogGroups)", () => {
+  const now = Date.now();
+  const hour = now - (now % HOUR);
+
+  it("prunes a group no listener logs into any more by age and by size", async () => {
+    await file("idle", "s1", hour - 3 * DAY, 10);
+    await file("idle", "s1", hour - 3 * HOUR, 100);
+    const kept = await file("idle", "s1", hour - 2 * HOUR, 100);
+    const pruner = new AccessLogPruner(stateDir);
+    // Configure Access Log disabled: no listener has accessLog, the group is still listed.
+    await pruner.retain([], [{ groupId: "idle", retentionDays: 1, maxBytes: 150 }]);
+    expect(await names("idle", "s1")).toEqual([kept]);
+  });
+
+  it("deletes the folder of a group no longer listed (deleted), once it is quiet; a listed group's folder stays", async () => {
+    await file("gone", "s1", hour - 3 * HOUR, 10);
+    await file("gone", "s2", hour - 2 * HOUR, 10, 1);
+    await quiet("gone", now - HOUR);
+    const live = await file("listed", "s1", hour - HOUR, 10);
+    await quiet("listed", now - HOUR);
+    await file("busy", "s1", hour, 10, 0, false); // unlisted but written this hour (a worker with a newer snapshot): kept for now
+    await quiet("busy", now - HOUR);
+    await mkdir(accessLogStreamFolder(stateDir, "just-made", "s1"), { recursive: true }); // no file yet, folder made just now: kept
+    const pruner = new AccessLogPruner(stateDir);
+    await pruner.retain([], [{ groupId: "listed", retentionDays: 7, maxBytes: 1 << 30 }]);
+    expect(existsSync(path.join(stateDir, "access-logs", "gone"))).toBe(false);
+    expect(await names("listed", "s1")).toEqual([live]);
+    expect(await names("busy", "s1")).toHaveLength(1);
+    expect(existsSync(accessLogStreamFolder(stateDir, "just-made", "s1"))).toBe(true);
+    const result = await pruneAccessLogs(stateDir, [], hour + 2 * HOUR, true); // two hours on, nothing listed: both quiet now
+    expect(result.removedGroups.map((f) => path.basename(f)).sort()).toEqual(["busy", "just-made", "listed"]);
+  });
+
+  it("without the list (a snapshot file, an older console) leaves every folder of a group no listener logs into alone", async () => {
+    const old = await file("unknown", "s1", hour - 30 * DAY, 10);
+    await quiet("unknown", now - DAY);
+    const pruner = new AccessLogPruner(stateDir);
+    await pruner.retain([]);
+    expect(await names("unknown", "s1")).toEqual([old]);
+    expect((await pruneAccessLogs(stateDir, [], now)).removedGroups).toEqual([]);
   });
 });

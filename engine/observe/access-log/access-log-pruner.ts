@@ -1,7 +1,7 @@
-import { readdir, stat, unlink } from "node:fs/promises";
+import { readdir, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { accessLogRoot, parseAccessLogFileName } from "../../protocol/access-log-files";
-import type { SnapshotListener } from "../../protocol/snapshot.types";
+import type { SnapshotAccessLogGroup, SnapshotListener } from "../../protocol/snapshot.types";
 import { compressFile } from "./compress-file";
 
 const HOUR_MS = 3_600_000;
@@ -9,7 +9,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** A plain file whose hour ended this long ago is finished (its worker would have compressed it): compress it. */
 const STALE_PLAIN_MS = 10 * 60_000;
 
-/** Retention of one log group (from the snapshot's `accessLog` of its listeners). */
+/** Retention of one log group (the snapshot's `accessLogGroups`, else the `accessLog` of its listeners). */
 export interface GroupRetention {
   groupId: string;
   /** Files whose hour ended more than this many days ago are deleted. */
@@ -22,11 +22,18 @@ export interface GroupRetention {
 export interface PruneResult {
   deleted: string[];
   compressed: string[];
+  /** Folders of log groups that no longer exist, deleted whole (`removeUnlisted`). */
+  removedGroups: string[];
 }
 
-/** The retention of every log group the snapshot's listeners write to (the first listener's settings win). */
-export function groupRetentions(listeners: readonly SnapshotListener[]): GroupRetention[] {
+/**
+ * The retention of every log group: each of `accessLogGroups` (the snapshot's list of every group that
+ * exists, logged into or not) and any group a listener writes to that the list lacks; without the list,
+ * the groups the listeners write to (the first listener's settings win).
+ */
+export function groupRetentions(listeners: readonly SnapshotListener[], accessLogGroups?: readonly SnapshotAccessLogGroup[]): GroupRetention[] {
   const groups = new Map<string, GroupRetention>();
+  for (const g of accessLogGroups ?? []) groups.set(g.groupId, { groupId: g.groupId, retentionDays: g.retentionDays, maxBytes: g.maxBytes });
   for (const listener of listeners) {
     const log = listener.accessLog;
     if (!log || groups.has(log.groupId)) continue;
@@ -47,11 +54,21 @@ interface FileEntry {
  * after each snapshot): for each group in `groups`, files whose hour ended more than `retentionDays`
  * ago are deleted; then, while the group's files take more than `maxBytes`, its oldest finished files
  * are deleted (an hour still being written is never deleted). Plain files of hours long over (left by
- * a worker that stopped before it compressed them) are compressed first. Groups not listed (no live
- * listener writes to them) are left alone.
+ * a worker that stopped before it compressed them) are compressed first. Folders of groups not in
+ * `groups` are left alone — unless `removeUnlisted` (the snapshot lists every group that exists): then
+ * such a folder is a deleted group's and is deleted whole, once it is quiet (`removeUnlistedGroup`).
  */
-export async function pruneAccessLogs(stateDir: string, groups: readonly GroupRetention[], now = Date.now()): Promise<PruneResult> {
-  const result: PruneResult = { deleted: [], compressed: [] };
+export async function pruneAccessLogs(stateDir: string, groups: readonly GroupRetention[], now = Date.now(), removeUnlisted = false): Promise<PruneResult> {
+  const result: PruneResult = { deleted: [], compressed: [], removedGroups: [] };
+  if (removeUnlisted) {
+    const listed = new Set(groups.map((g) => g.groupId));
+    const root = accessLogRoot(stateDir);
+    for (const entry of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isDirectory() || listed.has(entry.name)) continue;
+      const folder = path.join(root, entry.name);
+      if (await removeUnlistedGroup(folder, now)) result.removedGroups.push(folder);
+    }
+  }
   for (const group of groups) {
     const files = await groupFiles(path.join(accessLogRoot(stateDir), group.groupId));
     const kept: FileEntry[] = [];
@@ -85,6 +102,26 @@ export async function pruneAccessLogs(stateDir: string, groups: readonly GroupRe
   return result;
 }
 
+/**
+ * Deletes the folder of a group the snapshot no longer lists, unless it is still in use: a file of an
+ * hour that ended less than 10 minutes ago, or a folder (the group's, a stream's) changed in the last
+ * 10 minutes, keeps it for a later pass — a worker that got a newer snapshot than this pass's (a group
+ * just created) may have just made it. True when it was deleted.
+ */
+async function removeUnlistedGroup(groupFolder: string, now: number): Promise<boolean> {
+  const quietSince = now - STALE_PLAIN_MS;
+  const changedAt = (folder: string) => stat(folder).then((s) => s.mtimeMs, () => Infinity);
+  if ((await changedAt(groupFolder)) > quietSince) return false;
+  for (const stream of await readdir(groupFolder, { withFileTypes: true }).catch(() => [])) {
+    if (stream.isDirectory() && (await changedAt(path.join(groupFolder, stream.name))) > quietSince) return false;
+  }
+  for (const file of await groupFiles(groupFolder)) if (file.hourStartMs + HOUR_MS + STALE_PLAIN_MS > now) return false;
+  return rm(groupFolder, { recursive: true, force: true }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Every engine-written file of a group (all its streams), with its size. */
 async function groupFiles(groupFolder: string): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
@@ -116,6 +153,8 @@ async function remove(file: string): Promise<boolean> {
  */
 export class AccessLogPruner {
   private groups: GroupRetention[] = [];
+  /** The snapshot listed every log group: folders of the others are deleted groups'. */
+  private removeUnlisted = false;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -132,9 +171,13 @@ export class AccessLogPruner {
     this.timer.unref();
   }
 
-  /** A snapshot was applied: its groups' retention is used from now on, and a pass runs now. */
-  retain(listeners: readonly SnapshotListener[]): Promise<void> {
-    this.groups = groupRetentions(listeners);
+  /**
+   * A snapshot was applied: its groups' retention is used from now on (`accessLogGroups`: every group
+   * that exists; absent: those its listeners write to, and no folder is deleted), and a pass runs now.
+   */
+  retain(listeners: readonly SnapshotListener[], accessLogGroups?: readonly SnapshotAccessLogGroup[]): Promise<void> {
+    this.groups = groupRetentions(listeners, accessLogGroups);
+    this.removeUnlisted = accessLogGroups !== undefined;
     return this.run();
   }
 
@@ -147,7 +190,7 @@ export class AccessLogPruner {
     this.running = (async () => {
       do {
         this.again = false;
-        await pruneAccessLogs(this.stateDir, this.groups).catch(() => {});
+        await pruneAccessLogs(this.stateDir, this.groups, Date.now(), this.removeUnlisted).catch(() => {});
       } while (this.again);
       this.running = null;
     })();

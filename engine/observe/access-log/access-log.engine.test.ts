@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
@@ -95,7 +95,20 @@ beforeAll(async () => {
   const hour = Date.now() - (Date.now() % 3_600_000);
   await writeFile(path.join(folder, accessLogFileName(hour - 30 * 86_400_000, 0) + ".gz"), "old");
   await writeFile(path.join(folder, accessLogFileName(hour - 2 * 86_400_000, 0) + ".gz"), "recent");
-  engine.child.send({ type: "snapshot", snapshot: { ...snapshot(1, listeners, pools), certificates } });
+  // A group no listener logs into (listed in accessLogGroups: 1 day) and a deleted one (not listed), each with a 3-day-old file.
+  for (const group of ["group-idle", "group-gone"]) {
+    const streamFolder = accessLogStreamFolder(stateDir, group, "s");
+    await mkdir(streamFolder, { recursive: true });
+    await writeFile(path.join(streamFolder, accessLogFileName(hour - 3 * 86_400_000, 0) + ".gz"), "old");
+    const quiet = (Date.now() - 3_600_000) / 1000; // folders unchanged for an hour
+    await utimes(streamFolder, quiet, quiet);
+    await utimes(path.dirname(streamFolder), quiet, quiet);
+  }
+  const accessLogGroups = [
+    { groupId: LOG.groupId, retentionDays: LOG.retentionDays, maxBytes: LOG.maxBytes },
+    { groupId: "group-idle", retentionDays: 1, maxBytes: 1 << 30 },
+  ];
+  engine.child.send({ type: "snapshot", snapshot: { ...snapshot(1, listeners, pools), certificates, accessLogGroups } });
   expect((await engine.next("applied")).errors).toEqual([]);
 }, 120_000);
 
@@ -177,6 +190,12 @@ describe("access-log retention in the engine's primary", () => {
     const hour = Date.now() - (Date.now() % 3_600_000);
     await waitFor(() => !existsSync(path.join(folder, accessLogFileName(hour - 30 * 86_400_000, 0) + ".gz")), 5000, "the 30-day-old file deleted");
     expect(await readdir(folder)).toEqual([accessLogFileName(hour - 2 * 86_400_000, 0) + ".gz"]);
+  });
+
+  it("prunes a log group no listener logs into (the snapshot's accessLogGroups) and deletes the folder of a group not listed", async () => {
+    const state = path.join(dir, "state");
+    await waitFor(() => !existsSync(path.join(state, "access-logs", "group-gone")), 5000, "the deleted group's folder removed");
+    await waitFor(() => readdirSync(accessLogStreamFolder(state, "group-idle", "s")).length === 0, 5000, "the idle group's 3-day-old file deleted");
   });
 });
 

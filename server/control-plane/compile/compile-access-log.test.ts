@@ -68,3 +68,31 @@ describe("compiled access log", () => {
     expect(diagnostics).toEqual([{ kind: "listener", id: "l-http", name: "listener-l-http", message: "its load balancer's access log stream s-1 does not exist; the listener writes no access log" }]);
   });
 });
+
+describe("compiled log groups (accessLogGroups: the engine's retention of every group)", () => {
+  const group = (id: string, retentionDays: number, maxSizeMegabytes: number) => ({ id, retentionDays, maxSizeMegabytes });
+
+  it("lists every log group's retention in id order, logged into or not", () => {
+    const rows = validRows();
+    rows.logGroups = [group("g-2", 30, 1), group("g-1", 3, 5)]; // no load balancer logs into either
+    const { snapshot, diagnostics } = compile(rows);
+    expect(diagnostics).toEqual([]);
+    expect(snapshot.accessLogGroups).toEqual([
+      { groupId: "g-1", retentionDays: 3, maxBytes: 5 * 1024 * 1024 },
+      { groupId: "g-2", retentionDays: 30, maxBytes: 1024 * 1024 },
+    ]);
+    // The list counts in the hash: a changed retention reaches the engine even when nobody logs into the group.
+    expect(snapshot.hash).not.toBe(HASH_OF_VALID_ROWS);
+    rows.logGroups = [group("g-2", 30, 1), group("g-1", 4, 5)];
+    expect(compile(rows).snapshot.hash).not.toBe(snapshot.hash);
+  });
+
+  it("sends [] when there are no log groups (the engine deletes every group's folder) with the hash of before log groups existed", () => {
+    const rows = validRows();
+    rows.logGroups = [];
+    const { snapshot } = compile(rows);
+    expect(snapshot.accessLogGroups).toEqual([]);
+    expect(snapshot.hash).toBe(HASH_OF_VALID_ROWS);
+    expect(JSON.stringify(compile(validRows()).snapshot)).not.toContain("accessLogGroups"); // rows without the table read: no list at all
+  });
+});

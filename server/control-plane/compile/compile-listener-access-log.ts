@@ -1,7 +1,8 @@
 import "server-only";
-import type { SnapshotAccessLog } from "@/engine/protocol/snapshot.types";
+import type { SnapshotAccessLog, SnapshotAccessLogGroup } from "@/engine/protocol/snapshot.types";
 import type { AccessLogStreamRow, ConfigRows } from "../load-config-rows";
 import type { ReportDiagnostic } from "./diagnostic";
+import { byId } from "./sort-by-id";
 
 type ListenerRow = ConfigRows["listeners"][number];
 type LoadBalancerRow = ConfigRows["loadBalancers"][number];
@@ -12,6 +13,16 @@ export function accessLogLookups(rows: ConfigRows): Map<string, AccessLogStreamR
 }
 
 const MIB = 1024 * 1024;
+
+/**
+ * The retention of every log group, in id order — also of groups no load balancer logs into any more,
+ * whose files must still age out; a group left out is a deleted one, whose folder the engine deletes.
+ * [] when there are none (the hash then counts nothing: `snapshotHash`); undefined when the rows were
+ * not read (`ConfigRows.logGroups` absent).
+ */
+export function compileAccessLogGroups(rows: ConfigRows): SnapshotAccessLogGroup[] | undefined {
+  return rows.logGroups && [...rows.logGroups].sort(byId).map((g) => ({ groupId: g.id, retentionDays: g.retentionDays, maxBytes: g.maxSizeMegabytes * MIB }));
+}
 
 /**
  * Where an HTTP/HTTPS listener's access-log records go (guide chapter 7), or null — the listener then

@@ -5,6 +5,7 @@ import { sortDiagnostics, type ConfigDiagnostic } from "./diagnostic";
 import { compileAddressLimits } from "./compile-address-limits";
 import { compileCertificates } from "./compile-certificates";
 import { compileListeners } from "./compile-listeners";
+import { compileAccessLogGroups } from "./compile-listener-access-log";
 import { compilePools } from "./compile-pools";
 import { snapshotHash } from "./snapshot-hash";
 
@@ -30,8 +31,11 @@ export function compileSnapshot(rows: ConfigRows, version: number, epoch: string
   const pools = compilePools(rows, report);
   const addressLimits = compileAddressLimits(rows, report);
   const certificates = compileCertificates(rows, listeners, report);
-  const hash = snapshotHash(listeners, pools, addressLimits, certificates);
+  const accessLogGroups = compileAccessLogGroups(rows);
+  const hash = snapshotHash(listeners, pools, addressLimits, certificates, accessLogGroups);
   const snapshot: Snapshot = { epoch, version, hash, createdAt: now.toISOString(), listeners, pools, addressLimits };
   if (certificates.length > 0) snapshot.certificates = certificates;
+  // Always sent when read, [] included (the engine then deletes every group's folder: none exists); hashed only when not empty.
+  if (accessLogGroups) snapshot.accessLogGroups = accessLogGroups;
   return { snapshot, diagnostics: sortDiagnostics(diagnostics) };
 }

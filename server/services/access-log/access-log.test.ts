@@ -11,6 +11,7 @@ import { createListener } from "../listener/create-listener";
 import { createTestLoadBalancer, newListenerInput } from "../listener/test-fixtures";
 import { createLogGroup } from "../log-group/create-log-group";
 import { updateLogGroup } from "../log-group/update-log-group";
+import { deleteLogGroup } from "../log-group/delete-log-group";
 import { createLogStream } from "../log-stream/create-log-stream";
 import { updateLogStream } from "../log-stream/update-log-stream";
 import { loadConfigRows } from "../../control-plane/load-config-rows";
@@ -37,16 +38,20 @@ const snapshotOf = async () => compileSnapshot(await loadConfigRows(bed.ctx.db),
 const lbRows = () => bed.ctx.db.select().from(loadBalancers);
 
 describe("Configure Access Log → snapshot", () => {
-  it("compiles accessLog into the HTTP/HTTPS listeners while enabled, follows group and stream changes, and returns to the old hash when disabled", async () => {
+  it("compiles accessLog into the HTTP/HTTPS listeners while enabled, follows group and stream changes, keeps the group's retention when disabled, and drops it when the group is deleted", async () => {
     const lb = await createTestLoadBalancer(bed, "elb-snap");
     const http = await createListener(bed.ctx, newListenerInput(lb.id, "HTTP", 80));
     const tcp = await createListener(bed.ctx, newListenerInput(lb.id, "TCP", 9000));
     const [pool] = await bed.ctx.db.insert(eipPools).values({ regionId: bed.ctx.scope.regionId, name: "pool-al", cidr: "127.30.0.0/24" }).returning();
     await bed.ctx.db.insert(eips).values({ poolId: pool!.id, projectId: bed.ctx.scope.projectId, address: "127.30.0.9", type: "dynamic_bgp", bandwidthMbit: 5, loadBalancerId: lb.id });
     const before = await snapshotOf();
+    expect(before.accessLogGroups).toEqual([]);
     const group = await createLogGroup(bed.ctx, { name: "lg-snap", retentionDays: 2, maxSizeMegabytes: 3 });
+    const withGroup = await snapshotOf(); // every log group's retention is in the snapshot, logged into or not
+    expect(withGroup.accessLogGroups).toEqual([{ groupId: group.id, retentionDays: 2, maxBytes: 3 * 1024 * 1024 }]);
+    expect(withGroup.hash).not.toBe(before.hash);
     const stream = await createLogStream(bed.ctx, { groupId: group.id, name: "ls-snap", syslog: { protocol: "UDP", host: "127.0.0.1", port: 5514 } });
-    expect((await snapshotOf()).hash).toBe(before.hash); // a stream nobody logs into changes nothing
+    expect((await snapshotOf()).hash).toBe(withGroup.hash); // a stream nobody logs into changes nothing
     await configureAccessLog(bed.ctx, { loadBalancerId: lb.id, logStreamId: stream.id });
     const on = await snapshotOf();
     const listener = (id: string) => on.listeners.find((l) => l.id === id)!;
@@ -64,7 +69,15 @@ describe("Configure Access Log → snapshot", () => {
     await updateLogStream(bed.ctx, { id: stream.id, syslog: null });
     expect((await snapshotOf()).listeners.find((l) => l.id === http.id)!.accessLog).toMatchObject({ retentionDays: 9, syslog: null });
     await disableAccessLog(bed.ctx, { loadBalancerId: lb.id });
-    expect((await snapshotOf()).hash).toBe(before.hash);
+    const off = await snapshotOf();
+    expect(JSON.stringify(off.listeners)).not.toContain("accessLog");
+    expect(off.accessLogGroups).toEqual([{ groupId: group.id, retentionDays: 9, maxBytes: 3 * 1024 * 1024 }]); // its files still age out
+    await updateLogGroup(bed.ctx, { id: group.id, retentionDays: 2 });
+    expect((await snapshotOf()).hash).toBe(withGroup.hash);
+    await bed.ctx.db.update(loadBalancers).set({ accessLogStreamId: null }).where(eq(loadBalancers.id, lb.id)); // a disabled load balancer keeps its stream selected: deleting the group is refused until then
+    await deleteLogGroup(bed.ctx, { id: group.id });
+    const deleted = await snapshotOf(); // no longer listed: the engine deletes its folder
+    expect([deleted.accessLogGroups, deleted.hash]).toEqual([[], before.hash]);
   });
 });
 

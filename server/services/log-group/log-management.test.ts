@@ -37,8 +37,12 @@ describe("Create Log Group", () => {
     const updated = await updateLogGroup(bed.ctx, { id: created.id, retentionDays: 30, maxSizeMegabytes: 64 });
     expect(updated).toMatchObject({ name: "lg-web", retentionDays: 30, maxSizeMegabytes: 64 });
     expect(changes).toBe(1); // retention reaches the engine through a new snapshot
-    await createLogGroup(bed.ctx, { name: "lg-api", retentionDays: 365, maxSizeMegabytes: 1 });
+    const api = await createLogGroup(bed.ctx, { name: "lg-api", retentionDays: 365, maxSizeMegabytes: 1 });
+    expect(changes).toBe(2); // the snapshot lists every log group's retention (accessLogGroups)
     expect((await listLogGroups(bed.ctx)).map((g) => g.name)).toEqual(["lg-api", "lg-web"]);
+    await deleteLogGroup(bed.ctx, { id: api.id });
+    expect(changes).toBe(3); // no longer listed: the engine deletes its folder
+    await createLogGroup(bed.ctx, { name: "lg-api", retentionDays: 365, maxSizeMegabytes: 1 });
   });
 
   it("refuses a taken name, and retention or size outside their ranges, naming the field and range", async () => {

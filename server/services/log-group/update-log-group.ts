@@ -10,9 +10,9 @@ import { refuseTakenLogGroupName } from "./log-group-name-taken";
 import { getLogGroupView, type LogGroupView } from "./log-group-view";
 
 /**
- * Modify a log group: name, retention, size limit. The engine applies the group's retention to the
- * listeners logging into it, so this publishes a new snapshot (unchanged, and so not re-sent, when no
- * load balancer logs into the group).
+ * Modify a log group: name, retention, size limit. The engine applies the group's retention to its
+ * files whether or not a load balancer logs into it (the snapshot's `accessLogGroups`), so this publishes
+ * a new snapshot (unchanged, and so not re-sent, when only the name changed).
  */
 export async function updateLogGroup(ctx: ServiceContext, rawInput: unknown): Promise<LogGroupView> {
   const input = parseInput(updateLogGroupSchema, rawInput);
