@@ -83,6 +83,27 @@ describe("searchStream", () => {
     expect(msOf(await searchStream(path.join(root, "no", "such"), everything, 10))).toEqual([]);
   });
 
+  it("a newest hour holding exactly one page of matches still reads on for the older page's cursor", async () => {
+    const small = path.join(root, "group", "exact-page");
+    writeTestFile(small, HOUR0, 0, [10, 20, 30].map((s) => testLine({ ms: sec(0, s), status: 200 })), { gzip: true });
+    writeTestFile(small, HOUR0 + H, 0, [10, 20].map((s) => testLine({ ms: sec(1, s), status: 200 })));
+    const first = await searchStream(small, everything, 2);
+    expect(msOf(first)).toEqual([sec(1, 20), sec(1, 10)]);
+    expect(first.olderCursor).not.toBeNull(); // the older hour has more
+    const second = await searchStream(small, everything, 2, parseCursor(first.olderCursor!));
+    expect(msOf(second)).toEqual([sec(0, 30), sec(0, 20)]);
+    const last = await searchStream(small, everything, 2, parseCursor(second.olderCursor!));
+    expect(msOf(last)).toEqual([sec(0, 10)]);
+    expect(last.olderCursor).toBeNull();
+  });
+
+  it("the client IP is the whole address even when the raw line holds it elsewhere (the EIP) before a colon", async () => {
+    const eip = path.join(root, "group", "eip-prefix");
+    // testLine's EIP is 203.0.113.9:80: every line holds " 203.0.113.9:", a client 203.0.113.99 starts with it.
+    writeTestFile(eip, HOUR0, 0, [testLine({ ms: sec(0, 1), status: 200, clientIp: "203.0.113.99" }), testLine({ ms: sec(0, 2), status: 200, clientIp: "203.0.113.9" })]);
+    expect(msOf(await searchStream(eip, { ...everything, clientIp: "203.0.113.9" }, 10))).toEqual([sec(0, 2)]);
+  });
+
   it("downloads the matching raw lines oldest first, workers merged by time", async () => {
     let text = "";
     for await (const chunk of downloadStream(folder, { ...everything, pathPrefix: "/api/" })) text += chunk;
