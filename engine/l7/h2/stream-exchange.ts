@@ -71,9 +71,10 @@ function onStreamError(): void {
 export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptExchange, RelayStream, ShapedTarget, StreamTimed {
   stage: StreamStage = "awaiting-head";
   upstream: UpstreamConnection | null = null;
-  // PhaseRequest: where the request goes, filled by the phases.
-  pool: PoolRuntime | null;
-  sticky: StickyPolicy | null;
+  // PhaseRequest: where the request goes, filled by the phases. No group until they run: a stream refused
+  // before (CONNECT, a bad :path) went to none, and its access-log record says pool_name '-'.
+  pool: PoolRuntime | null = null;
+  sticky: StickyPolicy | null = null;
   member: MemberRuntime | null = null;
   stuck = false;
   errorKind: ProxyErrorKind | null = null;
@@ -122,8 +123,6 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     super();
     const route = conn.proxy.route;
     this.route = route;
-    this.pool = route.pool;
-    this.sticky = route.sticky;
     const method = head.method;
     this.isHead = method === "HEAD";
     this.idempotent = method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "PUT" || method === "DELETE" || method === "TRACE";
@@ -161,6 +160,8 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     // A client's X-Forwarded-For / X-Real-IP matter only when present and, for the real IP, from a trusted peer.
     const trusted = (head.forwardedFor !== "" || head.realIp !== null) && conn.clientTrusted(route);
     if (trusted && ci.realIp !== "NONE") this.clientIp = claimedRealIp(ci, head.forwardedFor, head.realIp, connectionIp);
+    this.pool = route.pool; // the listener's default group, until a phase changes it
+    this.sticky = route.sticky;
     const phases = route.phases;
     for (let i = 0; i < phases.length; i++) {
       if (phases[i]!.run(this) === "respond") return answerPhaseStream(this);

@@ -35,7 +35,7 @@ let backendPort = 0;
 let deadPort = 0;
 let engine: EngineProcess;
 const children: ChildProcess[] = [];
-const ports = { http: 0, dead: 0, retry: 0, none: 0, https: 0 };
+const ports = { http: 0, dead: 0, retry: 0, none: 0, https: 0, redirect: 0 };
 
 const BODY = "hello access log\n"; // what the backend answers: 17 bytes
 const LOG: SnapshotAccessLog = { streamId: "stream-1", groupId: "group-1", tenantId: "tenant-9", eipAddress: "203.0.113.9", retentionDays: 7, maxBytes: 1 << 30, syslog: null };
@@ -70,6 +70,7 @@ beforeAll(async () => {
     logged(listener("l-dead", ports.dead, "p-dead", { protocol: "HTTP", loadBalancerId: "lb-7", idleTimeoutSeconds: 60 })),
     logged(listener("l-retry", ports.retry, "p-retry", { protocol: "HTTP", loadBalancerId: "lb-7", idleTimeoutSeconds: 60 })),
     logged(listener("l-none", ports.none, null, { protocol: "HTTP", loadBalancerId: "lb-7", idleTimeoutSeconds: 60 })),
+    logged(listener("l-redirect", ports.redirect, "p-live", { protocol: "HTTP", loadBalancerId: "lb-7", idleTimeoutSeconds: 60, redirect: { port: ports.https } })),
     logged(
       listener("l-https", ports.https, "p-live", {
         protocol: "HTTPS",
@@ -169,14 +170,14 @@ async function records(): Promise<AccessLogEntry[]> {
   return out;
 }
 
-/** The record of the request whose URI carries `tag` (waits for the writer's flush, ≤ 1 s plus slack). */
-async function recordOf(tag: string): Promise<AccessLogEntry> {
+/** The record of the request whose URI carries `tag`, or the first one `tag` selects (waits for the writer's flush, ≤ 1 s plus slack). */
+async function recordOf(tag: string | ((e: AccessLogEntry) => boolean)): Promise<AccessLogEntry> {
   let found: AccessLogEntry | undefined;
   const deadline = Date.now() + 8000;
   while (found === undefined) {
-    found = (await records()).find((e) => e.routerRequestUri.includes(tag));
+    found = (await records()).find(typeof tag === "string" ? (e) => e.routerRequestUri.includes(tag) : tag);
     if (found !== undefined) break;
-    if (Date.now() > deadline) throw new Error(`no record of ${tag}`);
+    if (Date.now() > deadline) throw new Error(`no record of ${String(tag)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return found;
@@ -261,6 +262,13 @@ describe("access log of an HTTP listener", () => {
     expect(e.upstreamResponseTime).toMatch(/^\d+\.\d{3}$/);
     expect(e.upstreamAddr).toBe(`127.0.0.1:${deadPort}`);
     expect([e.poolName, e.memberName]).toEqual(["pool_p-dead", "member_m-dead"]);
+  });
+
+  it("writes pool_name '-' for a request answered by a redirect (it went to no group, though the listener has a default one)", async () => {
+    const x = await httpExchange(ports.redirect, "GET /moved?tag=redirected HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+    expect(x.response.startsWith("HTTP/1.1 301")).toBe(true);
+    const e = await recordOf("tag=redirected");
+    expect([e.status, e.poolName, e.memberName, e.upstreamAddr]).toEqual([301, null, null, null]);
   });
 
   it("lists every attempt of a retried request, nginx style ('502, 200')", async () => {
@@ -353,9 +361,26 @@ describe("access log of an HTTPS listener (SNI, mutual authentication, HTTP/2)",
     expect(e.sslProtocol).toMatch(/^TLSv1\.[23]$/);
   });
 
+  it("writes pool_name '-' for an HTTP/2 stream refused before it is routed (CONNECT: 405)", async () => {
+    const session = http2.connect(`https://main.example.test:${ports.https}`, { ...tlsOptions("main.example.test", ["h2"]) });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const stream = session.request({ ":method": "CONNECT", ":authority": "h2-refused.test:443" });
+        stream.on("response", (headers) => resolve(Number(headers[":status"])));
+        stream.on("error", reject);
+        stream.resume();
+      });
+      expect(status).toBe(405);
+    } finally {
+      session.close();
+    }
+    const e = await recordOf((r) => r.requestMethod === "CONNECT");
+    expect([e.status, e.serverProtocol, e.poolName, e.memberName, e.upstreamAddr]).toEqual([405, "HTTP/2.0", null, null, null]);
+  });
+
   it("reports the records written in the metrics message", async () => {
     const onDisk = (await records()).length;
-    expect(onDisk).toBeGreaterThanOrEqual(7); // every request of the tests above
+    expect(onDisk).toBeGreaterThanOrEqual(9); // every request of the tests above
     const written = () => engine.messages.findLast((m) => m.type === "metrics")?.accessLogs.find((s) => s.streamId === "stream-1");
     await waitFor(() => written()?.written === onDisk, 15_000, `metrics reporting ${onDisk} records written`);
     expect(written()).toEqual({ streamId: "stream-1", written: onDisk, dropped: 0, syslogSent: 0, syslogDropped: 0 });
