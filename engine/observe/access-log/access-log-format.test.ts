@@ -40,6 +40,25 @@ describe("formatAccessLogLine", () => {
     expect([e.upstreamStatus, e.poolName, e.memberName, e.certificateId, e.sslProtocol]).toEqual([null, null, null, "c1", "TLSv1.3"]);
   });
 
+  it("a retried request lists each attempt; an attempt left without a status (the client went away) and steps not reached are '-'", () => {
+    const context = createConnectionContext({ listenerId: "l1", localAddress: "10.0.0.1", localPort: 443, bandwidth: null, observer: NOOP_OBSERVER }, "10.0.0.2", 40000);
+    const r = record();
+    r.detail!.attempts = [
+      { member: null, address: "10.0.1.1:80", startedAt: 100, connectedAt: 100.5, headerAt: -1, endedAt: 101, status: 502 },
+      { member: null, address: "10.0.1.2:80", startedAt: 101, connectedAt: 102, headerAt: -1, endedAt: 103, status: 0 },
+    ];
+    r.detail!.attemptCount = 2;
+    const e = parseAccessLogLine(formatAccessLogLine(compileLogListener(LISTENER), new IsoSecondClock(), context, r, 1_764_631_571_123))!;
+    expect(e).not.toBeNull();
+    expect([e.upstreamStatus, e.upstreamConnectTime, e.upstreamHeaderTime, e.upstreamResponseTime, e.upstreamAddr]).toEqual([
+      "502, -",
+      "0.001, 0.001",
+      "-, -",
+      "0.001, 0.002",
+      "10.0.1.1:80, 10.0.1.2:80",
+    ]);
+  });
+
   it("time_iso8601 is the local time with its offset, made once per second", () => {
     const clock = new IsoSecondClock();
     const a = clock.at(1_764_631_571_001);
