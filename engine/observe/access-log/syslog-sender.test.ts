@@ -43,6 +43,33 @@ describe("SyslogSender over TCP", () => {
   });
 });
 
+describe("SyslogSender over TCP to a peer that stopped reading", () => {
+  it("holds at most maxQueueBytes in the socket's buffer while connected, counting the rest as dropped", async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((s) => {
+      sockets.push(s);
+      s.pause(); // accepts, never reads: the kernel buffers fill, then the socket's own
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const sender = new SyslogSender({ protocol: "TCP", host: "127.0.0.1", port }, { maxQueueBytes: 64 * 1024 });
+    try {
+      sender.send(LINE, Date.now());
+      await waitFor(() => sender.sent === 1, 5000, "connected and the first record sent");
+      const N = 100_000; // ~15 MB of frames: more than loopback's kernel buffers take
+      for (let i = 0; i < N; i++) sender.send(LINE, Date.now());
+      expect(sender.sent + sender.dropped).toBe(N + 1);
+      expect(sender.dropped).toBeGreaterThan(0);
+      const tcp = (sender as unknown as { tcp: net.Socket | null }).tcp!;
+      expect(tcp.writableLength).toBeLessThanOrEqual(64 * 1024);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await sender.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("SyslogSender over UDP to a host name", () => {
   it("resolves the name once, not once per record (a lookup per datagram would be a DNS query per request), and delivers every record", async () => {
     const dgram = await import("node:dgram");
