@@ -64,6 +64,33 @@ describe("Prometheus exposition of a report", () => {
     expect(body).toContain("# TYPE elb_concurrent_connections gauge");
   });
 
+  it("an HTTPS listener has the L7 counters too, a UDP listener has none (by protocol, from the inventory)", async () => {
+    const counters = LISTENER_COUNTERS.map((_, i) => 10 + i);
+    const inventory = {
+      listeners: new Map([
+        ["l-https", { name: "tls", protocol: "HTTPS", loadBalancerId: "lb-x" }],
+        ["l-udp", { name: "dns", protocol: "UDP", loadBalancerId: "lb-x" }],
+      ]),
+      loadBalancers: new Map([["lb-x", "x"]]),
+      topology: { listeners: new Map(), checkedMembers: new Map() },
+    };
+    const report: MetricsReport = {
+      startedAt: 1_700_000_000_000,
+      at: 1_700_000_060_000,
+      listeners: [
+        { listenerId: "l-https", counters, gauges: [1, 1, 0] },
+        { listenerId: "l-udp", counters, gauges: [1, 1, 0] },
+      ],
+      accessLogs: [],
+    };
+    const { body } = await renderPrometheus(report, new Map(), inventory);
+    const labels = (id: string, name: string, protocol: string) => `lbaas_instance_id="lb-x",lbaas_listener_id="${id}",load_balancer_name="x",listener_name="${name}",protocol="${protocol}"`;
+    expect(body).toContain(`elb_requests_total{${labels("l-https", "tls", "HTTPS")}} 15\n`);
+    expect(body).toContain(`elb_http_responses_by_code_total{${labels("l-https", "tls", "HTTPS")},code="404"} 21\n`);
+    expect(body).toContain(`elb_connections_total{${labels("l-udp", "dns", "UDP")}} 10\n`);
+    expect(body).not.toContain(`elb_requests_total{${labels("l-udp", "dns", "UDP")}}`);
+  });
+
   it("before the engine's first report: the metric families, no samples", async () => {
     const { body } = await renderPrometheus(null, new Map(), await loadScrapeInventory(bed.ctx.db));
     expect(body).toContain("# TYPE elb_requests_total counter");
