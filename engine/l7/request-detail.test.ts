@@ -72,6 +72,37 @@ describe("access-log upstream fields from the HTTP path", () => {
     expect(Number(e.upstreamResponseTime)).toBeGreaterThanOrEqual(0.25);
   });
 
+  it("a keep-alive connection's next attempt starts without the last one's status: a later timeout logs 504, not the 200 before it", async () => {
+    const http = await import("node:http");
+    const backend = http.createServer((req, res) => {
+      req.resume();
+      if (req.url === "/fast") res.writeHead(200, { "content-length": 2 }).end("ok"); // /slow: never answered
+    });
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
+    try {
+      const observer = new LineObserver();
+      proxy = await startProxy(httpPool([{ id: "m1", port: (backend.address() as net.AddressInfo).port }]), { responseTimeoutMs: 300 }, {}, observer);
+      const socket = net.connect(proxy.port, "127.0.0.1");
+      socket.on("error", () => {});
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      socket.write("GET /fast HTTP/1.1\r\nHost: a\r\n\r\n");
+      const deadline = Date.now() + 3000;
+      while (!text.endsWith("ok") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      socket.write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+      const until = Date.now() + 3000;
+      while (observer.entries.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(observer.entries.map((e) => [e.status, e.upstreamStatus, e.upstreamHeaderTime === null])).toEqual([
+        [200, "200", false],
+        [504, "504", true],
+      ]);
+      socket.destroy();
+    } finally {
+      backend.closeAllConnections();
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+    }
+  });
+
   it("a head the engine refuses (400) is still one record the console reads back", async () => {
     const observer = new LineObserver();
     proxy = await startProxy(httpPool([{ id: "m1", port: 9 }]), {}, {}, observer);
