@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LATEST_INPUT_TIME_MS } from "../../validation";
 import { idSchema } from "../field-schemas";
 
 /** Input rules of a load balancer's access logging (guide chapter 7, "Configure Access Log"). */
@@ -30,9 +31,9 @@ const optionalText = (label: string, max: number) =>
 export const accessLogFiltersSchema = z.object({
   loadBalancerId: idSchema("Load balancer: select a load balancer"),
   /** Start of the time range; default one hour before `to`. At most the log group's retention ago. */
-  from: z.number({ error: "From: enter a time" }).int("From: enter a time").min(0, "From: enter a time").optional(),
+  from: z.number({ error: "From: enter a time" }).int("From: enter a time").min(0, "From: enter a time").max(LATEST_INPUT_TIME_MS, "From: the time must be between 1970 and 9999").optional(),
   /** End of the time range; default now. */
-  to: z.number({ error: "To: enter a time" }).int("To: enter a time").min(0, "To: enter a time").optional(),
+  to: z.number({ error: "To: enter a time" }).int("To: enter a time").min(0, "To: enter a time").max(LATEST_INPUT_TIME_MS, "To: the time must be between 1970 and 9999").optional(),
   /** Codes and classes, comma-separated: "404", "5xx", "404, 5xx". */
   status: optionalText("Status", 100),
   clientIp: optionalText("Client IP", 45),

@@ -74,6 +74,7 @@ describe("metrics.series", () => {
     const base = { objectKind: "LOAD_BALANCER", objectId: w.lb.id, metrics: ["m1_cps"], from: new Date(NOW - DAY).toISOString(), to: new Date(NOW).toISOString() };
     await expectAppError(() => getMetricSeries(bed.ctx, { ...base, to: base.from }), { field: "to", message: /To: must be later than From/ });
     await expectAppError(() => getMetricSeries(bed.ctx, { ...base, from: "yesterday" }), { field: "from", message: /From: enter a time/ });
+    await expectAppError(() => getMetricSeries(bed.ctx, { ...base, from: "+275760-09-12T00:00:00.000Z", to: "+275760-09-13T00:00:00.000Z" }), { field: "from", message: /From: the time must be between 1970 and 9999/ });
     await expectAppError(() => getMetricSeries(bed.ctx, { ...base, metrics: ["m99"] }), { field: "metrics.0", message: /Metric: choose one of m1_cps/ });
     await expectAppError(() => getMetricSeries(bed.ctx, { ...base, metrics: [] }), { field: "metrics", message: /1 to 20/ });
     await expectAppError(() => getMetricSeries(bed.ctx, { ...base, from: new Date(NOW - 2000 * DAY).toISOString() }), { field: "from", message: /at most 1830 days/ });

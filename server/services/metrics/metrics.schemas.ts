@@ -2,6 +2,7 @@ import { z } from "zod";
 import { METRIC_IDS } from "../../metrics/metric-catalog";
 import { RETENTION_LIMITS } from "../../metrics/retention/metrics-retention";
 import { idSchema } from "../field-schemas";
+import { isStorableTime } from "../../validation";
 
 export { metricsRetentionSchema } from "../../metrics/retention/metrics-retention";
 
@@ -12,7 +13,8 @@ export const MAX_SERIES_RANGE_DAYS = RETENTION_LIMITS.hourDays[1];
 const isoTime = (label: string) =>
   z
     .string({ message: `${label}: enter a time (ISO 8601)` })
-    .refine((value) => !Number.isNaN(Date.parse(value)), `${label}: enter a time (ISO 8601)`);
+    .refine((value) => !Number.isNaN(Date.parse(value)), `${label}: enter a time (ISO 8601)`)
+    .refine((value) => Number.isNaN(Date.parse(value)) || isStorableTime(Date.parse(value)), `${label}: the time must be between 1970 and 9999`);
 
 /** `metrics.series` (MetricSeriesQuery): one object, 1–20 metrics, from < to, at most MAX_SERIES_RANGE_DAYS. */
 export const metricSeriesQuerySchema = z

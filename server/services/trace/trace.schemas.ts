@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableTime } from "../../validation";
 import { TRACE_SOURCES, TRACE_TYPES } from "./trace-source";
 
 /** Input rules of the Trace List (guide 9.2). */
@@ -32,8 +33,14 @@ export const listTracesSchema = z
     searchValue: z.string().trim().optional(),
     operator: z.string().trim().optional(),
     status: traceStatusFilterSchema.default("all"),
-    from: z.coerce.date({ error: "Time range: the start time is not a valid date" }).optional(),
-    to: z.coerce.date({ error: "Time range: the end time is not a valid date" }).optional(),
+    from: z.coerce
+      .date({ error: "Time range: the start time is not a valid date" })
+      .refine((d) => isStorableTime(d.getTime()), "Time range: the start time must be between 1970 and 9999")
+      .optional(),
+    to: z.coerce
+      .date({ error: "Time range: the end time is not a valid date" })
+      .refine((d) => isStorableTime(d.getTime()), "Time range: the end time must be between 1970 and 9999")
+      .optional(),
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(100).default(10),
   })

@@ -95,6 +95,12 @@ describe("Trace List", () => {
     await expectAppError(() => listTraces(bed.ctx, { to: hoursAgo(24 * 8) }, now), { code: "BAD_REQUEST", field: "to", message: /Time range: the end time must be within the last 7 days/ }, allTraces);
   });
 
+  it("refuses a time past year 9999 (JavaScript's latest date has no ISO form the database parses) naming the field", async () => {
+    const latest = new Date(8.64e15); // +275760-09-13T00:00:00.000Z: the fuzz test once sent it as `from`
+    await expectAppError(() => listTraces(bed.ctx, { from: latest }, now), { code: "BAD_REQUEST", field: "from", message: /Time range: the start time must be between 1970 and 9999/ }, allTraces);
+    await expectAppError(() => listTraces(bed.ctx, { to: latest }, now), { code: "BAD_REQUEST", field: "to", message: /Time range: the end time must be between 1970 and 9999/ }, allTraces);
+  });
+
   it("combines filters and pages", async () => {
     expect(await ids({ resourceType: "loadbalancer", operator: "admin", status: "normal" })).toEqual(["t1"]);
     const page2 = await listTraces(bed.ctx, { pageSize: 3, page: 2 }, now);
