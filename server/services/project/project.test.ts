@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { eips, eipPools, listeners, loadBalancers, projects } from "@/db/schema";
+import { eips, eipPools, listeners, loadBalancers, logGroups, projects } from "@/db/schema";
 import { createServiceTestBed, type ServiceTestBed } from "../test-support";
 import { expectAppError } from "../expect-app-error";
 import { listScopes } from "../scope/list-scopes";
@@ -76,5 +76,15 @@ describe("enterprise projects", () => {
     await deleteProject(bed.ctx, { id: teamA.id });
     const [only] = await allProjects();
     await expectAppError(() => deleteProject(bed.ctx, { id: only!.id }), { code: "PRECONDITION_FAILED", message: /only enterprise project/ }, allProjects);
+  });
+
+  it("refuses deleting a project holding log groups (a foreign key made it an internal error), naming them", async () => {
+    const keep = await createProject(bed.ctx, { name: "team-logs-keep" });
+    const logs = await createProject(bed.ctx, { name: "team-logs" });
+    await bed.ctx.db.insert(logGroups).values({ projectId: logs.id, name: "group-1" });
+    await expectAppError(() => deleteProject(bed.ctx, { id: logs.id }), { code: "PRECONDITION_FAILED", message: /team-logs cannot be deleted: it still holds 1 log group\(s\)/ }, allProjects);
+    await bed.ctx.db.delete(logGroups).where(eq(logGroups.projectId, logs.id));
+    await deleteProject(bed.ctx, { id: logs.id });
+    await deleteProject(bed.ctx, { id: keep.id });
   });
 });
