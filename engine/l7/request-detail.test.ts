@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileLogListener, formatAccessLogLine, IsoSecondClock } from "../observe/access-log/access-log-format";
+import { compileLogListener, IsoSecondClock } from "../observe/access-log/access-log-format";
+import { formatAccessLogLine } from "../observe/access-log/test-support/format-line";
 import type { ConnectionContext, ConnectionObserver, RequestRecord } from "../observe/observer.types";
 import { parseAccessLogLine } from "../protocol/access-log-line";
 import type { AccessLogEntry } from "../protocol/access-log-entry.types";

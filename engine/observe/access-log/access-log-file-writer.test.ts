@@ -9,6 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { accessLogFileName } from "../../protocol/access-log-files";
 import { AccessLogFileWriter } from "./access-log-file-writer";
 
+/** Appends the line `text` (latin1) at `epochMs`. */
+function put(writer: AccessLogFileWriter, text: string, epochMs: number): boolean {
+  return writer.append(Buffer.from(text, "latin1"), text.length, epochMs);
+}
+
 /**
  * The per-stream file writer on a real file system: hourly rotation with an injected clock (a test
  * does not wait an hour), gzip of the finished hour, and the bounded buffer under a write that really
@@ -32,13 +37,13 @@ describe("AccessLogFileWriter", () => {
     let now = H0 + 59 * 60_000;
     const writer = new AccessLogFileWriter(dir, 3, { flushBytes: 200 }, () => now);
     const first = Array.from({ length: 10 }, (_, i) => line(0, i));
-    for (const l of first) writer.append(l, now);
+    for (const l of first) put(writer, l, now);
     await writer.drain();
     expect(await readdir(dir)).toEqual([accessLogFileName(H0, 3)]);
 
     now = H0 + HOUR + 5_000; // the next hour's first records close and compress the previous file
     const second = Array.from({ length: 5 }, (_, i) => line(1, i));
-    for (const l of second) writer.append(l, now);
+    for (const l of second) put(writer, l, now);
     await writer.drain();
     const names = (await readdir(dir)).sort();
     expect(names).toEqual([accessLogFileName(H0, 3) + ".gz", accessLogFileName(H0 + HOUR, 3)].sort());
@@ -58,10 +63,10 @@ describe("AccessLogFileWriter", () => {
     let now = H0 + HOUR - 1_000;
     const writer = new AccessLogFileWriter(dir, 1, { flushBytes: 64 * 1024, flushIntervalMs: 60_000 }, () => now);
     const before = [line(0, 0), line(0, 1), line(0, 2)];
-    for (const l of before) writer.append(l, H0 + HOUR - 1);
+    for (const l of before) put(writer, l, H0 + HOUR - 1);
     now = H0 + HOUR + 1_000;
     const after = [line(1, 0), line(1, 1)];
-    for (const l of after) writer.append(l, H0 + HOUR); // no flush in between: one pending batch so far
+    for (const l of after) put(writer, l, H0 + HOUR); // no flush in between: one pending batch so far
     await writer.drain();
     expect((await readdir(dir)).sort()).toEqual([accessLogFileName(H0, 1) + ".gz", accessLogFileName(H0 + HOUR, 1)].sort());
     expect(gunzipSync(await readFile(path.join(dir, accessLogFileName(H0, 1) + ".gz"))).toString()).toBe(before.join(""));
@@ -73,17 +78,17 @@ describe("AccessLogFileWriter", () => {
     const now = H0 + 5 * 60_000;
     const l = line(0, 0);
     const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 64 * 1024, flushIntervalMs: 60_000, maxBufferBytes: 3 * l.length }, () => now);
-    expect([writer.append(l, now), writer.append(l, now), writer.append(l, now), writer.append(l, now)]).toEqual([true, true, true, false]);
+    expect([put(writer, l, now), put(writer, l, now), put(writer, l, now), put(writer, l, now)]).toEqual([true, true, true, false]);
     await writer.drain();
     expect([writer.written, writer.dropped]).toEqual([3, 1]);
-    expect(writer.append(l, now)).toBe(true); // written: the room is back
+    expect(put(writer, l, now)).toBe(true); // written: the room is back
     await writer.close();
     expect([writer.written, writer.dropped]).toEqual([4, 1]);
   });
 
   it("flushes a batch after flushIntervalMs without reaching flushBytes", async () => {
     const writer = new AccessLogFileWriter(dir, 0, { flushIntervalMs: 50 });
-    writer.append("one\n", Date.now());
+    put(writer, "one\n", Date.now());
     const file = path.join(dir, accessLogFileName(Date.now() - (Date.now() % HOUR), 0));
     const deadline = Date.now() + 3000;
     let text = "";
@@ -98,9 +103,9 @@ describe("AccessLogFileWriter", () => {
   it("a line appended while close() is flushing is refused and counted, and the closed writer never reopens its file", async () => {
     const now = H0 + 10 * 60_000;
     const writer = new AccessLogFileWriter(dir, 0, { flushIntervalMs: 20 }, () => now);
-    writer.append("before\n", now);
+    put(writer, "before\n", now);
     const closing = writer.close();
-    const late = writer.append("late\n", now); // a draining connection's request finishing meanwhile
+    const late = put(writer, "late\n", now); // a draining connection's request finishing meanwhile
     await closing;
     expect(late).toBe(false);
     expect([writer.written, writer.dropped, writer.bufferedBytes]).toEqual([1, 1, 0]);
@@ -115,7 +120,7 @@ describe("AccessLogFileWriter", () => {
     await writeFile(path.join(dir, accessLogFileName(H0, 2)), "another worker\n");
     const now = H0 + 3 * HOUR;
     const writer = new AccessLogFileWriter(dir, 1, {}, () => now);
-    writer.append("new\n", now);
+    put(writer, "new\n", now);
     await writer.close();
     expect((await readdir(dir)).sort()).toEqual([accessLogFileName(H0, 1) + ".gz", accessLogFileName(H0, 2), accessLogFileName(now, 1)].sort());
   });
@@ -131,7 +136,7 @@ describe("AccessLogFileWriter", () => {
     let accepted = 0;
     let peak = 0;
     for (let i = 0; i < lines.length; i++) {
-      if (writer.append(lines[i]!, now)) accepted++;
+      if (put(writer, lines[i]!, now)) accepted++;
       peak = Math.max(peak, writer.bufferedBytes);
       if (i % 100 === 0) await new Promise((r) => setTimeout(r, 5)); // the write stays stalled across turns of the loop
     }

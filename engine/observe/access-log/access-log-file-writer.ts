@@ -24,8 +24,8 @@ interface Batch {
 
 /**
  * One worker thread's writer of one log stream (protocol/access-log-files.ts layout: one file per
- * worker per UTC hour). Lines are copied into an in-memory batch buffer as they come (one copy per line:
- * no join, no string encoding at write time), written asynchronously as one
+ * worker per UTC hour). Lines are copied into an in-memory batch buffer as they come (one memcpy per line:
+ * no join, no string encoding), written asynchronously as one
  * `write` per batch (every `flushBytes` or `flushIntervalMs`), one batch at a time, in order. The
  * memory is bounded: a line that would take the bytes held past `maxBufferBytes` is dropped and
  * counted (`dropped`) — a slow or full disk costs records, never the event loop or unbounded memory;
@@ -33,7 +33,6 @@ interface Batch {
  *
  * Rotation: a batch of a new hour closes the previous hour's file, which is then gzip-compressed
  * (compress-file.ts); an hour that ends without traffic is closed by a timer set for its end. Lines
- * are ASCII (every byte ≥ 0x7f is escaped by the formatter): their length is their size.
  */
 export class AccessLogFileWriter {
   /** Records written to the files (the write completed). */
@@ -79,9 +78,11 @@ export class AccessLogFileWriter {
     return this.held;
   }
 
-  /** Adds one newline-terminated line finished at `epochMs`; false when it was dropped (buffer full, writer closed). */
-  append(line: string, epochMs: number): boolean {
-    const bytes = line.length;
+  /**
+   * Adds one newline-terminated line, `line[0, bytes)`, finished at `epochMs` (copied: the caller reuses
+   * its buffer); false when it was dropped (buffer full, writer closed).
+   */
+  append(line: Buffer, bytes: number, epochMs: number): boolean {
     if (this.closed || this.held + bytes > this.maxBufferBytes) {
       this.dropped++;
       return false;
@@ -95,7 +96,7 @@ export class AccessLogFileWriter {
     }
     if (batch === null) this.batch = batch = Buffer.allocUnsafe(Math.max(this.flushBytes, bytes));
     this.lineHour = hour;
-    batch.write(line, this.lineBytes, "latin1");
+    line.copy(batch, this.lineBytes, 0, bytes);
     this.lineCount++;
     this.lineBytes += bytes;
     this.held += bytes;

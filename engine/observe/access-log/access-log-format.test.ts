@@ -5,7 +5,8 @@ import { newDetail } from "../../l7/request-detail";
 import { createConnectionContext } from "../connection-context";
 import { NOOP_OBSERVER } from "../noop-observer";
 import type { RequestRecord } from "../observer.types";
-import { compileLogListener, formatAccessLogLine, IsoSecondClock, isoLocal } from "./access-log-format";
+import { compileLogListener, IsoSecondClock, isoLocal } from "./access-log-format";
+import { formatAccessLogLine } from "./test-support/format-line";
 
 /** The formatter's edge cases read back by the console's parser (the engine test covers the common ones). */
 const LISTENER = {
@@ -26,7 +27,7 @@ function record(): RequestRecord {
   return { method: "GET", status: 200, member: null, error: null, startedAt: 100, responseStartedAt: 101, doneAt: 103.4, detail };
 }
 
-describe("formatAccessLogLine", () => {
+describe("writeAccessLogLine", () => {
   it("escapes client-controlled values so the line reads back as sent (IPv6 client and EIP, SNI with a space and a '[')", () => {
     const context = createConnectionContext({ listenerId: "l1", localAddress: "::1", localPort: 443, bandwidth: null, observer: NOOP_OBSERVER }, "2001:db8::1", 40000);
     const line = formatAccessLogLine(compileLogListener(LISTENER), new IsoSecondClock(), context, record(), 1_764_631_571_123);

@@ -1,13 +1,14 @@
-import { ACCESS_LOG_VERSION, ATTEMPT_SEPARATOR, NULL_FIELD, escapeLogValue, formatMsec, formatSeconds } from "../../protocol/access-log-line";
+import { ACCESS_LOG_VERSION, ATTEMPT_SEPARATOR, NULL_FIELD, formatMsec } from "../../protocol/access-log-line";
 import type { SnapshotListener } from "../../protocol/snapshot.types";
 import type { ConnectionContext, RequestDetail, RequestRecord, UpstreamAttemptRecord } from "../observer.types";
+import type { LineBuffer } from "./line-buffer";
 
 /**
  * Formatting one request as its table 7-1 line (layout: protocol/access-log-line.ts). Everything that
  * is the same for every request of a listener is joined once, when the snapshot is applied
- * (`compileLogListener`); per request the line is one chain of string concatenations of those parts
- * and the request's own values — no JSON, no closure, no array — and time_iso8601 is formatted once
- * per second and msec once per millisecond (`IsoSecondClock`).
+ * (`compileLogListener`); per request those parts and the request's own values are written as bytes
+ * into one reused `LineBuffer` — no string concatenation, no JSON, no closure, no array — and
+ * time_iso8601 is formatted once per second and msec once per millisecond (`IsoSecondClock`).
  */
 
 /** The constant parts of one listener's lines, joined at snapshot time. */
@@ -86,24 +87,10 @@ export function isoLocal(epochMs: number): string {
   );
 }
 
-/**
- * A value written bare (no quotes around it) that a client controls (SNI): escaped, spaces too, and a
- * leading "[" (a reader would take the field for a bracketed one).
- */
-function bare(value: string): string {
-  let escaped = escapeLogValue(value);
-  if (escaped.indexOf(" ") >= 0) escaped = escaped.replace(/ /g, "\\x20");
-  return escaped.charCodeAt(0) === 0x5b ? "\\x5B" + escaped.slice(1) : escaped;
-}
-
-/** A header value inside quotes: escaped, "-" when absent. */
-function quoted(value: string | null): string {
-  return value === null ? NULL_FIELD : escapeLogValue(value);
-}
-
 /** A step of an attempt in seconds since its start; "-" when not reached. */
-function since(a: UpstreamAttemptRecord, at: number): string {
-  return at < 0 ? NULL_FIELD : formatSeconds(at - a.startedAt);
+function since(out: LineBuffer, a: UpstreamAttemptRecord, at: number): void {
+  if (at < 0) out.text(NULL_FIELD);
+  else out.seconds(at - a.startedAt);
 }
 
 const STATUS = 0;
@@ -113,98 +100,115 @@ const RESPONSE = 3;
 const ADDRESS = 4;
 
 /** One field of one attempt. */
-function attemptField(a: UpstreamAttemptRecord, field: number): string {
+function attemptField(out: LineBuffer, a: UpstreamAttemptRecord, field: number): void {
   switch (field) {
     case STATUS:
-      return a.status === 0 ? NULL_FIELD : String(a.status);
+      if (a.status === 0) out.text(NULL_FIELD);
+      else out.int(a.status);
+      return;
     case CONNECT:
-      return since(a, a.connectedAt);
+      return since(out, a, a.connectedAt);
     case HEADER:
-      return since(a, a.headerAt);
+      return since(out, a, a.headerAt);
     case RESPONSE:
-      return since(a, a.endedAt);
+      return since(out, a, a.endedAt);
     default:
-      return a.address;
+      out.text(a.address);
   }
 }
 
-/** A per-attempt field of table 7-1: one value per attempt joined by ", " (nginx's style), "-" without any. */
-function attempts(d: RequestDetail, field: number): string {
+/** A per-attempt field of table 7-1 in quotes and a space after: one value per attempt joined by ", " (nginx's style), "-" without any. */
+function attempts(out: LineBuffer, d: RequestDetail, field: number): void {
   const n = d.attemptCount;
-  if (n === 0) return NULL_FIELD;
-  let out = attemptField(d.attempts[0]!, field);
-  for (let i = 1; i < n; i++) out += ATTEMPT_SEPARATOR + attemptField(d.attempts[i]!, field);
-  return out;
+  out.text('"');
+  if (n === 0) out.text(NULL_FIELD);
+  else {
+    attemptField(out, d.attempts[0]!, field);
+    for (let i = 1; i < n; i++) {
+      out.text(ATTEMPT_SEPARATOR);
+      attemptField(out, d.attempts[i]!, field);
+    }
+  }
+  out.text('" ');
+}
+
+/** A header value inside quotes: escaped, "-" when absent; the closing quote and a space after. */
+function quoted(out: LineBuffer, value: string | null): void {
+  out.text('"');
+  if (value === null) out.text(NULL_FIELD);
+  else out.escaped(value);
 }
 
 /**
- * The line of one finished request (newline-terminated). `record.detail` must be filled (the
- * observer logs requests); `epochMs` is when the request finished (msec).
+ * Writes the line of one finished request (newline-terminated) into `out` (after its `reset`).
+ * `record.detail` must be filled (the observer logs requests); `epochMs` is when the request finished (msec).
  */
-export function formatAccessLogLine(l: CompiledLogListener, clock: IsoSecondClock, context: ConnectionContext, record: RequestRecord, epochMs: number): string {
+export function writeAccessLogLine(out: LineBuffer, l: CompiledLogListener, clock: IsoSecondClock, context: ConnectionContext, record: RequestRecord, epochMs: number): void {
   const d = record.detail!;
   const member = record.member;
   const tls = l.https ? d.tls : null;
   const last = d.attemptCount === 0 ? null : d.attempts[d.attemptCount - 1]!;
-  const address = context.clientAddress; // nginx writes an IPv6 client without brackets too ("::1:40000")
-  return (
-    clock.msec(epochMs) +
-    l.topic +
-    clock.at(epochMs) +
-    l.version +
-    address +
-    ":" +
-    context.clientPort +
-    " " +
-    record.status +
-    ' "' +
-    (record.method === "" ? NULL_FIELD : record.method) +
-    " " +
-    l.scheme +
-    escapeLogValue(d.host) +
-    escapeLogValue(d.uri) +
-    " " +
-    d.protocol +
-    '" ' +
-    d.requestLength +
-    " " +
-    d.bytesSent +
-    " " +
-    (d.bytesSent - d.headBytes) +
-    " " +
-    formatSeconds(record.doneAt - record.startedAt) +
-    ' "' +
-    attempts(d, STATUS) +
-    '" "' +
-    attempts(d, CONNECT) +
-    '" "' +
-    attempts(d, HEADER) +
-    '" "' +
-    attempts(d, RESPONSE) +
-    '" "' +
-    attempts(d, ADDRESS) +
-    '" "' +
-    quoted(d.userAgent) +
-    '" "' +
-    quoted(d.referer) +
-    '" "' +
-    quoted(d.forwardedFor) +
-    l.names +
-    (d.poolId === null ? NULL_FIELD : "pool_" + d.poolId) +
-    ' "' +
-    (member === null ? NULL_FIELD : "member_" + member.config.id) +
-    l.tenant +
-    (last === null ? NULL_FIELD : last.address) +
-    '" ' +
-    (tls === null || tls.certificateId === null ? NULL_FIELD : tls.certificateId) +
-    " " +
-    (tls === null || tls.protocol === "" ? NULL_FIELD : tls.protocol) +
-    " " +
-    (tls === null || tls.cipher === "" ? NULL_FIELD : tls.cipher) +
-    " " +
-    (tls === null || tls.sni === null ? NULL_FIELD : bare(tls.sni)) +
-    " " +
-    (d.rttMicros < 0 ? NULL_FIELD : d.rttMicros) +
-    "\n"
-  );
+  out.text(clock.msec(epochMs));
+  out.text(l.topic);
+  out.text(clock.at(epochMs));
+  out.text(l.version);
+  out.text(context.clientAddress); // nginx writes an IPv6 client without brackets too ("::1:40000")
+  out.text(":");
+  out.int(context.clientPort);
+  out.text(" ");
+  out.int(record.status);
+  out.text(' "');
+  out.text(record.method === "" ? NULL_FIELD : record.method);
+  out.text(" ");
+  out.text(l.scheme);
+  out.escaped(d.host);
+  out.escaped(d.uri);
+  out.text(" ");
+  out.text(d.protocol);
+  out.text('" ');
+  out.int(d.requestLength);
+  out.text(" ");
+  out.int(d.bytesSent);
+  out.text(" ");
+  out.int(d.bytesSent - d.headBytes);
+  out.text(" ");
+  out.seconds(record.doneAt - record.startedAt);
+  out.text(" ");
+  attempts(out, d, STATUS);
+  attempts(out, d, CONNECT);
+  attempts(out, d, HEADER);
+  attempts(out, d, RESPONSE);
+  attempts(out, d, ADDRESS);
+  quoted(out, d.userAgent);
+  out.text('" ');
+  quoted(out, d.referer);
+  out.text('" ');
+  quoted(out, d.forwardedFor);
+  out.text(l.names);
+  if (d.poolId === null) out.text(NULL_FIELD);
+  else {
+    out.text("pool_");
+    out.text(d.poolId);
+  }
+  out.text(' "');
+  if (member === null) out.text(NULL_FIELD);
+  else {
+    out.text("member_");
+    out.text(member.config.id);
+  }
+  out.text(l.tenant);
+  out.text(last === null ? NULL_FIELD : last.address);
+  out.text('" ');
+  out.text(tls === null || tls.certificateId === null ? NULL_FIELD : tls.certificateId);
+  out.text(" ");
+  out.text(tls === null || tls.protocol === "" ? NULL_FIELD : tls.protocol);
+  out.text(" ");
+  out.text(tls === null || tls.cipher === "" ? NULL_FIELD : tls.cipher);
+  out.text(" ");
+  if (tls === null || tls.sni === null) out.text(NULL_FIELD);
+  else out.escaped(tls.sni, true); // written bare: spaces and a leading "[" escaped too
+  out.text(" ");
+  if (d.rttMicros < 0) out.text(NULL_FIELD);
+  else out.int(d.rttMicros);
+  out.text("\n");
 }

@@ -2,9 +2,10 @@ import { accessLogStreamFolder } from "../../protocol/access-log-files";
 import type { AccessLogStreamReport } from "../../protocol/metrics.types";
 import type { SnapshotListener, SnapshotSyslogTarget } from "../../protocol/snapshot.types";
 import type { ConnectionContext, RequestRecord } from "../observer.types";
-import { compileLogListener, formatAccessLogLine, IsoSecondClock, type CompiledLogListener } from "./access-log-format";
+import { compileLogListener, IsoSecondClock, writeAccessLogLine, type CompiledLogListener } from "./access-log-format";
 import { AccessLogFileWriter, type FileWriterOptions } from "./access-log-file-writer";
 import type { AccessLogSink, AccessLogSinks } from "./access-log-sink.types";
+import { LineBuffer } from "./line-buffer";
 import { SyslogSender, type SyslogOptions } from "./syslog-sender";
 
 /** What a worker's access-log writers need: the state directory (files go under access-logs/) and the worker's index. */
@@ -47,7 +48,8 @@ function sameTarget(a: SnapshotSyslogTarget, b: SnapshotSyslogTarget): boolean {
 
 /**
  * One listener's sink: its compiled line parts (made when the snapshot was applied) and its stream's
- * outputs. `write` formats the line and hands it to the file writer and the syslog sender; it never
+ * outputs. `write` writes the line's bytes into the worker's one `LineBuffer` and hands them to the
+ * file writer (copied into its batch) and, when forwarding, the syslog sender (as a string); it never
  * waits and never throws (a full buffer drops the record and counts it).
  */
 class ListenerSink implements AccessLogSink {
@@ -55,16 +57,19 @@ class ListenerSink implements AccessLogSink {
     private readonly compiled: CompiledLogListener,
     private readonly output: StreamOutput,
     private readonly clock: IsoSecondClock,
+    private readonly line: LineBuffer,
     private readonly now: () => number,
   ) {}
 
   write(context: ConnectionContext, record: RequestRecord): void {
     if (record.detail === null) return; // a connection opened before the listener logged: nothing was collected
     const now = this.now();
-    const line = formatAccessLogLine(this.compiled, this.clock, context, record, now);
+    const line = this.line;
+    line.reset();
+    writeAccessLogLine(line, this.compiled, this.clock, context, record, now);
     const output = this.output;
-    output.files.append(line, now);
-    output.syslog?.send(line, now);
+    output.files.append(line.buf, line.length, now);
+    output.syslog?.send(line.toString(), now);
   }
 }
 
@@ -77,6 +82,7 @@ class ListenerSink implements AccessLogSink {
 export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogSinks {
   const streams = new Map<string, StreamOutput>();
   const clock = new IsoSecondClock();
+  const line = new LineBuffer();
   const now = options.now ?? Date.now;
 
   const outputFor = (listener: SnapshotListener): StreamOutput => {
@@ -94,7 +100,7 @@ export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogS
   return {
     sinkFor(listener) {
       if (!listener.accessLog || (listener.protocol !== "HTTP" && listener.protocol !== "HTTPS")) return null;
-      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, now);
+      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, line, now);
     },
     retain(listeners) {
       const used = new Set<string>();
