@@ -15,9 +15,9 @@ export interface RawFrame {
 }
 
 /** Frame types used by the tests. */
-export const FRAME = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, GOAWAY: 7 } as const;
+export const FRAME = { DATA: 0, HEADERS: 1, PRIORITY: 2, RST_STREAM: 3, SETTINGS: 4, PUSH_PROMISE: 5, PING: 6, GOAWAY: 7, WINDOW_UPDATE: 8, CONTINUATION: 9 } as const;
 /** Frame flags used by the tests. */
-export const FLAG = { END_STREAM: 1, END_HEADERS: 4 } as const;
+export const FLAG = { END_STREAM: 1, ACK: 1, END_HEADERS: 4, PADDED: 8, PRIORITY: 0x20 } as const;
 
 /** A frame: 9-byte header (length, type, flags, stream id) and its payload. */
 export function frame(type: number, flags: number, streamId: number, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -29,16 +29,28 @@ export function frame(type: number, flags: number, streamId: number, payload: Bu
   return Buffer.concat([head, payload]);
 }
 
-/** An HPACK header block of literal fields without indexing, new names, no Huffman (each name and value < 127 bytes). */
+/** An HPACK header block of literal fields without indexing, new names, no Huffman (RFC 7541 §6.2.2). */
 export function headerBlock(fields: [string, string][]): Buffer {
   const parts: Buffer[] = [];
   for (const [name, value] of fields) {
     const n = Buffer.from(name, "latin1");
     const v = Buffer.from(value, "latin1");
-    if (n.length > 126 || v.length > 126) throw new Error("field too long for this encoder");
-    parts.push(Buffer.from([0x00, n.length]), n, Buffer.from([v.length]), v);
+    parts.push(Buffer.from([0x00]), hpackInteger(n.length), n, hpackInteger(v.length), v);
   }
   return Buffer.concat(parts);
+}
+
+/** A string length as an HPACK integer with a 7-bit prefix (Huffman bit clear). */
+function hpackInteger(value: number): Buffer {
+  if (value < 0x7f) return Buffer.from([value]);
+  const bytes = [0x7f];
+  value -= 0x7f;
+  while (value >= 0x80) {
+    bytes.push((value & 0x7f) | 0x80);
+    value >>>= 7;
+  }
+  bytes.push(value);
+  return Buffer.from(bytes);
 }
 
 /** The client preface and an empty SETTINGS frame. */
@@ -46,8 +58,30 @@ export function preface(): Buffer {
   return Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1"), frame(FRAME.SETTINGS, 0, 0)]);
 }
 
-/** Sends `payload` (after the preface) over TLS with ALPN h2 and collects the server's frames for `waitMs` (or until it closes). */
-export function rawH2(port: number, payload: Buffer, waitMs = 1000): Promise<RawFrame[]> {
+/** A 4-byte payload (RST_STREAM's error code, WINDOW_UPDATE's increment). */
+export function u32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(value >>> 0);
+  return b;
+}
+
+/** The error code of the server's GOAWAY, or null when it sent none. */
+export function goawayCode(frames: RawFrame[]): number | null {
+  const goaway = frames.find((f) => f.type === FRAME.GOAWAY);
+  return goaway === undefined ? null : goaway.payload.readUInt32BE(4);
+}
+
+/** The error code of the server's RST_STREAM on `streamId`, or null when it sent none. */
+export function resetCode(frames: RawFrame[], streamId: number): number | null {
+  const rst = frames.find((f) => f.type === FRAME.RST_STREAM && f.streamId === streamId);
+  return rst === undefined ? null : rst.payload.readUInt32BE(0);
+}
+
+/**
+ * Sends `payload` (after the preface and an empty SETTINGS, unless `withPreface` is false) over TLS with
+ * ALPN h2 and collects the server's frames for `waitMs` (or until it closes).
+ */
+export function rawH2(port: number, payload: Buffer, waitMs = 1000, withPreface = true): Promise<RawFrame[]> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ port, host: "127.0.0.1", ALPNProtocols: ["h2"], rejectUnauthorized: false, servername: "localhost" });
     let input = Buffer.alloc(0);
@@ -62,7 +96,7 @@ export function rawH2(port: number, payload: Buffer, waitMs = 1000): Promise<Raw
     const timer = setTimeout(finish, waitMs);
     socket.once("secureConnect", () => {
       if (socket.alpnProtocol !== "h2") return reject(new Error(`ALPN chose ${String(socket.alpnProtocol)}`));
-      socket.write(Buffer.concat([preface(), payload]));
+      socket.write(withPreface ? Buffer.concat([preface(), payload]) : payload);
     });
     socket.on("data", (chunk: Buffer) => {
       input = Buffer.concat([input, chunk]);
