@@ -1,4 +1,3 @@
-import http2, { type ServerHttp2Session, type ServerHttp2Stream, type ServerSessionOptions } from "node:http2";
 import type net from "node:net";
 import { coarseClock } from "../../io/coarse-clock";
 import { normalizeIp } from "../../observe/connection-context";
@@ -10,31 +9,18 @@ import { localAuthority } from "../request-head-writer";
 import type { H2Host, SessionSide } from "./h2.types";
 import { StreamExchange } from "./stream-exchange";
 import { StreamHead } from "./stream-head";
-
-/** The session a node:http2 session object belongs to (one property: the shared handlers below find it). */
-const SESSION = Symbol("H2Session");
-type OwnedSession = ServerHttp2Session & { [SESSION]: H2Session };
-
-// Session handlers shared by every session (Node calls them with `this` = the session): no closure per session.
-function onSessionStream(this: OwnedSession, stream: ServerHttp2Stream, _headers: unknown, _flags: number, raw: string[]): void {
-  this[SESSION].onStream(stream, raw);
-}
-function onSessionClose(this: OwnedSession): void {
-  this[SESSION].onClose();
-}
-function ignoreError(): void {
-  // a session or socket error ends the session: 'close' follows and cleans up
-}
+import { H2Connection, type H2ConnectionOwner, type H2Limits } from "./wire/h2-connection";
+import type { H2Stream } from "./wire/h2-stream";
 
 /**
- * One HTTP/2 client connection: a node:http2 server session set up on the already-secured socket
- * (`http2.performServerHandshake`, no `Http2Server`), with the handler's limits (settings sent in the
- * preface). Each stream becomes a `StreamExchange`. The session counts its open streams so the
- * handler's sweep can close it when it sat without a stream for the listener's idle timeout (the
- * head timeout before its first stream), with a GOAWAY: streams in flight finish, none is cut.
+ * One HTTP/2 client connection: the engine's own `H2Connection` (wire/) on the already-secured socket,
+ * with the handler's limits (settings sent in the preface). Each stream becomes a `StreamExchange`.
+ * The session counts its open streams so the handler's sweep can close it when it sat without a
+ * stream for the listener's idle timeout (the head timeout before its first stream), with a GOAWAY:
+ * streams in flight finish, none is cut.
  * Open and close go to the connection context's observer; body bytes are counted by the streams.
  */
-export class H2Session implements SessionSide {
+export class H2Session implements SessionSide, H2ConnectionOwner {
   readonly clientIp: string;
   readonly localAddress: string;
   readonly localAuthority: string;
@@ -45,7 +31,7 @@ export class H2Session implements SessionSide {
   /** A first stream arrived (before it, the idle limit is the head timeout). */
   private streamed = false;
   private closing = false;
-  private readonly session: ServerHttp2Session;
+  private readonly connection: H2Connection;
   private readonly clientRoute: ClientRouteCache;
   private tlsDetail: TlsDetail | null | undefined = undefined;
 
@@ -53,7 +39,7 @@ export class H2Session implements SessionSide {
     readonly proxy: H2Host,
     readonly socket: net.Socket,
     readonly context: ConnectionContext,
-    options: ServerSessionOptions,
+    limits: H2Limits,
   ) {
     this.clientIp = context.clientAddress;
     this.clientRoute = new ClientRouteCache(context);
@@ -62,13 +48,7 @@ export class H2Session implements SessionSide {
     this.localAddress = normalizeIp(address);
     this.localAuthority = localAuthority(address, port);
     socket.setNoDelay(true);
-    socket.on("error", ignoreError);
-    const session = http2.performServerHandshake(socket, options) as OwnedSession;
-    session[SESSION] = this;
-    this.session = session;
-    session.on("stream", onSessionStream);
-    session.on("error", ignoreError);
-    session.on("close", onSessionClose);
+    this.connection = new H2Connection(socket, this, limits);
     context.observer.connectionOpened(context);
   }
 
@@ -85,8 +65,8 @@ export class H2Session implements SessionSide {
     return this.clientRoute.clientTrustedUnder(route);
   }
 
-  /** A new stream's head arrived. */
-  onStream(stream: ServerHttp2Stream, raw: string[]): void {
+  /** H2ConnectionOwner: a new stream's head arrived (checked by the connection). */
+  onStream(stream: H2Stream, raw: string[]): void {
     this.openStreams++;
     this.streamed = true;
     new StreamExchange(this, stream, new StreamHead(raw)).start();
@@ -102,6 +82,7 @@ export class H2Session implements SessionSide {
   /** Called by the handler's sweep: closes a session idle past its limit. */
   onTick(now: number): void {
     if (this.openStreams !== 0 || this.closing) return;
+    this.connection.releaseBuffers();
     const limit = this.streamed ? this.proxy.route.idleTimeoutMs : this.proxy.options.headTimeoutMs;
     if (now - this.idleSince >= limit) this.drain();
   }
@@ -110,14 +91,15 @@ export class H2Session implements SessionSide {
   drain(): void {
     if (this.closing) return;
     this.closing = true;
-    this.session.close();
+    this.connection.close();
   }
 
   /** Ends the session and its streams now (drain grace over). */
   destroy(): void {
-    this.session.destroy();
+    this.connection.destroy();
   }
 
+  /** H2ConnectionOwner: the socket closed (its streams were closed first). */
   onClose(): void {
     const context = this.context;
     context.observer.connectionClosed(context);

@@ -1,4 +1,3 @@
-import type { ServerHttp2Stream } from "node:http2";
 import type { ShapedWriter } from "../../io/shaped-writer";
 import type { TlsDetail } from "../../observe/observer.types";
 import type { MemberRuntime } from "../../pools/pool-runtime.types";
@@ -11,6 +10,7 @@ import type { ResolvedOptions } from "../proxy-options";
 import type { StickyPolicy } from "../sticky/sticky-policy";
 import type { UpstreamConnection } from "../upstream-connection";
 import type { StreamHead } from "./stream-head";
+import type { H2Stream } from "./wire/h2-stream";
 
 /**
  * The seams of the HTTP/2 path, as exchange.types.ts is for HTTP/1: handler → session → stream
@@ -72,7 +72,7 @@ export interface AnswerStream extends ReportExchange {
   readonly conn: SessionSide;
   /** The member counted for this stream (null once released: the record then names it). */
   member: MemberRuntime | null;
-  readonly stream: ServerHttp2Stream;
+  readonly stream: H2Stream;
   readonly head: StreamHead;
   stage: StreamStage;
   upstream: UpstreamConnection | null;

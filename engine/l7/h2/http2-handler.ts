@@ -1,4 +1,3 @@
-import type { ServerSessionOptions } from "node:http2";
 import type net from "node:net";
 import type { ConnectionContext } from "../../observe/observer.types";
 import type { HttpRoute } from "../compiled-route";
@@ -6,6 +5,7 @@ import { L7Handler, type SharedUpstreams } from "../l7-handler";
 import type { HttpProxyOptions } from "../proxy-options";
 import type { H2Host, StreamTimed } from "./h2.types";
 import { H2Session } from "./h2-session";
+import type { H2Limits } from "./wire/h2-connection";
 
 export type { SharedUpstreams } from "../l7-handler";
 
@@ -14,7 +14,7 @@ export const MAX_CONCURRENT_STREAMS = 128;
 
 /**
  * The HTTP/2 handler of an HTTPS listener (ALPN "h2"): takes already-secured sockets and serves each
- * as one node:http2 session (h2-session.ts), every stream forwarded onto the engine's own pooled
+ * as one session over the engine's own HTTP/2 connection (h2-session.ts, wire/), every stream forwarded onto the engine's own pooled
  * HTTP/1.1 upstream path (stream-exchange.ts) — not undici, not http.request. Same route, phases,
  * options and pools as the HTTP/1 handler (`HttpProxy`), and the same handler core (../l7-handler.ts:
  * update, drain, one periodic sweep); the sweep also checks every stream's deadline before the
@@ -25,15 +25,16 @@ export const MAX_CONCURRENT_STREAMS = 128;
  * listener's idle timeout get a GOAWAY.
  */
 export class Http2Handler extends L7Handler<H2Session> implements H2Host {
-  /** The node:http2 session options, built once. */
-  private readonly sessionOptions: ServerSessionOptions;
+  /** The connections' limits, built once. */
+  private readonly limits: H2Limits;
   private readonly streams = new Set<StreamTimed>();
 
   constructor(route: HttpRoute, options?: HttpProxyOptions, shared?: SharedUpstreams) {
     super(route, options, shared);
     const limits = this.options.requestLimits;
-    this.sessionOptions = {
-      settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxHeaderListSize: limits.maxHeadBytes, enablePush: false },
+    this.limits = {
+      maxConcurrentStreams: MAX_CONCURRENT_STREAMS,
+      maxHeaderListSize: limits.maxHeadBytes,
       // Pseudo-headers count as entries too: room for the four of a request beside the field limit.
       maxHeaderListPairs: limits.maxFields + 4,
     };
@@ -57,9 +58,9 @@ export class Http2Handler extends L7Handler<H2Session> implements H2Host {
     this.streams.delete(exchange);
   }
 
-  /** One node:http2 server session per secured socket. */
+  /** One HTTP/2 session per secured socket. */
   protected open(socket: net.Socket, context: ConnectionContext): H2Session {
-    return new H2Session(this, socket, context, this.sessionOptions);
+    return new H2Session(this, socket, context, this.limits);
   }
 
   /** The streams' deadlines, then the sessions' idle limits. */

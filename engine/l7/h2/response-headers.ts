@@ -11,7 +11,7 @@ import type { ResponseParser } from "../http1/response-parser";
  * field with its name lowercased (RFC 9113 §8.2.1), minus what HTTP/2 forbids or the engine
  * re-frames (RFC 9113 §8.2.2): Connection and the fields it lists, Keep-Alive, Proxy-Connection, TE,
  * Upgrade, Transfer-Encoding and Trailer (the body is re-framed as DATA; trailers are dropped, as on
- * the HTTP/1.0 de-chunking path), Host and HTTP2-Settings (node:http2 refuses them), and
+ * the HTTP/1.0 de-chunking path), Host and HTTP2-Settings (no response fields in HTTP/2), and
  * Content-Length when Transfer-Encoding is present (identical repeats merged). Set-Cookie fields stay
  * separate (an array); other repeated fields are joined with ", " (RFC 9110 §5.3). `extra` is the
  * sticky policy's lines ("Set-Cookie: …\r\n"), added the same way.

@@ -1,18 +1,11 @@
-import http2, { type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import type { OutgoingHttpHeaders } from "node:http2";
 import { closesClient, statusOf, type ProxyErrorKind } from "../errors";
 import { generatedBody } from "../generated-response";
 import type { PhaseAnswer } from "../phases/phase.types";
 import { recordResponseStart, reportRequest } from "../request-report";
 import type { AnswerStream } from "./h2.types";
-
-const { NGHTTP2_NO_ERROR } = http2.constants;
-
-/**
- * What an aborted stream is destroyed with: node:http2 then sends RST_STREAM INTERNAL_ERROR. (Its
- * `close(NGHTTP2_INTERNAL_ERROR)` ends the writable side first, and the client gets END_STREAM: a cut
- * body would look complete.) One object, never thrown.
- */
-const STREAM_ABORTED = new Error("stream aborted by the load balancer");
+import { NO_ERROR } from "./wire/frames";
+import type { H2Stream } from "./wire/h2-stream";
 
 /**
  * How a stream ends when no backend response is relayed, as error-answer.ts does for HTTP/1: a
@@ -63,7 +56,7 @@ export function abortStream(x: AnswerStream, kind: ProxyErrorKind, cause: unknow
   context.observer.error(context, kind, cause ?? null);
   x.record.error = kind;
   cancelStream(x);
-  if (!x.stream.destroyed) x.stream.destroy(STREAM_ABORTED); // RST_STREAM INTERNAL_ERROR
+  x.stream.abort(); // RST_STREAM INTERNAL_ERROR now, what was queued dropped: never END_STREAM on a cut body
 }
 
 /**
@@ -94,14 +87,14 @@ function dropUpstream(x: AnswerStream): void {
  * `endEarly` the stream is then reset with NO_ERROR (after the response went out) so the client stops sending.
  */
 function respondWhole(x: AnswerStream, headers: OutgoingHttpHeaders, body: string, endEarly: boolean): void {
-  const stream: ServerHttp2Stream = x.stream;
-  if (stream.destroyed || stream.closed || stream.headersSent) return;
+  const stream: H2Stream = x.stream;
+  if (stream.closed || stream.headersSent) return;
   const headOnly = x.head.method === "HEAD" || body === "";
-  stream.respond(headers, { endStream: headOnly });
-  if (!headOnly) stream.end(body, "latin1");
+  stream.respond(headers, headOnly);
+  if (!headOnly) stream.end(body); // latin1
   const detail = x.record.detail;
   if (detail !== null && !headOnly) detail.bytesSent += body.length; // the access log's bytes_sent (latin1: one char per byte)
-  if (endEarly) stream.close(NGHTTP2_NO_ERROR);
+  if (endEarly) stream.close(NO_ERROR);
 }
 
 /** A phase answer's header block: its status, `server: elb`, its fields (lowercased), its length. */

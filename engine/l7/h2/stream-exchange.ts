@@ -1,4 +1,3 @@
-import http2, { type ServerHttp2Stream } from "node:http2";
 import { latin1 } from "../../io/bytes";
 import { ShapedWriter, type ShapedTarget } from "../../io/shaped-writer";
 import type { RequestRecord } from "../../observe/observer.types";
@@ -27,29 +26,8 @@ import { buildStreamRequestHead } from "./request-head";
 import { abortStream, answerGeneratedStream, answerPhaseStream, cancelStream, failStream } from "./stream-answer";
 import type { StreamHead } from "./stream-head";
 import { readStreamResponseHead, relayStreamBody } from "./stream-relay";
-
-const { NGHTTP2_NO_ERROR, HTTP2_HEADER_STATUS } = http2.constants;
-
-/** The exchange a stream belongs to (one property on the stream: the shared handlers below find it). */
-const EXCHANGE = Symbol("StreamExchange");
-type OwnedStream = ServerHttp2Stream & { [EXCHANGE]: StreamExchange };
-
-// Stream handlers shared by every stream (Node calls them with `this` = the stream): no closure per stream.
-function onStreamData(this: OwnedStream, chunk: Buffer): void {
-  this[EXCHANGE].onClientData(chunk);
-}
-function onStreamEnd(this: OwnedStream): void {
-  this[EXCHANGE].onClientEnd();
-}
-function onStreamDrain(this: OwnedStream): void {
-  this[EXCHANGE].onStreamDrain();
-}
-function onStreamClose(this: OwnedStream): void {
-  this[EXCHANGE].onStreamClose();
-}
-function onStreamError(): void {
-  // 'close' follows and cleans up
-}
+import { NO_ERROR } from "./wire/frames";
+import type { H2Stream, H2StreamOwner } from "./wire/h2-stream";
 
 /**
  * One HTTP/2 stream forwarded to a backend over the engine's own HTTP/1.1 upstream path. Per stream:
@@ -66,9 +44,10 @@ function onStreamError(): void {
  * Every stream ends with one `requestDone` (../request-report.ts).
  *
  * Its deadline (connect backstop, request body silence, first response byte, response silence) is
- * checked by the handler's sweep, as HTTP/1's per-connection deadline is.
+ * checked by the handler's sweep, as HTTP/1's per-connection deadline is. The stream (wire/h2-stream.ts)
+ * calls it directly as its `H2StreamOwner`: body bytes, END_STREAM, drain, close.
  */
-export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptExchange, RelayStream, ShapedTarget, StreamTimed {
+export class StreamExchange extends ConnectionTimer implements PhaseRequest, AttemptExchange, RelayStream, ShapedTarget, StreamTimed, H2StreamOwner {
   stage: StreamStage = "awaiting-head";
   upstream: UpstreamConnection | null = null;
   // PhaseRequest: where the request goes, filled by the phases. No group until they run: a stream refused
@@ -112,12 +91,10 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   private chosen: MemberRuntime | null = null;
   /** Size and rate of the request body (streams with a body only). */
   private limits: BodyLimits | null = null;
-  /** The stream's 'drain' handler is attached (at the first write it could not take at once). */
-  private drainHooked = false;
 
   constructor(
     readonly conn: SessionSide,
-    readonly stream: ServerHttp2Stream,
+    readonly stream: H2Stream,
     readonly head: StreamHead,
   ) {
     super();
@@ -131,9 +108,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     this.shaper = bandwidth === null ? null : new ShapedWriter(bandwidth, this);
     this.timed = conn.context.observer.observesRequests;
     this.clientIp = conn.clientIp;
-    (stream as OwnedStream)[EXCHANGE] = this;
-    stream.on("close", onStreamClose);
-    stream.on("error", onStreamError);
+    stream.owner = this;
   }
 
   get localAddress(): string {
@@ -177,23 +152,18 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const client = this.clientIp;
     const cached = client === connectionIp ? conn.clientFields(route) : null;
     this.forwardHead = buildStreamRequestHead(head, ci, client, cached, keepsChain(ci, trusted), conn.localAuthority, this.chunked, !answerContinue);
-    if (hasBody) {
-      (this.limits = new BodyLimits()).begin(o.maxBodyBytes, true);
-      const stream = this.stream;
-      stream.on("data", onStreamData);
-      stream.on("end", onStreamEnd);
-    }
+    if (hasBody) (this.limits = new BodyLimits()).begin(o.maxBodyBytes, true);
     if (buffer) {
       this.buffered = [];
       this.chosen = member; // the backend connection waits for the whole body (onClientEnd)
-      if (answerContinue) this.stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: 100 });
+      if (answerContinue) this.stream.informational(100);
       this.armTimer();
       return;
     }
     connectMember(this, member);
   }
 
-  /** Request body bytes (a chunk the stream gave us: ours to keep). */
+  /** H2StreamOwner: request body bytes (a chunk the stream gave us: ours to keep). */
   onClientData(chunk: Buffer): void {
     const n = chunk.length;
     this.progress++;
@@ -205,7 +175,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     const within = limits.add(n);
     const buffered = this.buffered;
     if (buffered !== null) {
-      buffered.push(chunk); // nghttp2 holds a Content-Length body to its length
+      buffered.push(chunk); // the connection holds a Content-Length body to its length
       return;
     }
     const up = this.upstream;
@@ -221,10 +191,10 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
       ok = socket.write("\r\n", "latin1");
       socket.uncork();
     } else ok = socket.write(chunk);
-    if (!ok) this.stream.pause(); // node:http2 stops granting the client window until we resume
+    if (!ok) this.stream.pause(); // the stream stops granting the client window until we resume
   }
 
-  /** The client sent END_STREAM. */
+  /** H2StreamOwner: the client sent END_STREAM. */
   onClientEnd(): void {
     this.requestEnded = true;
     if (this.stage === "done") return;
@@ -247,7 +217,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     connectChosen(this, member);
   }
 
-
+  /** H2StreamOwner: the stream holds less than its high-water mark again after a write answered false. */
   onStreamDrain(): void {
     this.progress++;
     const up = this.upstream;
@@ -255,7 +225,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     if (up !== null && !holding && up.socket.isPaused()) up.socket.resume();
   }
 
-  /** The stream closed: normally after its response, or reset by the client, or with its session. */
+  /** H2StreamOwner: the stream closed, normally after its response, or reset by the client, or with its session. */
   onStreamClose(): void {
     if (this.stage !== "done") cancelStream(this);
     this.buffered = null;
@@ -287,7 +257,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   onUpstreamDrain(): void {
     this.progress++;
     const stream = this.stream;
-    if (stream.isPaused() && !stream.destroyed) stream.resume();
+    if (stream.isPaused() && !stream.closed) stream.resume();
   }
 
   onUpstreamEnd(): void {
@@ -341,11 +311,7 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
   }
 
   streamFull(): void {
-    this.upstream?.socket.pause();
-    if (!this.drainHooked) {
-      this.drainHooked = true;
-      this.stream.on("drain", onStreamDrain);
-    }
+    this.upstream?.socket.pause(); // onStreamDrain resumes it
   }
 
   finish(): void {
@@ -357,9 +323,9 @@ export class StreamExchange extends ConnectionTimer implements PhaseRequest, Att
     reportRequest(this, this.record.status, null);
     this.settle();
     const stream = this.stream;
-    if (stream.destroyed) return;
+    if (stream.closed) return;
     if (!stream.writableEnded) stream.end();
-    if (!this.requestEnded) stream.close(NGHTTP2_NO_ERROR); // answered before the whole body: the client may stop (RFC 9113 §8.1)
+    if (!this.requestEnded) stream.close(NO_ERROR); // answered before the whole body: the client may stop (RFC 9113 §8.1)
   }
 
   fail(kind: ProxyErrorKind, cause?: unknown): void {

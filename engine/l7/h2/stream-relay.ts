@@ -1,4 +1,3 @@
-import http2 from "node:http2";
 import { copyOf } from "../../io/bytes";
 import { BodyMode } from "../http1/body-framer";
 import { INVALID, NEED_MORE } from "../http1/head-reader";
@@ -8,8 +7,6 @@ import { startFraming } from "../response-relay";
 import type { RelayStream } from "./h2.types";
 import { responseHeaders } from "./response-headers";
 
-const { HTTP2_HEADER_STATUS } = http2.constants;
-
 /**
  * The response half of a stream's exchange, as response-relay.ts is for HTTP/1: the backend's
  * HTTP/1.x head is parsed by the engine's own `ResponseParser` (1xx forwarded as informational
@@ -17,8 +14,8 @@ const { HTTP2_HEADER_STATUS } = http2.constants;
  * (HEAD, 204 and 304 have none; chunked is de-chunked into DATA, trailers dropped; Content-Length;
  * else until the backend closes), the head turned into one HTTP/2 header block (response-headers.ts),
  * then body bytes relayed as DATA as they arrive. A write the stream cannot take at once (HTTP/2 flow
- * control: the client's window is shut, or node:http2's buffer is full) pauses the backend until the
- * stream drains.
+ * control: the client's window is shut and the stream holds its high-water mark, or the socket is
+ * full) pauses the backend until the stream drains.
  */
 
 /** Backend bytes while the response head is incomplete. */
@@ -46,9 +43,7 @@ export function relayStreamBody(x: RelayStream, chunk: Buffer): void {
 
 /** 100 Continue, 102, 103 Early Hints: an informational header block on the stream (RFC 9113 §8.1). */
 function informational(x: RelayStream, status: number): void {
-  const stream = x.stream;
-  if (stream.destroyed || stream.headersSent) return;
-  stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: status });
+  x.stream.informational(status); // ignored once the response head went out, or on a closed stream
 }
 
 function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void {
@@ -65,11 +60,11 @@ function startStreamResponse(x: RelayStream, chunk: Buffer, start: number): void
   x.stage = "body";
   x.armTimer();
   const stream = x.stream;
-  if (stream.destroyed || stream.closed) return; // the client reset it: its 'close' cancels the exchange
+  if (stream.closed) return; // the client reset it: its close cancels the exchange
   try {
-    stream.respond(headers, { endStream: framer.done });
+    stream.respond(headers, framer.done);
   } catch (err) {
-    return x.fail("bad_response", err); // a field node:http2 refuses: never a crash of the engine
+    return x.fail("bad_response", err); // a field the encoder refuses: never a crash of the engine
   }
   if (framer.done) {
     if (start < chunk.length) x.reusable = false; // bytes after a bodiless response: the backend is out of step
