@@ -117,3 +117,45 @@ function parseFrames(buf: Buffer): RawFrame[] {
   }
   return frames;
 }
+
+/** A raw HTTP/2 connection a test drives step by step: `send` frames, read what came back so far, end it. */
+export interface RawSession {
+  send(payload: Buffer): void;
+  /** The server's frames so far. */
+  frames(): RawFrame[];
+  /** The server closed the connection. */
+  readonly closed: boolean;
+  /** Waits `ms`. */
+  wait(ms: number): Promise<void>;
+  destroy(): void;
+  /** The TLS socket (a test may pause its reading). */
+  readonly socket: tls.TLSSocket;
+}
+
+/** Opens a raw HTTP/2 connection (TLS, ALPN h2) and sends the preface and an empty SETTINGS. */
+export function rawSession(port: number): Promise<RawSession> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ port, host: "127.0.0.1", ALPNProtocols: ["h2"], rejectUnauthorized: false, servername: "localhost" });
+    let input = Buffer.alloc(0);
+    let closed = false;
+    socket.on("data", (chunk: Buffer) => {
+      input = Buffer.concat([input, chunk]);
+    });
+    socket.on("close", () => (closed = true));
+    socket.on("error", () => {});
+    socket.once("secureConnect", () => {
+      socket.write(preface());
+      resolve({
+        send: (payload) => void socket.write(payload),
+        frames: () => parseFrames(input),
+        get closed() {
+          return closed;
+        },
+        wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+        destroy: () => socket.destroy(),
+        socket,
+      });
+    });
+    socket.once("error", reject);
+  });
+}

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createServerCertificate, type TestServerCertificate } from "../test-support/h2-fixture";
-import { FLAG, FRAME, frame, goawayCode, headerBlock, rawH2, resetCode, u32, type RawFrame } from "../test-support/raw-h2";
+import { FLAG, FRAME, frame, goawayCode, headerBlock, rawH2, rawSession, resetCode, u32, type RawFrame } from "../test-support/raw-h2";
 import {
   COMPRESSION_ERROR,
   ENHANCE_YOUR_CALM,
+  INTERNAL_ERROR,
   FLOW_CONTROL_ERROR,
   FRAME_SIZE_ERROR,
   PROTOCOL_ERROR,
@@ -29,6 +30,7 @@ afterEach(() => s?.close());
 
 async function start(): Promise<WireServer> {
   s = await startWireServer(certificate.server, (x: TestExchange) => {
+    if (x.field(":path") === "/throw") throw new Error("an owner's bug");
     if (x.field(":path") === "/hold-paused") x.stream.pause(); // grants no window back
     if (x.field(":path").startsWith("/hold")) return;
     if (x.stream.endAfterHeaders) x.answer("ok");
@@ -129,6 +131,32 @@ describe("H2Connection: connection errors (GOAWAY)", () => {
     expect(goawayCode(await burst(500))).toBeNull();
   });
 
+  it("made you reset: 1 100 streams the server must reset (WINDOW_UPDATE 0 on each) get GOAWAY ENHANCE_YOUR_CALM", async () => {
+    await start();
+    const frames: Buffer[] = [];
+    for (let i = 0; i < 1100; i++) frames.push(headers(2 * i + 1, req("/hold")), frame(FRAME.WINDOW_UPDATE, 0, 2 * i + 1, u32(0)));
+    const got = await send(...frames);
+    expect(resetCode(got, 1)).toBe(PROTOCOL_ERROR);
+    expect(goawayCode(got)).toBe(ENHANCE_YOUR_CALM);
+  });
+
+  it("a client that sends requests but never reads is cut off once 1 MiB of answers waits for it", async () => {
+    s = await startWireServer(certificate.server, (x) => x.stream.respond({ ":status": 204, "x-pad": "p".repeat(400) }, true));
+    const c = await rawSession(s.port);
+    c.socket.pause(); // reads nothing
+    let id = 1;
+    for (let round = 0; round < 400 && !c.closed; round++) {
+      const batch: Buffer[] = [];
+      for (let i = 0; i < 100; i++, id += 2) batch.push(headers(id, req("/")));
+      c.send(Buffer.concat(batch));
+      await c.wait(5);
+    }
+    await c.wait(200);
+    expect(c.closed).toBe(true);
+    expect(s.closedConnections).toBe(1);
+    c.destroy();
+  }, 30_000);
+
   it("a WINDOW_UPDATE overflowing the connection window gets GOAWAY FLOW_CONTROL_ERROR; an increment of 0, PROTOCOL_ERROR", async () => {
     await start();
     expect(goawayCode(await send(frame(FRAME.WINDOW_UPDATE, 0, 0, u32(0x7fffffff))))).toBe(FLOW_CONTROL_ERROR);
@@ -168,6 +196,31 @@ describe("H2Connection: connection errors (GOAWAY)", () => {
 });
 
 describe("H2Connection: stream errors (RST_STREAM), the connection goes on", () => {
+  it("an owner that throws in onStream gets its stream reset (INTERNAL_ERROR); the connection and the next stream go on", async () => {
+    await start();
+    const got = await send(headers(1, req("/throw")), headers(3, req("/next")));
+    expect(resetCode(got, 1)).toBe(INTERNAL_ERROR);
+    expect(answered(got, 3)).toBe(true);
+    expect(goawayCode(got)).toBeNull();
+  });
+
+  it("after our graceful GOAWAY a new stream and its DATA are ignored; the open stream finishes", async () => {
+    await start();
+    const c = await rawSession(s.port);
+    c.send(headers(1, req("/up", [], "POST"), FLAG.END_HEADERS));
+    await c.wait(100);
+    s.connections[0]!.close();
+    await c.wait(50);
+    c.send(Buffer.concat([headers(3, req("/late", [], "POST"), FLAG.END_HEADERS), data(3, Buffer.from("x")), data(1, Buffer.from("end"), FLAG.END_STREAM)]));
+    await c.wait(300);
+    const got = c.frames();
+    c.destroy();
+    expect(got.filter((f) => f.type === FRAME.GOAWAY).map((f) => [f.payload.readUInt32BE(0), f.payload.readUInt32BE(4)])).toEqual([[1, 0]]);
+    expect(s.exchanges.map((x) => x.field(":path"))).toEqual(["/up"]);
+    expect(answered(got, 1)).toBe(true);
+    expect(answered(got, 3)).toBe(false);
+  });
+
   it("a stream past 128 open ones is refused (REFUSED_STREAM); the first 128 are not", async () => {
     await start();
     const frames: Buffer[] = [];

@@ -166,6 +166,14 @@ describe("H2Connection with node:http2 clients", () => {
     expect((await get(client, "/after")).body.toString()).toBe("done /after");
   });
 
+  it("a client whose decoder has no dynamic table (SETTINGS_HEADER_TABLE_SIZE 0) gets a table size update first, then its answers", async () => {
+    const s = await server((x) => x.answer("ok"));
+    const client = await connect(s.port, { settings: { headerTableSize: 0 } });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // our ACK of its SETTINGS went out
+    const replies = await Promise.all([get(client, "/1"), get(client, "/2")]);
+    expect(replies.map((r) => r.body.toString())).toEqual(["ok", "ok"]);
+  });
+
   it("answers PING with its payload", async () => {
     const s = await server((x) => x.answer("ok"));
     const client = await connect(s.port);

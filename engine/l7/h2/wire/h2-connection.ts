@@ -20,6 +20,7 @@ import {
   FRAME_SIZE_ERROR,
   GOAWAY,
   HEADERS,
+  INTERNAL_ERROR,
   MAX_FRAME_SIZE_LIMIT,
   MAX_WINDOW,
   NO_ERROR,
@@ -31,6 +32,7 @@ import {
   RST_STREAM,
   SETTINGS,
   SETTINGS_ENABLE_PUSH,
+  SETTINGS_HEADER_TABLE_SIZE,
   SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX_CONCURRENT_STREAMS,
   SETTINGS_MAX_FRAME_SIZE,
@@ -74,7 +76,7 @@ const RESETS_PER_SECOND = 100;
 /** Empty DATA frames without END_STREAM and empty CONTINUATIONs: the same kind of budget. */
 const EMPTY_BURST = 1000;
 const EMPTY_PER_SECOND = 100;
-/** Control answers (SETTINGS ACK, PING ACK, RST_STREAM) queued while the client does not read, before the connection is cut. */
+/** Output other than DATA (header blocks, SETTINGS ACK, PING ACK, RST_STREAM) queued while the client does not read, before the connection is cut. */
 const MAX_CONTROL_WHILE_BLOCKED = 1024 * 1024;
 /** CONTINUATION frames one header block may take. */
 const MAX_BLOCK_FRAMES = 256;
@@ -157,6 +159,10 @@ export class H2Connection implements StreamHost {
   private lastStreamId = 0;
   /** Our GOAWAY went out: no new streams; the socket ends once the open ones are done. */
   private goawaySent = false;
+  /** The last stream id our graceful GOAWAY named: frames on higher ids are ignored. */
+  private goawayStreamId = MAX_WINDOW;
+  /** The client lowered SETTINGS_HEADER_TABLE_SIZE: our next header block starts with a table size update (to 0). */
+  private tableUpdate = false;
   /** The client sent GOAWAY: the socket ends once the open ones are done. */
   private peerGoaway = false;
   /** A connection error (GOAWAY sent), destroyed, or closed: input is ignored. */
@@ -212,6 +218,7 @@ export class H2Connection implements StreamHost {
   close(): void {
     if (this.goawaySent || this.dead) return;
     this.goawaySent = true;
+    this.goawayStreamId = this.lastStreamId;
     this.writeGoaway(NO_ERROR);
     if (this.streams.size === 0) this.touch(); // the flush ends the socket
   }
@@ -235,7 +242,7 @@ export class H2Connection implements StreamHost {
   // Input.
 
   onData(chunk: Buffer): void {
-    if (this.dead) return;
+    if (this.dead || this.ended) return; // ended: nothing we would answer could be written
     const n = chunk.length;
     let i = 0;
     if (this.prefaceAt < CLIENT_PREFACE.length) {
@@ -318,8 +325,16 @@ export class H2Connection implements StreamHost {
     return this.dead ? -1 : i;
   }
 
-  /** One whole frame at buf[at, at + 9 + length). */
+  /** One whole frame at buf[at, at + 9 + length); an owner's exception ends the connection (GOAWAY INTERNAL_ERROR), never the process. */
   private frame(buf: Buffer, at: number, length: number): void {
+    try {
+      this.dispatch(buf, at, length);
+    } catch {
+      this.fail(INTERNAL_ERROR);
+    }
+  }
+
+  private dispatch(buf: Buffer, at: number, length: number): void {
     const type = buf[at + 3]!;
     const flags = buf[at + 4]!;
     const id = buf.readUInt32BE(at + 5) & 0x7fffffff;
@@ -381,7 +396,7 @@ export class H2Connection implements StreamHost {
     const stream = this.streams.get(id);
     if (stream === undefined) {
       if (id > this.lastStreamId) return this.fail(PROTOCOL_ERROR); // idle stream
-      if (this.recentResets.has(id)) return; // in flight when we reset it
+      if (this.recentResets.has(id) || id > this.goawayStreamId) return; // in flight when it was reset, or ignored after our GOAWAY
       return this.fail(STREAM_CLOSED);
     }
     if (stream.remoteEnded) return this.resetStream(stream, STREAM_CLOSED, true);
@@ -463,7 +478,7 @@ export class H2Connection implements StreamHost {
     const open = this.streams.get(id);
     if (open !== undefined) return this.trailers(open, endStream, raw);
     if (id <= this.lastStreamId) {
-      if (this.recentResets.has(id)) return; // trailers in flight on a stream we reset
+      if (this.recentResets.has(id) || id > this.goawayStreamId) return; // trailers in flight on a reset or ignored stream
       return this.fail(PROTOCOL_ERROR); // stream ids only increase
     }
     this.lastStreamId = id;
@@ -477,7 +492,11 @@ export class H2Connection implements StreamHost {
     stream.contentLength = contentLength;
     if (endStream) stream.endAfterHeaders = stream.remoteEnded = true;
     this.streams.set(id, stream);
-    this.owner.onStream(stream, raw);
+    try {
+      this.owner.onStream(stream, raw);
+    } catch {
+      this.resetStream(stream, INTERNAL_ERROR, true); // an owner's bug ends its stream alone
+    }
   }
 
   /** A header block on an open stream: trailers, which end the request (their fields are not used). */
@@ -494,13 +513,25 @@ export class H2Connection implements StreamHost {
     if (id === 0) return this.fail(PROTOCOL_ERROR);
     if (length !== 4) return this.fail(FRAME_SIZE_ERROR);
     if (id > this.lastStreamId) return this.fail(PROTOCOL_ERROR); // idle stream
+    if (!this.spendReset()) return;
+    const stream = this.streams.get(id);
+    if (stream === undefined) return;
+    this.rememberReset(id); // late frames on it are ignored
+    this.closeStream(stream, true);
+  }
+
+  /**
+   * A stream reset by the client, or by us for the client's error: false once the budget is spent (rapid
+   * reset, CVE-2023-44487, and its "made you reset" variant; the connection failed with ENHANCE_YOUR_CALM).
+   */
+  private spendReset(): boolean {
     const now = Date.now();
     const budget = Math.min(RESET_BURST, this.resetBudget + ((now - this.resetAt) * RESETS_PER_SECOND) / 1000) - 1;
     this.resetAt = now;
     this.resetBudget = budget;
-    if (budget < 0) return this.fail(ENHANCE_YOUR_CALM); // rapid reset
-    const stream = this.streams.get(id);
-    if (stream !== undefined) this.closeStream(stream, true);
+    if (budget >= 0) return true;
+    this.fail(ENHANCE_YOUR_CALM);
+    return false;
   }
 
   /** An empty DATA (without END_STREAM) or CONTINUATION frame: false once the budget is spent (the connection failed). */
@@ -525,6 +556,9 @@ export class H2Connection implements StreamHost {
     for (let i = p; i < p + length; i += 6) {
       const value = buf.readUInt32BE(i + 2);
       switch (buf.readUInt16BE(i)) {
+        case SETTINGS_HEADER_TABLE_SIZE:
+          if (value < 4096) this.tableUpdate = true; // the client's decoder expects a size update (RFC 7541 §4.2)
+          break;
         case SETTINGS_ENABLE_PUSH:
           if (value > 1) return this.fail(PROTOCOL_ERROR);
           break;
@@ -543,7 +577,7 @@ export class H2Connection implements StreamHost {
           if (value < DEFAULT_MAX_FRAME_SIZE || value > MAX_FRAME_SIZE_LIMIT) return this.fail(PROTOCOL_ERROR);
           this.peerMaxFrame = value;
           break;
-        // HEADER_TABLE_SIZE: our encoder has no dynamic table; MAX_CONCURRENT_STREAMS: we never push; the rest is advisory.
+        // MAX_CONCURRENT_STREAMS: we never push; the rest is advisory.
       }
     }
     this.control(FRAME_HEADER_BYTES);
@@ -598,6 +632,7 @@ export class H2Connection implements StreamHost {
 
   resetStream(stream: H2Stream, code: number, notifyNow: boolean): void {
     if (stream.closed) return;
+    if (notifyNow && !this.spendReset()) return; // notifyNow: the client's error (the failed connection closed the stream)
     this.writeReset(stream.id, code);
     if (!stream.remoteEnded) this.rememberReset(stream.id);
     this.closeStream(stream, notifyNow);
@@ -617,6 +652,7 @@ export class H2Connection implements StreamHost {
 
   /** A new stream we refuse before any owner sees it. */
   private refuse(id: number, code: number): void {
+    if (!this.spendReset()) return;
     this.writeReset(id, code);
     this.rememberReset(id);
   }
@@ -683,22 +719,32 @@ export class H2Connection implements StreamHost {
 
   writeHeaders(streamId: number, headers: OutgoingHttpHeaders, endStream: boolean): void {
     const encoder = this.encoder;
-    let length = encoder.encode(headers);
-    const block = encoder.buf;
+    const blockLength = encoder.encode(headers);
+    const update = this.tableUpdate ? 1 : 0; // one octet: dynamic table size update to 0 (we never index)
+    this.tableUpdate = false;
+    let left = blockLength + update;
     const max = this.peerMaxFrame;
-    const frames = length <= max ? 1 : Math.ceil(length / max);
-    let at = this.reserve(frames * FRAME_HEADER_BYTES + length);
+    const size = (left <= max ? 1 : Math.ceil(left / max)) * FRAME_HEADER_BYTES + left;
+    this.control(size);
+    let at = this.reserve(size);
     const buf = this.out;
+    const block = encoder.buf;
     let from = 0;
     let type = HEADERS;
     for (;;) {
-      const n = length > max ? max : length;
-      length -= n;
-      const last = length === 0;
+      const n = left > max ? max : left;
+      left -= n;
+      const last = left === 0;
       writeFrameHeader(buf, at, n, type, (last ? FLAG_END_HEADERS : 0) | (type === HEADERS && endStream ? FLAG_END_STREAM : 0), streamId);
-      block.copy(buf, at + FRAME_HEADER_BYTES, from, from + n);
+      let p = at + FRAME_HEADER_BYTES;
+      let take = n;
+      if (update === 1 && type === HEADERS) {
+        buf[p++] = 0x20;
+        take--;
+      }
+      block.copy(buf, p, from, from + take);
       at += FRAME_HEADER_BYTES + n;
-      from += n;
+      from += take;
       if (last) return;
       type = CONTINUATION;
     }
@@ -759,7 +805,7 @@ export class H2Connection implements StreamHost {
     buf.writeUInt32BE(code, at + 13);
   }
 
-  /** Counts a control answer queued while the client does not read; past the bound (a SETTINGS or PING flood) the connection is cut. */
+  /** Counts output other than DATA queued while the client does not read; past the bound (a SETTINGS, PING or request flood) the connection is cut. */
   private control(n: number): void {
     if (!this.blocked) return;
     this.controlWhileBlocked += n;
