@@ -141,7 +141,14 @@ describe("H2Connection: connection errors (GOAWAY)", () => {
   });
 
   it("a client that sends requests but never reads is cut off once 1 MiB of answers waits for it", async () => {
-    s = await startWireServer(certificate.server, (x) => x.stream.respond({ ":status": 204, "x-pad": "p".repeat(400) }, true));
+    let inRespond = false;
+    let closedInside = 0;
+    s = await startWireServer(certificate.server, (x) => {
+      x.onClose = () => void (inRespond && closedInside++);
+      inRespond = true;
+      x.stream.respond({ ":status": 204, "x-pad": "p".repeat(400) }, true);
+      inRespond = false;
+    });
     const c = await rawSession(s.port);
     c.socket.pause(); // reads nothing
     let id = 1;
@@ -154,6 +161,7 @@ describe("H2Connection: connection errors (GOAWAY)", () => {
     await c.wait(200);
     expect(c.closed).toBe(true);
     expect(s.closedConnections).toBe(1);
+    expect(closedInside).toBe(0); // cut off at the flush, never inside an owner's own respond()
     c.destroy();
   }, 30_000);
 
@@ -292,6 +300,31 @@ describe("H2Connection: stream errors (RST_STREAM), the connection goes on", () 
     expect(s.exchanges.map((x) => x.field(":path"))).toEqual(["/next"]);
     expect(answered(got, 3)).toBe(true);
     expect(goawayCode(got)).toBeNull(); // the DATA in flight on the refused stream is ignored
+  });
+
+  it.each([
+    [":authority", "user@good.test"],
+    [":authority", "evil.test/#x"],
+    [":authority", 'a"<>\\b'],
+  ])("%s %j (not an authority) is refused with PROTOCOL_ERROR; a host field like it is dropped", async (name, value) => {
+    await start();
+    const fields: [string, string][] = [[":method", "GET"], [":scheme", "https"], [":path", "/"], [name, value]];
+    const got = await send(headers(1, fields), headers(3, [[":method", "GET"], [":scheme", "https"], [":path", "/h"], ["host", value]]));
+    expect(resetCode(got, 1)).toBe(PROTOCOL_ERROR);
+    expect(answered(got, 3)).toBe(true);
+    expect(s.exchanges[0]!.field("host")).toBe("");
+  });
+
+  it("HEADERS or DATA on a stream the client reset get RST_STREAM STREAM_CLOSED; a stream depending on itself, PROTOCOL_ERROR", async () => {
+    await start();
+    const rst = frame(FRAME.RST_STREAM, 0, 1, u32(8));
+    expect(resetCode(await send(headers(1, req("/hold")), rst, headers(1, [["x-t", "1"]])), 1)).toBe(STREAM_CLOSED);
+    expect(resetCode(await send(headers(1, req("/hold"), FLAG.END_HEADERS), rst, data(1, Buffer.from("x"))), 1)).toBe(STREAM_CLOSED);
+    const onItself = Buffer.concat([u32(1), Buffer.from([15]), headerBlock(req("/"))]);
+    const selfHeaders = await send(frame(FRAME.HEADERS, HEADERS_END | FLAG.PRIORITY, 1, onItself), headers(3, req("/next")));
+    expect([resetCode(selfHeaders, 1), answered(selfHeaders, 3), s.exchanges.at(-1)!.field(":path")]).toEqual([PROTOCOL_ERROR, true, "/next"]);
+    const selfPriority = await send(headers(1, req("/hold")), frame(FRAME.PRIORITY, 0, 1, Buffer.concat([u32(1), Buffer.from([15])])));
+    expect([resetCode(selfPriority, 1), goawayCode(selfPriority)]).toEqual([PROTOCOL_ERROR, null]);
   });
 
   it("a field value with CR, LF or NUL is dropped and the stream served; te: trailers and CONNECT with :authority pass", async () => {

@@ -214,6 +214,31 @@ describe("H2Connection with node:http2 clients", () => {
     await until(() => s.closedConnections === 1);
   });
 
+  it("an owner throwing in onStreamClose when the client goes away: the other streams and the connection still close", async () => {
+    const s = await server((x) => {
+      if (x.field(":path") === "/throws") x.onClose = () => {
+        throw new Error("an owner's bug");
+      };
+    });
+    const caught: unknown[] = [];
+    const listeners = process.listeners("uncaughtException");
+    process.removeAllListeners("uncaughtException");
+    process.on("uncaughtException", (err) => caught.push(err));
+    try {
+      const client = await connect(s.port);
+      for (const path of ["/throws", "/other"]) client.request({ ":path": path }).on("error", () => {});
+      await until(() => s.exchanges.length === 2);
+      client.destroy();
+      await until(() => s.closedConnections === 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(s.exchanges.map((x) => x.closed)).toEqual([true, true]);
+      expect(caught.map(String)).toEqual(["Error: an owner's bug"]); // rethrown, not swallowed
+    } finally {
+      process.removeAllListeners("uncaughtException");
+      for (const l of listeners) process.on("uncaughtException", l);
+    }
+  });
+
   it("a client that goes away closes every open stream once, then the connection", async () => {
     const s = await server(() => {});
     const client = await connect(s.port);

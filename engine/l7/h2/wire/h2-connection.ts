@@ -87,6 +87,15 @@ const LINGER_MS = 2000;
 
 const EMPTY = Buffer.alloc(0);
 
+/** Adds `id` to a bounded set of recent stream ids (the oldest leaves first). */
+function remember(set: Set<number>, id: number): void {
+  if (set.size >= MAX_RECENT_RESETS) for (const oldest of set) {
+    set.delete(oldest);
+    break;
+  }
+  set.add(id);
+}
+
 /** The connection a socket belongs to (one property: the shared handlers below find it). */
 const CONNECTION = Symbol("H2Connection");
 type OwnedSocket = net.Socket & { [CONNECTION]: H2Connection };
@@ -181,14 +190,19 @@ export class H2Connection implements StreamHost {
   private block: Buffer = EMPTY;
   private blockLen = 0;
   private blockFrames = 0;
+  private blockSelfDependent = false;
   private readonly maxBlockBytes: number;
   private readonly recentResets = new Set<number>();
+  /** Stream ids the client reset: DATA or HEADERS on them after it is a stream error STREAM_CLOSED (RFC 9113 §5.1). */
+  private readonly clientResets = new Set<number>();
   private resetBudget = RESET_BURST;
   private resetAt = 0;
   private emptyBudget = EMPTY_BURST;
   private emptyAt = 0;
   private controlWhileBlocked = 0;
   private isDirty = false;
+  /** The client stopped reading past the bound: destroyed at the next flush. */
+  private cutOff = false;
   private out: Buffer = EMPTY;
   private outStart = 0;
   private outEnd = 0;
@@ -352,6 +366,7 @@ export class H2Connection implements StreamHost {
       case PRIORITY:
         if (id === 0) return this.fail(PROTOCOL_ERROR);
         if (length !== 5) return this.fail(FRAME_SIZE_ERROR);
+        if ((buf.readUInt32BE(p) & 0x7fffffff) === id) return this.priorityOnItself(id);
         return; // priorities are not used
       case RST_STREAM:
         return this.onResetFrame(length, id);
@@ -396,7 +411,8 @@ export class H2Connection implements StreamHost {
     const stream = this.streams.get(id);
     if (stream === undefined) {
       if (id > this.lastStreamId) return this.fail(PROTOCOL_ERROR); // idle stream
-      if (this.recentResets.has(id) || id > this.goawayStreamId) return; // in flight when it was reset, or ignored after our GOAWAY
+      if (this.recentResets.has(id) || id > this.goawayStreamId) return; // in flight when we reset it, or ignored after our GOAWAY
+      if (this.clientResets.has(id)) return this.writeReset(id, STREAM_CLOSED); // after the client's own RST_STREAM
       return this.fail(STREAM_CLOSED);
     }
     if (stream.remoteEnded) return this.resetStream(stream, STREAM_CLOSED, true);
@@ -430,9 +446,15 @@ export class H2Connection implements StreamHost {
       end -= buf[p]!;
       start++;
     }
-    if ((flags & FLAG_PRIORITY) !== 0) start += 5; // dependency and weight: not used
+    let selfDependent = false;
+    if ((flags & FLAG_PRIORITY) !== 0) {
+      if (end - start < 5) return this.fail(PROTOCOL_ERROR);
+      selfDependent = (buf.readUInt32BE(start) & 0x7fffffff) === id; // a stream error (RFC 9113 §5.3.1)
+      start += 5; // dependency and weight: not used
+    }
     if (start > end) return this.fail(PROTOCOL_ERROR);
-    if ((flags & FLAG_END_HEADERS) !== 0) return this.headerBlock(id, (flags & FLAG_END_STREAM) !== 0, buf, start, end);
+    if ((flags & FLAG_END_HEADERS) !== 0) return this.headerBlock(id, (flags & FLAG_END_STREAM) !== 0, buf, start, end, selfDependent);
+    this.blockSelfDependent = selfDependent;
     this.blockStream = id;
     this.blockEndStream = (flags & FLAG_END_STREAM) !== 0;
     this.blockLen = 0;
@@ -449,7 +471,7 @@ export class H2Connection implements StreamHost {
     this.blockStream = 0;
     const block = this.block;
     this.block = EMPTY;
-    this.headerBlock(id, this.blockEndStream, block, 0, this.blockLen);
+    this.headerBlock(id, this.blockEndStream, block, 0, this.blockLen, this.blockSelfDependent);
   }
 
   /** Adds a fragment to the header block being collected; false when the block grew past its bound (CONTINUATION flood). */
@@ -471,18 +493,20 @@ export class H2Connection implements StreamHost {
   }
 
   /** A whole header block: decoded always (the HPACK table stays in step), then a new stream, trailers, or ignored. */
-  private headerBlock(id: number, endStream: boolean, buf: Buffer, start: number, end: number): void {
+  private headerBlock(id: number, endStream: boolean, buf: Buffer, start: number, end: number, selfDependent: boolean): void {
     const raw: string[] = [];
     const size = this.decoder.decode(buf, start, end, raw);
     if (size < 0) return this.fail(COMPRESSION_ERROR);
     const open = this.streams.get(id);
-    if (open !== undefined) return this.trailers(open, endStream, raw);
+    if (open !== undefined) return selfDependent ? this.resetStream(open, PROTOCOL_ERROR, true) : this.trailers(open, endStream, raw);
     if (id <= this.lastStreamId) {
       if (this.recentResets.has(id) || id > this.goawayStreamId) return; // trailers in flight on a reset or ignored stream
+      if (this.clientResets.has(id)) return this.writeReset(id, STREAM_CLOSED); // after the client's own RST_STREAM
       return this.fail(PROTOCOL_ERROR); // stream ids only increase
     }
     this.lastStreamId = id;
     if (this.goawaySent) return; // after our GOAWAY, new streams are ignored
+    if (selfDependent) return this.refuse(id, PROTOCOL_ERROR);
     const limits = this.limits;
     if (this.streams.size >= limits.maxConcurrentStreams) return this.refuse(id, REFUSED_STREAM);
     if (size > limits.maxHeaderListSize || raw.length > 2 * limits.maxHeaderListPairs) return this.refuse(id, ENHANCE_YOUR_CALM);
@@ -516,7 +540,7 @@ export class H2Connection implements StreamHost {
     if (!this.spendReset()) return;
     const stream = this.streams.get(id);
     if (stream === undefined) return;
-    this.rememberReset(id); // late frames on it are ignored
+    remember(this.clientResets, id);
     this.closeStream(stream, true);
   }
 
@@ -658,18 +682,27 @@ export class H2Connection implements StreamHost {
   }
 
   private rememberReset(id: number): void {
-    const recent = this.recentResets;
-    if (recent.size >= MAX_RECENT_RESETS) for (const oldest of recent) {
-      recent.delete(oldest);
-      break;
-    }
-    recent.add(id);
+    remember(this.recentResets, id);
   }
 
+  /** A PRIORITY frame making a stream depend on itself: a stream error (RFC 9113 §5.3.1). */
+  private priorityOnItself(id: number): void {
+    const stream = this.streams.get(id);
+    if (stream !== undefined) return this.resetStream(stream, PROTOCOL_ERROR, true);
+    if (this.spendReset()) this.writeReset(id, PROTOCOL_ERROR);
+  }
+
+  /** Tells a stream's owner of its close, once. An owner's exception is rethrown later: the other owners still hear theirs. */
   private notify(stream: H2Stream): void {
     if (stream.notified) return;
     stream.notified = true;
-    stream.owner.onStreamClose();
+    try {
+      stream.owner.onStreamClose();
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
   }
 
   /** Closes every open stream and tells each owner now. */
@@ -809,7 +842,11 @@ export class H2Connection implements StreamHost {
   private control(n: number): void {
     if (!this.blocked) return;
     this.controlWhileBlocked += n;
-    if (this.controlWhileBlocked > MAX_CONTROL_WHILE_BLOCKED) this.destroy();
+    if (this.controlWhileBlocked > MAX_CONTROL_WHILE_BLOCKED && !this.dead) {
+      this.dead = true; // no more input; destroyed at the flush, not inside the caller (an owner's respond)
+      this.cutOff = true;
+      this.touch();
+    }
   }
 
   /** Room for `n` bytes at the end of the output; returns where. Written bytes are never rewritten (a write may hold them). */
@@ -837,6 +874,11 @@ export class H2Connection implements StreamHost {
 
   /** Tells the owners of streams closed since, then writes the output in one socket write. */
   flush(): void {
+    if (this.cutOff) {
+      this.cutOff = false;
+      this.isDirty = false;
+      return this.destroy();
+    }
     this.notifyClosed();
     this.isDirty = false;
     const start = this.outStart;

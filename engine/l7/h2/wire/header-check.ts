@@ -7,7 +7,8 @@
  *   ends with a space or tab is dropped, as nghttp2 does, and the stream goes on;
  * - pseudo-headers: only `:method`, `:scheme`, `:path`, `:authority`, each at most once, all before the
  *   first regular field; `:method`, `:scheme` and a non-empty `:path` are required (CONNECT: `:method` and
- *   `:authority` only); `:method` a token, `:path` and `:authority` without spaces or control characters;
+ *   `:authority` only); `:method` a token, `:path` without spaces or control characters, `:authority` of
+ *   authority characters only (no userinfo, path or quotes; a `host` field that is not is dropped);
  * - connection-specific fields (connection, keep-alive, proxy-connection, transfer-encoding, upgrade)
  *   and a `te` other than "trailers" refuse the stream;
  * - `content-length` must be digits, and at most one.
@@ -34,9 +35,12 @@ for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
 const VALUE = new Uint8Array(256);
 VALUE[0x09] = 1;
 for (let c = 0x20; c <= 0xff; c++) if (c !== 0x7f) VALUE[c] = 1;
-/** 1 for the characters of `:path` and `:authority`: visible ASCII and obs-text, no space. */
+/** 1 for the characters of `:path`: visible ASCII and obs-text, no space. */
 const VISIBLE = new Uint8Array(256);
 for (let c = 0x21; c <= 0xff; c++) if (c !== 0x7f) VISIBLE[c] = 1;
+/** 1 for the characters of an authority (nghttp2's check_authority: host, port, IP literal; no userinfo, no path). */
+const AUTHORITY_CHARS = new Uint8Array(256);
+for (const c of "!$%&'()*+,-.0123456789:;=ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz~") AUTHORITY_CHARS[c.charCodeAt(0)] = 1;
 
 /**
  * Checks a request's header list `raw` (`[name, value, …]`, latin1), dropping in place the regular
@@ -60,14 +64,19 @@ export function checkRequestHead(raw: string[]): number {
       if (bit === METHOD) {
         if (!allOf(value, TOKEN)) return INVALID_HEAD;
         connect = value === "CONNECT";
-      } else if (bit === PATH || bit === AUTHORITY) {
+      } else if (bit === PATH) {
         if (!allOf(value, VISIBLE)) return INVALID_HEAD;
+      } else if (bit === AUTHORITY) {
+        if (!allOf(value, AUTHORITY_CHARS)) return INVALID_HEAD;
       } else if (!allOf(value, VALUE)) return INVALID_HEAD;
     } else {
       regular = true;
       if (!allOf(name, LOWER_TOKEN)) return INVALID_HEAD;
       if (!validValue(value)) continue; // dropped, as nghttp2 ignores it
       switch (name.length) {
+        case 4:
+          if (name === "host" && !allOf(value, AUTHORITY_CHARS)) continue; // dropped, as nghttp2 does
+          break;
         case 2:
           if (name === "te" && value.toLowerCase() !== "trailers") return INVALID_HEAD;
           break;
