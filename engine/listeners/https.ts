@@ -47,8 +47,8 @@ type HandshakingSocket = tls.TLSSocket & { [HANDSHAKE]?: Handshake };
 function onSecure(this: HandshakingSocket): void {
   const handshake = finish(this);
   if (handshake === undefined) return;
-  // tls.Server clears this on its sockets; a TLSSocket made by hand keeps it true, and node:http2 would
-  // then wait for a 'secureConnect' that a server socket never emits.
+  // tls.Server clears this on its sockets; a TLSSocket made by hand keeps it true: cleared so the socket
+  // reads as a finished handshake, as a tls.Server's does.
   (this as unknown as { secureConnecting: boolean }).secureConnecting = false;
   if (handshake.mutual) {
     const refusal = clientCertificateRefusal(this);
