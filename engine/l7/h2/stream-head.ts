@@ -7,7 +7,7 @@ const NONE: readonly string[] = Object.freeze([]);
 /**
  * The head of one HTTP/2 request as the phases, stickiness and the HTTP/1.1 head writer read it, taken
  * from the stream's raw header list (`[name, value, name, value, …]`, names already lowercase and
- * validated by nghttp2) in one pass:
+ * validated by the engine's own wire layer, wire/header-check.ts, which makes nghttp2's checks) in one pass:
  *
  * - the pseudo-headers `:method`, `:path`, `:authority` (`:scheme` is implied by the listener);
  * - `host` (used as the authority only when `:authority` is absent, RFC 9113 §8.3.1);
@@ -71,7 +71,7 @@ export class StreamHead implements PhaseHead {
           host = value;
           break;
         case CONTENT_LENGTH:
-          this.contentLength = Number(value); // digits only: nghttp2 rejects anything else
+          this.contentLength = Number(value); // 1 to 15 digits: wire/header-check.ts refuses anything else
           fields += `content-length: ${value}\r\n`;
           break;
         case EXPECT:

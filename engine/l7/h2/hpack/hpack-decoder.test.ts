@@ -292,6 +292,32 @@ describe("HpackDecoder: representations and the dynamic table", () => {
   });
 });
 
+describe("HpackDecoder: the maxEntries cap", () => {
+  it("stops collecting at the cap but decodes the rest: the full list size, the table in step, errors still seen", () => {
+    const decoder = new HpackDecoder();
+    const block = "82" + literal("x-a", "1") + indexedLiteral("x-indexed", "kept") + "be" + "86" + literal("x-b", "2");
+    const out: string[] = [];
+    const size = decoder.decode(Buffer.from(block, "hex"), 0, block.length / 2, out, 4);
+    expect(out).toEqual([":method", "GET", "x-a", "1"]);
+    const all: Field[] = [[":method", "GET"], ["x-a", "1"], ["x-indexed", "kept"], ["x-indexed", "kept"], [":scheme", "http"], ["x-b", "2"]];
+    expect(size).toBe(listSize(all));
+    expect(tableOf(decoder)).toEqual([["x-indexed", "kept"]]); // added though not collected
+    expect(decodeHex(decoder, "be").fields).toEqual([["x-indexed", "kept"]]); // the next block sees it
+    const bad = Buffer.from("82" + "ff", "hex"); // an integer cut short past the cap
+    expect(new HpackDecoder().decode(bad, 0, bad.length, [], 0)).toBe(-1);
+  });
+
+  it("a cap of 0 collects nothing; an out already at the cap gets nothing more", () => {
+    const buf = Buffer.alloc(1000, 0x82);
+    const empty: string[] = [];
+    expect(new HpackDecoder().decode(buf, 0, buf.length, empty, 0)).toBe(1000 * 42);
+    expect(empty).toEqual([]);
+    const held = ["a", "b"];
+    expect(new HpackDecoder().decode(buf, 0, 3, held, 2)).toBe(3 * 42);
+    expect(held).toEqual(["a", "b"]);
+  });
+});
+
 describe("HpackDecoder: compression errors", () => {
   const errors: [string, string][] = [
     ["index 0", "80"],

@@ -34,8 +34,13 @@ export class HpackDecoder {
    * compression error (the connection must then end with GOAWAY COMPRESSION_ERROR). A block is always
    * decoded whole, even past any limit of the caller's, so the dynamic table stays in step with the peer's.
    * After an error `out` may hold some of the block's fields and the table is out of step: drop both.
+   *
+   * `maxEntries` caps what is appended: once `out` holds that many entries (2 per field) the rest of the
+   * block is still decoded (table and size as above) but no longer collected, so a block of 80 KiB of
+   * one-octet indexed fields cannot build a 160 000-entry array. A caller refusing lists past N fields
+   * passes 2 N + 2 and sees `out.length > 2 N`.
    */
-  decode(buf: Buffer, start: number, end: number, out: string[]): number {
+  decode(buf: Buffer, start: number, end: number, out: string[], maxEntries = MAX_INTEGER): number {
     const table = this.table;
     let listSize = 0;
     let fieldSeen = false;
@@ -59,12 +64,12 @@ export class HpackDecoder {
           name = table.nameAt(dynamicIndex);
           value = table.valueAt(dynamicIndex);
         }
-        out.push(name, value);
+        if (out.length < maxEntries) out.push(name, value);
         listSize += name.length + value.length + 32;
         fieldSeen = true;
       } else if (first >= 0x40) {
         // §6.2.1 literal with incremental indexing: 01xxxxxx, 6-bit name index.
-        const size = this.literal(buf, end, 0x3f, true, out);
+        const size = this.literal(buf, end, 0x3f, true, out.length < maxEntries ? out : null);
         if (size < 0) return -1;
         listSize += size;
         fieldSeen = true;
@@ -76,7 +81,7 @@ export class HpackDecoder {
         table.setLimit(limit);
       } else {
         // §6.2.2 without indexing (0000xxxx) and §6.2.3 never indexed (0001xxxx): 4-bit name index.
-        const size = this.literal(buf, end, 0x0f, false, out);
+        const size = this.literal(buf, end, 0x0f, false, out.length < maxEntries ? out : null);
         if (size < 0) return -1;
         listSize += size;
         fieldSeen = true;
@@ -85,8 +90,8 @@ export class HpackDecoder {
     return listSize;
   }
 
-  /** A literal field (§6.2) at `pos`: name index under `prefixMask` (0 = literal name), then the value. Returns its size or -1. */
-  private literal(buf: Buffer, end: number, prefixMask: number, indexing: boolean, out: string[]): number {
+  /** A literal field (§6.2) at `pos`: name index under `prefixMask` (0 = literal name), then the value, appended to `out` unless null (past the cap). Returns its size or -1. */
+  private literal(buf: Buffer, end: number, prefixMask: number, indexing: boolean, out: string[] | null): number {
     const nameIndex = this.readInteger(buf, end, prefixMask);
     if (nameIndex < 0) return -1;
     let name: string | null;
@@ -98,7 +103,7 @@ export class HpackDecoder {
     const value = this.readString(buf, end);
     if (value === null) return -1;
     if (indexing) this.table.add(name, value);
-    out.push(name, value);
+    if (out !== null) out.push(name, value);
     return name.length + value.length + 32;
   }
 

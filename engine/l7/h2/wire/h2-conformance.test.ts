@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HpackDecoder } from "../hpack/hpack-decoder";
 import { FLAG, FRAME, frame, headerBlock, u32, type RawFrame } from "../test-support/raw-h2";
 import { StreamHead } from "../stream-head";
-import { COMPRESSION_ERROR, ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, NO_ERROR, PROTOCOL_ERROR, STREAM_CLOSED } from "./frames";
-import { ConformanceClient, dataFrame, headersFrame, request, type Fields } from "./test-support/conformance-client";
+import { COMPRESSION_ERROR, ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, INTERNAL_ERROR, NO_ERROR, PROTOCOL_ERROR, STREAM_CLOSED } from "./frames";
+import { collectingUncaught, ConformanceClient, dataFrame, headersFrame, request, type Fields } from "./test-support/conformance-client";
 import type { TestExchange } from "./test-support/wire-server";
 
 /**
@@ -329,6 +330,141 @@ describe("HPACK (RFC 7541)", () => {
   });
 });
 
+describe("header list bounds", () => {
+  it("a block of 40 000 one-octet indexed fields is refused (ENHANCE_YOUR_CALM) without collecting them: the decoded list stops past maxHeaderListPairs", async () => {
+    const decode = vi.spyOn(HpackDecoder.prototype, "decode");
+    try {
+      const block = Buffer.alloc(40_000, 0x82); // :method GET, 42 octets of list size each
+      const c = await exchange(
+        frame(FRAME.HEADERS, FLAG.END_STREAM, 1, block.subarray(0, 16_384)),
+        frame(FRAME.CONTINUATION, 0, 1, block.subarray(16_384, 32_768)),
+        frame(FRAME.CONTINUATION, FLAG.END_HEADERS, 1, block.subarray(32_768)),
+        headersFrame(3, request("/after")),
+      );
+      expect([c.resetCode(1), c.goaway(), paths(c), c.status(3)]).toEqual([ENHANCE_YOUR_CALM, null, ["/after"], 200]);
+      const collected = decode.mock.calls.map((call) => call[3].length);
+      expect(collected[0]).toBeLessThanOrEqual(2 * 104 + 2); // TEST_LIMITS.maxHeaderListPairs = 104
+      expect(decode.mock.results[0]!.value).toBe(40_000 * 42); // the whole list's size still counted
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
+  it("a list of 105 fields (one past maxHeaderListPairs) is refused, one of 104 is served; both keep the table in step", async () => {
+    const fields = (n: number): Fields => request("/", Array.from({ length: n - 4 }, (_, i): [string, string] => [`x-${i}`, "v"]));
+    const c = await exchange(headersFrame(1, fields(105)), headersFrame(3, fields(104)));
+    expect([c.resetCode(1), c.resetCode(3), c.status(3), c.exchanges[0]!.raw.length]).toEqual([ENHANCE_YOUR_CALM, null, 200, 208]);
+  });
+});
+
+describe("an owner's exception: reported, and never holding back others", () => {
+  it("one in onStream resets that stream (INTERNAL_ERROR), is reported, and the next stream is served", async () => {
+    await collectingUncaught(async (caught) => {
+      const c = await open((x) => {
+        if (x.field(":path") === "/throw") throw new Error("bug in onStream");
+        answerAtEnd(x);
+      });
+      c.send(headersFrame(1, request("/throw")), headersFrame(3, request("/next")));
+      await c.turn();
+      expect([c.resetCode(1), c.goaway(), c.status(3)]).toEqual([INTERNAL_ERROR, null, 200]);
+      expect(caught.map(String)).toEqual(["Error: bug in onStream"]);
+    });
+  });
+
+  it("one in onClientData ends the connection (GOAWAY INTERNAL_ERROR) and is reported", async () => {
+    await collectingUncaught(async (caught) => {
+      const c = await open((x) => {
+        x.onData = () => {
+          throw new Error("bug in onClientData");
+        };
+      });
+      c.send(post(1, "/upload"), dataFrame(1, "body"));
+      await c.turn();
+      expect([c.goaway()?.code, c.exchanges[0]!.closed]).toEqual([INTERNAL_ERROR, true]);
+      expect(caught.map(String)).toEqual(["Error: bug in onClientData"]);
+    });
+  });
+
+  it("one in onStreamClose during the shared flush: the other connections' output still goes out this turn, and it is reported", async () => {
+    await collectingUncaught(async (caught) => {
+      const throwing = await open((x) => {
+        x.onClose = () => {
+          throw new Error("bug in onStreamClose");
+        };
+        x.answer("a"); // both sides ended inside the owner's call: its close is told at the flush
+      });
+      const other = await open();
+      throwing.send(headersFrame(1, request("/a")));
+      other.send(headersFrame(1, request("/b")));
+      await other.turn();
+      expect([throwing.status(1), other.status(1), other.body(1).text]).toEqual([200, 200, "ok /b "]);
+      expect(caught.map(String)).toEqual(["Error: bug in onStreamClose"]);
+      throwing.send(headersFrame(3, request("/again")));
+      await throwing.turn();
+      expect(throwing.status(3)).toBe(200); // not left marked dirty and never flushed again
+    });
+  });
+
+  it("a socket write that throws during the shared flush: the other connections' output still goes out, and the failing one flushes again later", async () => {
+    await collectingUncaught(async (caught) => {
+      const failing = await open();
+      const other = await open();
+      const write = failing.socket.write.bind(failing.socket);
+      failing.socket.write = () => {
+        throw new Error("write failed");
+      };
+      failing.send(headersFrame(1, request("/a")));
+      other.send(headersFrame(1, request("/b")));
+      await other.turn();
+      expect(other.status(1)).toBe(200);
+      expect(caught.map(String)).toEqual(["Error: write failed"]);
+      failing.socket.write = write;
+      failing.send(headersFrame(3, request("/again")));
+      await failing.turn();
+      expect(failing.status(3)).toBe(200);
+    });
+  });
+
+  it("one in onStreamDrain on the socket's 'drain' ends the connection (GOAWAY INTERNAL_ERROR) and is reported, not thrown into the socket", async () => {
+    await collectingUncaught(async (caught) => {
+      const c = await open((x) => {
+        x.stream.respond({ ":status": 200 }, false);
+        x.stream.write(Buffer.alloc(100_000)); // held: the socket does not drain
+        x.onDrain = () => {
+          throw new Error("bug in onStreamDrain");
+        };
+      });
+      c.send(frame(FRAME.SETTINGS, 0, 0, setting(4, 1 << 20)), frame(FRAME.WINDOW_UPDATE, 0, 0, u32(1 << 20)));
+      c.socket.writeAnswer = false;
+      await c.turn();
+      c.send(headersFrame(1, request("/big")));
+      await c.turn();
+      c.socket.writeAnswer = true;
+      c.socket.emit("drain");
+      await c.turn();
+      expect([c.goaway()?.code, c.exchanges[0]!.closed, c.exchanges[0]!.drains]).toEqual([INTERNAL_ERROR, true, 1]);
+      expect(caught.map(String)).toEqual(["Error: bug in onStreamDrain"]);
+    });
+  });
+
+  it("the socket closing while an owner throws in onStreamClose: every other stream and the connection's owner still hear it", async () => {
+    await collectingUncaught(async (caught) => {
+      const c = await open((x) => {
+        if (x.field(":path") === "/hold-throws")
+          x.onClose = () => {
+            throw new Error("bug at disconnect");
+          };
+      });
+      c.send(headersFrame(1, request("/hold-1")), headersFrame(3, request("/hold-throws")), headersFrame(5, request("/hold-5")));
+      await c.turn();
+      c.socket.emit("close");
+      await c.turn();
+      expect([c.exchanges.map((x) => x.closed), c.ownerClosed]).toEqual([[true, true, true], true]);
+      expect(caught.map(String)).toEqual(["Error: bug at disconnect"]);
+    });
+  });
+});
+
 describe("request header checks (RFC 9113 §8.2, §8.3)", () => {
   /** Sends `fields` as stream 1 (END_STREAM unless `body` is given) and stream 3 as a plain GET. */
   async function head(fields: Fields, body?: string): Promise<ConformanceClient> {
@@ -355,6 +491,15 @@ describe("request header checks (RFC 9113 §8.2, §8.3)", () => {
   ] as [string, Fields][])("%s: RST_STREAM PROTOCOL_ERROR before any owner; the next stream is served", async (_name, fields) => {
     const c = await head(fields, "hello");
     expect([c.resetCode(1), c.goaway(), paths(c), c.status(3)]).toEqual([PROTOCOL_ERROR, null, ["/next"], 200]);
+  });
+
+  it("a content-length of 16 digits is refused (RST_STREAM PROTOCOL_ERROR, as the HTTP/1 path past 15); 15 digits open the stream", async () => {
+    const long = await head(request("/", [["content-length", "1234567890123456"]], "POST"), "hello");
+    expect([long.resetCode(1), long.goaway(), paths(long), long.status(3)]).toEqual([PROTOCOL_ERROR, null, ["/next"], 200]);
+    const huge = await head(request("/", [["content-length", "18446744073709551621"]], "POST"), "hello");
+    expect([huge.resetCode(1), paths(huge)]).toEqual([PROTOCOL_ERROR, ["/next"]]);
+    const c = await exchange(headersFrame(1, request("/hold", [["content-length", "999999999999999"]], "POST"), false));
+    expect([c.resetCode(1), c.exchanges[0]!.stream.contentLength]).toEqual([null, 999_999_999_999_999]);
   });
 
   it("te: trailers (any case) is allowed", async () => {

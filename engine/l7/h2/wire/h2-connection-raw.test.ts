@@ -11,6 +11,7 @@ import {
   REFUSED_STREAM,
   STREAM_CLOSED,
 } from "./frames";
+import { collectingUncaught } from "./test-support/conformance-client";
 import { startWireServer, type TestExchange, type WireServer } from "./test-support/wire-server";
 
 /**
@@ -204,12 +205,15 @@ describe("H2Connection: connection errors (GOAWAY)", () => {
 });
 
 describe("H2Connection: stream errors (RST_STREAM), the connection goes on", () => {
-  it("an owner that throws in onStream gets its stream reset (INTERNAL_ERROR); the connection and the next stream go on", async () => {
+  it("an owner that throws in onStream gets its stream reset (INTERNAL_ERROR), the error is reported; the connection and the next stream go on", async () => {
     await start();
-    const got = await send(headers(1, req("/throw")), headers(3, req("/next")));
-    expect(resetCode(got, 1)).toBe(INTERNAL_ERROR);
-    expect(answered(got, 3)).toBe(true);
-    expect(goawayCode(got)).toBeNull();
+    await collectingUncaught(async (caught) => {
+      const got = await send(headers(1, req("/throw")), headers(3, req("/next")));
+      expect(resetCode(got, 1)).toBe(INTERNAL_ERROR);
+      expect(answered(got, 3)).toBe(true);
+      expect(goawayCode(got)).toBeNull();
+      expect(caught.map(String)).toEqual(["Error: an owner's bug"]);
+    });
   });
 
   it("after our graceful GOAWAY a new stream and its DATA are ignored; the open stream finishes", async () => {

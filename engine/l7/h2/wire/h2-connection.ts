@@ -117,6 +117,17 @@ function onLinger(socket: net.Socket): void {
   socket.destroy();
 }
 
+/**
+ * Reports an exception caught around an owner's call (or a socket's) without letting it stop the
+ * connection's own bookkeeping: rethrown from a microtask, where the engine's uncaughtException listener
+ * (main.ts, worker-thread.ts) logs it and the process keeps serving.
+ */
+function report(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
 // Output of every connection goes out once per event-loop turn: one shared setImmediate over the dirty ones.
 let dirty: H2Connection[] = [];
 let flushing: H2Connection[] = [];
@@ -126,7 +137,13 @@ function flushAll(): void {
   const list = dirty;
   dirty = flushing;
   flushing = list;
-  for (let i = 0; i < list.length; i++) list[i]!.flush();
+  for (let i = 0; i < list.length; i++) {
+    try {
+      list[i]!.flush();
+    } catch (err) {
+      report(err); // one connection's failure never holds back the others' output
+    }
+  }
   list.length = 0;
 }
 function markDirty(conn: H2Connection): void {
@@ -192,6 +209,8 @@ export class H2Connection implements StreamHost {
   private blockFrames = 0;
   private blockSelfDependent = false;
   private readonly maxBlockBytes: number;
+  /** Entries a decoded list collects at most: one field past `maxHeaderListPairs`, enough to see it is too long. */
+  private readonly maxListEntries: number;
   private readonly recentResets = new Set<number>();
   /** Stream ids the client reset: DATA or HEADERS on them after it is a stream error STREAM_CLOSED (RFC 9113 §5.1). */
   private readonly clientResets = new Set<number>();
@@ -214,6 +233,7 @@ export class H2Connection implements StreamHost {
     private readonly limits: H2Limits,
   ) {
     this.maxBlockBytes = 2 * limits.maxHeaderListSize + 16 * 1024;
+    this.maxListEntries = 2 * limits.maxHeaderListPairs + 2;
     (socket as OwnedSocket)[CONNECTION] = this;
     socket.on("data", onSocketData);
     socket.on("drain", onSocketDrain);
@@ -343,7 +363,8 @@ export class H2Connection implements StreamHost {
   private frame(buf: Buffer, at: number, length: number): void {
     try {
       this.dispatch(buf, at, length);
-    } catch {
+    } catch (err) {
+      report(err);
       this.fail(INTERNAL_ERROR);
     }
   }
@@ -495,7 +516,7 @@ export class H2Connection implements StreamHost {
   /** A whole header block: decoded always (the HPACK table stays in step), then a new stream, trailers, or ignored. */
   private headerBlock(id: number, endStream: boolean, buf: Buffer, start: number, end: number, selfDependent: boolean): void {
     const raw: string[] = [];
-    const size = this.decoder.decode(buf, start, end, raw);
+    const size = this.decoder.decode(buf, start, end, raw, this.maxListEntries);
     if (size < 0) return this.fail(COMPRESSION_ERROR);
     const open = this.streams.get(id);
     if (open !== undefined) return selfDependent ? this.resetStream(open, PROTOCOL_ERROR, true) : this.trailers(open, endStream, raw);
@@ -518,7 +539,8 @@ export class H2Connection implements StreamHost {
     this.streams.set(id, stream);
     try {
       this.owner.onStream(stream, raw);
-    } catch {
+    } catch (err) {
+      report(err);
       this.resetStream(stream, INTERNAL_ERROR, true); // an owner's bug ends its stream alone
     }
   }
@@ -699,9 +721,7 @@ export class H2Connection implements StreamHost {
     try {
       stream.owner.onStreamClose();
     } catch (err) {
-      queueMicrotask(() => {
-        throw err;
-      });
+      report(err);
     }
   }
 
@@ -736,7 +756,12 @@ export class H2Connection implements StreamHost {
   onDrain(): void {
     this.blocked = false;
     this.controlWhileBlocked = 0;
-    this.resumeWaiting();
+    try {
+      this.resumeWaiting();
+    } catch (err) {
+      report(err); // an owner's onStreamDrain, as inside a frame's handling: the connection ends
+      this.fail(INTERNAL_ERROR);
+    }
   }
 
   onSocketClose(): void {
@@ -744,8 +769,11 @@ export class H2Connection implements StreamHost {
     this.ended = true;
     if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
-    this.closeAll();
-    this.owner.onClose();
+    try {
+      this.closeAll();
+    } finally {
+      this.owner.onClose();
+    }
   }
 
   // Output.
@@ -874,13 +902,20 @@ export class H2Connection implements StreamHost {
 
   /** Tells the owners of streams closed since, then writes the output in one socket write. */
   flush(): void {
+    this.isDirty = false; // first: whatever throws below, a later touch() schedules this connection again
     if (this.cutOff) {
       this.cutOff = false;
-      this.isDirty = false;
       return this.destroy();
     }
-    this.notifyClosed();
-    this.isDirty = false;
+    try {
+      this.notifyClosed();
+    } finally {
+      this.write();
+    }
+  }
+
+  /** Writes the output in one socket write; ends the socket once nothing is open after a GOAWAY. */
+  private write(): void {
     const start = this.outStart;
     const end = this.outEnd;
     this.outStart = end;

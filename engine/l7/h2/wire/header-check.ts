@@ -11,13 +11,16 @@
  *   authority characters only (no userinfo, path or quotes; a `host` field that is not is dropped);
  * - connection-specific fields (connection, keep-alive, proxy-connection, transfer-encoding, upgrade)
  *   and a `te` other than "trailers" refuse the stream;
- * - `content-length` must be digits, and at most one.
+ * - `content-length` must be 1 to 15 digits (as the HTTP/1 path: an exact double), and at most one.
  */
 
 /** What `checkRequestHead` answers for a list that must be refused (RST_STREAM PROTOCOL_ERROR). */
 export const INVALID_HEAD = -2;
 /** What `checkRequestHead` answers for a valid list without Content-Length. */
 export const NO_LENGTH = -1;
+
+/** Largest Content-Length accepted: 15 decimal digits stays an exact double (as http1/start-line.ts). */
+const MAX_LENGTH_DIGITS = 15;
 
 const METHOD = 1;
 const SCHEME = 2;
@@ -88,7 +91,7 @@ export function checkRequestHead(raw: string[]): number {
           break;
         case 14:
           if (name === "content-length") {
-            if (contentLength !== NO_LENGTH || value.length === 0 || !digits(value)) return INVALID_HEAD;
+            if (contentLength !== NO_LENGTH || value.length === 0 || value.length > MAX_LENGTH_DIGITS || !digits(value)) return INVALID_HEAD;
             contentLength = Number(value);
           }
           break;

@@ -177,3 +177,21 @@ export function headersFrame(id: number, fields: Fields, endStream = true): Buff
 export function dataFrame(id: number, payload: Buffer | string, endStream = false): Buffer {
   return frame(FRAME.DATA, endStream ? 0x1 : 0, id, typeof payload === "string" ? Buffer.from(payload, "latin1") : payload);
 }
+
+/**
+ * Runs `body` with the process's uncaughtException listeners (vitest's among them) replaced by one that
+ * collects what is thrown into `caught` — the way the engine's own listener (main.ts, worker-thread.ts)
+ * logs an owner's exception the connection reported — and puts the listeners back after.
+ */
+export async function collectingUncaught(body: (caught: unknown[]) => Promise<void>): Promise<void> {
+  const caught: unknown[] = [];
+  const listeners = process.listeners("uncaughtException");
+  process.removeAllListeners("uncaughtException");
+  process.on("uncaughtException", (err) => caught.push(err));
+  try {
+    await body(caught);
+  } finally {
+    process.removeAllListeners("uncaughtException");
+    for (const l of listeners) process.on("uncaughtException", l);
+  }
+}
