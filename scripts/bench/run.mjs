@@ -96,7 +96,7 @@ async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, s
     const name = base + suffix;
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
     const clientIp = base === "engine" && backendProxyPort ? { httpPort: await freePort(), tcpPort: await freePort(), backendProxyPort } : null;
-    const loggedPort = base === "engine" && backendProxyPort ? await freePort() : 0;
+    const loggedPort = backendProxyPort ? await freePort() : 0; // engine-before too: logging compared across builds
     const file = path.join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(engineSnapshot(httpPort, tcpPort, backendPort, clientIp, loggedPort)));
     const stateDir = path.join(dir, `${name}-state`);
