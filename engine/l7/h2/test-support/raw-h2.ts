@@ -106,7 +106,8 @@ export function rawH2(port: number, payload: Buffer, waitMs = 1000, withPreface 
   });
 }
 
-function parseFrames(buf: Buffer): RawFrame[] {
+/** The whole frames in `buf` (a partial frame at its end is left out). */
+export function parseFrames(buf: Buffer): RawFrame[] {
   const frames: RawFrame[] = [];
   let i = 0;
   while (i + 9 <= buf.length) {

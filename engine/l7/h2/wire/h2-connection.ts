@@ -42,6 +42,7 @@ import {
   writeFrameHeader,
 } from "./frames";
 import { INVALID_HEAD, checkRequestHead, checkTrailers } from "./header-check";
+import { FrameBudget } from "./frame-budget";
 import { H2Stream, type StreamHost } from "./h2-stream";
 
 /** What a connection tells its owner (the `H2Session`): a new request stream with its raw header list, and its end. */
@@ -214,10 +215,8 @@ export class H2Connection implements StreamHost {
   private readonly recentResets = new Set<number>();
   /** Stream ids the client reset: DATA or HEADERS on them after it is a stream error STREAM_CLOSED (RFC 9113 §5.1). */
   private readonly clientResets = new Set<number>();
-  private resetBudget = RESET_BURST;
-  private resetAt = 0;
-  private emptyBudget = EMPTY_BURST;
-  private emptyAt = 0;
+  private readonly resets = new FrameBudget(RESET_BURST, RESETS_PER_SECOND);
+  private readonly emptyFrames = new FrameBudget(EMPTY_BURST, EMPTY_PER_SECOND);
   private controlWhileBlocked = 0;
   private isDirty = false;
   /** The client stopped reading past the bound: destroyed at the next flush. */
@@ -571,22 +570,16 @@ export class H2Connection implements StreamHost {
    * reset, CVE-2023-44487, and its "made you reset" variant; the connection failed with ENHANCE_YOUR_CALM).
    */
   private spendReset(): boolean {
-    const now = Date.now();
-    const budget = Math.min(RESET_BURST, this.resetBudget + ((now - this.resetAt) * RESETS_PER_SECOND) / 1000) - 1;
-    this.resetAt = now;
-    this.resetBudget = budget;
-    if (budget >= 0) return true;
-    this.fail(ENHANCE_YOUR_CALM);
-    return false;
+    return this.resets.spend(Date.now()) || this.calm();
   }
 
   /** An empty DATA (without END_STREAM) or CONTINUATION frame: false once the budget is spent (the connection failed). */
   private spendEmpty(): boolean {
-    const now = Date.now();
-    const budget = Math.min(EMPTY_BURST, this.emptyBudget + ((now - this.emptyAt) * EMPTY_PER_SECOND) / 1000) - 1;
-    this.emptyAt = now;
-    this.emptyBudget = budget;
-    if (budget >= 0) return true;
+    return this.emptyFrames.spend(Date.now()) || this.calm();
+  }
+
+  /** A budget ran out: the connection fails with ENHANCE_YOUR_CALM; false for the caller to stop. */
+  private calm(): false {
     this.fail(ENHANCE_YOUR_CALM);
     return false;
   }

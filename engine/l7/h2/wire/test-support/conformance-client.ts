@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type net from "node:net";
 import { HpackDecoder } from "../../hpack/hpack-decoder";
-import { FRAME, frame, headerBlock, type RawFrame } from "../../test-support/raw-h2";
+import { FRAME, frame, headerBlock, parseFrames, type RawFrame } from "../../test-support/raw-h2";
 import { H2Connection, type H2Limits } from "../h2-connection";
 import { TEST_LIMITS, TestExchange } from "./wire-server";
 
@@ -106,16 +106,7 @@ export class ConformanceClient {
 
   /** Every frame the server wrote so far. */
   frames(): RawFrame[] {
-    const buf = Buffer.concat(this.socket.output);
-    const frames: RawFrame[] = [];
-    let i = 0;
-    while (i + 9 <= buf.length) {
-      const length = buf.readUIntBE(i, 3);
-      if (i + 9 + length > buf.length) break;
-      frames.push({ type: buf[i + 3]!, flags: buf[i + 4]!, streamId: buf.readUInt32BE(i + 5) & 0x7fffffff, payload: buf.subarray(i + 9, i + 9 + length) });
-      i += 9 + length;
-    }
-    return frames;
+    return parseFrames(Buffer.concat(this.socket.output));
   }
 
   /** The server's GOAWAY, or null. */
