@@ -87,16 +87,16 @@ export interface UpstreamAttemptRecord {
   status: number;
 }
 
-/** What the handshake of an HTTPS connection settled. */
+/** What the handshake of an HTTPS connection settled (fixed once made: the access log keeps its bytes per object). */
 export interface TlsDetail {
   /** "TLSv1.3", … */
-  protocol: string;
+  readonly protocol: string;
   /** OpenSSL cipher suite name ("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES128-GCM-SHA256", …). */
-  cipher: string;
+  readonly cipher: string;
   /** Server name the client sent (SNI); null without one. */
-  sni: string | null;
+  readonly sni: string | null;
   /** Id of the certificate the handshake served; null when unknown. */
-  certificateId: string | null;
+  readonly certificateId: string | null;
 }
 
 /**

@@ -5,7 +5,8 @@ import { newDetail } from "../../l7/request-detail";
 import { createConnectionContext } from "../connection-context";
 import { NOOP_OBSERVER } from "../noop-observer";
 import type { RequestRecord } from "../observer.types";
-import { compileLogListener, IsoSecondClock, isoLocal } from "./access-log-format";
+import type { MemberRuntime } from "../../pools/pool-runtime.types";
+import { compileLogListener, IsoSecondClock, isoLocal, type CompiledLogListener } from "./access-log-format";
 import { formatAccessLogLine } from "./test-support/format-line";
 
 /** The formatter's edge cases read back by the console's parser (the engine test covers the common ones). */
@@ -58,6 +59,44 @@ describe("writeAccessLogLine", () => {
       "0.001, 0.002",
       "10.0.1.1:80, 10.0.1.2:80",
     ]);
+  });
+
+  it("writes exactly the bytes of table 7-1, with the parts it keeps (pool, member, TLS, the second) right for each line", () => {
+    const http = compileLogListener({ ...LISTENER, protocol: "HTTP", port: 80, accessLog: { ...LISTENER.accessLog!, eipAddress: null } });
+    const https = compileLogListener(LISTENER);
+    const clock = new IsoSecondClock();
+    const context = createConnectionContext({ listenerId: "l1", localAddress: "10.0.0.1", localPort: 80, bandwidth: null, observer: NOOP_OBSERVER }, "10.0.0.2", 40000);
+    const member = (id: string, address: string) => ({ config: { id, address, port: 80 } }) as unknown as MemberRuntime;
+    const [m1, m2, m1again] = [member("m1", "10.0.1.1"), member("m2", "10.0.1.2"), member("m1x", "10.0.1.1")];
+    const line = (l: CompiledLogListener, r: RequestRecord, ms: number) => formatAccessLogLine(l, clock, context, r, ms);
+    const r = record();
+    const d = r.detail!;
+    Object.assign(d, { host: "shop.example.com", uri: "/a b", userAgent: null, referer: "https://r/", forwardedFor: "1.2.3.4, 5.6.7.8", poolId: "p1" });
+    d.attempts = [{ member: m1, address: "10.0.1.1:80", startedAt: 100, connectedAt: 100.2, headerAt: 101.6, endedAt: 103.4, status: 200 }];
+    d.attemptCount = 1;
+    r.member = m1;
+    const iso = (ms: number) => isoLocal(ms - (ms % 1000));
+    const t = 1_764_631_571_999;
+    expect(line(http, r, t)).toBe(
+      `1764631571.999 s1 [${iso(t)}] 1 10.0.0.2:40000 200 "GET http://shop.example.com/a b HTTP/1.1" 10 30 10 0.003 "200" "0.000" "0.002" "0.003" "10.0.1.1:80" "-" "https://r/" "1.2.3.4, 5.6.7.8" ` +
+        `loadbalancer_lb1 listener_l1 l1 pool_p1 "member_m1" t1 -:80 "10.0.1.1:80" - - - - 57\n`,
+    );
+    // The next second, another pool and member, HTTPS with the connection's TLS; then another connection's TLS.
+    Object.assign(d, { poolId: "p2", protocol: "HTTP/2.0", rttMicros: -1 });
+    r.member = m2;
+    d.attempts[0]!.address = "10.0.1.2:80";
+    const t2 = t + 1;
+    const tail = `loadbalancer_lb1 listener_l1 l1 pool_p2 "member_m2" t1 2001:db8::9:443 "10.0.1.2:80"`;
+    const head = `1764631572.000 s1 [${iso(t2)}] 1 10.0.0.2:40000 200 "GET https://shop.example.com/a b HTTP/2.0" 10 30 10 0.003 "200" "0.000" "0.002" "0.003" "10.0.1.2:80" "-" "https://r/" "1.2.3.4, 5.6.7.8" `;
+    expect(line(https, r, t2)).toBe(`${head}${tail} c1 TLSv1.3 TLS_AES_128_GCM_SHA256 \\x5Bodd\\x20name] -\n`);
+    d.tls = { protocol: "TLSv1.2", cipher: "ECDHE-RSA-AES128-GCM-SHA256", sni: null, certificateId: null };
+    expect(line(https, r, t2)).toBe(`${head}${tail} - TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 - -\n`);
+    // A member of the same address under another id, and the first pool again.
+    Object.assign(d, { poolId: "p1", protocol: "HTTP/1.0", tls: null, forwardedFor: null });
+    r.member = m1again;
+    expect(line(https, r, t2)).toContain(` pool_p1 "member_m1x" t1 2001:db8::9:443 "10.0.1.2:80" - - - - -\n`);
+    expect(line(https, r, t2)).toContain(` HTTP/1.0" `);
+    expect(line(https, r, t2)).toContain(` "-" "https://r/" "-" loadbalancer_lb1 `);
   });
 
   it("time_iso8601 is the local time with its offset, made once per second", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeLogValue, formatSeconds } from "../../protocol/access-log-line";
-import { LineBuffer } from "./line-buffer";
+import { LineBuffer, lineBytes } from "./line-buffer";
 
 /** What one call writes, from a 1-byte buffer (every write has to grow it). */
 function written(write: (out: LineBuffer) => void): string {
@@ -52,15 +52,27 @@ describe("LineBuffer", () => {
     }
   });
 
+  it("copies constants made by lineBytes, short ones (by a loop) and long ones (by set) alike", () => {
+    for (const s of ["", "-", '" ', "0123456789abcdef", "0123456789abcdefg", '" loadbalancer_lb-1 listener_l-1 l-1 ', "\xff\x80 latin1"]) {
+      expect(written((out) => out.bytes(lineBytes(s)))).toBe(s);
+    }
+    expect(written((out) => [0x22, 0x20, 0x0a].forEach((c) => out.byte(c)))).toBe('" \n');
+    for (const n of [0, 5, 50, 999]) expect(written((out) => out.fraction(n))).toBe(formatSeconds(n).slice(1));
+  });
+
   it("keeps what was written when it grows, and starts over after reset", () => {
     const out = new LineBuffer(2);
+    const long = lineBytes("a constant longer than sixteen bytes");
     for (let i = 0; i < 500; i++) {
       out.text("ab");
       out.int(i);
       out.escaped('"');
+      out.bytes(long);
+      out.byte(0x2c);
+      out.seconds(i);
     }
     let expected = "";
-    for (let i = 0; i < 500; i++) expected += `ab${i}\\x22`;
+    for (let i = 0; i < 500; i++) expected += `ab${i}\\x22a constant longer than sixteen bytes,${formatSeconds(i)}`;
     expect(out.toString()).toBe(expected);
     out.reset();
     out.text("x");
