@@ -5,12 +5,14 @@ import { formatAccessLogLine } from "../observe/access-log/test-support/format-l
 import type { ConnectionContext, ConnectionObserver, RequestRecord } from "../observe/observer.types";
 import { parseAccessLogLine } from "../protocol/access-log-line";
 import type { AccessLogEntry } from "../protocol/access-log-entry.types";
+import { startBlackHole } from "../test-support/black-hole";
 import { httpListener, httpPool, startProxy, type ProxyFixture } from "./test-support/http-fixture";
 
 /**
  * The upstream fields of requests the engine-level tests cannot provoke quickly, through the real HTTP
  * proxy on loopback with an observer that formats each record as the access log does: a backend that
- * never answers (504 after the response timeout), and an observer that does not log.
+ * never answers (504 after the response timeout), one whose connects time out (504), and an observer
+ * that does not log.
  */
 class LineObserver implements ConnectionObserver {
   readonly observesRequests = true;
@@ -71,6 +73,24 @@ describe("access-log upstream fields from the HTTP path", () => {
     expect([e.status, e.upstreamStatus, e.upstreamHeaderTime, e.upstreamAddr]).toEqual([504, "504", null, `127.0.0.1:${port}`]);
     expect(e.upstreamConnectTime).toMatch(/^0\.\d{3}$/);
     expect(Number(e.upstreamResponseTime)).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it("a member whose connect times out (SYNs dropped): 504 in status and upstream_status, no connect or header time", async () => {
+    const hole = await startBlackHole();
+    try {
+      const observer = new LineObserver();
+      proxy = await startProxy(httpPool([{ id: "m1", port: hole.port }]), { connectTimeoutMs: 300, maxTries: 1 }, {}, observer);
+      const response = await send(proxy.port, "GET /hole HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      expect(response.startsWith("HTTP/1.1 504")).toBe(true);
+      expect(observer.entries).toHaveLength(1);
+      const e = observer.entries[0]!;
+      expect([e.status, e.upstreamStatus, e.upstreamConnectTime, e.upstreamHeaderTime, e.upstreamAddr]).toEqual([504, "504", null, null, `127.0.0.1:${hole.port}`]);
+      expect(Number(e.upstreamResponseTime)).toBeGreaterThanOrEqual(0.25);
+    } finally {
+      await proxy?.close();
+      proxy = null;
+      await hole.close();
+    }
   });
 
   it("a keep-alive connection's next attempt starts without the last one's status: a later timeout logs 504, not the 200 before it", async () => {
