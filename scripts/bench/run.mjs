@@ -16,7 +16,10 @@
 // table 7-1 records ("engine+log") and a second server of the same nginx writing the same fields with
 // access_log buffer=64k ("nginx+log"): http_keepalive_logged_vs_nginx.
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
+// "Paired" (case paired): keep-alive engine vs nginx and engine+log vs nginx+log again in back-to-back pairs
+// of short runs, in alternating order (A B, B A, …): the median of the pairs' ratios (see pairedRatio).
+// BENCH_PAIRS (default 8) pairs of BENCH_PAIR_SECONDS (default 2) each.
+// BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,paired,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
 // older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
 // bundle as "engine-before", in the same rounds: a before/after in one run).
@@ -36,7 +39,9 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy,node-h2-alone").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
-const cases = (process.env.BENCH_CASES ?? "keepalive,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
+const cases = (process.env.BENCH_CASES ?? "keepalive,paired,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
+const pairs = Number(process.env.BENCH_PAIRS ?? 8);
+const pairSeconds = Number(process.env.BENCH_PAIR_SECONDS ?? 2);
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
 const BOTH_CPUS = "0,1";
@@ -66,6 +71,24 @@ async function measureOnce(proxy, url, opts, run = runWrk) {
   result.cpuUsPerRequest = (cpu * 1e6) / Math.max(1, result.rps * seconds);
   result.cpuShare = cpu / seconds;
   return result;
+}
+
+/**
+ * The median ratio of `a`'s to `b`'s keep-alive requests/s over `pairs` back-to-back pairs of short runs,
+ * every other pair in the reverse order (a drift in the box's load then favours neither). This shared
+ * box's speed changes within seconds: the two runs of a pair see the same weather far more often than
+ * two best runs picked from different rounds, or two runs a whole round apart.
+ */
+async function pairedRatio(a, b) {
+  const ratios = [];
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? [a, b] : [b, a];
+    const rps = new Map();
+    for (const p of order) rps.set(p, (await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: pairSeconds, connections, cpu: LOAD_CPU })).rps);
+    if (rps.get(b) > 0) ratios.push(rps.get(a) / rps.get(b));
+  }
+  ratios.sort((x, y) => x - y);
+  return { median: ratios.length ? ratios[Math.floor(ratios.length / 2)] : 0, ratios };
 }
 
 /** The best of `rounds` runs (this box is shared: the best run is the least disturbed one). */
@@ -158,6 +181,7 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "elb-bench-"));
   const results = {};
   let idle = null;
+  let paired = null;
   try {
     const [backendPort, backendProxyPort] = [await freePort(), await freePort()];
     const backendDir = path.join(dir, "backend");
@@ -182,6 +206,15 @@ async function main() {
         report(p.name, test.label, runs[p.name]);
         (results[p.name] ??= {})[test.key] = best(runs[p.name]);
         results[p.name][`${test.key}Runs`] = runs[p.name];
+      }
+    }
+    if (cases.includes("paired")) {
+      const byName = (name) => proxies.find((p) => p.name === name);
+      for (const [key, a, b] of [["keepalive", "engine", "nginx"], ["keepaliveLogged", "engine+log", "nginx+log"]]) {
+        if (!byName(a) || !byName(b)) continue;
+        const r = await pairedRatio(byName(a), byName(b));
+        (paired ??= {})[key] = r.median;
+        console.log(`  paired ${a} / ${b}: median ${r.median.toFixed(2)} of ${r.ratios.map((x) => x.toFixed(2)).join(" ")} (${pairs} back-to-back pairs of ${pairSeconds} s)`);
       }
     }
     if (cases.includes("afterIdle")) idle = await afterIdle(proxies.filter((p) => !p.only), { dir, cpu: LOAD_CPU, backendPort });
@@ -276,6 +309,8 @@ async function main() {
     console.log(`  access logs on, median of per-round ratios: ${kaLogMedian.toFixed(2)} (off ${pairedMedian(e, results.nginx, "keepalive").toFixed(2)})`);
     logged = ` http_keepalive_logged_vs_nginx=${kaLog.toFixed(2)} http_keepalive_logged_vs_nginx_median=${kaLogMedian.toFixed(2)}`;
   }
+  if (paired?.keepaliveLogged !== undefined) logged += ` http_keepalive_logged_vs_nginx_paired=${paired.keepaliveLogged.toFixed(2)}`;
+  if (paired?.keepalive !== undefined) logged += ` http_keepalive_vs_nginx_paired=${paired.keepalive.toFixed(2)}`;
   let two = "";
   if (results["engine-2w"]) {
     const ka2 = ratio(results["engine-2w"].keepalive, results["nginx-2w"]?.keepalive);
