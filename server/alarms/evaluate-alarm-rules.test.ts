@@ -150,6 +150,35 @@ describe("evaluateAlarmRules", () => {
     await deleteAlarmRule(bed.ctx, { id: silent.id });
   });
 
+  it("a rule disabled after the run listed it, before its turn, is not judged (re-read under its lock)", async () => {
+    const base = T0 + 240 * MIN;
+    const r = await rule({ name: "late-off", consecutivePeriods: 1 });
+    await listenerPoints("mf_l7_http_5xx", base, [50]);
+    const db = bed.ctx.db;
+    let disabled = false;
+    // The run's database: before its first rule's transaction, the rule is disabled from elsewhere (the console).
+    const racing = new Proxy(db, {
+      get(target, key) {
+        if (key === "transaction" && !disabled) {
+          return async (...args: Parameters<typeof db.transaction>) => {
+            disabled = true;
+            await setAlarmRuleEnabled(bed.ctx, { id: r.id, enabled: false });
+            return target.transaction(...args);
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const transitions = await evaluateAlarmRules({ db: racing, now: new Date(base + SETTLE), settleMs: SETTLE });
+    expect(disabled).toBe(true);
+    expect(transitions.find((t) => t.ruleId === r.id)).toBeUndefined();
+    expect((await stateOf(r.id)).state).toBe("INSUFFICIENT_DATA");
+    expect(await historyOf(r.id)).toEqual([]);
+    expect(await notificationsOf(r.id)).toEqual([]);
+    await deleteAlarmRule(bed.ctx, { id: r.id });
+  });
+
   it("two runs at once (two console processes) write one transition, not two", async () => {
     const base = T0 + 180 * MIN;
     const r = await rule({ name: "race", consecutivePeriods: 1 });
