@@ -1,5 +1,6 @@
 import type net from "node:net";
 import { readInto } from "../io/socket-reader";
+import { SharedReadBuffer } from "../io/shared-read-buffer";
 import type { ConnectionContext } from "../observe/observer.types";
 import { ClientRouteCache } from "./client-route-cache";
 import type { CompiledRoute } from "./compiled-route";
@@ -18,7 +19,7 @@ import { feedRequests, forwardRequestBody, stashPipelined } from "./request-read
  * One read buffer shared by every client socket: reads are handled synchronously and whatever
  * must outlive a read (pipelined bytes, body bytes, partial heads) is copied.
  */
-const CLIENT_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const CLIENT_READ_BUFFER = new SharedReadBuffer(64 * 1024);
 
 /** How long a closing connection waits for the client's FIN before it is destroyed (lingering close). */
 const LINGER_MS = 5_000;
@@ -142,7 +143,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     const owned = socket as ClientSocket;
     owned[CONNECTION] = this;
     context.observer.connectionOpened(context);
-    readInto(owned, CLIENT_READ_BUFFER, onSocketRead);
+    readInto(owned, CLIENT_READ_BUFFER.buf, onSocketRead);
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
     socket.on("close", onSocketClose);
@@ -330,7 +331,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
 
   /** Socket read (shared buffer, valid during the call only). */
   onRead(nread: number, buf: Buffer): void {
-    const chunk = buf.subarray(0, nread);
+    const chunk = CLIENT_READ_BUFFER.chunk(nread, buf);
     this.progress++;
     const context = this.context;
     context.bytesIn += nread;

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { SharedReadBuffer } from "../io/shared-read-buffer";
 import { ResponseParser } from "./http1/response-parser";
 
 /** Who receives a backend connection's events while it carries a request. */
@@ -24,7 +25,7 @@ export interface UpstreamHome {
  * machinery and a buffer allocation per read. Safe because reads are handled synchronously and
  * nothing keeps a reference past the callback: the proxy copies whatever it forwards.
  */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const READ_BUFFER = new SharedReadBuffer(64 * 1024);
 
 /** The error an owner sees when a connect times out (one shared object: no stack per timeout). */
 const CONNECT_TIMEOUT = new Error("backend connect timeout");
@@ -89,7 +90,7 @@ export class UpstreamConnection {
     connectTimeoutMs: number,
   ) {
     // onread's callback is called as socket[kBufferCb](nread, buffer): `this` is the socket.
-    const onread = { buffer: READ_BUFFER, callback: onSocketRead as (nread: number, buf: Uint8Array) => boolean };
+    const onread = { buffer: READ_BUFFER.buf, callback: onSocketRead as (nread: number, buf: Uint8Array) => boolean };
     const socket = net.connect({ host, port, noDelay: true, onread }) as UpstreamSocket;
     socket[UPSTREAM] = this;
     this.socket = socket;
@@ -136,7 +137,7 @@ export class UpstreamConnection {
   /** Socket handler: bytes in the shared READ_BUFFER, valid only during this call. */
   onRead(nread: number, buf: Uint8Array): boolean {
     const owner = this.owner;
-    if (owner !== null) owner.onUpstreamData((buf as Buffer).subarray(0, nread));
+    if (owner !== null) owner.onUpstreamData(READ_BUFFER.chunk(nread, buf as Buffer));
     else this.destroy(); // unsolicited bytes on an idle connection: it can no longer be trusted
     return true;
   }
