@@ -155,12 +155,15 @@ export function attemptConnected(record: RequestRecord): void {
   if (a.connectedAt < 0) a.connectedAt = performance.now();
 }
 
-/** The current attempt's response head (`status`) arrived. */
+/**
+ * The current attempt's response head (`status`) arrived, at the record's `responseStartedAt` (stamped
+ * just before by request-report.ts `recordResponseStart`: no second clock read).
+ */
 export function attemptHeader(record: RequestRecord, status: number): void {
   const d = record.detail;
   if (d === null || d.attemptCount === 0) return;
   const a = d.attempts[d.attemptCount - 1]!;
-  a.headerAt = performance.now();
+  a.headerAt = record.responseStartedAt;
   a.status = status;
 }
 
