@@ -198,10 +198,13 @@ describe("TCP listener, Transfer Client IP Address with the PROXY protocol", () 
   });
 
   it("a failover connection to the next member starts with the header again", async () => {
-    const dead = await freePort(); // first in round robin: refused, the session moves on
+    // First in round robin: refused, the session moves on. On an address nothing here listens on: once in
+    // CI the two freePort() calls gave the same port, so "dead" was the engine's own listener — a session
+    // through itself, whose backend read our header after the inner session's and answered it as a line.
+    const dead = await freePort();
     const backend = await recordingMember();
     const port = await freePort();
-    const { observer } = await engineWith([pool("p", [member("dead", dead), member("live", backend.port)], { transferClientIp: "PROXY_V1" })], port);
+    const { observer } = await engineWith([pool("p", [member("dead", dead, 1, "127.0.0.201"), member("live", backend.port)], { transferClientIp: "PROXY_V1" })], port);
     const client = await connectClient(port, "127.0.0.44");
     expect(await client.line()).toBe("hi");
     client.socket.write("after failover\n");
