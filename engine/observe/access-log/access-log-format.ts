@@ -9,9 +9,10 @@ import { lineBytes, type LineBuffer } from "./line-buffer";
  * is the same for every request of a listener is joined once, when the snapshot is applied
  * (`compileLogListener`); per request those parts and the request's own values are written as bytes
  * into one reused `LineBuffer` — no string concatenation, no JSON, no closure, no array. Constants are
- * bytes copied with one native `set` each; what is the same for many lines is made bytes once and kept:
- * time_iso8601 and the seconds of msec once per second (`IsoSecondClock`), "pool_<id>" per listener and pool, "member_<id>"
- * per member, the TLS fields per connection.
+ * bytes made once (`LineBuffer.bytes`: a byte loop when short, one native `set` when long); what is the
+ * same for many lines is made bytes once and kept: time_iso8601 and the seconds of msec once per second
+ * (`IsoSecondClock`), "pool_<id>" per listener and pool, "member_<id>" per member, the TLS fields per
+ * connection.
  */
 
 /** The constant parts of one listener's lines, joined and made bytes at snapshot time. */
