@@ -124,6 +124,24 @@ describe("access-log upstream fields from the HTTP path", () => {
     }
   });
 
+  it("a client that leaves before any response head is logged as status 499 (nginx's), as the metrics count it, not 0", async () => {
+    const port = await silentBackend();
+    const observer = new LineObserver();
+    proxy = await startProxy(httpPool([{ id: "m1", port }]), { responseTimeoutMs: 5000 }, {}, observer);
+    const socket = net.connect(proxy.port, "127.0.0.1", () => socket.write("GET /gone HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
+    let response = "";
+    socket.on("data", (d: Buffer) => (response += d.toString("latin1")));
+    socket.on("error", () => {});
+    await new Promise((r) => setTimeout(r, 150));
+    socket.resetAndDestroy(); // a reset: a FIN alone is a half-close, after which the engine still waits for the answer
+    expect(response).toBe(""); // nothing went out: the client left first
+    const until = Date.now() + 3000;
+    while (observer.entries.length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(observer.entries).toHaveLength(1);
+    const e = observer.entries[0]!;
+    expect([e.status, e.upstreamStatus, e.upstreamAddr, e.bytesSent]).toEqual([499, null, `127.0.0.1:${port}`, 0]); // upstream: no status ("-")
+  });
+
   it("a head the engine refuses (400) is still one record the console reads back", async () => {
     const observer = new LineObserver();
     proxy = await startProxy(httpPool([{ id: "m1", port: 9 }]), {}, {}, observer);

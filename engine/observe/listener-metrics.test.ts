@@ -42,7 +42,8 @@ function engine(accessLogSinks?: AccessLogSinks): EngineRuntime {
 
 /**
  * An HTTP backend answering `/s/<status>/<body bytes>` with that status and body, `/slow/<ms>` with 200
- * after `ms`, and `/stall` with a head and part of a body and then nothing.
+ * after `ms`, `/late/<ms>` with its head at once and its body after `ms`, and `/stall` with a head and
+ * part of a body and then nothing.
  */
 async function statusBackend(): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -52,7 +53,11 @@ async function statusBackend(): Promise<{ port: number; close(): Promise<void> }
       res.writeHead(Number(a), { "Content-Length": String(body.length) });
       res.end(body);
     } else if (kind === "slow") setTimeout(() => res.end("slow"), Number(a));
-    else if (kind === "stall") {
+    else if (kind === "late") {
+      res.writeHead(200, { "Content-Length": "4" });
+      res.flushHeaders(); // the head goes out now, the body after `ms`
+      setTimeout(() => res.end("late"), Number(a));
+    } else if (kind === "stall") {
       res.writeHead(200, { "Content-Length": "100000" });
       res.write("y".repeat(1000));
     }
@@ -168,6 +173,23 @@ describe("listener metrics: HTTP requests of known shape", () => {
     });
     await waitFor(() => valuesOf(runtime, "l-http")!.requests === requests + 1, 3000, "the aborted request reported");
     expect(valuesOf(runtime, "l-http")).toMatchObject({ status499: 1, status4xx: 4, status2xx: 4 });
+  });
+});
+
+describe("listener metrics: response time (m14_l7_rt)", () => {
+  it("ends when the whole response went out, not at its head: a body sent 300 ms after the head counts those 300 ms", async () => {
+    const backend = await statusBackend();
+    cleanups.push(() => backend.close());
+    const port = await freePort();
+    const runtime = engine();
+    await runtime.apply(snapshot(1, [listener("l-rt", port, "p", { protocol: "HTTP" })], [pool("p", [member("a", backend.port)], { protocol: "HTTP" })]));
+    const answer = await oneShot(port, get("/late/300"));
+    expect(answer.received.startsWith("HTTP/1.1 200")).toBe(true);
+    expect(answer.received.endsWith("late")).toBe(true);
+    await waitFor(() => valuesOf(runtime, "l-rt")?.requests === 1, 3000, "the request reported");
+    const v = valuesOf(runtime, "l-rt")!;
+    expect(v.responseTimeMs).toBeGreaterThanOrEqual(295); // timer slack: −5 ms
+    expect(v.responseTimeMs).toBeLessThanOrEqual(answer.ms);
   });
 });
 

@@ -15,7 +15,8 @@ import type { AccessLogEntry } from "./access-log-entry.types";
  * nginx's conventions: times in seconds with millisecond resolution ("0.003"); "-" for a missing value;
  * values inside quotes (and the client-controlled host/URI) escaped as nginx's `escape=default` does —
  * `"`, `\`, control bytes and bytes ≥ 0x7f become \xHH; a retried request lists one value per attempt
- * joined by ", " ("502, 200"), as nginx's $upstream_status does.
+ * joined by ", " ("502, 200"), as nginx's $upstream_status does; status is 499 for a request whose
+ * client left before any of the response was sent (nginx's, and the metrics' m12_l7_http_499).
  */
 
 /**

@@ -123,10 +123,11 @@ describe("evaluateAlarmRules", () => {
   it("reads the rule's own object and metric, at the 1-minute resolution only", async () => {
     const base = T0 + 60 * MIN;
     const lbRule = await rule({ name: "lb-conn", dimension: "LOAD_BALANCER", listenerId: null, metric: "m1_cps", threshold: 100, consecutivePeriods: 1 });
-    const listenerRule = await rule({ name: "listener-conn", metric: "m1_cps", threshold: 100, consecutivePeriods: 1 });
+    // A 5-minute period: the listener's roll-up row below lies inside its window, so only the resolution keeps it out.
+    const listenerRule = await rule({ name: "listener-conn", metric: "m1_cps", statistic: "AVG", periodSeconds: 300, threshold: 100, consecutivePeriods: 1 });
     await insertMinutePoints(bed.ctx.db, { kind: "LOAD_BALANCER", id: lbId, loadBalancerId: lbId }, "m1_cps", base, [500]);
     await listenerPoints("m1_cps", base, [50]);
-    // A 5-minute roll-up row of the listener that breaches must not be read.
+    // A 5-minute roll-up row of the listener that breaches (in the period [base − 5 min, base)) must not be read.
     await bed.ctx.db.insert(metricPoints).values({ resolutionSeconds: 300, objectKind: "LISTENER", objectId: listenerId, loadBalancerId: lbId, at: new Date(base - 5 * MIN), m1_cps: 999, samples: 5 });
     const transitions = await run(base + SETTLE);
     expect(transitions.find((t) => t.ruleId === lbRule.id)).toMatchObject({ toState: "ALARM", value: 500 });

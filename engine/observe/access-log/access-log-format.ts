@@ -227,7 +227,10 @@ export function writeAccessLogLine(out: LineBuffer, l: CompiledLogListener, cloc
   out.byte(COLON);
   out.int(context.clientPort);
   out.byte(SPACE);
-  out.int(record.status);
+  // A client that left before any of the response went out: nginx's 499 (ngx_http_terminate_request), as
+  // the metrics count it; one that left mid-response keeps the status sent, as in nginx. (bytesOutMark < 0:
+  // an HTTP/2 stream, whose bytesSent counts DATA only — there only "no head yet" is known.)
+  out.int(record.error === "client_closed" && (record.status === 0 || (d.bytesSent === 0 && d.bytesOutMark >= 0)) ? CLIENT_CLOSED : record.status);
   out.bytes(SPACE_QUOTE);
   if (record.method === "") out.byte(DASH);
   else out.text(record.method);
@@ -275,6 +278,8 @@ const QUOTE = 0x22;
 const DASH = NULL_FIELD.charCodeAt(0);
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
+/** The status nginx logs for a request whose client left before any response was sent. */
+const CLIENT_CLOSED = 499;
 const SPACE_QUOTE = lineBytes(' "');
 const QUOTE_SPACE = lineBytes('" ');
 const QUOTED_NULL = lineBytes(`"${NULL_FIELD}" `);

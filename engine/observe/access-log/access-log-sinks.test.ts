@@ -1,10 +1,11 @@
 import dgram from "node:dgram";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { accessLogStreamFolder } from "../../protocol/access-log-files";
 import type { SnapshotListener, SnapshotSyslogTarget } from "../../protocol/snapshot.types";
-import { waitFor } from "../../test-support/backends";
+import { freePort, waitFor } from "../../test-support/backends";
 import { newDetail } from "../../l7/request-detail";
 import { createConnectionContext } from "../connection-context";
 import { NOOP_OBSERVER } from "../noop-observer";
@@ -57,6 +58,29 @@ describe("access-log sinks", () => {
       expect(sinks.stats().map((s) => s.streamId).sort()).toEqual(["s1", "s2"]);
       sinks.retain([logging("l1", "s1"), { ...logging("l2", "s2"), accessLog: null } as unknown as SnapshotListener]);
       expect(sinks.stats().map((s) => s.streamId)).toEqual(["s1"]);
+    } finally {
+      await sinks.close();
+    }
+  });
+
+  it("a burst that overfills the bounded buffers is counted in stats() as dropped (files and syslog), never as written or sent", async () => {
+    const N = 200;
+    const down = await freePort(); // a syslog server that is down: the TCP sender can only hold
+    const sinks = createAccessLogSinks({ stateDir: dir, workerIndex: 0, files: { maxBufferBytes: 4096, flushBytes: 1 << 20, flushIntervalMs: 20 }, syslog: { maxQueueBytes: 2048 } });
+    try {
+      const sink = sinks.sinkFor(logging("l1", "s1", { protocol: "TCP", host: "127.0.0.1", port: down }))!;
+      for (let i = 0; i < N; i++) sink.write(context(), record()); // one synchronous burst: no write can finish in between
+      const burst = sinks.stats()[0]!;
+      expect(burst.written).toBe(0);
+      expect(burst.dropped).toBeGreaterThan(N / 2); // ~200-byte lines: 4 KiB hold about 20
+      expect(burst.syslogSent).toBe(0);
+      expect(burst.syslogDropped).toBeGreaterThan(N / 2);
+      await waitFor(() => sinks.stats()[0]!.written === N - burst.dropped, 3000, "the held records written");
+      const after = sinks.stats()[0]!;
+      expect([after.written, after.dropped]).toEqual([N - burst.dropped, burst.dropped]);
+      const folder = accessLogStreamFolder(dir, "g1", "s1");
+      const lines = (await Promise.all((await readdir(folder)).map((n) => readFile(path.join(folder, n), "latin1")))).join("").split("\n").filter((l) => l !== "");
+      expect(lines).toHaveLength(N - burst.dropped);
     } finally {
       await sinks.close();
     }

@@ -18,7 +18,8 @@ import { rsyslogMissing, startRsyslog, type Rsyslog } from "./test-support/rsysl
  * Syslog delivery of access-log records to a real rsyslogd on loopback (its own config: imudp and
  * imtcp on free ports, the message alone written to a file), from the built engine: over UDP (RFC 5424,
  * one record per datagram) and TCP (RFC 6587 octet counting), what rsyslog received equals, line for
- * line, what the engine wrote to the stream's files.
+ * line, what the engine wrote to the stream's files, and rsyslog's RFC 5424 parser reads every header
+ * field (PRI, VERSION, TIMESTAMP, HOSTNAME, APP-NAME, PROCID, MSGID, STRUCTURED-DATA) as the engine sent it.
  */
 const skip = skipLoudly("access-log.syslog.test.ts", rsyslogMissing());
 
@@ -100,6 +101,15 @@ async function deliveredEqualsWritten(streamId: string, count: number): Promise<
   const received = (await rsyslog.waitForLines(0)).filter((l) => parseAccessLogLine(l)?.accessLogTopicId === streamId);
   expect(received.sort()).toEqual([...written].sort());
   for (const line of received) expect(parseAccessLogLine(line)!.httpUserAgent).toMatch(/^syslog-probe "\d+"$/);
+  // rsyslog's RFC 5424 parser read each header as the sender wrote it: <134>1 TIMESTAMP HOSTNAME elb PROCID access - MSG.
+  const headers = (await rsyslog.headers()).filter((h) => parseAccessLogLine(h.msg)?.accessLogTopicId === streamId);
+  expect(headers.map((h) => h.msg).sort()).toEqual([...written].sort());
+  const hostname = os.hostname().replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";
+  for (const h of headers) {
+    expect([h.pri, h.protocolVersion, h.hostname, h.appName, h.procId, h.msgId, h.structuredData]).toEqual(["134", "1", hostname, "elb", String(engine.child.pid), "access", "-"]);
+    expect(h.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$/);
+    expect(Date.parse(h.timestamp) / 1000).toBe(parseAccessLogLine(h.msg)!.msec); // the record's own time, to the millisecond
+  }
 }
 
 describe.skipIf(skip)("access log forwarded to rsyslog", () => {

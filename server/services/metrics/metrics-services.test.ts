@@ -91,6 +91,7 @@ describe("metrics.overview", () => {
       point(60, "LOAD_BALANCER", w.lb.id, NOW - 30 * MIN, { m1_cps: 3 }),
       point(60, "LOAD_BALANCER", w.lb.id, NOW - 2 * MIN, { m1_cps: 4, mf_l7_http_5xx: 0.5 }),
       { ...point(60, "LOAD_BALANCER", w.publicLb.id, NOW - 20 * MIN, { m1_cps: 7 }), loadBalancerId: w.publicLb.id },
+      point(60, "LISTENER", w.listenerId, NOW - MIN, { m1_cps: 99 }), // a listener of w.lb: not the load balancer's own line
     ]);
     const overview = await getMetricsOverview(bed.ctx, NOW);
     const byId = new Map(overview.map((o) => [o.loadBalancerId, o]));

@@ -21,10 +21,31 @@ export interface Rsyslog {
   outFile: string;
   /** The lines received so far. */
   lines(): Promise<string[]>;
+  /**
+   * The messages received so far as rsyslog's RFC 5424 parser read their header: PRI, VERSION,
+   * TIMESTAMP (RFC 3339), HOSTNAME, APP-NAME, PROCID, MSGID and STRUCTURED-DATA, then MSG.
+   */
+  headers(): Promise<SyslogHeader[]>;
   /** Waits until at least `count` lines arrived (bounded). */
   waitForLines(count: number, timeoutMs?: number): Promise<string[]>;
   stop(): Promise<void>;
 }
+
+/** One received message's header fields as rsyslog parsed them (its properties of the same names). */
+export interface SyslogHeader {
+  pri: string;
+  protocolVersion: string;
+  timestamp: string;
+  hostname: string;
+  appName: string;
+  procId: string;
+  msgId: string;
+  structuredData: string;
+  msg: string;
+}
+
+/** Separates the header properties in the second output (never in a header, nor in an escaped record). */
+const TAB = "\t";
 
 /**
  * Starts rsyslogd in the foreground (-n) with its own config (-f) and pid file (-i): imudp and imtcp on
@@ -35,6 +56,8 @@ export async function startRsyslog(): Promise<Rsyslog> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "elb-rsyslog-"));
   const [udpPort, tcpPort] = [await freePort(), await freePort()];
   const outFile = path.join(dir, "received.log");
+  const headerFile = path.join(dir, "headers.log");
+  const headerProperties = ["pri", "protocol-version", "timereported:::date-rfc3339", "hostname", "app-name", "procid", "msgid", "structured-data", "msg"];
   const config = [
     `global(workDirectory="${dir}" maxMessageSize="64k")`,
     `module(load="imudp")`,
@@ -43,6 +66,8 @@ export async function startRsyslog(): Promise<Rsyslog> {
     `input(type="imtcp" address="127.0.0.1" port="${tcpPort}")`,
     `template(name="msgonly" type="string" string="%msg%\\n")`,
     `action(type="omfile" file="${outFile}" template="msgonly" flushOnTXEnd="on" asyncWriting="off")`,
+    `template(name="header" type="string" string="${headerProperties.map((p) => `%${p}%`).join("\\t")}\\n")`,
+    `action(type="omfile" file="${headerFile}" template="header" flushOnTXEnd="on" asyncWriting="off")`,
     "",
   ].join("\n");
   const configFile = path.join(dir, "rsyslog.conf");
@@ -71,6 +96,16 @@ export async function startRsyslog(): Promise<Rsyslog> {
     tcpPort,
     outFile,
     lines,
+    async headers() {
+      const text = await readFile(headerFile, "latin1").catch(() => "");
+      return text
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => {
+          const [pri, protocolVersion, timestamp, hostname, appName, procId, msgId, structuredData, ...msg] = l.split(TAB);
+          return { pri: pri!, protocolVersion: protocolVersion!, timestamp: timestamp!, hostname: hostname!, appName: appName!, procId: procId!, msgId: msgId!, structuredData: structuredData!, msg: msg.join(TAB) };
+        });
+    },
     async waitForLines(count, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
