@@ -1,10 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { alarmRuleRow as ruleRow } from "../fixtures/alarm-rules";
 import { addTcpListenerWithOneBackend, createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
 import { freeListenerPort } from "../fixtures/ports";
 
-/** The Alarm Rules list, and one rule's row in it. */
-const table = (page: Page) => page.getByRole("table", { name: "Alarm Rules" });
-const ruleRow = (page: Page, name: string) => table(page).getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
 
 /**
  * Alarm rules (guide 8.2) by clicking: Create Alarm Rule on a listener (its layer-7 metrics offered because

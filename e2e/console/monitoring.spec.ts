@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import http from "node:http";
+import { alarmRuleRow } from "../fixtures/alarm-rules";
 import { startNamedBackend } from "../fixtures/backends";
 import { addTcpListenerWithOneBackend, createLoadBalancerInConsole, uniqueName } from "../fixtures/load-balancers";
 import { setSwitch } from "../fixtures/listener-dialog";
@@ -62,12 +63,14 @@ async function hoveredValue(chart: Locator): Promise<string> {
  * Issue 11 item 2: real HTTP traffic through a listener created in the console shows up on the load
  * balancer's Monitoring tab (a chart with points, a latest value and hover values with units), the time
  * range and metric picker change what is shown, the listener's own Monitoring tab charts it, and the
- * Monitoring overview lists the load balancer's key numbers and links back to its tab.
+ * Monitoring overview lists the load balancer's key numbers and links back to its tab. Then item 3 in the
+ * running console: an alarm rule on the listener goes to Alarm and a real webhook receiver gets the POST.
  */
-test("traffic through an HTTP listener appears on the Monitoring tab, the listener's monitoring and the overview", async ({ page }) => {
-  test.setTimeout(480_000);
+test("traffic through an HTTP listener appears on the Monitoring tab, the listener's monitoring and the overview; an alarm rule on it fires its webhook", async ({ page }) => {
+  test.setTimeout(720_000);
   const backend = await startNamedBackend("metrics-backend");
   let traffic: ReturnType<typeof steadyTraffic> | null = null;
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>> | null = null;
   try {
     const lbName = uniqueName("e2e-mon");
     const row = await createLoadBalancerInConsole(page, { name: lbName, networkType: "Private network" });
@@ -161,11 +164,76 @@ test("traffic through an HTTP listener appears on the Monitoring tab, the listen
     await overviewRow.getByRole("link", { name: lbName, exact: true }).click();
     await expect(page).toHaveURL(/\?tab=monitoring$/);
     await expect(panel(page, "Layer-7 Query Rate")).toBeVisible();
+
+    // Alarm rules in the running console (its alarm service at the default cadence, every minute): a rule
+    // on the listener's query rate (Raw data ≥ 1; the client sends 4/s) goes to Alarm on its own, the
+    // webhook on loopback receives the JSON POST, and the rule's page lists the transition and the delivery.
+    webhook = await startWebhookReceiver();
+    const ruleName = uniqueName("alarm-qps");
+    await page.goto("/alarm-rules");
+    await page.getByRole("button", { name: "Create Alarm Rule" }).click();
+    const create = page.getByRole("dialog", { name: "Create Alarm Rule" });
+    await create.getByRole("textbox", { name: "Name", exact: true }).fill(ruleName);
+    await create.getByLabel("Load Balancer").selectOption({ label: lbName });
+    await create.getByLabel("Dimension").selectOption({ label: "Listeners" });
+    const listenerSelect = create.getByRole("combobox", { name: "Listener", exact: true });
+    await listenerSelect.selectOption({ label: (await listenerSelect.locator("option", { hasText: `(HTTP/${port})` }).innerText()).trim() });
+    await create.getByLabel("Metric").selectOption("mb_l7_queries");
+    await create.getByLabel("Statistic").selectOption({ label: "Raw data" });
+    await create.getByLabel("Comparison").selectOption({ label: "≥" });
+    await create.getByLabel("Threshold").fill("1");
+    await create.getByLabel("Consecutive Periods").selectOption("1");
+    await create.getByLabel("Alarm Severity").selectOption({ label: "Major" });
+    await create.getByLabel("Notification URL").fill(webhook.url);
+    await create.getByRole("button", { name: "Create", exact: true }).click();
+    await expect(create).toBeHidden();
+    // Nobody asks for an evaluation: the service's own minute timer judges the rule, the delivery loop posts.
+    await expect.poll(() => webhook!.received.length, { timeout: 180_000, intervals: [2000] }).toBeGreaterThan(0);
+    const posted = webhook.received[0]!;
+    expect(posted).toMatchObject({ event: "ALARM", rule: { name: ruleName, severity: "MAJOR" }, metric: { id: "mb_l7_queries", statistic: "RAW", periodSeconds: 60 }, fromState: "INSUFFICIENT_DATA", toState: "ALARM" });
+    expect(posted.value).toBeGreaterThanOrEqual(1);
+    await alarmRuleRow(page, ruleName).getByRole("link", { name: ruleName, exact: true }).click();
+    await expect(page.getByRole("heading", { name: ruleName })).toBeVisible();
+    await expect(page.getByLabel("Alarm Rule", { exact: true })).toContainText(/Status\s*Alarm/);
+    const history = page.getByRole("table", { name: "Alarm History" }).getByRole("row").filter({ hasText: "Insufficient data" });
+    await expect(history).toContainText("Alarm");
+    // The delivery shows once recorded (the page refreshes every 15 s).
+    const delivery = page.getByRole("table", { name: "Notifications" }).getByRole("row").filter({ hasText: webhook.url });
+    await expect(delivery).toContainText("Delivered", { timeout: 30_000 });
+    await expect(delivery).toContainText("200");
   } finally {
     traffic?.stop();
+    await webhook?.close();
     await backend.close().catch(() => undefined);
   }
 });
+
+/** A webhook receiver on loopback: records each POSTed JSON body, answers 200. */
+async function startWebhookReceiver(): Promise<{ url: string; received: AlarmPost[]; close(): Promise<void> }> {
+  const received: AlarmPost[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      if (req.method === "POST") received.push(JSON.parse(body) as AlarmPost);
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/elb-alarms`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The parts of an alarm notification's JSON the test reads (server/alarms/notification-payload.ts). */
+interface AlarmPost {
+  event: string;
+  rule: { name: string; severity: string };
+  metric: { id: string; statistic: string; periodSeconds: number };
+  value: number | null;
+  fromState: string;
+  toState: string;
+}
 
 /** The name of the listener on `port` (the Add Listener dialog named it by default), from the Dimension choices. */
 async function listenerName(page: Page, port: number): Promise<string> {
