@@ -120,6 +120,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
   pending: Buffer | null = null;
   feeding = false;
   headStarted = false;
+  headStartedAt = 0;
   /** `progress` when a sweep last saw the connection idle (-1 = it was busy): two alike → shed. */
   private idleMark = -1;
   /** The 'drain' handler is attached (at the first write the socket could not take at once). */
@@ -243,6 +244,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     this.state = "head";
     this.giveBack();
     this.headStarted = false;
+    this.headStartedAt = 0;
     this.setTimer("idle", this.proxy.route.idleTimeoutMs);
     if (this.socket.isPaused()) this.socket.resume();
     const pending = this.pending;

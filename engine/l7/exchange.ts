@@ -127,7 +127,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
     this.upgrade = req.upgrade && req.versionMinor === 1; // RFC 9110 §7.8: Upgrade in HTTP/1.0 is ignored
     this.idempotent = req.idempotent;
     this.stage = "awaiting-head";
-    beginRecord(this, req.method);
+    beginRecord(this, req.method, conn.headStartedAt);
     if (this.timed) {
       const detail = detailFor(this.record, conn.context, this.tls);
       if (detail !== null) {
@@ -208,7 +208,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
   }
 
   rejected(kind: ProxyErrorKind, status: number, response: string): void {
-    beginRecord(this, this.conn.parser.method);
+    beginRecord(this, this.conn.parser.method, this.conn.headStartedAt);
     this.record.member = null;
     this.pool = null;
     const detail = this.timed ? detailFor(this.record, this.conn.context, this.tls) : null;

@@ -62,6 +62,11 @@ export interface ClientSide extends ClientPeer {
   readonly state: ClientState;
   /** The current request wants the connection kept. */
   readonly keepAlive: boolean;
+  /**
+   * performance.now() when the first byte of the current request head arrived (the access log's
+   * request_time and m14_l7_rt start there); 0 when the observer takes no timestamps.
+   */
+  readonly headStartedAt: number;
   /** The client sent FIN. */
   readonly clientEnded: boolean;
   /** Bumped by every read/drain; progress-based timers watch it. */
@@ -118,6 +123,9 @@ export interface RequestReaderConnection {
   keepAlive: boolean;
   /** Some byte of the current request head arrived. */
   headStarted: boolean;
+  /** When it did (performance.now() ms), stamped only when the observer wants requests (else 0). */
+  headStartedAt: number;
+  readonly context: ConnectionContext;
   /** Inside feedRequests (completions must not re-enter it). */
   feeding: boolean;
   /** Bytes received while a request was in flight (pipelining), a private copy. */

@@ -124,6 +124,46 @@ describe("access-log upstream fields from the HTTP path", () => {
     }
   });
 
+  it("request_time starts at the head's first byte (table 7-1: the first request packet), not when the head is complete nor when the connection went idle", async () => {
+    const http = await import("node:http");
+    const backend = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-length": 2 }).end("ok");
+    });
+    await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
+    try {
+      const observer = new LineObserver();
+      proxy = await startProxy(httpPool([{ id: "m1", port: (backend.address() as net.AddressInfo).port }]), {}, {}, observer);
+      const socket = net.connect(proxy.port, "127.0.0.1");
+      socket.on("error", () => {});
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const answered = async (n: number) => {
+        const until = Date.now() + 3000;
+        while (text.split("HTTP/1.1 200").length - 1 < n && Date.now() < until) await sleep(10);
+      };
+      socket.write("GET /first HTTP/1.1\r\nHost: a\r\n\r\n");
+      await answered(1);
+      await sleep(400); // kept alive, idle: not part of the next request
+      socket.write("GET /second HTTP/1.1\r\nHo"); // the head's first packet
+      await sleep(300);
+      socket.write("st: a\r\n\r\n");
+      await answered(2);
+      const until = Date.now() + 3000;
+      while (observer.entries.length < 2 && Date.now() < until) await sleep(10);
+      socket.destroy();
+      const [first, second] = observer.entries;
+      expect(first!.requestTime).toBeLessThan(0.2);
+      expect(second!.routerRequestUri).toBe("/second");
+      expect(second!.requestTime).toBeGreaterThanOrEqual(0.29); // the 300 ms the head took to arrive (−10 ms timer slack)
+      expect(second!.requestTime).toBeLessThan(0.6); // without the 400 ms of idle before it
+    } finally {
+      backend.closeAllConnections();
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+    }
+  });
+
   it("a client that leaves before any response head is logged as status 499 (nginx's), as the metrics count it, not 0", async () => {
     const port = await silentBackend();
     const observer = new LineObserver();

@@ -25,6 +25,7 @@ export function feedRequests(conn: RequestReaderConnection, buf: Buffer, start: 
       }
       if (!conn.headStarted) {
         conn.headStarted = true;
+        conn.headStartedAt = conn.context.observer.observesRequests ? performance.now() : 0;
         // A new connection keeps its accept-time head deadline; a kept-alive one starts one now.
         if (conn.timerKind !== "head") conn.setTimer("head", conn.proxy.options.headTimeoutMs);
       }

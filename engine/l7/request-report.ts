@@ -17,12 +17,15 @@ export function stamp(x: ReportExchange): number {
   return x.timed ? performance.now() : 0;
 }
 
-/** A request (method `method`) begins: the record is reset and will be reported once. */
-export function beginRecord(x: ReportExchange, method: string): void {
+/**
+ * A request (method `method`) begins: the record is reset and will be reported once. `receivedAt`: when
+ * its first byte arrived (performance.now() ms; 0 = now), where request_time and m14_l7_rt start.
+ */
+export function beginRecord(x: ReportExchange, method: string, receivedAt = 0): void {
   const record = x.record;
   record.method = method;
   record.status = 0;
-  record.startedAt = stamp(x);
+  record.startedAt = receivedAt > 0 && x.timed ? receivedAt : stamp(x);
   record.responseStartedAt = -1;
   if (x.timed && !x.recording) x.conn.context.observer.requestStarted(x.conn.context);
   x.recording = true;

@@ -46,8 +46,8 @@ const CLOSED = -0x3fffffff;
  *
  * Status classes: a request the client cut short (error `client_closed`) counts as 499 (and 4xx) whatever
  * status had gone out; otherwise by the status sent: 404 is also 4xx, 502 also 5xx, and 1xx, 0 (a response
- * cut short before its head) and anything outside 100–599 are "other". Response time is head read →
- * response complete (the record's `doneAt - startedAt`).
+ * cut short before its head) and anything outside 100–599 are "other". Response time is the request
+ * head's first byte received → response complete (the record's `doneAt - startedAt`; guide 8.1 m14).
  *
  * Gauges: a TCP connection is inactive while its PROXY header is awaited, then active; a UDP session is
  * active while open; an HTTP/HTTPS connection is inactive (in its TLS handshake or PROXY header, or

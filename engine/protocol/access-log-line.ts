@@ -16,7 +16,9 @@ import type { AccessLogEntry } from "./access-log-entry.types";
  * values inside quotes (and the client-controlled host/URI) escaped as nginx's `escape=default` does —
  * `"`, `\`, control bytes and bytes ≥ 0x7f become \xHH; a retried request lists one value per attempt
  * joined by ", " ("502, 200"), as nginx's $upstream_status does; status is 499 for a request whose
- * client left before any of the response was sent (nginx's, and the metrics' m12_l7_http_499).
+ * client left before any of the response was sent (nginx's, and the metrics' m12_l7_http_499);
+ * request_time runs from the first byte of the request head (table 7-1: "the first request packet";
+ * a kept-alive connection's idle time before it is not counted) until the response went out.
  */
 
 /**
