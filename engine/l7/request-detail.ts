@@ -4,6 +4,7 @@ import type { ConnectionContext, RequestDetail, RequestRecord, TlsDetail, Upstre
 import type { MemberRuntime } from "../pools/pool-runtime.types";
 import { equalsLower } from "./http1/bytes";
 import { FIELD_STRIDE, F_KIND, F_LINE, F_NAME_END } from "./http1/head-reader";
+import { logHost } from "./log-host";
 import { H } from "./http1/header-kind";
 import type { RequestParser } from "./http1/request-parser";
 import type { StreamHead } from "./h2/stream-head";
@@ -63,7 +64,7 @@ export function detailFor(record: RequestRecord, context: ConnectionContext, tls
 
 /** Takes an HTTP/1 request's strings from its parsed head (called at the start of the request). */
 export function captureHttp1Head(d: RequestDetail, req: RequestParser): void {
-  d.host = req.host();
+  d.host = logHost(req.host());
   d.uri = req.target();
   d.protocol = req.versionMinor === 0 ? "HTTP/1.0" : "HTTP/1.1";
   d.requestLength = req.headEnd - req.startLine;
@@ -97,7 +98,7 @@ export function captureHttp1Head(d: RequestDetail, req: RequestParser): void {
  * is the head as HTTP/1.1 would carry it (pseudo-headers and fields, uncompressed) plus the body.
  */
 export function captureH2Head(d: RequestDetail, head: StreamHead): void {
-  d.host = head.authority;
+  d.host = logHost(head.authority);
   d.uri = head.path;
   d.protocol = "HTTP/2.0";
   d.userAgent = head.userAgent;

@@ -17,6 +17,7 @@ import type { AccessLogEntry } from "./access-log-entry.types";
  * `"`, `\`, control bytes and bytes ≥ 0x7f become \xHH; a retried request lists one value per attempt
  * joined by ", " ("502, 200"), as nginx's $upstream_status does; status is 499 for a request whose
  * client left before any of the response was sent (nginx's, and the metrics' m12_l7_http_499);
+ * host is nginx's $host (the authority without port or trailing dot, lowercase: engine/l7/log-host.ts);
  * request_time runs from the first byte of the request head (table 7-1: "the first request packet";
  * a kept-alive connection's idle time before it is not counted) until the response went out.
  */

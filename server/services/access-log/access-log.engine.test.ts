@@ -109,7 +109,7 @@ describe("access logs through a real engine", () => {
       accessLogTopicId: stream.id,
       status: 404,
       requestMethod: "GET",
-      host: `${lb.privateIp}:${port}`,
+      host: lb.privateIp, // nginx's $host: the Host field without its port
       httpUserAgent: "access-e2e/1.0",
       lbName: `loadbalancer_${lb.id}`,
       listenerId: listener.id,
