@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { accessLogFileName } from "../../protocol/access-log-files";
 import { AccessLogFileWriter } from "./access-log-file-writer";
 
@@ -84,6 +84,57 @@ describe("AccessLogFileWriter", () => {
     expect(put(writer, l, now)).toBe(true); // written: the room is back
     await writer.close();
     expect([writer.written, writer.dropped]).toEqual([4, 1]);
+  });
+
+  it("reuses written batch buffers: a steady stream allocates no new batch buffer per batch, and every line arrives intact", async () => {
+    const now = H0 + 20 * 60_000;
+    const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 470, flushIntervalMs: 60_000 }, () => now); // 10 lines a batch
+    const allocations = vi.spyOn(Buffer, "allocUnsafe");
+    const lines = Array.from({ length: 500 }, (_, i) => line(0, i).replace("x", String(i % 10)));
+    try {
+      for (let i = 0; i < lines.length; i++) {
+        put(writer, lines[i]!, now);
+        if (i % 30 === 29) await writer.drain(); // batches written between bursts (their buffers come back)
+      }
+      await writer.drain();
+      const batchBuffers = allocations.mock.calls.filter(([size]) => size === 470).length;
+      expect(batchBuffers).toBeLessThanOrEqual(4); // 50 batches; without reuse, 50 buffers
+    } finally {
+      allocations.mockRestore();
+    }
+    expect(await readFile(path.join(dir, accessLogFileName(H0, 0)), "latin1")).toBe(lines.join(""));
+    await writer.close();
+  });
+
+  it("keeps up with a busy event loop: each write takes every batch sealed meanwhile, so a healthy disk drops nothing", async () => {
+    const now = H0 + 25 * 60_000;
+    // A saturated core: each turn of the loop is 1 ms of work that seals 8 batches (8 MB/s of lines),
+    // and a write completes at most once a turn. One batch per write would fall 7 KiB behind every
+    // turn: 1.4 MB behind after 200 turns, past the 1 MiB bound (which leaves a slow box ~128 turns of lag).
+    const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 1024, flushIntervalMs: 60_000, maxBufferBytes: 1024 * 1024 }, () => now);
+    put(writer, line(0, 0), now);
+    await writer.drain(); // the file is open
+    const turns = 200;
+    const perTurn = Math.ceil((8 * 1024) / 46);
+    let expected = 1;
+    let peak = 0;
+    for (let t = 0; t < turns; t++) {
+      for (let i = 0; i < perTurn; i++) {
+        // 46 bytes each: a batch is never filled exactly, it is sealed by the line that does not fit.
+        put(writer, `${String(expected).padStart(6, "0")} ${"x".repeat(38)}\n`, now);
+        expected++;
+      }
+      peak = Math.max(peak, writer.bufferedBytes);
+      const busyUntil = performance.now() + 1;
+      while (performance.now() < busyUntil); // the rest of the turn's work
+      await new Promise((r) => setImmediate(r));
+    }
+    await writer.drain();
+    expect([writer.written, writer.dropped]).toEqual([expected, 0]);
+    expect(peak).toBeLessThan(512 * 1024);
+    const text = await readFile(path.join(dir, accessLogFileName(H0, 0)), "latin1");
+    expect(text.split("\n").length - 1).toBe(expected);
+    await writer.close();
   });
 
   it("flushes a batch after flushIntervalMs without reaching flushBytes", async () => {

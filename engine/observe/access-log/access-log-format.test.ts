@@ -97,6 +97,14 @@ describe("writeAccessLogLine", () => {
     expect(line(https, r, t2)).toContain(` pool_p1 "member_m1x" t1 2001:db8::9:443 "10.0.1.2:80" - - - - -\n`);
     expect(line(https, r, t2)).toContain(` HTTP/1.0" `);
     expect(line(https, r, t2)).toContain(` "-" "https://r/" "-" loadbalancer_lb1 `);
+    // The same member under another pool id (kept parts are per member and pool); no member: pool and '-'.
+    d.poolId = "p3";
+    expect(line(https, r, t2)).toContain(` pool_p3 "member_m1x" t1 2001:db8::9:443 "10.0.1.2:80" `);
+    r.member = null;
+    expect(line(https, r, t2)).toContain(` pool_p3 "-" t1 2001:db8::9:443 "10.0.1.2:80" `);
+    // One attempt that got no response (the client left): status and the steps not reached are '-'.
+    Object.assign(d.attempts[0]!, { connectedAt: 100.2, headerAt: -1, endedAt: -1, status: 0 });
+    expect(line(https, r, t2)).toContain(` 0.003 "-" "0.000" "-" "-" "10.0.1.2:80" "-" "https://r/" `);
   });
 
   it("time_iso8601 is the local time with its offset, made once per second", () => {

@@ -31,6 +31,8 @@ export interface CompiledLogListener {
   readonly https: boolean;
   /** 'pool_<id> "' of each pool id this listener's lines named (filled as they come: a snapshot's pools). */
   readonly pools: Map<string, Uint8Array>;
+  /** pool_name through tenant and EIP joined, per member config (filled as lines come; see `poolMemberTenantBytes`). */
+  readonly poolMemberTenant: WeakMap<object, { readonly poolId: string; readonly bytes: Uint8Array }>;
 }
 
 /** Joins the constant parts of a listener's lines (once per snapshot). */
@@ -45,6 +47,7 @@ export function compileLogListener(listener: SnapshotListener): CompiledLogListe
     tenant: lineBytes(`" ${log.tenantId} ${eip}:${listener.port} "`),
     https: listener.protocol === "HTTPS",
     pools: new Map(),
+    poolMemberTenant: new WeakMap(),
   };
 }
 
@@ -147,6 +150,22 @@ function attempts(out: LineBuffer, d: RequestDetail, field: number): void {
   out.bytes(QUOTE_SPACE);
 }
 
+/** The five per-attempt fields of a request forwarded once (nearly every request), in one go: what `attempts` writes for one. */
+function oneAttempt(out: LineBuffer, a: UpstreamAttemptRecord): void {
+  out.byte(QUOTE);
+  if (a.status === 0) out.byte(DASH);
+  else out.int(a.status);
+  out.bytes(BETWEEN_QUOTED);
+  since(out, a, a.connectedAt);
+  out.bytes(BETWEEN_QUOTED);
+  since(out, a, a.headerAt);
+  out.bytes(BETWEEN_QUOTED);
+  since(out, a, a.endedAt);
+  out.bytes(BETWEEN_QUOTED);
+  out.text(a.address);
+  out.bytes(QUOTE_SPACE);
+}
+
 /** A header value in quotes and a space after: escaped, "-" when absent. */
 function quoted(out: LineBuffer, value: string | null): void {
   if (value === null) return out.bytes(QUOTED_NULL);
@@ -170,6 +189,21 @@ function poolBytes(l: CompiledLogListener, poolId: string): Uint8Array {
     bytes = lineBytes(`pool_${poolId} "`);
     if (l.pools.size < MAX_CACHED) l.pools.set(poolId, bytes);
   }
+  return bytes;
+}
+
+/**
+ * 'pool_<id> "member_<id>" <tenant> <eip>:<port> "' — pool_name to the quote before upstream_addr_priv,
+ * joined once per listener and member (config of a snapshot) and written with one copy: the usual case,
+ * a request forwarded to a member of its pool.
+ */
+function poolMemberTenantBytes(l: CompiledLogListener, poolId: string, member: MemberRuntime): Uint8Array {
+  const kept = l.poolMemberTenant.get(member.config);
+  if (kept !== undefined && kept.poolId === poolId) return kept.bytes;
+  const pool = poolBytes(l, poolId);
+  const name = memberBytes(member);
+  const bytes = Buffer.concat([pool, name, l.tenant]);
+  l.poolMemberTenant.set(member.config, { poolId, bytes });
   return bytes;
 }
 
@@ -246,11 +280,14 @@ export function writeAccessLogLine(out: LineBuffer, l: CompiledLogListener, cloc
   out.byte(SPACE);
   out.seconds(record.doneAt - record.startedAt);
   out.byte(SPACE);
-  attempts(out, d, STATUS);
-  attempts(out, d, CONNECT);
-  attempts(out, d, HEADER);
-  attempts(out, d, RESPONSE);
-  attempts(out, d, ADDRESS);
+  if (d.attemptCount === 1) oneAttempt(out, d.attempts[0]!);
+  else {
+    attempts(out, d, STATUS);
+    attempts(out, d, CONNECT);
+    attempts(out, d, HEADER);
+    attempts(out, d, RESPONSE);
+    attempts(out, d, ADDRESS);
+  }
   quoted(out, d.userAgent);
   quoted(out, d.referer);
   if (d.forwardedFor === null) out.bytes(QUOTE_NULL);
@@ -259,11 +296,14 @@ export function writeAccessLogLine(out: LineBuffer, l: CompiledLogListener, cloc
     out.escaped(d.forwardedFor);
   }
   out.bytes(l.names); // opens with the closing quote of http_x_forwarded_for
-  if (d.poolId === null) out.bytes(NULL_QUOTE);
-  else out.bytes(poolBytes(l, d.poolId));
-  if (member === null) out.byte(DASH);
-  else out.bytes(memberBytes(member));
-  out.bytes(l.tenant);
+  if (member !== null && d.poolId !== null) out.bytes(poolMemberTenantBytes(l, d.poolId, member));
+  else {
+    if (d.poolId === null) out.bytes(NULL_QUOTE);
+    else out.bytes(poolBytes(l, d.poolId));
+    if (member === null) out.byte(DASH);
+    else out.bytes(memberBytes(member));
+    out.bytes(l.tenant);
+  }
   if (last === null) out.byte(DASH);
   else out.text(last.address);
   if (l.https && d.tls !== null) out.bytes(tlsBytes(out, d.tls));
@@ -282,6 +322,8 @@ const NEWLINE = 0x0a;
 const CLIENT_CLOSED = 499;
 const SPACE_QUOTE = lineBytes(' "');
 const QUOTE_SPACE = lineBytes('" ');
+/** '" "': between two quoted fields. */
+const BETWEEN_QUOTED = lineBytes('" "');
 const QUOTED_NULL = lineBytes(`"${NULL_FIELD}" `);
 const NULL_QUOTE = lineBytes(`${NULL_FIELD} "`);
 const QUOTE_NULL = lineBytes(`"${NULL_FIELD}`);
