@@ -24,9 +24,10 @@
 // older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
 // bundle as "engine-before", in the same rounds: a before/after in one run).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { NGINX_STREAM_MODULE, backendNginx, engineSnapshot, proxyHaproxy, proxyNginx } from "./configs.mjs";
 import { ensurePackages, freePort, startPinned, stop, stopAll, waitForPort } from "./processes.mjs";
 import { afterIdle } from "./after-idle.mjs";
@@ -63,8 +64,47 @@ function treeCpuSeconds(pid) {
   return cpuSeconds(pid) + children.reduce((sum, child) => sum + treeCpuSeconds(child), 0);
 }
 
+/** Requests wrk completed per URL, over all runs: the logged listeners' counts are checked against their log lines. */
+const sentByUrl = new Map();
+
+/** `runWrk`, counting the requests it completed in `sentByUrl`. */
+async function wrkCounted(url, opts) {
+  const result = await runWrk(url, opts);
+  sentByUrl.set(url, (sentByUrl.get(url) ?? 0) + Number(/(\d+) requests in/.exec(result.raw)?.[1] ?? 0));
+  return result;
+}
+
+/** Newline-terminated lines in `file` (gunzipped when it ends in .gz). */
+function linesIn(file) {
+  const data = file.endsWith(".gz") ? gunzipSync(readFileSync(file)) : readFileSync(file);
+  let n = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** The files anywhere under `dir` (none when it does not exist). */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).map((name) => path.join(dir, String(name))).filter((file) => statSync(file).isFile());
+}
+
+/**
+ * Log lines each logged proxy wrote against the requests it answered: a proxy that drops records under
+ * load does less work, and its logged ratio would flatter it. nginx keeps up to its 64 KiB buffer unwritten.
+ */
+function logCompleteness(proxies) {
+  const parts = [];
+  for (const p of proxies) {
+    if (!p.logFiles) continue;
+    const lines = p.logFiles().reduce((sum, file) => sum + linesIn(file), 0);
+    const sent = sentByUrl.get(`http://127.0.0.1:${p.httpPort}/`) ?? 0;
+    parts.push(`${p.name} ${lines} lines for ${sent} requests (${sent ? ((100 * lines) / sent).toFixed(1) : "-"} %)`);
+  }
+  if (parts.length) console.log(`  access-log lines written: ${parts.join("; ")}`);
+}
+
 /** One wrk run (or `run`, e.g. h2load) against `proxy`, with the proxy's CPU time per request. */
-async function measureOnce(proxy, url, opts, run = runWrk) {
+async function measureOnce(proxy, url, opts, run = wrkCounted) {
   const before = treeCpuSeconds(proxy.child.pid);
   const result = await run(url, { seconds, connections, cpu: LOAD_CPU, ...opts }); // opts may set cpu/threads
   const cpu = treeCpuSeconds(proxy.child.pid) - before;
@@ -84,7 +124,7 @@ async function pairedRatio(a, b) {
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 === 0 ? [a, b] : [b, a];
     const rps = new Map();
-    for (const p of order) rps.set(p, (await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: pairSeconds, connections, cpu: LOAD_CPU })).rps);
+    for (const p of order) rps.set(p, (await wrkCounted(`http://127.0.0.1:${p.httpPort}/`, { seconds: pairSeconds, connections, cpu: LOAD_CPU })).rps);
     if (rps.get(b) > 0) ratios.push(rps.get(a) / rps.get(b));
   }
   ratios.sort((x, y) => x - y);
@@ -131,7 +171,8 @@ async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, s
       ELB_ENGINE_WORKERS: String(workers),
     });
     proxies.push({ name, child, httpPort, tcpPort });
-    if (loggedPort) proxies.push({ name: `${name}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"] });
+    const logFiles = () => filesUnder(path.join(stateDir, "access-logs"));
+    if (loggedPort) proxies.push({ name: `${name}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"], logFiles });
     // The same engine process measured on its "client IP" listeners, interleaved with the plain ones.
     if (clientIp) proxies.push({ name: `${name}+cip`, child, httpPort: clientIp.httpPort, tcpPort: clientIp.tcpPort, only: ["keepalive", "tcp"] });
   }
@@ -143,7 +184,8 @@ async function startProxies(dir, backendPort, { cpus = PROXY_CPU, workers = 1, s
     writeFileSync(path.join(d, "nginx.conf"), proxyNginx(d, httpPort, tcpPort, backendPort, workers, loggedPort));
     const child = startPinned(`nginx${suffix}`, cpus, "nginx", ["-p", d, "-c", path.join(d, "nginx.conf"), "-e", path.join(d, "error.log"), "-g", "daemon off;"]);
     proxies.push({ name: `nginx${suffix}`, child, httpPort, tcpPort });
-    if (loggedPort) proxies.push({ name: `nginx${suffix}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"] });
+    const logFiles = () => (existsSync(path.join(d, "access.log")) ? [path.join(d, "access.log")] : []);
+    if (loggedPort) proxies.push({ name: `nginx${suffix}+log`, child, httpPort: loggedPort, tcpPort: loggedPort, only: ["keepalive"], logFiles });
   }
   if (only.includes("haproxy")) {
     const [httpPort, tcpPort] = [await freePort(), await freePort()];
@@ -195,7 +237,7 @@ async function main() {
     );
     const direct = await runWrk(`http://127.0.0.1:${backendPort}/`, { seconds: 2, connections, cpu: LOAD_CPU });
     console.log(`  backend direct: ${direct.rps.toFixed(0)} req/s (ceiling of the load side)`);
-    for (const p of proxies) await runWrk(`http://127.0.0.1:${p.httpPort}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up (JIT, pools)
+    for (const p of proxies) await wrkCounted(`http://127.0.0.1:${p.httpPort}/`, { seconds: 1, connections, cpu: LOAD_CPU }); // warm-up (JIT, pools)
     for (const test of TESTS.filter((t) => cases.includes(t.key))) {
       const takingPart = proxies.filter((p) => !p.only || p.only.includes(test.key));
       const runs = Object.fromEntries(takingPart.map((p) => [p.name, []]));
@@ -217,6 +259,8 @@ async function main() {
         console.log(`  paired ${a} / ${b}: median ${r.median.toFixed(2)} of ${r.ratios.map((x) => x.toFixed(2)).join(" ")} (${pairs} back-to-back pairs of ${pairSeconds} s)`);
       }
     }
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the engine writes a partial batch within 1 s
+    logCompleteness(proxies);
     if (cases.includes("afterIdle")) idle = await afterIdle(proxies.filter((p) => !p.only), { dir, cpu: LOAD_CPU, backendPort });
     const tlsTests = TLS_TESTS.filter((t) => cases.includes(t.key));
     if (tlsTests.length > 0) {
