@@ -16,7 +16,7 @@
 // table 7-1 records ("engine+log") and a second server of the same nginx writing the same fields with
 // access_log buffer=64k ("nginx+log"): http_keepalive_logged_vs_nginx.
 // Env: BENCH_SECONDS (per run, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
-// "Paired" (case paired): keep-alive engine vs nginx and engine+log vs nginx+log again in back-to-back pairs
+// "Paired" (case paired): keep-alive engine vs nginx and engine+log vs nginx+log (and vs engine-before) again in back-to-back pairs
 // of short runs, in alternating order (A B, B A, …): the median of the pairs' ratios (see pairedRatio).
 // BENCH_PAIRS (default 8) pairs of BENCH_PAIR_SECONDS (default 2) each.
 // BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,paired,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
@@ -252,7 +252,10 @@ async function main() {
     }
     if (cases.includes("paired")) {
       const byName = (name) => proxies.find((p) => p.name === name);
-      for (const [key, a, b] of [["keepalive", "engine", "nginx"], ["keepaliveLogged", "engine+log", "nginx+log"]]) {
+      // With BENCH_ENGINE_BEFORE also this build against that one, paired the same way (a before/after
+      // within the box's weather; printed, not on the bench: line).
+      const pairings = [["keepalive", "engine", "nginx"], ["keepaliveLogged", "engine+log", "nginx+log"], ["beforeKeepalive", "engine", "engine-before"], ["beforeKeepaliveLogged", "engine+log", "engine-before+log"]];
+      for (const [key, a, b] of pairings) {
         if (!byName(a) || !byName(b)) continue;
         const r = await pairedRatio(byName(a), byName(b));
         (paired ??= {})[key] = r.median;
