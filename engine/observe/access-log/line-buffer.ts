@@ -155,13 +155,11 @@ const THREE_DIGITS = Uint8Array.from({ length: 3000 }, (_, i) => 0x30 + (i % 3 =
 
 /** Writes 0–999 without leading zeros at `at`; returns the end. */
 function leadingDigits(buf: Buffer, at: number, n: number): number {
-  const o = n * 3;
   if (n >= 100) {
-    buf[at] = THREE_DIGITS[o]!;
-    buf[at + 1] = THREE_DIGITS[o + 1]!;
-    buf[at + 2] = THREE_DIGITS[o + 2]!;
+    threeDigits(buf, at, n);
     return at + 3;
   }
+  const o = n * 3;
   if (n >= 10) {
     buf[at] = THREE_DIGITS[o + 1]!;
     buf[at + 1] = THREE_DIGITS[o + 2]!;
