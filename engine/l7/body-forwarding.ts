@@ -39,7 +39,7 @@ export function forwardBody(x: BodyExchange, buf: Buffer, start: number, end: nu
   const up = x.upstream;
   if (up === null) return;
   if (!x.limits.add(end - start)) return bodyTooLarge(x); // chunked past the limit
-  if (!up.socket.write(writableCopy(buf, start, end), "latin1")) x.conn.socket.pause();
+  if (!up.write(writableCopy(buf, start, end))) x.conn.socket.pause();
 }
 
 /** The client finished sending the request: a buffered body goes out now, else the wait for the response begins. */

@@ -1,4 +1,5 @@
 import type net from "node:net";
+import { directFd, writeLatin1 } from "../io/direct-write";
 import { readInto } from "../io/socket-reader";
 import { SharedReadBuffer } from "../io/shared-read-buffer";
 import type { ConnectionContext } from "../observe/observer.types";
@@ -130,6 +131,8 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
   private bodyOrNull: BodyFramer | null = null;
   private exchangeOrNull: Exchange | null = null;
   private clientRouteOrNull: ClientRouteCache | null = null;
+  /** The descriptor for direct writes (io/direct-write.ts); -1 = through Node (TLS). */
+  private readonly fd: number;
 
   constructor(
     readonly proxy: ProxyHost,
@@ -145,6 +148,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     owned[CONNECTION] = this;
     context.observer.connectionOpened(context);
     readInto(owned, CLIENT_READ_BUFFER.buf, onSocketRead);
+    this.fd = directFd(socket);
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
     socket.on("close", onSocketClose);
@@ -188,7 +192,7 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     const context = this.context;
     context.bytesOut += data.length; // latin1: one char per byte
     context.observer.bytesOut(context, data.length);
-    const ok = typeof data === "string" ? this.socket.write(data, "latin1") : this.socket.write(data);
+    const ok = typeof data === "string" ? writeLatin1(this.socket, this.fd, data) : this.socket.write(data);
     if (!ok && !this.drainHooked) {
       // Only a connection that ever filled its socket buffer needs 'drain' (idle ones carry no handler).
       this.drainHooked = true;

@@ -137,7 +137,7 @@ function sendHead(x: AttemptExchange, reuse: boolean): boolean {
   x.upstream = up;
   x.tries++;
   attemptStarted(x.record, x.member!, up.connected);
-  up.socket.write(x.forwardHead, "latin1");
+  up.write(x.forwardHead);
   x.armTimer();
   return true;
 }

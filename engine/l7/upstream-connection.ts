@@ -1,4 +1,5 @@
 import net from "node:net";
+import { directFd, writeLatin1 } from "../io/direct-write";
 import { SharedReadBuffer } from "../io/shared-read-buffer";
 import { ResponseParser } from "./http1/response-parser";
 
@@ -79,6 +80,8 @@ export class UpstreamConnection {
   timedOut = false;
   /** Response parser, reused for every response on this connection. */
   readonly response = new ResponseParser();
+  /** The descriptor for direct writes (io/direct-write.ts), known once connected; -1 = through Node. */
+  private fd = -1;
   /** This socket's own connect deadline (precise, unlike the handler's sweep); null once connected or gone. */
   private connectTimer: NodeJS.Timeout | null;
 
@@ -101,6 +104,11 @@ export class UpstreamConnection {
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
     socket.on("close", onSocketClose);
+  }
+
+  /** Writes a latin1 string (a request head, body bytes) or a Buffer: returns false once it had to be queued. */
+  write(data: string | Buffer): boolean {
+    return typeof data === "string" ? writeLatin1(this.socket, this.fd, data) : this.socket.write(data);
   }
 
   /** Ends the connection now. */
@@ -131,6 +139,7 @@ export class UpstreamConnection {
   onConnect(): void {
     this.clearConnectTimer();
     this.connected = true;
+    this.fd = directFd(this.socket);
     this.owner?.onUpstreamConnect();
   }
 

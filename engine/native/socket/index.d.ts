@@ -14,3 +14,8 @@ export function openTransparentSocket(family: 4 | 6, type: "tcp" | "udp", source
  * kernel cannot tell (not a TCP socket, already closed). Never throws for a bad descriptor.
  */
 export function tcpInfoRtt(fd: number): number;
+/**
+ * One non-blocking send(2) (MSG_NOSIGNAL) of a latin1 string on a connected socket: the bytes the kernel
+ * took, or the negated errno (-EAGAIN when its buffer is full; -EMSGSIZE for strings of 64 KiB or more).
+ */
+export function sendLatin1(fd: number, data: string): number;

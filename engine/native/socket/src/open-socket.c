@@ -32,6 +32,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "send-direct.h"
+
 static const char *errno_code(int err) {
   switch (err) {
     case EADDRINUSE: return "EADDRINUSE";
@@ -237,5 +239,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "openTransparentSocket", fn);
   napi_create_function(env, "closeFd", NAPI_AUTO_LENGTH, close_fd, NULL, &fn);
   napi_set_named_property(env, exports, "closeFd", fn);
+  send_direct_exports(env, exports);
   return exports;
 }

@@ -1,0 +1,37 @@
+import type net from "node:net";
+import * as native from "elb-native-socket";
+
+/**
+ * Latin1 writes on plain TCP sockets that skip Node's Writable machinery when nothing is queued: one
+ * send(2) through the addon (engine/native/socket `sendLatin1`), and only what the kernel did not take
+ * goes to `socket.write`. Order is kept because the direct send happens only while the socket holds no
+ * bytes of its own (not connecting, not corked, nothing buffered); an error (EPIPE, ECONNRESET) or a
+ * full socket buffer (EAGAIN) hands the whole string to `socket.write`, which reports or queues it the
+ * way it always does. An addon without `sendLatin1` leaves every write to Node.
+ */
+const send: ((fd: number, data: string) => number) | null = typeof native.sendLatin1 === "function" ? native.sendLatin1 : null;
+
+/** Strings above this go to Node as they are (the addon copies into a 64 KiB scratch buffer). */
+const DIRECT_MAX = 64 * 1024 - 1;
+
+type WithHandle = net.Socket & { _handle?: { fd?: number } | null };
+
+/** The descriptor a direct write may use for `socket` (plain TCP with a handle), else -1. */
+export function directFd(socket: net.Socket): number {
+  if (send === null || (socket as net.Socket & { encrypted?: boolean }).encrypted) return -1;
+  const fd = (socket as WithHandle)._handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : -1;
+}
+
+/**
+ * Writes `data` (latin1) to `socket`, directly on `fd` (from `directFd`; -1 = always through Node)
+ * when the socket holds nothing queued. Returns what `socket.write` would: false once Node buffers.
+ */
+export function writeLatin1(socket: net.Socket, fd: number, data: string): boolean {
+  if (fd >= 0 && data.length <= DIRECT_MAX && socket.writableLength === 0 && socket.writableCorked === 0 && !socket.connecting && socket.writable) {
+    const sent = send!(fd, data);
+    if (sent === data.length) return true;
+    if (sent > 0) return socket.write(data.slice(sent), "latin1");
+  }
+  return socket.write(data, "latin1");
+}
