@@ -3,7 +3,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestPki } from "../test-support/test-certificates";
-import { directFd, writeLatin1 } from "./direct-write";
+import { directFd, writeLatin1, writeLatin1Bytes } from "./direct-write";
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -144,5 +144,54 @@ describe("writeLatin1", () => {
     });
     await once(client, "secureConnect");
     expect(directFd(client)).toBe(-1);
+  });
+});
+
+describe("writeLatin1Bytes", () => {
+  it("sends a head and bytes of a read buffer in one go, on the descriptor: Node's write is not called", async () => {
+    const { writer, reader } = await pair();
+    const fd = directFd(writer);
+    const writes = countWrites(writer);
+    const shared = Buffer.from("xxHELLO, bodyyy");
+    expect(writeLatin1Bytes(writer, fd, "HEAD\r\n\r\n", shared, 2, 13)).toBe(true);
+    expect(writeLatin1Bytes(writer, fd, "", shared, 7, 11)).toBe(true); // bytes alone
+    expect(writeLatin1Bytes(writer, fd, "tail", shared, 0, 0)).toBe(true); // head alone
+    expect(writes.calls).toBe(0);
+    const received = readAll(reader);
+    writer.end();
+    expect(await received).toBe("HEAD\r\n\r\nHELLO, body, botail");
+  });
+
+  // Large heads with one byte after them: the kernel stops inside a head; small heads before large bytes: inside the bytes.
+  it.each([
+    ["a head", 60_000, 1],
+    ["the bytes", 20, 150_000],
+  ])("copies what must wait: the kernel's remainder (inside %s) and whatever follows it", async (_, headSize, byteSize) => {
+    const { writer, reader } = await pair();
+    const fd = directFd(writer);
+    const expected: string[] = [];
+    const shared = Buffer.alloc(200_000);
+    let full = false;
+    for (let i = 0; i < 400 && !full; i++) {
+      const head = `<head ${i}>`.padEnd(headSize, String.fromCharCode(65 + (i % 26)));
+      shared.fill(48 + (i % 10), 0, byteSize + 10);
+      full = !writeLatin1Bytes(writer, fd, head, shared, 10, 10 + byteSize);
+      expected.push(head + shared.toString("latin1", 10, 10 + byteSize));
+    }
+    expect(full).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      shared.write(`[after ${i}]`, 0, "latin1");
+      writeLatin1Bytes(writer, fd, `<h${i}>`, shared, 0, 9);
+      expected.push(`<h${i}>` + shared.toString("latin1", 0, 9));
+      writeLatin1Bytes(writer, fd, "", shared, 0, 150_000); // large, after the head-less small one
+      expected.push(shared.toString("latin1", 0, 150_000));
+    }
+    shared.fill(0x21); // the caller's buffer is reused at once: what waits must have been copied
+    const received = readAll(reader);
+    writer.end();
+    const text = await received;
+    const want = expected.join("");
+    expect(text.length).toBe(want.length);
+    expect(text === want).toBe(true);
   });
 });

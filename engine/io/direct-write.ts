@@ -1,5 +1,6 @@
 import type net from "node:net";
 import * as native from "elb-native-socket";
+import { STRING_COPY_BYTES, copyOf, latin1 } from "./bytes";
 
 /**
  * Latin1 writes on plain TCP sockets that skip Node's Writable machinery when nothing is queued: one
@@ -10,6 +11,8 @@ import * as native from "elb-native-socket";
  * way it always does. An addon without `sendLatin1` leaves every write to Node.
  */
 const send: ((fd: number, data: string) => number) | null = typeof native.sendLatin1 === "function" ? native.sendLatin1 : null;
+const sendBytes: ((fd: number, head: string, bytes: Uint8Array, start: number, end: number) => number) | null =
+  typeof native.sendLatin1Bytes === "function" ? native.sendLatin1Bytes : null;
 
 /** Strings above this go to Node as they are (the addon copies into a 64 KiB scratch buffer). */
 const DIRECT_MAX = 64 * 1024 - 1;
@@ -28,10 +31,40 @@ export function directFd(socket: net.Socket): number {
  * when the socket holds nothing queued. Returns what `socket.write` would: false once Node buffers.
  */
 export function writeLatin1(socket: net.Socket, fd: number, data: string): boolean {
-  if (fd >= 0 && data.length <= DIRECT_MAX && socket.writableLength === 0 && socket.writableCorked === 0 && !socket.connecting && socket.writable) {
+  if (fd >= 0 && data.length <= DIRECT_MAX && holdsNothing(socket)) {
     const sent = send!(fd, data);
     if (sent === data.length) return true;
     if (sent > 0) return socket.write(data.slice(sent), "latin1");
   }
   return socket.write(data, "latin1");
+}
+
+/**
+ * Writes `head` (latin1, may be empty) and then bytes[start, end) of a read buffer (valid only now), as
+ * writeLatin1 does: directly in one sendmsg(2) when it can — the bytes never become a string or a copy —
+ * else through Node, the bytes copied (small ones as one string with the head, larger ones as a Buffer
+ * after it under cork: one writev). Only what the kernel did not take is copied and queued.
+ */
+export function writeLatin1Bytes(socket: net.Socket, fd: number, head: string, bytes: Buffer, start: number, end: number): boolean {
+  if (fd >= 0 && sendBytes !== null && head.length <= DIRECT_MAX && holdsNothing(socket)) {
+    const sent = sendBytes(fd, head, bytes, start, end);
+    if (sent >= 0) {
+      if (sent === head.length + end - start) return true;
+      if (sent >= head.length) return socket.write(copyOf(bytes, start + sent - head.length, end));
+      socket.write(head.slice(sent), "latin1");
+      return socket.write(copyOf(bytes, start, end));
+    }
+  }
+  if (end - start <= STRING_COPY_BYTES) return socket.write(head + latin1(bytes, start, end), "latin1");
+  if (head === "") return socket.write(copyOf(bytes, start, end));
+  socket.cork();
+  socket.write(head, "latin1");
+  const ok = socket.write(copyOf(bytes, start, end));
+  socket.uncork();
+  return ok;
+}
+
+/** Node holds no byte for the socket (nothing queued or corked, not connecting) and it is still writable. */
+function holdsNothing(socket: net.Socket): boolean {
+  return socket.writableLength === 0 && socket.writableCorked === 0 && !socket.connecting && socket.writable;
 }

@@ -1,4 +1,3 @@
-import { writableCopy } from "../io/bytes";
 import { CONTINUE } from "./body-buffer";
 import { TOO_LARGE } from "./body-limits";
 import { abortExchange, failExchange } from "./error-answer";
@@ -39,7 +38,7 @@ export function forwardBody(x: BodyExchange, buf: Buffer, start: number, end: nu
   const up = x.upstream;
   if (up === null) return;
   if (!x.limits.add(end - start)) return bodyTooLarge(x); // chunked past the limit
-  if (!up.write(writableCopy(buf, start, end))) x.conn.socket.pause();
+  if (!up.writeBytes(buf, start, end)) x.conn.socket.pause();
 }
 
 /** The client finished sending the request: a buffered body goes out now, else the wait for the response begins. */

@@ -1,5 +1,5 @@
 import type net from "node:net";
-import { directFd, writeLatin1 } from "../io/direct-write";
+import { directFd, writeLatin1, writeLatin1Bytes } from "../io/direct-write";
 import { readInto } from "../io/socket-reader";
 import { SharedReadBuffer } from "../io/shared-read-buffer";
 import type { ConnectionContext } from "../observe/observer.types";
@@ -193,12 +193,27 @@ export class ClientConnection extends ConnectionTimer implements ClientSide, Req
     context.bytesOut += data.length; // latin1: one char per byte
     context.observer.bytesOut(context, data.length);
     const ok = typeof data === "string" ? writeLatin1(this.socket, this.fd, data) : this.socket.write(data);
-    if (!ok && !this.drainHooked) {
+    if (!ok) this.hookDrain();
+    return ok;
+  }
+
+  writeBytes(head: string, bytes: Buffer, start: number, end: number): boolean {
+    if (this.state === "closed") return true;
+    const context = this.context;
+    const n = head.length + end - start; // latin1: one char per byte
+    context.bytesOut += n;
+    context.observer.bytesOut(context, n);
+    const ok = writeLatin1Bytes(this.socket, this.fd, head, bytes, start, end);
+    if (!ok) this.hookDrain();
+    return ok;
+  }
+
+  private hookDrain(): void {
+    if (!this.drainHooked) {
       // Only a connection that ever filled its socket buffer needs 'drain' (idle ones carry no handler).
       this.drainHooked = true;
       this.socket.on("drain", onSocketDrain);
     }
-    return ok;
   }
 
   /** The kind of deadline armed now. */

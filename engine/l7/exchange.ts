@@ -1,4 +1,3 @@
-import { copyOf } from "../io/bytes";
 import { normalizeIp } from "../observe/connection-context";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import type { RequestRecord, TlsDetail } from "../observe/observer.types";
@@ -176,7 +175,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
 
   tunnelToBackend(chunk: Buffer, owned: boolean): void {
     const up = this.upstream;
-    if (up !== null && !up.socket.write(owned ? chunk : copyOf(chunk, 0, chunk.length))) this.conn.socket.pause();
+    if (up !== null && !(owned ? up.socket.write(chunk) : up.writeBytes(chunk, 0, chunk.length))) this.conn.socket.pause();
   }
 
   tunnelClientEnded(): void {
@@ -246,7 +245,7 @@ export class Exchange implements ExchangeControl, ResponseExchange, PhaseRequest
         relayResponseBody(this, chunk);
         break;
       case "tunnel":
-        if (!this.conn.write(copyOf(chunk, 0, chunk.length))) this.upstream?.socket.pause();
+        if (!this.conn.writeBytes("", chunk, 0, chunk.length)) this.upstream?.socket.pause();
         break;
     }
   }

@@ -80,6 +80,8 @@ export interface ClientSide extends ClientPeer {
   clientTrusted(route: CompiledRoute): boolean;
   /** Writes to the client (strings as latin1); false = buffer full, wait for drain. */
   write(data: string | Buffer): boolean;
+  /** Writes `head` (latin1, may be empty) then bytes[start, end) of a read buffer (copied only if they must wait); as `write`. */
+  writeBytes(head: string, bytes: Buffer, start: number, end: number): boolean;
   /** Arms the connection's single deadline. */
   setTimer(kind: TimerKind, ms: number): void;
   /** The exchange is over; `reuse` = the response allows another request on this connection. */

@@ -1,4 +1,4 @@
-import { copyOf, latin1, STRING_COPY_BYTES, writableCopy } from "../io/bytes";
+import { copyOf } from "../io/bytes";
 import type { ResponseExchange, UntilCloseExchange } from "./exchange.types";
 import { BodyMode, type BodyFramer } from "./http1/body-framer";
 import { INVALID, NEED_MORE } from "./http1/head-reader";
@@ -61,7 +61,7 @@ export function readResponseHead(x: ResponseExchange, chunk: Buffer): void {
 export function relayResponseBody(x: ResponseExchange, chunk: Buffer): void {
   if (x.framer.dechunk) return afterDechunked(x, relayDechunked(x, chunk, 0, ""), chunk.length);
   const stop = x.framer.consume(chunk, 0, chunk.length);
-  const ok = stop > 0 ? x.conn.write(writableCopy(chunk, 0, stop)) : true;
+  const ok = stop > 0 ? x.conn.writeBytes("", chunk, 0, stop) : true;
   afterWrite(x, ok, stop, chunk.length);
 }
 
@@ -85,15 +85,7 @@ function startResponse(x: ResponseExchange, chunk: Buffer, start: number): void 
   x.armTimer();
   if (framer.dechunk) return afterDechunked(x, relayDechunked(x, chunk, start, head), chunk.length);
   const stop = framer.consume(chunk, start, chunk.length);
-  let ok: boolean;
-  if (stop === start) ok = conn.write(head);
-  else if (stop - start <= STRING_COPY_BYTES) ok = conn.write(head + latin1(chunk, start, stop));
-  else {
-    conn.socket.cork();
-    conn.write(head);
-    ok = conn.write(copyOf(chunk, start, stop));
-    conn.socket.uncork();
-  }
+  const ok = stop === start ? conn.write(head) : conn.writeBytes(head, chunk, start, stop);
   afterWrite(x, ok, stop, chunk.length);
 }
 
@@ -135,8 +127,7 @@ function startTunnel(x: ResponseExchange, chunk: Buffer, start: number): void {
   const conn = x.conn;
   const res = x.upstream!.response;
   const head = buildResponseHead(res, false, x.clientMinor, "");
-  conn.write(head);
-  if (start < chunk.length) conn.write(copyOf(chunk, start, chunk.length));
+  conn.writeBytes(head, chunk, start, chunk.length);
   x.responseStarted(res.status, head.length);
   x.stage = "tunnel";
   x.armTimer();

@@ -129,9 +129,11 @@ describe("HTTP shaping: hold vs the client's drain and the backend's end", () =>
     const { done } = get(proxy.port, body.length);
     const conn = await proxy.whenHolding();
     const upstream = conn.exchange.upstream!.socket;
-    // From now on the client's buffer stays full (as a stalled client's would): writes need a drain,
-    // and the drain does not come until the test lets it.
+    // From now on the client's buffer stays full (as a stalled client's would): Node holds bytes for it
+    // (so no write goes out directly, io/direct-write.ts), writes need a drain, and the drain does not
+    // come until the test lets it.
     const undoNeedDrain = shadow(conn.socket, "writableNeedDrain", { get: () => true });
+    const undoHeld = shadow(conn.socket, "writableLength", { get: () => 1 });
     const undoDrains = swallowDrains(conn.socket);
     for (let i = 0; i < 1500 && conn.exchange.shaper!.holding; i++) await sleep(2);
     expect(conn.exchange.shaper!.holding).toBe(false); // the hold ended: its bytes went to the client
@@ -140,6 +142,7 @@ describe("HTTP shaping: hold vs the client's drain and the backend's end", () =>
     // ...but the backend waits for the drain: nothing more was read (no new hold, no byte relayed)
     expect([upstream.isPaused(), conn.exchange.shaper!.holding, conn.context.bytesOut]).toEqual([true, false, sent]);
     undoNeedDrain();
+    undoHeld();
     undoDrains();
     conn.socket.emit("drain");
     const raw = await done;

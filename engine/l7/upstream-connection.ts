@@ -1,5 +1,5 @@
 import net from "node:net";
-import { directFd, writeLatin1 } from "../io/direct-write";
+import { directFd, writeLatin1, writeLatin1Bytes } from "../io/direct-write";
 import { SharedReadBuffer } from "../io/shared-read-buffer";
 import { ResponseParser } from "./http1/response-parser";
 
@@ -106,9 +106,14 @@ export class UpstreamConnection {
     socket.on("close", onSocketClose);
   }
 
-  /** Writes a latin1 string (a request head, body bytes) or a Buffer: returns false once it had to be queued. */
-  write(data: string | Buffer): boolean {
-    return typeof data === "string" ? writeLatin1(this.socket, this.fd, data) : this.socket.write(data);
+  /** Writes a latin1 string (a request head, a buffered body): returns false once it had to be queued. */
+  write(data: string): boolean {
+    return writeLatin1(this.socket, this.fd, data);
+  }
+
+  /** Writes bytes[start, end) of a read buffer (valid only now; copied only if they must wait): as `write`. */
+  writeBytes(bytes: Buffer, start: number, end: number): boolean {
+    return writeLatin1Bytes(this.socket, this.fd, "", bytes, start, end);
   }
 
   /** Ends the connection now. */

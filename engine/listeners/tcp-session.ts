@@ -1,6 +1,6 @@
 import net from "node:net";
-import { writableCopy } from "../io/bytes";
 import { tickClock } from "../io/coarse-clock";
+import { directFd, writeLatin1Bytes } from "../io/direct-write";
 import { readInto } from "../io/socket-reader";
 import { ShapedWriter, type ShapedTarget } from "../io/shaped-writer";
 import { connectTransparent, isTransparentRefusal } from "../io/transparent-socket";
@@ -29,9 +29,9 @@ export interface TcpSessionOptions {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** Writes a private copy of buf[0, n) to `to`; false = buffer full. */
-function forward(to: net.Socket, buf: Buffer, n: number): boolean {
-  return to.write(writableCopy(buf, 0, n), "latin1");
+/** Writes buf[0, n) to `to` (directly on `fd` when nothing is queued, else a private copy); false = buffer full. */
+function forward(to: net.Socket, fd: number, buf: Buffer, n: number): boolean {
+  return writeLatin1Bytes(to, fd, "", buf, 0, n);
 }
 
 /** Why the backend is paused (bits): the client's write buffer is full / bandwidth shaping holds a chunk. */
@@ -58,6 +58,9 @@ export class TcpSession {
   connected = false;
   private readonly clientIp: string;
   private backend: net.Socket | null = null;
+  /** Descriptors for direct writes (io/direct-write.ts); -1 = through Node (the backend's until it connects). */
+  private readonly clientFd: number;
+  private backendFd = -1;
   private member: MemberRuntime | null = null;
   private tried: Set<MemberRuntime> | undefined;
   private attempts = 0;
@@ -82,6 +85,7 @@ export class TcpSession {
     private readonly context: ConnectionContext,
   ) {
     this.clientIp = context.clientAddress;
+    this.clientFd = directFd(client);
     this.shaper = context.bandwidth === null ? null : new ShapedWriter(context.bandwidth, this);
     const transport = pool.transferClientIp;
     this.sourceAddress = transport === "TRANSPARENT" ? context.clientAddress : null;
@@ -133,6 +137,7 @@ export class TcpSession {
     // TRANSPARENT: from the client's address; a refusal (EPERM, other family) is the socket's 'error', a failed connect.
     const backend = sourceAddress === null ? net.connect(options) : connectTransparent({ ...options, sourceAddress });
     this.backend = backend;
+    this.backendFd = -1;
     backend.setTimeout(this.options.connectTimeoutMs);
     backend.on("connect", this.onBackendConnect);
     backend.on("timeout", this.onBackendTimeout);
@@ -151,6 +156,7 @@ export class TcpSession {
     this.seenProgress = this.progress;
     this.idleSince = Date.now();
     backend.setTimeout(0);
+    this.backendFd = directFd(backend);
     // The header goes first, alone: no client byte has been read yet (client reads start below), and a
     // protocol where the server speaks first must not wait for the client to get its header.
     const header = this.proxyHeader;
@@ -167,7 +173,7 @@ export class TcpSession {
     context.observer.bytesIn(context, nread);
     const backend = this.backend;
     if (backend === null || backend.destroyed) return; // backend gone: discard (see finishClient)
-    if (!forward(backend, buf, nread)) this.client.pause();
+    if (!forward(backend, this.backendFd, buf, nread)) this.client.pause();
   };
 
   /**
@@ -196,7 +202,7 @@ export class TcpSession {
     const shaper = this.shaper;
     if (shaper !== null && !shaper.pass(buf, nread)) return true; // held: deliverHeld sends it
     this.sent(nread);
-    if (!forward(client, buf, nread)) this.pauseBackend(PAUSE_WRITE);
+    if (!forward(client, this.clientFd, buf, nread)) this.pauseBackend(PAUSE_WRITE);
     return true;
   };
 
@@ -290,6 +296,7 @@ export class TcpSession {
     const failed = this.member;
     this.member = null;
     this.backend = null;
+    this.backendFd = -1;
     if (this.clientClosed) return this.onDone(this);
     if (!this.connected) return this.retry(failed);
     this.finishClient();

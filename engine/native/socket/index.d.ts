@@ -19,3 +19,8 @@ export function tcpInfoRtt(fd: number): number;
  * took, or the negated errno (-EAGAIN when its buffer is full; -EMSGSIZE for strings of 64 KiB or more).
  */
 export function sendLatin1(fd: number, data: string): number;
+/**
+ * sendLatin1 for a latin1 `head` (may be empty) followed by bytes[start, end), in one sendmsg(2): the bytes
+ * the kernel took of both (head first), or the negated errno.
+ */
+export function sendLatin1Bytes(fd: number, head: string, bytes: Uint8Array, start: number, end: number): number;
