@@ -22,7 +22,8 @@
 
 #define SEND_DIRECT_MAX (64 * 1024)
 
-static char scratch[SEND_DIRECT_MAX + 1];
+/* One per thread: the engine's workers are threads of one process (worker_threads), each sending on its own. */
+static _Thread_local char scratch[SEND_DIRECT_MAX + 1];
 
 static napi_value send_latin1(napi_env env, napi_callback_info info) {
   size_t argc = 2;
