@@ -66,6 +66,25 @@ describe("TCP listener: resets", () => {
     expect(await clientSaw).toBe("reset");
   });
 
+  it("resets the client when only a write finds the backend's reset (the backend's reads paused: the client does not read)", async () => {
+    let backend: net.Socket | null = null;
+    const client = await setup((socket) => {
+      backend = socket;
+      // Fills every buffer on the way to the client, which does not read: the proxy stops reading this socket.
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const fill = () => {
+        while (socket.writable && socket.write(chunk));
+      };
+      socket.on("drain", fill);
+      fill();
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    backend!.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50)); // the RST arrives; the proxy, not reading, does not see it
+    client.write("x"); // forwarded with a direct send, which is the first to meet the reset
+    expect(await outcome(client)).toBe("reset");
+  });
+
   it("still forwards a clean FIN as FIN", async () => {
     let backendSaw: Promise<string> = Promise.resolve("no connection");
     const client = await setup((socket) => (backendSaw = outcome(socket)));
