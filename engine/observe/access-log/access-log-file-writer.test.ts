@@ -86,6 +86,28 @@ describe("AccessLogFileWriter", () => {
     expect([writer.written, writer.dropped]).toEqual([4, 1]);
   });
 
+  it("a line is written where reserve says, in the batch itself; only its committed bytes count, a reservation's rest is reused", async () => {
+    const now = H0 + 7 * 60_000;
+    const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 100, flushIntervalMs: 60_000, maxBufferBytes: 30 }, () => now);
+    const write = (text: string, bound: number) => {
+      const buf = writer.reserve(bound, now)!;
+      const at = writer.reservedAt;
+      buf.write(text, at, "latin1");
+      return { buf, at, kept: writer.commit(text.length) };
+    };
+    const a = write("first\n", 60);
+    const b = write("second\n", 40); // fits behind the first: same batch, right after its committed bytes
+    expect([a.kept, b.kept, b.buf === a.buf, a.at, b.at]).toEqual([true, true, true, 0, 6]);
+    const c = write("third line is too long for the bound\n", 90); // no room for 90 more: a new batch; held past 30: dropped
+    expect([c.kept, c.buf === a.buf, c.at]).toEqual([false, false, 0]);
+    const d = write("fourth\n", 50); // written where the dropped one was
+    expect([d.kept, d.buf === c.buf, d.at]).toEqual([true, true, 0]); // 13 bytes held + 7 ≤ 30: kept
+    await writer.close();
+    expect(writer.reserve(10, now)).toBeNull(); // closed: refused and counted
+    expect(await readFile(path.join(dir, accessLogFileName(H0, 0)), "latin1")).toBe("first\nsecond\nfourth\n");
+    expect([writer.written, writer.dropped]).toEqual([3, 2]);
+  });
+
   it("reuses written batch buffers: a steady stream allocates no new batch buffer per batch, and every line arrives intact", async () => {
     const now = H0 + 20 * 60_000;
     const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 470, flushIntervalMs: 60_000 }, () => now); // 10 lines a batch

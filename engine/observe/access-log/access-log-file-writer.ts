@@ -30,8 +30,9 @@ interface Batch {
 
 /**
  * One worker thread's writer of one log stream (protocol/access-log-files.ts layout: one file per
- * worker per UTC hour). Lines are copied into an in-memory batch buffer as they come (one memcpy per line:
- * no join, no string encoding), sealed every `flushBytes` or `flushIntervalMs` and written
+ * worker per UTC hour). Lines are written into an in-memory batch buffer as they come (`reserve` makes
+ * room for a line's bound, the formatter writes there, `commit` takes it: no copy, no join, no string
+ * encoding), sealed every `flushBytes` or `flushIntervalMs` and written
  * asynchronously, one write at a time, in order: each write takes every batch sealed meanwhile (one
  * `writev`), and written batch buffers are reused. The
  * memory is bounded: a line that would take the bytes held past `maxBufferBytes` is dropped and
@@ -46,6 +47,8 @@ export class AccessLogFileWriter {
   written = 0;
   /** Records dropped: buffer full, or their batch's write failed. */
   dropped = 0;
+  /** Where the line of the last `reserve` goes in the buffer it returned. */
+  reservedAt = 0;
   private readonly maxBufferBytes: number;
   private readonly flushBytes: number;
   private readonly flushIntervalMs: number;
@@ -95,20 +98,45 @@ export class AccessLogFileWriter {
    * its buffer); false when it was dropped (buffer full, writer closed).
    */
   append(line: Buffer, bytes: number, epochMs: number): boolean {
-    if (this.closed || this.held + bytes > this.maxBufferBytes) {
+    const batch = this.reserve(bytes, epochMs);
+    if (batch === null) return false;
+    line.copy(batch, this.reservedAt, 0, bytes);
+    return this.commit(bytes);
+  }
+
+  /**
+   * Makes room for a line of at most `maxBytes` finished at `epochMs` and returns the buffer to write
+   * it into, at `reservedAt` (the batch itself: the line is never copied); then `commit`. Null when the
+   * writer is closed (the line is dropped and counted).
+   */
+  reserve(maxBytes: number, epochMs: number): Buffer | null {
+    if (this.closed) {
       this.dropped++;
-      return false;
+      return null;
     }
     const hour = epochMs - (epochMs % HOUR_MS);
     if (hour !== this.lineHour && this.lineCount > 0) this.seal();
     let batch = this.batch;
-    if (batch !== null && this.lineBytes + bytes > batch.length) {
-      this.seal();
-      batch = null;
+    if (batch !== null && this.lineBytes + maxBytes > batch.length) {
+      if (this.lineCount > 0) this.seal();
+      else this.keepSpare(batch); // lines reserved there were all dropped
+      this.batch = batch = null;
     }
-    if (batch === null) this.batch = batch = this.freshBatch(bytes);
+    if (batch === null) this.batch = batch = this.freshBatch(maxBytes);
     this.lineHour = hour;
-    line.copy(batch, this.lineBytes, 0, bytes);
+    this.reservedAt = this.lineBytes;
+    return batch;
+  }
+
+  /**
+   * Takes the line written at `reservedAt` by the last `reserve`, `bytes` long (at most the room
+   * reserved); false when it was dropped: it would take the bytes held past `maxBufferBytes`.
+   */
+  commit(bytes: number): boolean {
+    if (this.held + bytes > this.maxBufferBytes) {
+      this.dropped++;
+      return false;
+    }
     this.lineCount++;
     this.lineBytes += bytes;
     this.held += bytes;

@@ -107,6 +107,32 @@ describe("writeAccessLogLine", () => {
     expect(line(https, r, t2)).toContain(` 0.003 "-" "0.000" "-" "-" "10.0.1.2:80" "-" "https://r/" `);
   });
 
+  it("never writes past lineBound: values escaped at their worst (chars above 0xff), retries, TLS, long ids, odd numbers", () => {
+    const https = compileLogListener(LISTENER);
+    const clock = new IsoSecondClock();
+    const worst = "\u20ac\u0100\x00\ud83d\"";
+    let seed = 7;
+    const pick = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const text = () => Array.from({ length: pick(60) }, () => worst[pick(worst.length)] ?? "a").join("");
+    for (let n = 0; n < 300; n++) {
+      const context = createConnectionContext({ listenerId: "l1", localAddress: "::1", localPort: 443, bandwidth: null, observer: NOOP_OBSERVER }, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535);
+      const r = record();
+      const d = r.detail!;
+      d.tls = { protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", sni: text(), certificateId: "cert-" + "c".repeat(pick(40)) };
+      Object.assign(d, { host: text(), uri: text(), userAgent: text(), referer: text(), forwardedFor: text(), poolId: "pool-" + "p".repeat(pick(50)), protocol: pick(2) ? "HTTP/1.1" : "HTTP/9.99" });
+      Object.assign(d, { requestLength: Number.MAX_VALUE, bytesSent: -1.2345678901234567e-300, rttMicros: 4_294_967_295 });
+      const attempt = () => ({ member: null, address: "[2001:db8::1]:65535", startedAt: -1e300, connectedAt: 1e300, headerAt: 1.5, endedAt: -1, status: 4_294_967_296 });
+      d.attempts = Array.from({ length: pick(5) }, attempt);
+      d.attemptCount = d.attempts.length;
+      r.method = "M".repeat(pick(30));
+      r.doneAt = 1e300;
+      r.member = pick(2) ? ({ config: { id: "m".repeat(pick(80)) } } as unknown as MemberRuntime) : null;
+      if (n % 3 === 0) Object.assign(d, { host: "", uri: "", userAgent: null, referer: null, forwardedFor: null, tls: null }); // numbers and constants only
+      // formatAccessLogLine throws when the line went past its bound.
+      expect(formatAccessLogLine(https, clock, context, r, 8.64e15).endsWith("\n")).toBe(true);
+    }
+  });
+
   it("time_iso8601 is the local time with its offset, made once per second", () => {
     const clock = new IsoSecondClock();
     const a = clock.at(1_764_631_571_001);

@@ -2,14 +2,15 @@ import { ACCESS_LOG_VERSION, ATTEMPT_SEPARATOR, NULL_FIELD } from "../../protoco
 import type { MemberRuntime } from "../../pools/pool-runtime.types";
 import type { SnapshotListener } from "../../protocol/snapshot.types";
 import type { ConnectionContext, RequestDetail, RequestRecord, TlsDetail, UpstreamAttemptRecord } from "../observer.types";
-import { lineBytes, type LineBuffer } from "./line-buffer";
+import { ESCAPED_BYTES_PER_CHAR, NUMBER_BYTES, lineBytes, putByte, putBytes, putEscaped, putFraction, putInt, putSeconds, putText } from "./line-bytes";
 
 /**
  * Formatting one request as its table 7-1 line (layout: protocol/access-log-line.ts). Everything that
  * is the same for every request of a listener is joined once, when the snapshot is applied
  * (`compileLogListener`); per request those parts and the request's own values are written as bytes
- * into one reused `LineBuffer` — no string concatenation, no JSON, no closure, no array. Constants are
- * bytes made once (`LineBuffer.bytes`: a byte loop when short, one native `set` when long); what is the
+ * straight into the file writer's batch (line-bytes.ts; room made for `lineBound` first) — no string
+ * concatenation, no JSON, no closure, no array, no copy. Constants are bytes made once (`putBytes`: a
+ * byte loop when short, one native `set` when long); what is the
  * same for many lines is made bytes once and kept: time_iso8601 and the seconds of msec once per second
  * (`IsoSecondClock`), "pool_<id>" per listener and pool, "member_<id>" per member, the TLS fields per
  * connection.
@@ -29,6 +30,8 @@ export interface CompiledLogListener {
   readonly tenant: Uint8Array;
   /** True for HTTPS (ssl_* fields are then the connection's, else "-"). */
   readonly https: boolean;
+  /** Bytes of every line of this listener beyond its request's own values (`lineBound`): these constants, the table's, the numbers. */
+  readonly fixedBytes: number;
   /** 'pool_<id> "' of each pool id this listener's lines named (filled as they come: a snapshot's pools). */
   readonly pools: Map<string, Uint8Array>;
   /** pool_name through tenant and EIP joined, per member config (filled as lines come; see `poolMemberTenantBytes`). */
@@ -39,13 +42,18 @@ export interface CompiledLogListener {
 export function compileLogListener(listener: SnapshotListener): CompiledLogListener {
   const log = listener.accessLog!;
   const eip = log.eipAddress ?? NULL_FIELD;
+  const topic = lineBytes(` ${log.streamId} [`);
+  const version = lineBytes(`] ${ACCESS_LOG_VERSION} `);
+  const names = lineBytes(`" loadbalancer_${listener.loadBalancerId} listener_${listener.id} ${listener.id} `);
+  const tenant = lineBytes(`" ${log.tenantId} ${eip}:${listener.port} "`);
   return {
-    topic: lineBytes(` ${log.streamId} [`),
-    version: lineBytes(`] ${ACCESS_LOG_VERSION} `),
+    topic,
+    version,
     scheme: lineBytes(listener.protocol === "HTTPS" ? " https://" : " http://"),
-    names: lineBytes(`" loadbalancer_${listener.loadBalancerId} listener_${listener.id} ${listener.id} `),
-    tenant: lineBytes(`" ${log.tenantId} ${eip}:${listener.port} "`),
+    names,
+    tenant,
     https: listener.protocol === "HTTPS",
+    fixedBytes: topic.length + version.length + names.length + tenant.length + ISO_BYTES + FIXED_BYTES,
     pools: new Map(),
     poolMemberTenant: new WeakMap(),
   };
@@ -73,13 +81,12 @@ export class IsoSecondClock {
     return this.textBytes;
   }
 
-  /** Writes $msec of `epochMs` ("1764631571.123"), as protocol/access-log-line.ts `formatMsec` does. */
-  writeMsec(out: LineBuffer, epochMs: number): void {
+  /** Writes $msec of `epochMs` ("1764631571.123") at buf[at], as protocol/access-log-line.ts `formatMsec` does; returns the end. */
+  putMsec(buf: Uint8Array, at: number, epochMs: number): number {
     const whole = epochMs > 0 ? Math.round(epochMs) : 0;
     const second = Math.floor(whole / 1000);
     this.moveTo(second);
-    out.bytes(this.secondBytes);
-    out.fraction(whole - second * 1000);
+    return putFraction(buf, putBytes(buf, at, this.secondBytes), whole - second * 1000);
   }
 
   private moveTo(second: number): void {
@@ -108,9 +115,8 @@ export function isoLocal(epochMs: number): string {
 }
 
 /** A step of an attempt in seconds since its start; "-" when not reached. */
-function since(out: LineBuffer, a: UpstreamAttemptRecord, at: number): void {
-  if (at < 0) out.byte(DASH);
-  else out.seconds(at - a.startedAt);
+function since(buf: Uint8Array, at: number, a: UpstreamAttemptRecord, step: number): number {
+  return step < 0 ? putByte(buf, at, DASH) : putSeconds(buf, at, step - a.startedAt);
 }
 
 const STATUS = 0;
@@ -120,58 +126,45 @@ const RESPONSE = 3;
 const ADDRESS = 4;
 
 /** One field of one attempt. */
-function attemptField(out: LineBuffer, a: UpstreamAttemptRecord, field: number): void {
+function attemptField(buf: Uint8Array, at: number, a: UpstreamAttemptRecord, field: number): number {
   switch (field) {
     case STATUS:
-      if (a.status === 0) out.byte(DASH);
-      else out.int(a.status);
-      return;
+      return a.status === 0 ? putByte(buf, at, DASH) : putInt(buf, at, a.status);
     case CONNECT:
-      return since(out, a, a.connectedAt);
+      return since(buf, at, a, a.connectedAt);
     case HEADER:
-      return since(out, a, a.headerAt);
+      return since(buf, at, a, a.headerAt);
     case RESPONSE:
-      return since(out, a, a.endedAt);
+      return since(buf, at, a, a.endedAt);
     default:
-      out.text(a.address);
+      return putText(buf, at, a.address);
   }
 }
 
 /** A per-attempt field of table 7-1 in quotes and a space after: one value per attempt joined by ", " (nginx's style), "-" without any. */
-function attempts(out: LineBuffer, d: RequestDetail, field: number): void {
+function attempts(buf: Uint8Array, at: number, d: RequestDetail, field: number): number {
   const n = d.attemptCount;
-  if (n === 0) return out.bytes(QUOTED_NULL);
-  out.byte(QUOTE);
-  attemptField(out, d.attempts[0]!, field);
-  for (let i = 1; i < n; i++) {
-    out.bytes(SEPARATOR);
-    attemptField(out, d.attempts[i]!, field);
-  }
-  out.bytes(QUOTE_SPACE);
+  if (n === 0) return putBytes(buf, at, QUOTED_NULL);
+  at = attemptField(buf, putByte(buf, at, QUOTE), d.attempts[0]!, field);
+  for (let i = 1; i < n; i++) at = attemptField(buf, putBytes(buf, at, SEPARATOR), d.attempts[i]!, field);
+  return putBytes(buf, at, QUOTE_SPACE);
 }
 
 /** The five per-attempt fields of a request forwarded once (nearly every request), in one go: what `attempts` writes for one. */
-function oneAttempt(out: LineBuffer, a: UpstreamAttemptRecord): void {
-  out.byte(QUOTE);
-  if (a.status === 0) out.byte(DASH);
-  else out.int(a.status);
-  out.bytes(BETWEEN_QUOTED);
-  since(out, a, a.connectedAt);
-  out.bytes(BETWEEN_QUOTED);
-  since(out, a, a.headerAt);
-  out.bytes(BETWEEN_QUOTED);
-  since(out, a, a.endedAt);
-  out.bytes(BETWEEN_QUOTED);
-  out.text(a.address);
-  out.bytes(QUOTE_SPACE);
+function oneAttempt(buf: Uint8Array, at: number, a: UpstreamAttemptRecord): number {
+  at = putByte(buf, at, QUOTE);
+  at = a.status === 0 ? putByte(buf, at, DASH) : putInt(buf, at, a.status);
+  at = since(buf, putBytes(buf, at, BETWEEN_QUOTED), a, a.connectedAt);
+  at = since(buf, putBytes(buf, at, BETWEEN_QUOTED), a, a.headerAt);
+  at = since(buf, putBytes(buf, at, BETWEEN_QUOTED), a, a.endedAt);
+  at = putText(buf, putBytes(buf, at, BETWEEN_QUOTED), a.address);
+  return putBytes(buf, at, QUOTE_SPACE);
 }
 
 /** A header value in quotes and a space after: escaped, "-" when absent. */
-function quoted(out: LineBuffer, value: string | null): void {
-  if (value === null) return out.bytes(QUOTED_NULL);
-  out.byte(QUOTE);
-  out.escaped(value);
-  out.bytes(QUOTE_SPACE);
+function quoted(buf: Uint8Array, at: number, value: string | null): number {
+  if (value === null) return putBytes(buf, at, QUOTED_NULL);
+  return putBytes(buf, putEscaped(buf, putByte(buf, at, QUOTE), value), QUOTE_SPACE);
 }
 
 /** ' HTTP/1.1" ' and the like: server_protocol closing the request line. */
@@ -223,96 +216,100 @@ function memberBytes(member: MemberRuntime): Uint8Array {
 /** '" certificate_id ssl_protocol ssl_cipher sni_domain_name ' of each connection's TLS (made at its first line). */
 const TLS_FIELDS = new WeakMap<TlsDetail, Uint8Array>();
 
-function tlsBytes(out: LineBuffer, tls: TlsDetail): Uint8Array {
+function tlsBytes(tls: TlsDetail): Uint8Array {
   let bytes = TLS_FIELDS.get(tls);
   if (bytes === undefined) {
-    // Written once through the line buffer (escaping the SNI as the rest), then kept.
-    const start = out.length;
-    out.bytes(QUOTE_SPACE);
-    out.text(tls.certificateId === null ? NULL_FIELD : tls.certificateId);
-    out.byte(SPACE);
-    out.text(tls.protocol === "" ? NULL_FIELD : tls.protocol);
-    out.byte(SPACE);
-    out.text(tls.cipher === "" ? NULL_FIELD : tls.cipher);
-    out.byte(SPACE);
-    if (tls.sni === null) out.byte(DASH);
-    else out.escaped(tls.sni, true); // written bare: spaces and a leading "[" escaped too
-    out.byte(SPACE);
-    bytes = Buffer.from(out.buf.subarray(start, out.length)); // a copy: the line buffer is reused
-    out.length = start;
+    const certificate = tls.certificateId === null ? NULL_FIELD : tls.certificateId;
+    const protocol = tls.protocol === "" ? NULL_FIELD : tls.protocol;
+    const cipher = tls.cipher === "" ? NULL_FIELD : tls.cipher;
+    const sni = tls.sni ?? "";
+    const buf = Buffer.allocUnsafe(8 + certificate.length + protocol.length + cipher.length + ESCAPED_BYTES_PER_CHAR * sni.length);
+    let at = putBytes(buf, 0, QUOTE_SPACE);
+    at = putByte(buf, putText(buf, at, certificate), SPACE);
+    at = putByte(buf, putText(buf, at, protocol), SPACE);
+    at = putByte(buf, putText(buf, at, cipher), SPACE);
+    at = tls.sni === null ? putByte(buf, at, DASH) : putEscaped(buf, at, tls.sni, true); // written bare: spaces and a leading "[" escaped too
+    at = putByte(buf, at, SPACE);
+    bytes = buf.subarray(0, at);
     TLS_FIELDS.set(tls, bytes);
   }
   return bytes;
 }
 
 /**
- * Writes the line of one finished request (newline-terminated) into `out` (after its `reset`).
- * `record.detail` must be filled (the observer logs requests); `epochMs` is when the request finished (msec).
+ * The most bytes `writeAccessLogLine` can write for this request: the room the file writer makes in its
+ * batch before the line is written there. Generous (every value escaped at its worst, every number at
+ * its longest), never short: the line-format test checks it against what was written.
  */
-export function writeAccessLogLine(out: LineBuffer, l: CompiledLogListener, clock: IsoSecondClock, context: ConnectionContext, record: RequestRecord, epochMs: number): void {
+export function lineBound(l: CompiledLogListener, context: ConnectionContext, record: RequestRecord): number {
+  const d = record.detail!;
+  let strings = d.host.length + d.uri.length;
+  if (d.userAgent !== null) strings += d.userAgent.length;
+  if (d.referer !== null) strings += d.referer.length;
+  if (d.forwardedFor !== null) strings += d.forwardedFor.length;
+  if (d.tls !== null) strings += 8 + (d.tls.certificateId?.length ?? 1) + d.tls.protocol.length + d.tls.cipher.length + (d.tls.sni?.length ?? 1);
+  let texts = l.fixedBytes + record.method.length + d.protocol.length + context.clientAddress.length + (d.poolId?.length ?? 0) + (record.member?.config.id.length ?? 0);
+  for (let i = 0; i < d.attemptCount; i++) texts += 2 * d.attempts[i]!.address.length + ATTEMPT_BYTES;
+  return texts + ESCAPED_BYTES_PER_CHAR * strings;
+}
+
+/**
+ * Writes the line of one finished request (newline-terminated) at buf[at], which has room for
+ * `lineBound`; returns the end. `record.detail` must be filled (the observer logs requests); `epochMs`
+ * is when the request finished (msec).
+ */
+export function writeAccessLogLine(buf: Uint8Array, at: number, l: CompiledLogListener, clock: IsoSecondClock, context: ConnectionContext, record: RequestRecord, epochMs: number): number {
   const d = record.detail!;
   const member = record.member;
   const last = d.attemptCount === 0 ? null : d.attempts[d.attemptCount - 1]!;
-  clock.writeMsec(out, epochMs);
-  out.bytes(l.topic);
-  out.bytes(clock.isoBytes(epochMs));
-  out.bytes(l.version);
-  out.text(context.clientAddress); // nginx writes an IPv6 client without brackets too ("::1:40000")
-  out.byte(COLON);
-  out.int(context.clientPort);
-  out.byte(SPACE);
+  at = clock.putMsec(buf, at, epochMs);
+  at = putBytes(buf, at, l.topic);
+  at = putBytes(buf, at, clock.isoBytes(epochMs));
+  at = putBytes(buf, at, l.version);
+  at = putText(buf, at, context.clientAddress); // nginx writes an IPv6 client without brackets too ("::1:40000")
+  at = putByte(buf, at, COLON);
+  at = putInt(buf, at, context.clientPort);
+  at = putByte(buf, at, SPACE);
   // A client that left before any of the response went out: nginx's 499 (ngx_http_terminate_request), as
   // the metrics count it; one that left mid-response keeps the status sent, as in nginx. (bytesOutMark < 0:
   // an HTTP/2 stream, whose bytesSent counts DATA only — there only "no head yet" is known.)
-  out.int(record.error === "client_closed" && (record.status === 0 || (d.bytesSent === 0 && d.bytesOutMark >= 0)) ? CLIENT_CLOSED : record.status);
-  out.bytes(SPACE_QUOTE);
-  if (record.method === "") out.byte(DASH);
-  else out.text(record.method);
-  out.bytes(l.scheme);
-  out.escaped(d.host);
-  out.escaped(d.uri);
-  out.bytes(protocolBytes(d.protocol));
-  out.int(d.requestLength);
-  out.byte(SPACE);
-  out.int(d.bytesSent);
-  out.byte(SPACE);
-  out.int(d.bytesSent - d.headBytes);
-  out.byte(SPACE);
-  out.seconds(record.doneAt - record.startedAt);
-  out.byte(SPACE);
-  if (d.attemptCount === 1) oneAttempt(out, d.attempts[0]!);
+  at = putInt(buf, at, record.error === "client_closed" && (record.status === 0 || (d.bytesSent === 0 && d.bytesOutMark >= 0)) ? CLIENT_CLOSED : record.status);
+  at = putBytes(buf, at, SPACE_QUOTE);
+  at = record.method === "" ? putByte(buf, at, DASH) : putText(buf, at, record.method);
+  at = putBytes(buf, at, l.scheme);
+  at = putEscaped(buf, at, d.host);
+  at = putEscaped(buf, at, d.uri);
+  at = putBytes(buf, at, protocolBytes(d.protocol));
+  at = putByte(buf, putInt(buf, at, d.requestLength), SPACE);
+  at = putByte(buf, putInt(buf, at, d.bytesSent), SPACE);
+  at = putByte(buf, putInt(buf, at, d.bytesSent - d.headBytes), SPACE);
+  at = putByte(buf, putSeconds(buf, at, record.doneAt - record.startedAt), SPACE);
+  if (d.attemptCount === 1) at = oneAttempt(buf, at, d.attempts[0]!);
   else {
-    attempts(out, d, STATUS);
-    attempts(out, d, CONNECT);
-    attempts(out, d, HEADER);
-    attempts(out, d, RESPONSE);
-    attempts(out, d, ADDRESS);
+    at = attempts(buf, at, d, STATUS);
+    at = attempts(buf, at, d, CONNECT);
+    at = attempts(buf, at, d, HEADER);
+    at = attempts(buf, at, d, RESPONSE);
+    at = attempts(buf, at, d, ADDRESS);
   }
-  quoted(out, d.userAgent);
-  quoted(out, d.referer);
-  if (d.forwardedFor === null) out.bytes(QUOTE_NULL);
+  at = quoted(buf, at, d.userAgent);
+  at = quoted(buf, at, d.referer);
+  at = d.forwardedFor === null ? putBytes(buf, at, QUOTE_NULL) : putEscaped(buf, putByte(buf, at, QUOTE), d.forwardedFor);
+  at = putBytes(buf, at, l.names); // opens with the closing quote of http_x_forwarded_for
+  if (member !== null && d.poolId !== null) at = putBytes(buf, at, poolMemberTenantBytes(l, d.poolId, member));
   else {
-    out.byte(QUOTE);
-    out.escaped(d.forwardedFor);
+    at = d.poolId === null ? putBytes(buf, at, NULL_QUOTE) : putBytes(buf, at, poolBytes(l, d.poolId));
+    at = member === null ? putByte(buf, at, DASH) : putBytes(buf, at, memberBytes(member));
+    at = putBytes(buf, at, l.tenant);
   }
-  out.bytes(l.names); // opens with the closing quote of http_x_forwarded_for
-  if (member !== null && d.poolId !== null) out.bytes(poolMemberTenantBytes(l, d.poolId, member));
-  else {
-    if (d.poolId === null) out.bytes(NULL_QUOTE);
-    else out.bytes(poolBytes(l, d.poolId));
-    if (member === null) out.byte(DASH);
-    else out.bytes(memberBytes(member));
-    out.bytes(l.tenant);
-  }
-  if (last === null) out.byte(DASH);
-  else out.text(last.address);
-  if (l.https && d.tls !== null) out.bytes(tlsBytes(out, d.tls));
-  else out.bytes(NO_TLS);
-  if (d.rttMicros < 0) out.byte(DASH);
-  else out.int(d.rttMicros);
-  out.byte(NEWLINE);
+  at = last === null ? putByte(buf, at, DASH) : putText(buf, at, last.address);
+  at = putBytes(buf, at, l.https && d.tls !== null ? tlsBytes(d.tls) : NO_TLS);
+  at = d.rttMicros < 0 ? putByte(buf, at, DASH) : putInt(buf, at, d.rttMicros);
+  return putByte(buf, at, NEWLINE);
 }
 
+/** time_iso8601 at its longest ("+275760-09-13T00:00:00+14:00" and more: a margin). */
+const ISO_BYTES = 40;
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const DASH = NULL_FIELD.charCodeAt(0);
@@ -333,5 +330,13 @@ const HTTP_1_0 = lineBytes(' HTTP/1.0" ');
 const HTTP_2_0 = lineBytes(' HTTP/2.0" ');
 /** '" - - - - ': after upstream_addr_priv on a plain HTTP listener (no certificate, protocol, cipher, SNI). */
 const NO_TLS = lineBytes(`" ${NULL_FIELD} ${NULL_FIELD} ${NULL_FIELD} ${NULL_FIELD} `);
+/** Bytes of one attempt beyond its address (twice: upstream_addr and upstream_addr_priv): its numbers, separators and quotes. */
+const ATTEMPT_BYTES = 4 * NUMBER_BYTES + 32;
+/**
+ * Bytes of a line beyond its strings and attempts: the listener's constants, the fixed constants and
+ * every number (msec, port, status, lengths, request_time, rtt), with margin.
+ */
+const FIXED_BYTES = 512;
+
 /** Bound of the pool-name cache of one compiled listener (a snapshot's pools, never more in practice). */
 const MAX_CACHED = 1024;

@@ -2,10 +2,9 @@ import { accessLogStreamFolder } from "../../protocol/access-log-files";
 import type { AccessLogStreamReport } from "../../protocol/metrics.types";
 import type { SnapshotListener, SnapshotSyslogTarget } from "../../protocol/snapshot.types";
 import type { ConnectionContext, RequestRecord } from "../observer.types";
-import { compileLogListener, IsoSecondClock, writeAccessLogLine, type CompiledLogListener } from "./access-log-format";
+import { compileLogListener, IsoSecondClock, lineBound, writeAccessLogLine, type CompiledLogListener } from "./access-log-format";
 import { AccessLogFileWriter, type FileWriterOptions } from "./access-log-file-writer";
 import type { AccessLogSink, AccessLogSinks } from "./access-log-sink.types";
-import { LineBuffer } from "./line-buffer";
 import { SyslogSender, type SyslogOptions } from "./syslog-sender";
 
 /** What a worker's access-log writers need: the state directory (files go under access-logs/) and the worker's index. */
@@ -48,28 +47,30 @@ function sameTarget(a: SnapshotSyslogTarget, b: SnapshotSyslogTarget): boolean {
 
 /**
  * One listener's sink: its compiled line parts (made when the snapshot was applied) and its stream's
- * outputs. `write` writes the line's bytes into the worker's one `LineBuffer` and hands them to the
- * file writer (copied into its batch) and, when forwarding, the syslog sender (as a string); it never
- * waits and never throws (a full buffer drops the record and counts it).
+ * outputs. `write` makes room for the line's bound in the file writer's batch, writes the line's bytes
+ * there, and commits them; when forwarding, the syslog sender gets them as a string. It never waits
+ * and never throws (a full buffer drops the record and counts it).
  */
 class ListenerSink implements AccessLogSink {
   constructor(
     private readonly compiled: CompiledLogListener,
     private readonly output: StreamOutput,
     private readonly clock: IsoSecondClock,
-    private readonly line: LineBuffer,
     private readonly now: () => number,
   ) {}
 
   write(context: ConnectionContext, record: RequestRecord): void {
     if (record.detail === null) return; // a connection opened before the listener logged: nothing was collected
     const now = this.now();
-    const line = this.line;
-    line.reset();
-    writeAccessLogLine(line, this.compiled, this.clock, context, record, now);
+    const compiled = this.compiled;
     const output = this.output;
-    output.files.append(line.buf, line.length, now);
-    output.syslog?.send(line.toString(), now);
+    const files = output.files;
+    const buf = files.reserve(lineBound(compiled, context, record), now);
+    if (buf === null) return; // the writer is closed (counted)
+    const at = files.reservedAt;
+    const end = writeAccessLogLine(buf, at, compiled, this.clock, context, record, now);
+    output.syslog?.send(buf.toString("latin1", at, end), now);
+    files.commit(end - at);
   }
 }
 
@@ -82,7 +83,6 @@ class ListenerSink implements AccessLogSink {
 export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogSinks {
   const streams = new Map<string, StreamOutput>();
   const clock = new IsoSecondClock();
-  const line = new LineBuffer();
   const now = options.now ?? Date.now;
 
   const outputFor = (listener: SnapshotListener): StreamOutput => {
@@ -100,7 +100,7 @@ export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogS
   return {
     sinkFor(listener) {
       if (!listener.accessLog || (listener.protocol !== "HTTP" && listener.protocol !== "HTTPS")) return null;
-      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, line, now);
+      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, now);
     },
     retain(listeners) {
       const used = new Set<string>();
