@@ -19,6 +19,11 @@
 // "Paired" (case paired): keep-alive engine vs nginx and engine+log vs nginx+log (and vs engine-before) again in back-to-back pairs
 // of short runs, in alternating order (A B, B A, …): the median of the pairs' ratios (see pairedRatio).
 // BENCH_PAIRS (default 8) pairs of BENCH_PAIR_SECONDS (default 2) each.
+// "Concurrent" (case concurrent): the same two pairings loaded at the same time — both proxies already run
+// pinned to core 0, two wrk (half the connections each) load them at once, so each gets half the core
+// and the ratio of their requests/s is the inverse ratio of their CPU cost per request, measured in the
+// same second of the box's weather (see concurrentRatio); BENCH_CONCURRENT_ROUNDS (default 6) of
+// BENCH_SECONDS each, the median.
 // BENCH_ONLY=engine,nginx,haproxy,node-h2-alone, BENCH_CASES=keepalive,paired,newConn,tcp,afterIdle,twoWorkers,httpsKeepalive,tlsHandshake,h2 (default all; see
 // after-idle.mjs for its AFTER_IDLE_* settings), BENCH_ENGINE=<bundle> (run that engine bundle, e.g. an
 // older commit's, instead of building dist/engine/main.js), BENCH_ENGINE_BEFORE=<bundle> (also run that
@@ -40,9 +45,10 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const only = (process.env.BENCH_ONLY ?? "engine,nginx,haproxy,node-h2-alone").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const engineBundle = path.resolve(process.env.BENCH_ENGINE ?? path.join(root, "dist", "engine", "main.js"));
-const cases = (process.env.BENCH_CASES ?? "keepalive,paired,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
+const cases = (process.env.BENCH_CASES ?? "keepalive,paired,concurrent,newConn,tcp,afterIdle,httpsKeepalive,tlsHandshake,h2,twoWorkers").split(",");
 const pairs = Number(process.env.BENCH_PAIRS ?? 8);
 const pairSeconds = Number(process.env.BENCH_PAIR_SECONDS ?? 2);
+const concurrentRounds = Number(process.env.BENCH_CONCURRENT_ROUNDS ?? 6);
 const PROXY_CPU = "0";
 const LOAD_CPU = "1";
 const BOTH_CPUS = "0,1";
@@ -129,6 +135,33 @@ async function pairedRatio(a, b) {
   }
   ratios.sort((x, y) => x - y);
   return { median: ratios.length ? ratios[Math.floor(ratios.length / 2)] : 0, ratios };
+}
+
+/**
+ * The median ratio of `a`'s to `b`'s keep-alive requests/s with both loaded at once (two wrk on the
+ * load core, `connections / 2` each, the one started first alternating): both proxies are pinned to
+ * the same core, so while both are busy each gets half of it and rps(a) / rps(b) = cost(b) / cost(a),
+ * the ratio each would reach alone on a full core — and a slow second of this shared box slows both.
+ * A round counts only when the two kept the core busy together (≥ 90 %: otherwise the load side, not
+ * the proxies, set the pace); `cpu` is the median of their summed shares.
+ */
+async function concurrentRatio(a, b) {
+  const ratios = [];
+  const shares = [];
+  const half = Math.max(1, Math.floor(connections / 2));
+  for (let i = 0; i < concurrentRounds; i++) {
+    const order = i % 2 === 0 ? [a, b] : [b, a];
+    const before = order.map((p) => treeCpuSeconds(p.child.pid));
+    const runs = order.map((p) => wrkCounted(`http://127.0.0.1:${p.httpPort}/`, { seconds, connections: half, cpu: LOAD_CPU }));
+    const [first, second] = await Promise.all(runs);
+    const share = order.reduce((sum, p, k) => sum + (treeCpuSeconds(p.child.pid) - before[k]) / seconds, 0);
+    shares.push(share);
+    const [ra, rb] = i % 2 === 0 ? [first.rps, second.rps] : [second.rps, first.rps];
+    if (share >= 0.9 && rb > 0) ratios.push(ra / rb);
+  }
+  ratios.sort((x, y) => x - y);
+  shares.sort((x, y) => x - y);
+  return { median: ratios.length ? ratios[Math.floor(ratios.length / 2)] : 0, ratios, cpu: shares[Math.floor(shares.length / 2)] ?? 0 };
 }
 
 /** The best of `rounds` runs (this box is shared: the best run is the least disturbed one). */
@@ -224,6 +257,7 @@ async function main() {
   const results = {};
   let idle = null;
   let paired = null;
+  let concurrent = null;
   try {
     const [backendPort, backendProxyPort] = [await freePort(), await freePort()];
     const backendDir = path.join(dir, "backend");
@@ -260,6 +294,17 @@ async function main() {
         const r = await pairedRatio(byName(a), byName(b));
         (paired ??= {})[key] = r.median;
         console.log(`  paired ${a} / ${b}: median ${r.median.toFixed(2)} of ${r.ratios.map((x) => x.toFixed(2)).join(" ")} (${pairs} back-to-back pairs of ${pairSeconds} s)`);
+      }
+    }
+    if (cases.includes("concurrent")) {
+      const byName = (name) => proxies.find((p) => p.name === name);
+      for (const [key, a, b] of [["keepalive", "engine", "nginx"], ["keepaliveLogged", "engine+log", "nginx+log"]]) {
+        if (!byName(a) || !byName(b) || byName(a).child === byName(b).child) continue;
+        const r = await concurrentRatio(byName(a), byName(b));
+        (concurrent ??= {})[key] = r.median;
+        console.log(
+          `  concurrent ${a} / ${b}: median ${r.median.toFixed(2)} of ${r.ratios.map((x) => x.toFixed(2)).join(" ")} (${concurrentRounds} rounds of ${seconds} s, both on core ${PROXY_CPU} at once, ${(r.cpu * 100).toFixed(0)} % of it busy)`,
+        );
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the engine writes a partial batch within 1 s
@@ -358,6 +403,8 @@ async function main() {
   }
   if (paired?.keepaliveLogged !== undefined) logged += ` http_keepalive_logged_vs_nginx_paired=${paired.keepaliveLogged.toFixed(2)}`;
   if (paired?.keepalive !== undefined) logged += ` http_keepalive_vs_nginx_paired=${paired.keepalive.toFixed(2)}`;
+  if (concurrent?.keepaliveLogged !== undefined) logged += ` http_keepalive_logged_vs_nginx_concurrent=${concurrent.keepaliveLogged.toFixed(2)}`;
+  if (concurrent?.keepalive !== undefined) logged += ` http_keepalive_vs_nginx_concurrent=${concurrent.keepalive.toFixed(2)}`;
   let two = "";
   if (results["engine-2w"]) {
     const ka2 = ratio(results["engine-2w"].keepalive, results["nginx-2w"]?.keepalive);
