@@ -103,6 +103,18 @@ export abstract class HeadReader {
     const max = this.limits.maxHeadBytes;
     let pos = base + this.scanPos;
     for (;;) {
+      if (prev === 0 && this.sawStartLine) {
+        // A head that came in one chunk: its field lines are taken in one pass each (`fieldLine`); the
+        // first line that pass does not take (the empty line, the end of the chunk, anything unusual) is
+        // read below, which answers it exactly as before.
+        const next = this.fieldLine(data, pos, end, base + max);
+        if (next >= 0) {
+          this.lineStart = next - base;
+          pos = next;
+          continue;
+        }
+        if (next === INVALID) return INVALID;
+      }
       const lf = data.indexOf(LF, pos);
       if (lf < 0 || lf >= end) {
         if (end - base > max) return this.fail(this.sawStartLine ? ParseError.HEAD_TOO_LARGE : this.tooLongStartLine());
@@ -183,6 +195,37 @@ export abstract class HeadReader {
     for (let j = valueStart; j < valueEnd; j++) {
       if (FIELD_VCHAR[buf[j]!] !== 1) return ParseError.BAD_FIELD_VALUE;
     }
+    return this.addField(buf, start, nameEnd, valueStart, valueEnd, lineEnd, chars);
+  }
+
+  /**
+   * One field line at buf[start] taken in a single pass — name, colon, value and CRLF — when it is
+   * complete in [start, end), ends within `limit` and is valid as it stands; returns the offset after
+   * its LF. NEED_MORE for any line it does not take (the empty line, an incomplete line, a bare LF,
+   * obs-fold, a bad byte): `execute` reads that one with `field`, which answers it as it always did.
+   * INVALID when the field was refused by the subclass or the field count (`error` set).
+   */
+  private fieldLine(buf: Buffer, start: number, end: number, limit: number): number {
+    let i = start;
+    let t: number;
+    let chars = 0;
+    while (i < end && (t = NAME_CHAR[buf[i]!]!) !== 0) {
+      chars |= t;
+      i++;
+    }
+    if (i === start || i >= end || buf[i] !== COLON) return NEED_MORE;
+    const nameEnd = i++;
+    while (i < end && (buf[i] === SP || buf[i] === HTAB)) i++;
+    const valueStart = i;
+    while (i < end && FIELD_VCHAR[buf[i]!] === 1) i++;
+    // The first byte that cannot be in a value must be the CR of a CRLF.
+    if (i + 1 >= end || buf[i] !== CR || buf[i + 1] !== LF || i + 2 > limit) return NEED_MORE;
+    const err = this.addField(buf, start, nameEnd, valueStart, trimOwsEnd(buf, valueStart, i), i + 2, chars);
+    return err === ParseError.NONE ? i + 2 : this.fail(err);
+  }
+
+  /** Records a validated field (name [start, nameEnd), value [valueStart, valueEnd)) and hands it to the subclass. */
+  private addField(buf: Buffer, start: number, nameEnd: number, valueStart: number, valueEnd: number, lineEnd: number, chars: number): ParseErrorCode {
     const n = this.fieldCount;
     if (n >= this.limits.maxFields) return ParseError.TOO_MANY_FIELDS;
     const kind = (chars & 2) !== 0 && this.markUnderscores ? H.UNDERSCORE : classifyHeader(buf, start, nameEnd - start);
