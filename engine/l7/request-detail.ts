@@ -44,6 +44,7 @@ export function newDetail(tls: TlsDetail | null): RequestDetail {
     tls,
     rttMicros: -1,
     rttReadAt: -Infinity,
+    clientBytes: null,
   };
 }
 

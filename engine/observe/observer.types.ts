@@ -69,6 +69,8 @@ export interface RequestDetail {
   rttMicros: number;
   /** performance.now() of the last TCP_INFO read (-Infinity: never). */
   rttReadAt: number;
+  /** '] <log_ver> <client>:<port> ' of this connection's lines, made at its first (access-log-format.ts); null before. */
+  clientBytes: Uint8Array | null;
 }
 
 /** One attempt on a backend server (a retried request has several). -1 = the step was not reached. */

@@ -84,7 +84,7 @@ describe("writeAccessLogLine", () => {
     // The next second, another pool and member, HTTPS with the connection's TLS; then another connection's TLS.
     Object.assign(d, { poolId: "p2", protocol: "HTTP/2.0", rttMicros: -1 });
     r.member = m2;
-    d.attempts[0]!.address = "10.0.1.2:80";
+    Object.assign(d.attempts[0]!, { member: m2, address: "10.0.1.2:80" }); // the member that answered, as the engine records it
     const t2 = t + 1;
     const tail = `loadbalancer_lb1 listener_l1 l1 pool_p2 "member_m2" t1 2001:db8::9:443 "10.0.1.2:80"`;
     const head = `1764631572.000 s1 [${iso(t2)}] 1 10.0.0.2:40000 200 "GET https://shop.example.com/a b HTTP/2.0" 10 30 10 0.003 "200" "0.000" "0.002" "0.003" "10.0.1.2:80" "-" "https://r/" "1.2.3.4, 5.6.7.8" `;
@@ -94,14 +94,30 @@ describe("writeAccessLogLine", () => {
     // A member of the same address under another id, and the first pool again.
     Object.assign(d, { poolId: "p1", protocol: "HTTP/1.0", tls: null, forwardedFor: null });
     r.member = m1again;
+    d.attempts[0]!.member = m1again;
     expect(line(https, r, t2)).toContain(` pool_p1 "member_m1x" t1 2001:db8::9:443 "10.0.1.2:80" - - - - -\n`);
     expect(line(https, r, t2)).toContain(` HTTP/1.0" `);
     expect(line(https, r, t2)).toContain(` "-" "https://r/" "-" loadbalancer_lb1 `);
     // The same member under another pool id (kept parts are per member and pool); no member: pool and '-'.
     d.poolId = "p3";
     expect(line(https, r, t2)).toContain(` pool_p3 "member_m1x" t1 2001:db8::9:443 "10.0.1.2:80" `);
+    // Kept parts are per listener: the same member and pool on the HTTP listener.
+    expect(line(http, r, t2)).toContain(`" loadbalancer_lb1 listener_l1 l1 pool_p3 "member_m1x" t1 -:80 "10.0.1.2:80" - - - - -\n`);
+    // A last attempt on another member than the one recorded (not the engine's usual case): each part as it is.
+    Object.assign(d.attempts[0]!, { member: m2, address: "10.0.1.9:80" });
+    expect(line(https, r, t2)).toContain(` pool_p3 "member_m1x" t1 2001:db8::9:443 "10.0.1.9:80" - - - - -\n`);
+    Object.assign(d.attempts[0]!, { member: m1again, address: "10.0.1.2:80" });
     r.member = null;
     expect(line(https, r, t2)).toContain(` pool_p3 "-" t1 2001:db8::9:443 "10.0.1.2:80" `);
+    // Only a User-Agent: the other two still '-'.
+    d.userAgent = "ua";
+    expect(line(https, r, t2)).toContain(` "ua" "https://r/" "-" loadbalancer_lb1 `);
+    Object.assign(d, { userAgent: null, referer: null });
+    expect(line(https, r, t2)).toContain(` "-" "-" "-" loadbalancer_lb1 `);
+    d.forwardedFor = "9.9.9.9";
+    expect(line(https, r, t2)).toContain(` "-" "-" "9.9.9.9" loadbalancer_lb1 `);
+    d.forwardedFor = null;
+    d.referer = "https://r/";
     // One attempt that got no response (the client left): status and the steps not reached are '-'.
     Object.assign(d.attempts[0]!, { connectedAt: 100.2, headerAt: -1, endedAt: -1, status: 0 });
     expect(line(https, r, t2)).toContain(` 0.003 "-" "0.000" "-" "-" "10.0.1.2:80" "-" "https://r/" `);

@@ -34,8 +34,8 @@ export interface CompiledLogListener {
   readonly fixedBytes: number;
   /** 'pool_<id> "' of each pool id this listener's lines named (filled as they come: a snapshot's pools). */
   readonly pools: Map<string, Uint8Array>;
-  /** pool_name through tenant and EIP joined, per member config (filled as lines come; see `poolMemberTenantBytes`). */
-  readonly poolMemberTenant: WeakMap<object, { readonly poolId: string; readonly bytes: Uint8Array }>;
+  /** The names through upstream_addr_priv (and on HTTP the TLS dashes) joined, per member config (filled as lines come; see `tailBytes`). */
+  readonly tails: WeakMap<object, { readonly poolId: string; readonly bytes: Uint8Array }>;
 }
 
 /** Joins the constant parts of a listener's lines (once per snapshot). */
@@ -55,7 +55,7 @@ export function compileLogListener(listener: SnapshotListener): CompiledLogListe
     https: listener.protocol === "HTTPS",
     fixedBytes: topic.length + version.length + names.length + tenant.length + ISO_BYTES + FIXED_BYTES,
     pools: new Map(),
-    poolMemberTenant: new WeakMap(),
+    tails: new WeakMap(),
   };
 }
 
@@ -186,17 +186,28 @@ function poolBytes(l: CompiledLogListener, poolId: string): Uint8Array {
 }
 
 /**
- * 'pool_<id> "member_<id>" <tenant> <eip>:<port> "' — pool_name to the quote before upstream_addr_priv,
- * joined once per listener and member (config of a snapshot) and written with one copy: the usual case,
- * a request forwarded to a member of its pool.
+ * From the quote closing http_x_forwarded_for to the space before tcpinfo_rtt — '" loadbalancer_<lb>
+ * listener_<id> <id> pool_<id> "member_<id>" <tenant> <eip>:<port> "<address>' and, on an HTTP listener,
+ * '" - - - - ' — for a request its member answered on its last attempt (nearly every request): joined
+ * once per listener and member (config of a snapshot; `address` is that member's) and written with one copy.
  */
-function poolMemberTenantBytes(l: CompiledLogListener, poolId: string, member: MemberRuntime): Uint8Array {
-  const kept = l.poolMemberTenant.get(member.config);
+function tailBytes(l: CompiledLogListener, poolId: string, member: MemberRuntime, address: string): Uint8Array {
+  const kept = l.tails.get(member.config);
   if (kept !== undefined && kept.poolId === poolId) return kept.bytes;
-  const pool = poolBytes(l, poolId);
-  const name = memberBytes(member);
-  const bytes = Buffer.concat([pool, name, l.tenant]);
-  l.poolMemberTenant.set(member.config, { poolId, bytes });
+  const bytes = Buffer.concat([l.names, poolBytes(l, poolId), memberBytes(member), l.tenant, lineBytes(address), l.https ? NO_BYTES : NO_TLS]);
+  l.tails.set(member.config, { poolId, bytes });
+  return bytes;
+}
+
+/** '] <log_ver> <client>:<port> ' of a connection, made at its first line. */
+function clientBytes(l: CompiledLogListener, d: RequestDetail, context: ConnectionContext): Uint8Array {
+  let bytes = d.clientBytes;
+  if (bytes === null) {
+    const buf = Buffer.allocUnsafe(l.version.length + context.clientAddress.length + NUMBER_BYTES + 2);
+    // nginx writes an IPv6 client without brackets too ("::1:40000")
+    const end = putByte(buf, putInt(buf, putByte(buf, putText(buf, putBytes(buf, 0, l.version), context.clientAddress), COLON), context.clientPort), SPACE);
+    d.clientBytes = bytes = buf.subarray(0, end);
+  }
   return bytes;
 }
 
@@ -265,11 +276,7 @@ export function writeAccessLogLine(buf: Uint8Array, at: number, l: CompiledLogLi
   at = clock.putMsec(buf, at, epochMs);
   at = putBytes(buf, at, l.topic);
   at = putBytes(buf, at, clock.isoBytes(epochMs));
-  at = putBytes(buf, at, l.version);
-  at = putText(buf, at, context.clientAddress); // nginx writes an IPv6 client without brackets too ("::1:40000")
-  at = putByte(buf, at, COLON);
-  at = putInt(buf, at, context.clientPort);
-  at = putByte(buf, at, SPACE);
+  at = putBytes(buf, at, clientBytes(l, d, context));
   // A client that left before any of the response went out: nginx's 499 (ngx_http_terminate_request), as
   // the metrics count it; one that left mid-response keeps the status sent, as in nginx. (bytesOutMark < 0:
   // an HTTP/2 stream, whose bytesSent counts DATA only — there only "no head yet" is known.)
@@ -292,18 +299,23 @@ export function writeAccessLogLine(buf: Uint8Array, at: number, l: CompiledLogLi
     at = attempts(buf, at, d, RESPONSE);
     at = attempts(buf, at, d, ADDRESS);
   }
-  at = quoted(buf, at, d.userAgent);
-  at = quoted(buf, at, d.referer);
-  at = d.forwardedFor === null ? putBytes(buf, at, QUOTE_NULL) : putEscaped(buf, putByte(buf, at, QUOTE), d.forwardedFor);
-  at = putBytes(buf, at, l.names); // opens with the closing quote of http_x_forwarded_for
-  if (member !== null && d.poolId !== null) at = putBytes(buf, at, poolMemberTenantBytes(l, d.poolId, member));
+  if (d.userAgent === null && d.referer === null && d.forwardedFor === null) at = putBytes(buf, at, THREE_NULLS);
   else {
+    at = quoted(buf, at, d.userAgent);
+    at = quoted(buf, at, d.referer);
+    at = d.forwardedFor === null ? putBytes(buf, at, QUOTE_NULL) : putEscaped(buf, putByte(buf, at, QUOTE), d.forwardedFor);
+  }
+  if (member !== null && d.poolId !== null && last !== null && last.member === member) {
+    at = putBytes(buf, at, tailBytes(l, d.poolId, member, last.address));
+    if (l.https) at = putBytes(buf, at, d.tls !== null ? tlsBytes(d.tls) : NO_TLS);
+  } else {
+    at = putBytes(buf, at, l.names); // opens with the closing quote of http_x_forwarded_for
     at = d.poolId === null ? putBytes(buf, at, NULL_QUOTE) : putBytes(buf, at, poolBytes(l, d.poolId));
     at = member === null ? putByte(buf, at, DASH) : putBytes(buf, at, memberBytes(member));
     at = putBytes(buf, at, l.tenant);
+    at = last === null ? putByte(buf, at, DASH) : putText(buf, at, last.address);
+    at = putBytes(buf, at, l.https && d.tls !== null ? tlsBytes(d.tls) : NO_TLS);
   }
-  at = last === null ? putByte(buf, at, DASH) : putText(buf, at, last.address);
-  at = putBytes(buf, at, l.https && d.tls !== null ? tlsBytes(d.tls) : NO_TLS);
   at = d.rttMicros < 0 ? putByte(buf, at, DASH) : putInt(buf, at, d.rttMicros);
   return putByte(buf, at, NEWLINE);
 }
@@ -324,6 +336,9 @@ const BETWEEN_QUOTED = lineBytes('" "');
 const QUOTED_NULL = lineBytes(`"${NULL_FIELD}" `);
 const NULL_QUOTE = lineBytes(`${NULL_FIELD} "`);
 const QUOTE_NULL = lineBytes(`"${NULL_FIELD}`);
+/** '"-" "-" "-': http_user_agent, http_referer and http_x_forwarded_for all absent (before the quote `names` opens with). */
+const THREE_NULLS = lineBytes(`"${NULL_FIELD}" "${NULL_FIELD}" "${NULL_FIELD}`);
+const NO_BYTES = new Uint8Array(0);
 const SEPARATOR = lineBytes(ATTEMPT_SEPARATOR);
 const HTTP_1_1 = lineBytes(' HTTP/1.1" ');
 const HTTP_1_0 = lineBytes(' HTTP/1.0" ');
