@@ -108,6 +108,17 @@ describe("AccessLogFileWriter", () => {
     expect([writer.written, writer.dropped]).toEqual([3, 2]);
   });
 
+  it("a line that ran past its batch's end (its bound too short) lost bytes: dropped and counted, never held or written", async () => {
+    const now = H0 + 8 * 60_000;
+    const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 100, flushIntervalMs: 60_000 }, () => now);
+    writer.reserve(10, now);
+    expect(writer.commit(150)).toBe(false);
+    expect([writer.bufferedBytes, writer.dropped]).toEqual([0, 1]);
+    put(writer, "kept\n", now);
+    await writer.close();
+    expect(await readFile(path.join(dir, accessLogFileName(H0, 0)), "latin1")).toBe("kept\n");
+  });
+
   it("reuses written batch buffers: a steady stream allocates no new batch buffer per batch, and every line arrives intact", async () => {
     const now = H0 + 20 * 60_000;
     const writer = new AccessLogFileWriter(dir, 0, { flushBytes: 470, flushIntervalMs: 60_000 }, () => now); // 10 lines a batch

@@ -49,6 +49,12 @@ export class AccessLogFileWriter {
   dropped = 0;
   /** Where the line of the last `reserve` goes in the buffer it returned. */
   reservedAt = 0;
+  /**
+   * The most room `reserve` makes in a batch: 1/16 of a batch, so that a batch sealed for want of room
+   * is at least 15/16 full (`held` counts the bytes of lines, and the buffers stay within it by that
+   * much). A line of a larger bound is written elsewhere and `append`ed.
+   */
+  readonly maxReserve: number;
   private readonly maxBufferBytes: number;
   private readonly flushBytes: number;
   private readonly flushIntervalMs: number;
@@ -86,6 +92,7 @@ export class AccessLogFileWriter {
     this.maxBufferBytes = options.maxBufferBytes ?? 4 * 1024 * 1024;
     this.flushBytes = options.flushBytes ?? 256 * 1024;
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+    this.maxReserve = Math.max(1, this.flushBytes >> 4);
   }
 
   /** Bytes of lines held in memory now (never above `maxBufferBytes`). */
@@ -105,9 +112,9 @@ export class AccessLogFileWriter {
   }
 
   /**
-   * Makes room for a line of at most `maxBytes` finished at `epochMs` and returns the buffer to write
-   * it into, at `reservedAt` (the batch itself: the line is never copied); then `commit`. Null when the
-   * writer is closed (the line is dropped and counted).
+   * Makes room for a line of at most `maxBytes` (≤ `maxReserve`; `append` takes longer ones) finished at
+   * `epochMs` and returns the buffer to write it into, at `reservedAt` (the batch itself: the line is
+   * never copied); then `commit`. Null when the writer is closed (the line is dropped and counted).
    */
   reserve(maxBytes: number, epochMs: number): Buffer | null {
     if (this.closed) {
@@ -133,7 +140,8 @@ export class AccessLogFileWriter {
    * reserved); false when it was dropped: it would take the bytes held past `maxBufferBytes`.
    */
   commit(bytes: number): boolean {
-    if (this.held + bytes > this.maxBufferBytes) {
+    // A line past its batch's end lost its last bytes (a bound too short): dropped, never written cut.
+    if (this.held + bytes > this.maxBufferBytes || this.reservedAt + bytes > this.batch!.length) {
       this.dropped++;
       return false;
     }

@@ -2,7 +2,7 @@ import dgram from "node:dgram";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { accessLogStreamFolder } from "../../protocol/access-log-files";
 import type { SnapshotListener, SnapshotSyslogTarget } from "../../protocol/snapshot.types";
 import { freePort, waitFor } from "../../test-support/backends";
@@ -84,6 +84,32 @@ describe("access-log sinks", () => {
     } finally {
       await sinks.close();
     }
+  });
+
+  it("long lines (a 20 KB URI: a bound of ~240 KB) are written exactly and fill their batches: batch memory stays near the bytes held", async () => {
+    const N = 100;
+    const uri = "/" + "u".repeat(20_000);
+    const sinks = createAccessLogSinks({ stateDir: dir, workerIndex: 0, files: { flushIntervalMs: 60_000 } });
+    const allocations = vi.spyOn(Buffer, "allocUnsafe");
+    let allocated = 0;
+    try {
+      const sink = sinks.sinkFor(logging("l1", "s1"))!;
+      const r = record();
+      r.detail!.uri = uri;
+      for (let i = 0; i < N; i++) sink.write(context(), r); // one burst: nothing is written in between
+      allocated = allocations.mock.calls.reduce((sum, [size]) => sum + (size >= 64 * 1024 ? size : 0), 0);
+    } finally {
+      allocations.mockRestore();
+      await sinks.close();
+    }
+    const folder = accessLogStreamFolder(dir, "g1", "s1");
+    const text = (await Promise.all((await readdir(folder)).map((n) => readFile(path.join(folder, n), "latin1")))).join("");
+    const lines = text.split("\n").filter((l) => l !== "");
+    expect(lines).toHaveLength(N);
+    expect(lines.every((l) => l.includes(` "GET http://h${uri} HTTP/1.1" `))).toBe(true);
+    // ~2 MB of lines: in 256 KiB batches about 9 of them (and the scratch line). A batch sealed per line for
+    // the room of its bound would be ~100 of them, 25 MB.
+    expect(allocated).toBeLessThan(3 * text.length);
   });
 
   it("a stream whose syslog port changed sends to the new port (a new sender), the same target keeps its sender", async () => {

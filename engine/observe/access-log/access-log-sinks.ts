@@ -56,6 +56,7 @@ class ListenerSink implements AccessLogSink {
     private readonly compiled: CompiledLogListener,
     private readonly output: StreamOutput,
     private readonly clock: IsoSecondClock,
+    private readonly scratch: ScratchLine,
     private readonly now: () => number,
   ) {}
 
@@ -65,12 +66,36 @@ class ListenerSink implements AccessLogSink {
     const compiled = this.compiled;
     const output = this.output;
     const files = output.files;
-    const buf = files.reserve(lineBound(compiled, context, record), now);
-    if (buf === null) return; // the writer is closed (counted)
-    const at = files.reservedAt;
-    const end = writeAccessLogLine(buf, at, compiled, this.clock, context, record, now);
-    output.syslog?.send(buf.toString("latin1", at, end), now);
-    files.commit(end - at);
+    const bound = lineBound(compiled, context, record);
+    if (bound <= files.maxReserve) {
+      const buf = files.reserve(bound, now);
+      if (buf === null) return; // the writer is closed (counted)
+      const at = files.reservedAt;
+      const end = writeAccessLogLine(buf, at, compiled, this.clock, context, record, now);
+      output.syslog?.send(buf.toString("latin1", at, end), now);
+      files.commit(end - at);
+      return;
+    }
+    // A line whose bound is large (long URIs or headers, escaped at their worst): written apart, then its
+    // exact bytes copied into the batch, so that a batch is never sealed for the room of a bound.
+    const scratch = this.scratch.take(bound);
+    const end = writeAccessLogLine(scratch, 0, compiled, this.clock, context, record, now);
+    if (end > scratch.length) {
+      files.dropped++; // past its bound (cut): dropped, counted, never written
+      return;
+    }
+    output.syslog?.send(scratch.toString("latin1", 0, end), now);
+    files.append(scratch, end, now);
+  }
+}
+
+/** The buffer a worker's long lines are written into before they are copied into a batch (grown as needed, kept). */
+class ScratchLine {
+  private buf = Buffer.alloc(0);
+
+  take(bytes: number): Buffer {
+    if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(Math.max(bytes, 2 * this.buf.length));
+    return this.buf;
   }
 }
 
@@ -83,6 +108,7 @@ class ListenerSink implements AccessLogSink {
 export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogSinks {
   const streams = new Map<string, StreamOutput>();
   const clock = new IsoSecondClock();
+  const scratch = new ScratchLine();
   const now = options.now ?? Date.now;
 
   const outputFor = (listener: SnapshotListener): StreamOutput => {
@@ -100,7 +126,7 @@ export function createAccessLogSinks(options: AccessLogSinksOptions): AccessLogS
   return {
     sinkFor(listener) {
       if (!listener.accessLog || (listener.protocol !== "HTTP" && listener.protocol !== "HTTPS")) return null;
-      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, now);
+      return new ListenerSink(compileLogListener(listener), outputFor(listener), clock, scratch, now);
     },
     retain(listeners) {
       const used = new Set<string>();
