@@ -206,6 +206,8 @@ export abstract class HeadReader {
    * INVALID when the field was refused by the subclass or the field count (`error` set).
    */
   private fieldLine(buf: Buffer, start: number, end: number, limit: number): number {
+    // The name loop is `field`'s again, on purpose: shared as a helper returning end and underscore
+    // packed in one number, both paths measured 1.2 % slower in requests/s (concurrent A/B, both orders).
     let i = start;
     let t: number;
     let chars = 0;
